@@ -1,0 +1,49 @@
+#include "app/completion_service.hpp"
+
+#include "app/transactions.hpp"
+#include "domain/task_rules.hpp"
+
+namespace dialtrack::app {
+
+using domain::TaskType;
+
+CompletionService::CompletionService(storage::Store& store, const Clock& clock,
+                                     std::shared_ptr<spdlog::logger> log)
+    : store_(store), clock_(clock), log_(std::move(log)) {}
+
+std::optional<CheckResult> CompletionService::check(domain::TaskId task_id,
+                                                    std::string_view reason) {
+  // Most checks find nothing to do: answer them from a read transaction, which runs beside
+  // writers, and take the write path only when the counters say the task is complete.
+  auto task = run_transaction(store_, storage::TxMode::kRead,
+                              [&](storage::Transaction& tx) { return tx.find_task(task_id); });
+  if (!task) {
+    return std::nullopt;
+  }
+  if (!domain::transitions::on_check(task->task_type, task->total_calls, task->connected_calls)) {
+    return CheckResult{std::move(*task), false};
+  }
+  const auto now = clock_.now();
+  auto result = run_transaction(store_, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
+    const bool completed = tx.complete_if_counters_full(task_id, reason, now);
+    return CheckResult{*tx.find_task(task_id), completed};
+  });
+  if (result.completed_now) {
+    log_transitions(*log_, {{task_id, TaskType::kCalling, TaskType::kCompleted, reason}});
+  }
+  return result;
+}
+
+std::optional<FollowupResult> CompletionService::followup(domain::TaskId task_id, std::int64_t page,
+                                                          std::int64_t page_size) {
+  auto checked = check(task_id, domain::reason::kFollowupQuery);
+  if (!checked) {
+    return std::nullopt;
+  }
+  auto records = run_transaction(store_, storage::TxMode::kRead, [&](storage::Transaction& tx) {
+    return tx.task_records(task_id, page, page_size);
+  });
+  return FollowupResult{std::move(*checked), std::move(records)};
+}
+
+}  // namespace dialtrack::app

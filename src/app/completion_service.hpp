@@ -1,0 +1,47 @@
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "app/clock.hpp"
+#include "domain/types.hpp"
+#include "storage/store.hpp"
+
+namespace dialtrack::app {
+
+/// The answer of a completion check: the task as stored after the check.
+struct CheckResult {
+  domain::Task task;
+  bool completed_now = false;  ///< this check made the 2 -> 3 transition
+
+  [[nodiscard]] bool is_completed() const { return task.task_type == domain::TaskType::kCompleted; }
+};
+
+struct FollowupResult {
+  CheckResult check;
+  storage::RecordPage records;
+};
+
+/// The completion rule applied to stored tasks. A check reads the task's counters (never its
+/// records) and, only when they say complete, makes the conditional 2 -> 3 transition, so a
+/// check costs the same for 10 phones and for a million.
+class CompletionService {
+ public:
+  CompletionService(storage::Store& store, const Clock& clock, std::shared_ptr<spdlog::logger> log);
+
+  /// Checks one task; `reason` is written to the history if it completes. Empty when unknown.
+  std::optional<CheckResult> check(domain::TaskId task_id, std::string_view reason);
+  /// The task's follow-up records (newest first) after checking it (`followup_query`).
+  std::optional<FollowupResult> followup(domain::TaskId task_id, std::int64_t page,
+                                         std::int64_t page_size);
+
+ private:
+  storage::Store& store_;
+  const Clock& clock_;
+  std::shared_ptr<spdlog::logger> log_;
+};
+
+}  // namespace dialtrack::app

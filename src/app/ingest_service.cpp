@@ -1,0 +1,217 @@
+#include "app/ingest_service.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "app/transactions.hpp"
+#include "domain/task_rules.hpp"
+
+namespace dialtrack::app {
+
+using domain::LeadId;
+using domain::TaskId;
+using domain::TaskType;
+
+namespace {
+
+/// The latest known state of one call_id while the batch is applied in order.
+struct RecordState {
+  storage::RecordWrite write;
+  bool dirty = false;
+};
+
+struct Counts {
+  std::int64_t accepted = 0;
+  std::int64_t updated = 0;
+  std::int64_t unchanged = 0;
+  std::int64_t stale = 0;
+};
+
+}  // namespace
+
+IngestService::IngestService(storage::Store& store, const Clock& clock,
+                             domain::StatusClassifier classifier, CompletionService& completion,
+                             std::shared_ptr<spdlog::logger> log)
+    : store_(store),
+      clock_(clock),
+      classifier_(std::move(classifier)),
+      completion_(completion),
+      log_(std::move(log)) {}
+
+IngestResult IngestService::ingest(const std::vector<RecordInput>& records,
+                                   std::vector<Rejection> rejected) {
+  const auto now = clock_.now();
+  const std::size_t decode_rejections = rejected.size();
+  Counts counts;
+  std::set<TaskId> touched;
+  std::vector<AppliedTransition> applied;
+
+  run_transaction(store_, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
+    counts = {};
+    touched.clear();
+    applied.clear();
+    rejected.resize(decode_rejections);
+
+    // 1. What is stored already, by call_id.
+    std::vector<std::string> call_ids;
+    call_ids.reserve(records.size());
+    for (const auto& r : records) {
+      call_ids.push_back(r.call_id);
+    }
+    std::sort(call_ids.begin(), call_ids.end());
+    call_ids.erase(std::unique(call_ids.begin(), call_ids.end()), call_ids.end());
+    std::unordered_map<std::string, RecordState> state;
+    for (auto& stored : tx.find_records(call_ids)) {
+      auto& s = state[stored.record.call_id];
+      s.write = {stored.record.call_id, stored.record.task_id,           stored.lead_id,
+                 stored.record.phone,   std::move(stored.record.fields), stored.record.connected};
+    }
+
+    // 2. The leads of the records that are new, by task id or by job group.
+    std::vector<std::pair<TaskId, std::string>> by_task;
+    std::vector<std::pair<std::string, std::string>> by_group;
+    for (const auto& r : records) {
+      if (state.contains(r.call_id)) {
+        continue;
+      }
+      if (r.task_id) {
+        by_task.emplace_back(*r.task_id, r.phone);
+      } else if (r.fields.job_group_id) {
+        by_group.emplace_back(*r.fields.job_group_id, r.phone);
+      }
+    }
+    std::map<std::pair<TaskId, std::string>, storage::LeadMatch> leads;
+    for (auto& m : tx.find_leads(by_task)) {
+      leads.emplace(std::pair{m.task_id, m.phone}, m);
+    }
+    std::map<std::pair<std::string, std::string>, storage::LeadMatch> group_leads;
+    for (auto& m : tx.find_leads_by_job_group(by_group)) {
+      group_leads.emplace(std::pair{m.job_group_id, m.lead.phone}, m.lead);
+    }
+    std::map<TaskId, std::optional<domain::Task>> tasks;
+    auto task_of = [&](TaskId id) -> const std::optional<domain::Task>& {
+      auto it = tasks.find(id);
+      if (it == tasks.end()) {
+        it = tasks.emplace(id, tx.find_task(id)).first;
+      }
+      return it->second;
+    };
+
+    // 3. Apply the batch in order, so a call_id repeated inside it behaves like separate pushes.
+    for (const auto& r : records) {
+      const bool connected = classifier_.is_connected(r.fields.call_status);
+      auto it = state.find(r.call_id);
+      if (it != state.end()) {
+        auto& s = it->second;
+        if ((r.task_id && *r.task_id != s.write.task_id) || r.phone != s.write.phone) {
+          rejected.push_back({r.index, r.call_id, RejectReason::kCallIdMoved, std::nullopt});
+          continue;
+        }
+        domain::RecordFields merged;
+        switch (domain::decide_record_update(s.write.fields, s.write.connected, r.fields, connected,
+                                             merged)) {
+          case domain::RecordDecision::kStale:
+            ++counts.stale;
+            break;
+          case domain::RecordDecision::kUnchanged:
+            ++counts.unchanged;
+            break;
+          case domain::RecordDecision::kUpdated:
+          case domain::RecordDecision::kAccepted:
+            ++counts.updated;
+            s.write.fields = std::move(merged);
+            s.write.connected = connected;
+            s.dirty = true;
+            touched.insert(s.write.task_id);
+            break;
+        }
+        continue;
+      }
+      const storage::LeadMatch* lead = nullptr;
+      if (r.task_id) {
+        if (const auto found = leads.find({*r.task_id, r.phone}); found != leads.end()) {
+          lead = &found->second;
+        } else {
+          rejected.push_back(
+              {r.index, r.call_id,
+               task_of(*r.task_id) ? RejectReason::kLeadNotFound : RejectReason::kTaskNotFound,
+               std::nullopt});
+          continue;
+        }
+      } else {
+        const auto found = group_leads.find({r.fields.job_group_id.value_or(""), r.phone});
+        if (found == group_leads.end()) {
+          rejected.push_back({r.index, r.call_id, RejectReason::kLeadNotFound, std::nullopt});
+          continue;
+        }
+        lead = &found->second;
+      }
+      ++counts.accepted;
+      auto& s = state[r.call_id];
+      s.write = {r.call_id, lead->task_id, lead->lead_id, r.phone, r.fields, connected, true};
+      s.dirty = true;
+      touched.insert(lead->task_id);
+    }
+
+    // 4. Write the records, then connect their leads; counters move by the leads that changed.
+    std::vector<storage::RecordWrite> writes;
+    std::vector<LeadId> connected_leads;
+    for (auto& [call_id, s] : state) {
+      if (!s.dirty) {
+        continue;
+      }
+      if (s.write.connected) {
+        connected_leads.push_back(s.write.lead_id);
+      }
+      writes.push_back(s.write);
+    }
+    tx.upsert_records(writes, now);
+    std::sort(connected_leads.begin(), connected_leads.end());
+    connected_leads.erase(std::unique(connected_leads.begin(), connected_leads.end()),
+                          connected_leads.end());
+    tx.mark_leads_connected(connected_leads, now);
+
+    // 5. A task's first call record starts it (1 -> 2).
+    for (const TaskId id : touched) {
+      const auto& task = task_of(id);
+      if (!task) {
+        continue;
+      }
+      if (const auto to = domain::transitions::on_start(task->task_type)) {
+        if (tx.transition(id, task->task_type, *to, domain::reason::kFirstCallRecord, now)) {
+          applied.push_back({id, task->task_type, *to, domain::reason::kFirstCallRecord});
+        }
+      }
+    }
+  });
+  log_transitions(*log_, applied);
+
+  IngestResult result;
+  result.accepted = counts.accepted;
+  result.updated = counts.updated;
+  result.unchanged = counts.unchanged;
+  result.stale = counts.stale;
+  result.rejected = std::move(rejected);
+  std::stable_sort(result.rejected.begin(), result.rejected.end(),
+                   [](const Rejection& a, const Rejection& b) { return a.index < b.index; });
+
+  // The records are committed; from here on nothing may fail the request.
+  for (const TaskId id : touched) {
+    try {
+      const auto checked = completion_.check(id, domain::reason::kRecordsIngested);
+      if (checked && checked->completed_now) {
+        result.completed_tasks.push_back(id);
+      }
+    } catch (const std::exception& e) {
+      log_->warn(
+          "completion check of task {} after ingestion failed; the records are stored and the next "
+          "check of the task catches it up: {}",
+          id, e.what());
+    }
+  }
+  return result;
+}
+
+}  // namespace dialtrack::app

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/clock.hpp"
+#include "app/completion_service.hpp"
+#include "domain/call_status.hpp"
+#include "domain/types.hpp"
+#include "domain/validation.hpp"
+#include "storage/store.hpp"
+
+namespace dialtrack::app {
+
+/// One call record pushed by the dialer, already decoded and validated field by field.
+struct RecordInput {
+  std::size_t index = 0;  ///< position in the pushed batch, for the answer
+  std::string call_id;
+  std::optional<domain::TaskId> task_id;
+  std::string phone;            ///< normalised
+  domain::RecordFields fields;  ///< `fields.job_group_id` is the record's or else the batch's
+};
+
+enum class RejectReason {
+  kInvalidField,  ///< see `field`
+  kTaskNotFound,  ///< no task with this task_id
+  kLeadNotFound,  ///< the phone is not a lead of the task (or of the job group's tasks)
+  kCallIdMoved,   ///< the call_id is stored for another task or phone
+};
+
+struct Rejection {
+  std::size_t index = 0;
+  std::string call_id;
+  RejectReason reason = RejectReason::kInvalidField;
+  std::optional<domain::FieldError> field;
+};
+
+struct IngestResult {
+  std::int64_t accepted = 0;
+  std::int64_t updated = 0;
+  std::int64_t unchanged = 0;
+  std::int64_t stale = 0;
+  std::vector<Rejection> rejected;
+  std::vector<domain::TaskId> completed_tasks;
+};
+
+/// Stores a batch of call records in one transaction, keeping the leads' connected flags and
+/// the tasks' counters in step, then checks the touched tasks for completion.
+class IngestService {
+ public:
+  IngestService(storage::Store& store, const Clock& clock, domain::StatusClassifier classifier,
+                CompletionService& completion, std::shared_ptr<spdlog::logger> log);
+
+  /// Valid records are stored even when others of the batch are rejected; rejections found
+  /// while decoding are passed in and returned merged, in index order. A failing completion
+  /// check after the write is logged and left to the sweep: it never fails the write.
+  IngestResult ingest(const std::vector<RecordInput>& records, std::vector<Rejection> rejected);
+
+  [[nodiscard]] const domain::StatusClassifier& classifier() const { return classifier_; }
+
+ private:
+  storage::Store& store_;
+  const Clock& clock_;
+  domain::StatusClassifier classifier_;
+  CompletionService& completion_;
+  std::shared_ptr<spdlog::logger> log_;
+};
+
+}  // namespace dialtrack::app

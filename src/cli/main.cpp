@@ -1,0 +1,175 @@
+// dialtrack: the command-line entry point. Wires configuration, storage, use cases and the
+// HTTP server explicitly; everything else lives in the libraries under src/.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "app/clock.hpp"
+#include "app/completion_service.hpp"
+#include "app/ingest_service.hpp"
+#include "app/task_service.hpp"
+#include "config/config.hpp"
+#include "domain/types.hpp"
+#include "http/api.hpp"
+#include "http/json_mapping.hpp"
+#include "http/server.hpp"
+#include "storage/store.hpp"
+#include "version.hpp"
+
+namespace {
+
+using namespace dialtrack;
+
+/// One logger per subsystem, all writing to stderr (stdout carries command output only).
+struct Loggers {
+  explicit Loggers(const std::string& level) {
+    auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+    for (auto* logger : {&main, &http, &tasks, &records}) {
+      logger->get()->sinks().push_back(sink);
+      logger->get()->set_level(spdlog::level::from_str(level));
+    }
+  }
+  std::shared_ptr<spdlog::logger> main = std::make_shared<spdlog::logger>("main");
+  std::shared_ptr<spdlog::logger> http = std::make_shared<spdlog::logger>("http");
+  std::shared_ptr<spdlog::logger> tasks = std::make_shared<spdlog::logger>("tasks");
+  std::shared_ptr<spdlog::logger> records = std::make_shared<spdlog::logger>("records");
+};
+
+/// The use cases over one store, as every subcommand needs them.
+struct Application {
+  Application(const config::Config& cfg, const Loggers& logs)
+      : store(storage::open_store(cfg.db, cfg.read_connections)),
+        completion(*store, clock, logs.tasks),
+        tasks(*store, clock, logs.tasks),
+        ingest(*store, clock,
+               domain::StatusClassifier(cfg.connected_statuses, cfg.connected_prefixes), completion,
+               logs.records) {}
+
+  app::SystemClock clock;
+  std::unique_ptr<storage::Store> store;
+  app::CompletionService completion;
+  app::TaskService tasks;
+  app::IngestService ingest;
+};
+
+int cores() {
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+int serve(const config::Config& cfg) {
+  Loggers logs(cfg.log_level);
+  Application application(cfg, logs);
+  logs.main->info("dialtrack {} on {} ({})", kVersion, application.store->backend(), cfg.db);
+
+  http::ApiLimits api_limits;
+  api_limits.max_leads_per_request = cfg.max_leads_per_request;
+  api_limits.max_records_per_batch = cfg.max_records_per_batch;
+  http::Api api({application.tasks, application.ingest, application.completion,
+                 std::string(application.store->backend())},
+                api_limits, http::RequestLimits{cfg.max_json_depth}, logs.http);
+
+  http::ServerOptions options;
+  options.listen = cfg.listen;
+  options.io_threads = cfg.http_threads > 0 ? cfg.http_threads : cores();
+  options.worker_threads = cfg.worker_threads > 0 ? cfg.worker_threads : 4 * cores();
+  options.body_limit = static_cast<std::size_t>(cfg.body_limit);
+  options.header_limit = static_cast<std::uint32_t>(cfg.header_limit);
+  options.read_timeout = cfg.read_timeout;
+  options.idle_timeout = cfg.idle_timeout;
+  options.shutdown_grace = cfg.shutdown_grace;
+  options.max_connections = static_cast<std::size_t>(cfg.max_connections);
+  http::Server server(options, api.router(), logs.http);
+  const auto bound = server.bind();
+  // The one line on stdout: scripts and tests wait for it to know the service is ready.
+  std::printf("listening on %s\n", bound.c_str());
+  std::fflush(stdout);
+  logs.main->info("listening on http://{} ({} connection threads, {} workers)", bound,
+                  options.io_threads, options.worker_threads);
+  server.run();
+  return 0;
+}
+
+int check(const config::Config& cfg, domain::TaskId task_id) {
+  Loggers logs(cfg.log_level);
+  Application application(cfg, logs);
+  const auto result = application.completion.check(task_id, domain::reason::kManualCheck);
+  if (!result) {
+    std::cerr << "task " << task_id << " not found\n";
+    return 1;
+  }
+  std::cout << boost::json::serialize(http::check_json(*result)) << "\n";
+  return 0;
+}
+
+int migrate(const config::Config& cfg) {
+  // Opening the store applies the missing migrations.
+  auto store = storage::open_store(cfg.db, 1);
+  std::cout << "schema version " << store->migrate() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{
+      "dialtrack: tracks outbound call tasks and completes them when every phone is connected"};
+  cli.set_version_flag("--version", std::string("dialtrack ") + dialtrack::kVersion);
+  cli.require_subcommand(1);
+  cli.fallthrough();
+
+  std::optional<std::string> config_file;
+  config::Overrides flags;
+  std::string db;
+  std::string log_level;
+  cli.add_option("--config", config_file, "TOML configuration file");
+  cli.add_option("--db", db,
+                 "database: FILE, sqlite:FILE or postgresql://... (default ./dialtrack.db)");
+  cli.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");
+
+  std::string listen;
+  auto* serve_cmd = cli.add_subcommand("serve", "run the HTTP service");
+  serve_cmd->add_option("--listen", listen, "HOST:PORT (default 127.0.0.1:8080)");
+  std::string settings_help = "Settings (config file key, environment variable):\n";
+  for (const auto& line : config::describe_settings()) {
+    settings_help += "  " + line + "\n";
+  }
+  serve_cmd->footer(settings_help);
+
+  dialtrack::domain::TaskId task_id = 0;
+  auto* check_cmd = cli.add_subcommand("check", "check one task's completion now and print it");
+  check_cmd->add_option("TASK_ID", task_id, "task id")->required()->check(CLI::PositiveNumber);
+  auto* migrate_cmd = cli.add_subcommand("migrate", "create or upgrade the database schema");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  if (!db.empty()) {
+    flags["db"] = db;
+  }
+  if (!log_level.empty()) {
+    flags["log_level"] = log_level;
+  }
+  if (!listen.empty()) {
+    flags["listen"] = listen;
+  }
+  try {
+    const auto cfg = config::load(config_file, config::process_environment(), flags);
+    if (serve_cmd->parsed()) {
+      return serve(cfg);
+    }
+    if (check_cmd->parsed()) {
+      return check(cfg, task_id);
+    }
+    if (migrate_cmd->parsed()) {
+      return migrate(cfg);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "dialtrack: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}

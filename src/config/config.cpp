@@ -1,0 +1,246 @@
+#include "config/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <functional>
+#include <sstream>
+
+#include "domain/call_status.hpp"
+
+extern char** environ;  // NOLINT: POSIX
+
+namespace dialtrack::config {
+namespace {
+
+std::int64_t parse_int(const std::string& text, std::int64_t min, std::int64_t max) {
+  std::int64_t value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || ptr != end) {
+    throw std::invalid_argument("'" + text + "' is not an integer");
+  }
+  if (value < min || value > max) {
+    throw std::invalid_argument(std::to_string(value) + " is outside " + std::to_string(min) +
+                                ".." + std::to_string(max));
+  }
+  return value;
+}
+
+std::vector<std::string> parse_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) {
+      out.push_back(item);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> parse_status_list(const std::string& text) {
+  auto items = parse_list(text);
+  for (const auto& item : items) {
+    if (!domain::is_valid_call_status(item)) {
+      throw std::invalid_argument("'" + item +
+                                  "' is not a call status (1-64 ASCII letters, digits or _)");
+    }
+  }
+  return items;
+}
+
+struct Setting {
+  const char* key;  ///< `section.name` in the file; flags use it too
+  const char* description;
+  std::function<void(Config&, const std::string&)> apply;
+};
+
+std::string env_name(std::string_view key) {
+  std::string out = "DIALTRACK_";
+  for (const char c : key) {
+    out += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+const std::vector<Setting>& settings() {
+  using ms = std::chrono::milliseconds;
+  constexpr std::int64_t kMaxInt = 1'000'000'000;
+  static const std::vector<Setting> kSettings{
+      {"listen", "HOST:PORT to listen on (port 0 picks a free port)",
+       [](Config& c, const std::string& v) { c.listen = v; }},
+      {"db", "database: a SQLite file path, sqlite:PATH, or a postgresql:// URL",
+       [](Config& c, const std::string& v) { c.db = v; }},
+      {"log_level", "trace, debug, info, warn, error or off",
+       [](Config& c, const std::string& v) {
+         static const std::vector<std::string> kLevels{"trace", "debug", "info",
+                                                       "warn",  "error", "off"};
+         if (std::find(kLevels.begin(), kLevels.end(), v) == kLevels.end()) {
+           throw std::invalid_argument("'" + v +
+                                       "' is not one of trace, debug, info, warn, error, off");
+         }
+         c.log_level = v;
+       }},
+      {"http.threads", "threads serving connections (0: one per core)",
+       [](Config& c, const std::string& v) {
+         c.http_threads = static_cast<int>(parse_int(v, 0, 256));
+       }},
+      {"http.worker_threads", "threads running request handlers and database work (0: 4 per core)",
+       [](Config& c, const std::string& v) {
+         c.worker_threads = static_cast<int>(parse_int(v, 0, 1024));
+       }},
+      {"http.body_limit", "largest request body in bytes (larger: 413)",
+       [](Config& c, const std::string& v) { c.body_limit = parse_int(v, 1024, 1LL << 32); }},
+      {"http.header_limit", "largest request header block in bytes (larger: 431)",
+       [](Config& c, const std::string& v) { c.header_limit = parse_int(v, 1024, 1 << 20); }},
+      {"http.read_timeout_ms", "a started request must arrive completely within this time",
+       [](Config& c, const std::string& v) { c.read_timeout = ms{parse_int(v, 100, kMaxInt)}; }},
+      {"http.idle_timeout_ms", "an idle keep-alive connection is closed after this time",
+       [](Config& c, const std::string& v) { c.idle_timeout = ms{parse_int(v, 100, kMaxInt)}; }},
+      {"http.shutdown_grace_ms", "on SIGTERM, how long requests in flight may take to finish",
+       [](Config& c, const std::string& v) { c.shutdown_grace = ms{parse_int(v, 0, kMaxInt)}; }},
+      {"http.max_connections", "open connections at most; more are refused",
+       [](Config& c, const std::string& v) { c.max_connections = parse_int(v, 1, 1'000'000); }},
+      {"http.max_json_depth", "deepest JSON nesting accepted in a request body",
+       [](Config& c, const std::string& v) {
+         c.max_json_depth = static_cast<int>(parse_int(v, 2, 256));
+       }},
+      {"database.read_connections", "SQLite connections for reads, beside the one writer",
+       [](Config& c, const std::string& v) {
+         c.read_connections = static_cast<int>(parse_int(v, 1, 256));
+       }},
+      {"limits.max_records_per_batch", "call records per POST /outbound_call_records",
+       [](Config& c, const std::string& v) {
+         c.max_records_per_batch = parse_int(v, 1, 1'000'000);
+       }},
+      {"limits.max_leads_per_request", "leads per task creation or leads request",
+       [](Config& c, const std::string& v) {
+         c.max_leads_per_request = parse_int(v, 1, 10'000'000);
+       }},
+      {"completion.connected_statuses", "call statuses that count as connected (comma-separated)",
+       [](Config& c, const std::string& v) { c.connected_statuses = parse_status_list(v); }},
+      {"completion.connected_prefixes",
+       "status prefixes that count as connected (comma-separated; empty for none)",
+       [](Config& c, const std::string& v) { c.connected_prefixes = parse_status_list(v); }},
+  };
+  return kSettings;
+}
+
+const Setting* find_setting(std::string_view key) {
+  for (const auto& s : settings()) {
+    if (key == s.key) {
+      return &s;
+    }
+  }
+  return nullptr;
+}
+
+void apply(Config& config, std::string_view key, const std::string& value,
+           const std::string& origin) {
+  const auto* setting = find_setting(key);
+  if (setting == nullptr) {
+    throw ConfigError(origin + ": unknown setting '" + std::string(key) + "'");
+  }
+  try {
+    setting->apply(config, value);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(origin + ": " + std::string(key) + ": " + e.what());
+  }
+}
+
+/// TOML values become the same text a flag or variable would carry, so one parser validates all.
+std::string toml_text(const toml::node& node, const std::string& key, const std::string& file) {
+  if (const auto* s = node.as_string()) {
+    return s->get();
+  }
+  if (const auto* i = node.as_integer()) {
+    return std::to_string(i->get());
+  }
+  if (const auto* b = node.as_boolean()) {
+    return b->get() ? "1" : "0";
+  }
+  if (const auto* a = node.as_array()) {
+    std::string out;
+    for (const auto& item : *a) {
+      if (!out.empty()) {
+        out += ',';
+      }
+      out += toml_text(item, key, file);
+    }
+    return out;
+  }
+  throw ConfigError(file + ": " + key + ": unsupported value type");
+}
+
+void apply_table(Config& config, const toml::table& table, const std::string& prefix,
+                 const std::string& file) {
+  for (const auto& [name, node] : table) {
+    const std::string key =
+        prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
+    if (const auto* sub = node.as_table()) {
+      apply_table(config, *sub, key, file);
+    } else {
+      apply(config, key, toml_text(node, key, file), file);
+    }
+  }
+}
+
+}  // namespace
+
+Config load(const std::optional<std::string>& file, const std::vector<std::string>& environment,
+            const Overrides& flags) {
+  Config config;
+  if (file) {
+    toml::table table;
+    try {
+      table = toml::parse_file(*file);
+    } catch (const toml::parse_error& e) {
+      std::ostringstream out;
+      out << "config file " << *file << ": " << e.description() << " at line "
+          << e.source().begin.line;
+      throw ConfigError(out.str());
+    }
+    apply_table(config, table, "", "config file " + *file);
+  }
+  for (const auto& entry : environment) {
+    if (!entry.starts_with("DIALTRACK_")) {
+      continue;
+    }
+    const auto eq = entry.find('=');
+    if (eq == std::string::npos) {
+      continue;
+    }
+    const std::string name = entry.substr(0, eq);
+    for (const auto& s : settings()) {
+      if (env_name(s.key) == name) {
+        apply(config, s.key, entry.substr(eq + 1), "environment variable " + name);
+      }
+    }
+  }
+  for (const auto& [key, value] : flags) {
+    apply(config, key, value, "flag --" + key);
+  }
+  return config;
+}
+
+std::vector<std::string> process_environment() {
+  std::vector<std::string> out;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    out.emplace_back(*e);
+  }
+  return out;
+}
+
+std::vector<std::string> describe_settings() {
+  std::vector<std::string> out;
+  for (const auto& s : settings()) {
+    out.push_back(std::string(s.key) + " (" + env_name(s.key) + "): " + s.description);
+  }
+  return out;
+}
+
+}  // namespace dialtrack::config

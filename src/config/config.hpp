@@ -1,0 +1,65 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace dialtrack::config {
+
+/// Every setting of the service, with its default. Filled from the config file, then the
+/// `DIALTRACK_*` environment, then command-line flags (flags win), and validated once.
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string db = "./dialtrack.db";
+  std::string log_level = "info";
+
+  // [http]
+  int http_threads = 0;    ///< 0: one per CPU core
+  int worker_threads = 0;  ///< 0: 4 per CPU core
+  std::int64_t body_limit = 8 * 1024 * 1024;
+  std::int64_t header_limit = 16 * 1024;
+  std::chrono::milliseconds read_timeout{30'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds shutdown_grace{15'000};
+  std::int64_t max_connections = 10'000;
+  int max_json_depth = 32;
+
+  // [database]
+  int read_connections = 4;
+
+  // [limits]
+  std::int64_t max_records_per_batch = 5'000;
+  std::int64_t max_leads_per_request = 100'000;
+
+  // [completion]
+  std::vector<std::string> connected_statuses{"Connected", "Succeeded", "SucceededFinish",
+                                              "SucceededTransferByIntent"};
+  std::vector<std::string> connected_prefixes{"Succeeded"};
+};
+
+/// A setting that could not be read: names the setting, where it came from and why.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Values given on the command line, by setting key (`listen`, `db`, `http.body_limit`).
+using Overrides = std::map<std::string, std::string>;
+
+/// Builds the configuration: defaults, then `file` (TOML) when given, then the environment
+/// (`environ`-style `NAME=value` strings, only `DIALTRACK_*` are read), then `flags`.
+/// Throws ConfigError for an unknown key, a bad value or an unreadable file.
+Config load(const std::optional<std::string>& file, const std::vector<std::string>& environment,
+            const Overrides& flags);
+
+/// The environment of this process, for `load`.
+std::vector<std::string> process_environment();
+
+/// Every setting as `key (ENV_NAME): description`, for --help and the docs.
+std::vector<std::string> describe_settings();
+
+}  // namespace dialtrack::config

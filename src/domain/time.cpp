@@ -1,0 +1,142 @@
+#include "domain/time.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace dialtrack::domain {
+namespace {
+
+bool read_digits(std::string_view text, std::size_t& pos, std::size_t count, int& out) {
+  if (pos + count > text.size()) {
+    return false;
+  }
+  int value = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const char c = text[pos + i];
+    if (c < '0' || c > '9') {
+      return false;
+    }
+    value = value * 10 + (c - '0');
+  }
+  pos += count;
+  out = value;
+  return true;
+}
+
+bool expect(std::string_view text, std::size_t& pos, char c) {
+  if (pos < text.size() && text[pos] == c) {
+    ++pos;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<Timestamp> parse_timestamp(std::string_view text) {
+  using namespace std::chrono;
+  std::size_t pos = 0;
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+  if (!read_digits(text, pos, 4, year) || !expect(text, pos, '-') ||
+      !read_digits(text, pos, 2, month) || !expect(text, pos, '-') ||
+      !read_digits(text, pos, 2, day)) {
+    return std::nullopt;
+  }
+  if (pos >= text.size() || (text[pos] != 'T' && text[pos] != 't' && text[pos] != ' ')) {
+    return std::nullopt;
+  }
+  ++pos;
+  if (!read_digits(text, pos, 2, hour) || !expect(text, pos, ':') ||
+      !read_digits(text, pos, 2, minute) || !expect(text, pos, ':') ||
+      !read_digits(text, pos, 2, second)) {
+    return std::nullopt;
+  }
+  int millis = 0;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    int digits = 0;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+      if (digits < 3) {
+        millis = millis * 10 + (text[pos] - '0');
+      }
+      ++digits;
+      ++pos;
+    }
+    if (digits == 0 || digits > 9) {
+      return std::nullopt;
+    }
+    for (int d = digits; d < 3; ++d) {
+      millis *= 10;
+    }
+  }
+  int offset_minutes = 0;
+  if (pos < text.size()) {
+    const char sign = text[pos];
+    if ((sign == 'Z' || sign == 'z') && pos + 1 == text.size()) {
+      pos = text.size();
+    } else if (sign == '+' || sign == '-') {
+      ++pos;
+      int oh = 0;
+      int om = 0;
+      if (!read_digits(text, pos, 2, oh) || !expect(text, pos, ':') ||
+          !read_digits(text, pos, 2, om) || pos != text.size() || oh > 23 || om > 59) {
+        return std::nullopt;
+      }
+      offset_minutes = (oh * 60 + om) * (sign == '-' ? -1 : 1);
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (hour > 23 || minute > 59 || second > 60) {
+    return std::nullopt;
+  }
+  const year_month_day ymd{std::chrono::year{year},
+                           std::chrono::month{static_cast<unsigned>(month)},
+                           std::chrono::day{static_cast<unsigned>(day)}};
+  if (!ymd.ok()) {
+    return std::nullopt;
+  }
+  const auto at = sys_days{ymd} + hours{hour} + minutes{minute} + seconds{second} +
+                  milliseconds{millis} - minutes{offset_minutes};
+  return time_point_cast<milliseconds>(at);
+}
+
+std::optional<Timestamp> timestamp_from_epoch_number(double value) {
+  // Past year 9999 in milliseconds, or negative: no dialer means that.
+  constexpr double kMaxMillis = 253402300799999.0;
+  if (!std::isfinite(value) || value < 0) {
+    return std::nullopt;
+  }
+  const double millis = value < 1e11 ? value * 1000.0 : value;
+  if (millis > kMaxMillis) {
+    return std::nullopt;
+  }
+  return Timestamp{std::chrono::milliseconds{static_cast<std::int64_t>(std::llround(millis))}};
+}
+
+std::string format_timestamp(Timestamp at) {
+  using namespace std::chrono;
+  const auto day_point = floor<days>(at);
+  const year_month_day ymd{day_point};
+  const hh_mm_ss<milliseconds> tod{at - day_point};
+  char buffer[40];
+  const auto millis = tod.subseconds().count();
+  if (millis == 0) {
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", int{ymd.year()},
+                  unsigned{ymd.month()}, unsigned{ymd.day()}, static_cast<int>(tod.hours().count()),
+                  static_cast<int>(tod.minutes().count()), static_cast<int>(tod.seconds().count()));
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int{ymd.year()},
+                  unsigned{ymd.month()}, unsigned{ymd.day()}, static_cast<int>(tod.hours().count()),
+                  static_cast<int>(tod.minutes().count()), static_cast<int>(tod.seconds().count()),
+                  static_cast<int>(millis));
+  }
+  return buffer;
+}
+
+}  // namespace dialtrack::domain

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+
+namespace dialtrack::domain {
+
+/// What is wrong with one input field; `http/` turns it into a message in the caller's language.
+enum class Problem {
+  kRequired,   ///< the field is missing or null
+  kWrongType,  ///< `expected` names the JSON type wanted
+  kTooLong,    ///< `limit` is the maximum length or count
+  kEmpty,      ///< a string or list that must not be empty
+  kInvalidPhone,
+  kInvalidStatus,
+  kInvalidTime,
+  kOutOfRange,  ///< a number outside its range; `expected` describes it
+  kTooMany,     ///< a list longer than `limit`
+};
+
+/// A problem with the named field (`leads[3].phone`, `records[0].call_status`).
+struct FieldError {
+  std::string field;
+  Problem problem = Problem::kRequired;
+  std::string expected;
+  long long limit = 0;
+};
+
+}  // namespace dialtrack::domain

@@ -1,0 +1,38 @@
+#include "http/api.hpp"
+
+#include "http/routes/health.hpp"
+
+namespace dialtrack::http {
+
+using beast_http::verb;
+
+Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
+         std::shared_ptr<spdlog::logger> log)
+    : services_(std::move(services)),
+      limits_(api_limits),
+      tasks_(services_.tasks, limits_),
+      records_(services_.ingest, services_.completion, limits_),
+      checks_(services_.completion, limits_),
+      router_(request_limits, std::move(log)) {
+  auto bind = [](auto* routes, Reply (std::remove_pointer_t<decltype(routes)>::*method)(
+                                   const RequestContext&)) -> Handler {
+    return [routes, method](const RequestContext& ctx) { return (routes->*method)(ctx); };
+  };
+  auto& r = router_;
+  r.add(verb::get, "/healthz",
+        [this](const RequestContext& ctx) { return health(ctx, services_.backend); });
+  r.add(verb::post, "/tasks", bind(&tasks_, &TaskRoutes::create));
+  r.add(verb::get, "/tasks", bind(&tasks_, &TaskRoutes::list));
+  r.add(verb::get, "/tasks/{task_id}", bind(&tasks_, &TaskRoutes::get));
+  r.add(verb::delete_, "/tasks/{task_id}", bind(&tasks_, &TaskRoutes::remove));
+  r.add(verb::post, "/tasks/{task_id}/leads", bind(&tasks_, &TaskRoutes::add_leads));
+  r.add(verb::post, "/tasks/{task_id}/start", bind(&tasks_, &TaskRoutes::start));
+  r.add(verb::get, "/tasks/{task_id}/history", bind(&tasks_, &TaskRoutes::history));
+  r.add(verb::post, "/outbound_call_records", bind(&records_, &RecordRoutes::ingest));
+  r.add(verb::get, "/task_followup_records/{task_id}", bind(&records_, &RecordRoutes::followup));
+  r.add(verb::post, "/check_task_completion", bind(&checks_, &CheckRoutes::check_post));
+  r.add(verb::get, "/check_task_completion/{task_id}", bind(&checks_, &CheckRoutes::check_get));
+  r.add(verb::post, "/check_task_completion/batch", bind(&checks_, &CheckRoutes::check_batch));
+}
+
+}  // namespace dialtrack::http

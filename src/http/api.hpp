@@ -1,0 +1,46 @@
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <memory>
+#include <string>
+
+#include "app/completion_service.hpp"
+#include "app/ingest_service.hpp"
+#include "app/task_service.hpp"
+#include "http/router.hpp"
+#include "http/routes/api_limits.hpp"
+#include "http/routes/checks.hpp"
+#include "http/routes/records.hpp"
+#include "http/routes/tasks.hpp"
+
+namespace dialtrack::http {
+
+/// The use cases the API serves.
+struct Services {
+  app::TaskService& tasks;
+  app::IngestService& ingest;
+  app::CompletionService& completion;
+  std::string backend;  ///< "sqlite" or "postgresql"
+};
+
+/// The whole HTTP API: the route objects and the one table that maps routes to them.
+class Api {
+ public:
+  Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
+      std::shared_ptr<spdlog::logger> log);
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+
+  [[nodiscard]] const Router& router() const { return router_; }
+
+ private:
+  Services services_;
+  ApiLimits limits_;
+  TaskRoutes tasks_;
+  RecordRoutes records_;
+  CheckRoutes checks_;
+  Router router_;
+};
+
+}  // namespace dialtrack::http

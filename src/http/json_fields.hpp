@@ -1,0 +1,54 @@
+#pragma once
+
+#include <boost/json.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "domain/types.hpp"
+#include "domain/validation.hpp"
+
+namespace dialtrack::http {
+
+enum class Need { kOptional, kRequired };
+
+/// Reads typed fields of one JSON object and remembers the first problem, named by its full
+/// path (`records[4].call_id`). A missing or null optional field reads as empty. After the
+/// first problem every further read returns empty, so callers check `error()` once at the end.
+class FieldReader {
+ public:
+  FieldReader(const boost::json::object& object, std::string prefix);
+
+  /// A string of at most `max_chars` characters (Unicode code points); empty strings are a
+  /// problem unless `allow_empty`.
+  std::optional<std::string> string(std::string_view key, Need need, std::size_t max_chars,
+                                    bool allow_empty = false);
+  /// An integer in [min, max]; `range` names the range in messages (see messages.cpp).
+  std::optional<std::int64_t> integer(std::string_view key, Need need, std::int64_t min,
+                                      std::int64_t max, std::string_view range);
+  /// A time: RFC 3339 string or Unix time number.
+  std::optional<domain::Timestamp> time(std::string_view key, Need need);
+  const boost::json::array* array(std::string_view key, Need need);
+  const boost::json::object* object(std::string_view key, Need need);
+
+  void fail(std::string_view key, domain::Problem problem, std::string expected = {},
+            long long limit = 0);
+  [[nodiscard]] const std::optional<domain::FieldError>& error() const { return error_; }
+  [[nodiscard]] std::string path(std::string_view key) const;
+
+ private:
+  const boost::json::value* find(std::string_view key, Need need);
+
+  const boost::json::object& object_;
+  std::string prefix_;
+  std::optional<domain::FieldError> error_;
+};
+
+/// Reads a JSON integer (or an integral double) as int64; empty for anything else.
+std::optional<std::int64_t> as_int64(const boost::json::value& value);
+
+/// Counts Unicode code points of valid UTF-8 text.
+std::size_t utf8_length(std::string_view text);
+
+}  // namespace dialtrack::http

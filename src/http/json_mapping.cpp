@@ -1,0 +1,99 @@
+#include "http/json_mapping.hpp"
+
+#include "domain/time.hpp"
+
+namespace dialtrack::http {
+
+namespace json = boost::json;
+using domain::format_timestamp;
+
+namespace {
+
+json::value optional_string(const std::optional<std::string>& value) {
+  if (value) {
+    return json::string(*value);
+  }
+  return nullptr;
+}
+
+json::value optional_time(const std::optional<domain::Timestamp>& value) {
+  if (value) {
+    return json::string(format_timestamp(*value));
+  }
+  return nullptr;
+}
+
+json::value stored_json(const std::optional<std::string>& text) {
+  if (!text) {
+    return nullptr;
+  }
+  boost::system::error_code ec;
+  auto value = json::parse(*text, ec);
+  return ec ? json::value(nullptr) : value;
+}
+
+}  // namespace
+
+json::object to_json(const domain::Task& task) {
+  return {
+      {"task_id", task.task_id},
+      {"name", task.name},
+      {"job_group_id", optional_string(task.job_group_id)},
+      {"task_type", static_cast<int>(task.task_type)},
+      {"total_calls", task.total_calls},
+      {"connected_calls", task.connected_calls},
+      {"created_at", format_timestamp(task.created_at)},
+      {"updated_at", format_timestamp(task.updated_at)},
+      {"completed_at", optional_time(task.completed_at)},
+  };
+}
+
+json::object to_json(const domain::CallRecord& record) {
+  const auto& f = record.fields;
+  json::object out{
+      {"call_id", record.call_id},
+      {"task_id", record.task_id},
+      {"phone", record.phone},
+      {"job_group_id", optional_string(f.job_group_id)},
+      {"job_id", optional_string(f.job_id)},
+      {"call_status", f.call_status},
+      {"connected", record.connected},
+      {"started_at", optional_time(f.started_at)},
+      {"ended_at", optional_time(f.ended_at)},
+      {"event_time", optional_time(f.event_time)},
+      {"extra", stored_json(f.extra_json)},
+      {"created_at", format_timestamp(record.created_at)},
+      {"updated_at", format_timestamp(record.updated_at)},
+  };
+  if (f.duration) {
+    out["duration"] = *f.duration;
+  } else {
+    out["duration"] = nullptr;
+  }
+  return out;
+}
+
+json::object to_json(const domain::Transition& transition) {
+  json::object out;
+  if (transition.from) {
+    out["from"] = static_cast<int>(*transition.from);
+  } else {
+    out["from"] = nullptr;
+  }
+  out["to"] = static_cast<int>(transition.to);
+  out["reason"] = transition.reason;
+  out["at"] = format_timestamp(transition.at);
+  return out;
+}
+
+json::object check_json(const app::CheckResult& result) {
+  return {
+      {"task_id", result.task.task_id},
+      {"task_type", static_cast<int>(result.task.task_type)},
+      {"is_completed", result.is_completed()},
+      {"total_calls", result.task.total_calls},
+      {"connected_calls", result.task.connected_calls},
+  };
+}
+
+}  // namespace dialtrack::http

@@ -1,0 +1,199 @@
+#include "http/messages.hpp"
+
+#include <fmt/format.h>
+
+namespace dialtrack::http {
+namespace {
+
+struct Pair {
+  const char* zh;
+  const char* en;
+};
+
+const char* pick(const Pair& p, Language lang) {
+  return lang == Language::kEnglish ? p.en : p.zh;
+}
+
+Pair pair_of(Msg msg) {
+  switch (msg) {
+    case Msg::kOk:
+      return {"成功", "OK"};
+    case Msg::kTaskCreated:
+      return {"任务已创建", "Task created"};
+    case Msg::kTaskNotFound:
+      return {"任务不存在", "Task not found"};
+    case Msg::kTaskDeleted:
+      return {"任务已删除", "Task deleted"};
+    case Msg::kTaskCompleted:
+      return {"任务已完成，所有通话都已接通", "Task completed: every call is connected"};
+    case Msg::kTaskNotCompleted:
+      return {"任务未完成", "Task not completed"};
+    case Msg::kCannotStart:
+      return {"任务当前状态不能开始外呼", "The task cannot be started"};
+    case Msg::kLeadsAdded:
+      return {"线索已添加", "Leads added"};
+    case Msg::kRecordsStored:
+      return {"外呼记录已处理", "Call records processed"};
+    case Msg::kRouteNotFound:
+      return {"接口不存在", "No such endpoint"};
+    case Msg::kMethodNotAllowed:
+      return {"该接口不支持此请求方法", "Method not allowed on this endpoint"};
+    case Msg::kInvalidJson:
+      return {"请求体不是有效的 JSON", "The request body is not valid JSON"};
+    case Msg::kJsonTooDeep:
+      return {"JSON 嵌套层数过深", "JSON is nested too deeply"};
+    case Msg::kBodyNotObject:
+      return {"请求体必须是 JSON 对象", "The request body must be a JSON object"};
+    case Msg::kBodyTooLarge:
+      return {"请求体过大", "The request body is too large"};
+    case Msg::kBadRequest:
+      return {"请求格式错误", "Malformed HTTP request"};
+    case Msg::kHeadersTooLarge:
+      return {"请求头过大", "Request headers are too large"};
+    case Msg::kInvalidPathId:
+      return {"路径参数必须是正整数", "The path id must be a positive integer"};
+    case Msg::kStoreUnavailable:
+      return {"数据库暂时不可用，请稍后重试",
+              "The database is temporarily unavailable; retry later"};
+    case Msg::kInternalError:
+      return {"服务器内部错误", "Internal server error"};
+    case Msg::kShuttingDown:
+      return {"服务正在停止", "The service is shutting down"};
+  }
+  return {"", ""};
+}
+
+const char* type_name(std::string_view expected, Language lang) {
+  struct Name {
+    std::string_view key;
+    Pair text;
+  };
+  static constexpr Name kNames[] = {
+      {"string", {"字符串", "a string"}},
+      {"integer", {"整数", "an integer"}},
+      {"number", {"数字", "a number"}},
+      {"object", {"对象", "an object"}},
+      {"array", {"数组", "an array"}},
+      {"boolean", {"布尔值", "a boolean"}},
+      {"time",
+       {"时间（RFC 3339 字符串或 Unix 时间戳）", "a time (RFC 3339 string or Unix time number)"}},
+      {"positive", {"正整数", "a positive integer"}},
+      {"non-negative", {"非负整数", "a non-negative integer"}},
+      {"task_type", {"1 到 4 之间的整数", "an integer from 1 to 4"}},
+      {"page_size", {"1 到 1000 之间的整数", "an integer from 1 to 1000"}},
+  };
+  for (const auto& n : kNames) {
+    if (n.key == expected) {
+      return pick(n.text, lang);
+    }
+  }
+  return lang == Language::kEnglish ? "valid" : "有效值";
+}
+
+}  // namespace
+
+Language language_from_header(std::string_view accept_language) {
+  std::size_t start = 0;
+  while (start < accept_language.size() && accept_language[start] == ' ') {
+    ++start;
+  }
+  const auto tag = accept_language.substr(start, 2);
+  return (tag == "en" || tag == "EN" || tag == "En") ? Language::kEnglish : Language::kChinese;
+}
+
+std::string text(Msg msg, Language lang) {
+  return pick(pair_of(msg), lang);
+}
+
+std::string not_completed_text(std::int64_t connected, std::int64_t total, Language lang) {
+  if (lang == Language::kEnglish) {
+    return fmt::format("Task not completed: {}/{} connected", connected, total);
+  }
+  return fmt::format("任务未完成，已接通 {}/{}", connected, total);
+}
+
+std::string cannot_start_text(int task_type, Language lang) {
+  if (lang == Language::kEnglish) {
+    return fmt::format("The task cannot be started from task_type {}", task_type);
+  }
+  return fmt::format("任务当前状态（task_type={}）不能开始外呼", task_type);
+}
+
+std::string invalid_json_text(std::string_view reason, Language lang) {
+  return fmt::format("{}: {}", text(Msg::kInvalidJson, lang), reason);
+}
+
+std::string json_too_deep_text(int depth, Language lang) {
+  if (lang == Language::kEnglish) {
+    return fmt::format("JSON is nested deeper than {} levels", depth);
+  }
+  return fmt::format("JSON 嵌套超过 {} 层", depth);
+}
+
+std::string body_too_large_text(std::size_t limit, Language lang) {
+  if (lang == Language::kEnglish) {
+    return fmt::format("The request body is larger than the limit of {} bytes", limit);
+  }
+  return fmt::format("请求体超过 {} 字节的上限", limit);
+}
+
+std::string invalid_path_id_text(std::string_view name, Language lang) {
+  if (lang == Language::kEnglish) {
+    return fmt::format("{} in the path must be a positive integer", name);
+  }
+  return fmt::format("路径参数 {} 必须是正整数", name);
+}
+
+std::string field_error_text(const domain::FieldError& e, Language lang) {
+  const bool en = lang == Language::kEnglish;
+  const auto& f = e.field;
+  switch (e.problem) {
+    case domain::Problem::kRequired:
+      return en ? fmt::format("field {} is required", f) : fmt::format("缺少字段 {}", f);
+    case domain::Problem::kWrongType:
+      return en ? fmt::format("field {} must be {}", f, type_name(e.expected, lang))
+                : fmt::format("字段 {} 的类型错误，应为{}", f, type_name(e.expected, lang));
+    case domain::Problem::kTooLong:
+      return en ? fmt::format("field {} is longer than {} characters", f, e.limit)
+                : fmt::format("字段 {} 过长，最多 {} 个字符", f, e.limit);
+    case domain::Problem::kEmpty:
+      return en ? fmt::format("field {} must not be empty", f) : fmt::format("字段 {} 不能为空", f);
+    case domain::Problem::kInvalidPhone:
+      return en ? fmt::format(
+                      "field {} is not a valid phone number (3-20 digits, optional leading +)", f)
+                : fmt::format("字段 {} 不是有效的电话号码（3–20 位数字，可带 +）", f);
+    case domain::Problem::kInvalidStatus:
+      return en ? fmt::format(
+                      "field {} is not a valid call status (1-64 ASCII letters, digits or _)", f)
+                : fmt::format("字段 {} 不是有效的通话状态（1–64 个字母、数字或下划线）", f);
+    case domain::Problem::kInvalidTime:
+      return en ? fmt::format("field {} is not a valid time (RFC 3339 or Unix time)", f)
+                : fmt::format("字段 {} 不是有效的时间（RFC 3339 或 Unix 时间戳）", f);
+    case domain::Problem::kOutOfRange:
+      return en ? fmt::format("field {} must be {}", f, type_name(e.expected, lang))
+                : fmt::format("字段 {} 超出范围，应为{}", f, type_name(e.expected, lang));
+    case domain::Problem::kTooMany:
+      return en ? fmt::format("field {} has more than {} items", f, e.limit)
+                : fmt::format("字段 {} 最多 {} 项", f, e.limit);
+  }
+  return f;
+}
+
+std::string rejection_text(const app::Rejection& r, Language lang) {
+  const bool en = lang == Language::kEnglish;
+  switch (r.reason) {
+    case app::RejectReason::kInvalidField:
+      return r.field ? field_error_text(*r.field, lang) : text(Msg::kBadRequest, lang);
+    case app::RejectReason::kTaskNotFound:
+      return text(Msg::kTaskNotFound, lang);
+    case app::RejectReason::kLeadNotFound:
+      return en ? "the phone is not a lead of the task (or of the job group's tasks)"
+                : "任务（或该任务组的任务）中没有这个电话号码";
+    case app::RejectReason::kCallIdMoved:
+      return en ? "the call_id is already stored for another task or phone"
+                : "该 call_id 已属于其他任务或电话号码";
+  }
+  return {};
+}
+
+}  // namespace dialtrack::http

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "app/ingest_service.hpp"
+#include "domain/validation.hpp"
+
+namespace dialtrack::http {
+
+/// The language of every message of one answer: Chinese unless the client asks for English.
+enum class Language { kChinese, kEnglish };
+
+/// Reads `Accept-Language`: English when its first language tag starts with `en`.
+Language language_from_header(std::string_view accept_language);
+
+/// Every fixed message of the API, in both languages.
+enum class Msg {
+  kOk,
+  kTaskCreated,
+  kTaskNotFound,
+  kTaskDeleted,
+  kTaskCompleted,     ///< the check's "all connected" message
+  kTaskNotCompleted,  ///< takes connected and total
+  kCannotStart,       ///< takes the task type
+  kLeadsAdded,
+  kRecordsStored,
+  kRouteNotFound,
+  kMethodNotAllowed,
+  kInvalidJson,  ///< takes the parser's reason
+  kJsonTooDeep,  ///< takes the depth limit
+  kBodyNotObject,
+  kBodyTooLarge,  ///< takes the limit in bytes
+  kBadRequest,
+  kHeadersTooLarge,
+  kInvalidPathId,  ///< takes the parameter name
+  kStoreUnavailable,
+  kInternalError,
+  kShuttingDown,
+};
+
+std::string text(Msg msg, Language lang);
+/// `kTaskNotCompleted`: 任务未完成，已接通 X/Y.
+std::string not_completed_text(std::int64_t connected, std::int64_t total, Language lang);
+std::string cannot_start_text(int task_type, Language lang);
+std::string invalid_json_text(std::string_view reason, Language lang);
+std::string json_too_deep_text(int depth, Language lang);
+std::string body_too_large_text(std::size_t limit, Language lang);
+std::string invalid_path_id_text(std::string_view name, Language lang);
+
+/// "字段 leads[2].phone 不是有效的电话号码…" / "field leads[2].phone is not a valid phone…".
+std::string field_error_text(const domain::FieldError& error, Language lang);
+/// The reason of one rejected call record.
+std::string rejection_text(const app::Rejection& rejection, Language lang);
+
+}  // namespace dialtrack::http

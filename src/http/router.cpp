@@ -1,0 +1,195 @@
+#include "http/router.hpp"
+
+#include <boost/url/parse.hpp>
+#include <charconv>
+
+#include "storage/store.hpp"
+
+namespace dialtrack::http {
+
+namespace json = boost::json;
+
+Reply ok(json::value data, std::string message, Status status) {
+  return {status, std::move(message), std::move(data)};
+}
+
+Reply fail(Status status, std::string message) {
+  return {status, std::move(message), nullptr};
+}
+
+Reply bad_field(const domain::FieldError& error, Language lang) {
+  return {Status::bad_request, field_error_text(error, lang), json::object{{"field", error.field}}};
+}
+
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t start = 1;  // past the leading '/'
+  while (start <= path.size()) {
+    const auto end = path.find('/', start);
+    const auto stop = end == std::string_view::npos ? path.size() : end;
+    out.push_back(path.substr(start, stop - start));
+    start = stop + 1;
+  }
+  return out;
+}
+
+std::optional<std::int64_t> parse_positive(std::string_view text) {
+  std::int64_t value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || ptr != end || value <= 0) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+}  // namespace
+
+Decoded<json::object> RequestContext::body_object(bool empty_is_object) const {
+  const auto& body = request.body();
+  if (body.empty() && empty_is_object) {
+    return json::object{};
+  }
+  json::parse_options options;
+  options.max_depth = static_cast<std::size_t>(limits.max_json_depth);
+  boost::system::error_code ec;
+  json::value value = json::parse(body, ec, {}, options);
+  if (ec == json::error::too_deep) {
+    return fail(Status::bad_request, json_too_deep_text(limits.max_json_depth, lang));
+  }
+  if (ec) {
+    return fail(Status::bad_request, invalid_json_text(ec.message(), lang));
+  }
+  if (!value.is_object()) {
+    return fail(Status::bad_request, text(Msg::kBodyNotObject, lang));
+  }
+  return std::move(value.as_object());
+}
+
+Decoded<std::int64_t> RequestContext::path_id(std::size_t index, std::string_view name) const {
+  if (const auto id = parse_positive(params.at(index))) {
+    return *id;
+  }
+  return Reply{Status::bad_request, invalid_path_id_text(name, lang),
+               json::object{{"field", name}}};
+}
+
+Decoded<std::optional<std::int64_t>> RequestContext::query_optional_int(
+    std::string_view name, std::int64_t min, std::int64_t max, std::string_view range) const {
+  const auto it = query.find_last(name);
+  if (it == query.end() || (*it).value.empty()) {
+    return std::optional<std::int64_t>{};
+  }
+  std::int64_t value = 0;
+  const std::string text = (*it).value;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc{} || ptr != end || value < min || value > max) {
+    return bad_field({std::string(name), domain::Problem::kOutOfRange, std::string(range)}, lang);
+  }
+  return std::optional<std::int64_t>{value};
+}
+
+Decoded<std::int64_t> RequestContext::query_int(std::string_view name, std::int64_t fallback,
+                                                std::int64_t min, std::int64_t max,
+                                                std::string_view range) const {
+  auto value = query_optional_int(name, min, max, range);
+  if (auto* error = std::get_if<Reply>(&value)) {
+    return std::move(*error);
+  }
+  return std::get<std::optional<std::int64_t>>(value).value_or(fallback);
+}
+
+Router::Router(RequestLimits limits, std::shared_ptr<spdlog::logger> log)
+    : limits_(limits), log_(std::move(log)) {}
+
+void Router::add(beast_http::verb method, std::string pattern, Handler handler) {
+  std::vector<std::string> segments;
+  for (const auto s : split_path(pattern)) {
+    segments.emplace_back(s);
+  }
+  routes_.push_back({method, std::move(pattern), std::move(segments), std::move(handler)});
+}
+
+std::vector<std::string> Router::routes() const {
+  std::vector<std::string> out;
+  for (const auto& r : routes_) {
+    out.push_back(std::string(beast_http::to_string(r.method)) + " " + r.pattern);
+  }
+  return out;
+}
+
+Response envelope_response(const Reply& reply, unsigned version, bool keep_alive) {
+  const bool success = static_cast<unsigned>(reply.status) < 400;
+  json::object envelope;
+  envelope["status"] = success ? "success" : "error";
+  envelope["code"] = static_cast<unsigned>(reply.status);
+  envelope["message"] = reply.message;
+  envelope["data"] = reply.data;
+  Response response{reply.status, version};
+  response.set(beast_http::field::content_type, "application/json; charset=utf-8");
+  response.set(beast_http::field::cache_control, "no-store");
+  response.keep_alive(keep_alive);
+  response.body() = json::serialize(envelope);
+  response.prepare_payload();
+  return response;
+}
+
+Response Router::handle(const Request& request) const {
+  const Language lang = language_from_header(request[beast_http::field::accept_language]);
+  const auto url = boost::urls::parse_origin_form(request.target());
+  Reply reply;
+  if (!url) {
+    reply = fail(Status::bad_request, text(Msg::kBadRequest, lang));
+    return envelope_response(reply, request.version(), request.keep_alive());
+  }
+  const auto segments = split_path(url->encoded_path());
+  bool path_matched = false;
+  const Route* found = nullptr;
+  std::vector<std::string_view> params;
+  for (const auto& route : routes_) {
+    if (route.segments.size() != segments.size()) {
+      continue;
+    }
+    std::vector<std::string_view> candidate;
+    bool match = true;
+    for (std::size_t i = 0; i < segments.size() && match; ++i) {
+      const auto& want = route.segments[i];
+      if (want.starts_with('{')) {
+        candidate.push_back(segments[i]);
+      } else {
+        match = want == segments[i];
+      }
+    }
+    if (!match) {
+      continue;
+    }
+    path_matched = true;
+    if (route.method == request.method()) {
+      found = &route;
+      params = std::move(candidate);
+      break;
+    }
+  }
+  if (found == nullptr) {
+    reply = path_matched ? fail(Status::method_not_allowed, text(Msg::kMethodNotAllowed, lang))
+                         : fail(Status::not_found, text(Msg::kRouteNotFound, lang));
+    return envelope_response(reply, request.version(), request.keep_alive());
+  }
+  try {
+    const RequestContext context{request, lang, std::move(params), url->params(), limits_};
+    reply = found->handler(context);
+  } catch (const storage::StoreUnavailable& e) {
+    log_->warn("{} {}: database unavailable: {}", request.method_string(), found->pattern,
+               e.what());
+    reply = fail(Status::service_unavailable, text(Msg::kStoreUnavailable, lang));
+  } catch (const std::exception& e) {
+    log_->error("{} {}: {}", request.method_string(), found->pattern, e.what());
+    reply = fail(Status::internal_server_error, text(Msg::kInternalError, lang));
+  }
+  return envelope_response(reply, request.version(), request.keep_alive());
+}
+
+}  // namespace dialtrack::http

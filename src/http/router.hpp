@@ -1,0 +1,100 @@
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <boost/url/params_view.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "domain/validation.hpp"
+#include "http/messages.hpp"
+
+namespace dialtrack::http {
+
+namespace beast_http = boost::beast::http;
+using Request = beast_http::request<beast_http::string_body>;
+using Response = beast_http::response<beast_http::string_body>;
+using Status = beast_http::status;
+
+/// What a handler answers; the router wraps it in the envelope.
+struct Reply {
+  Status status = Status::ok;
+  std::string message;
+  boost::json::value data;  ///< null for errors without details
+};
+
+Reply ok(boost::json::value data, std::string message, Status status = Status::ok);
+Reply fail(Status status, std::string message);
+/// A 400 naming the field in the message and in `data.field`.
+Reply bad_field(const domain::FieldError& error, Language lang);
+
+/// A parsed value or the error reply to send instead.
+template <typename T>
+using Decoded = std::variant<T, Reply>;
+
+/// Limits the router applies to every request body.
+struct RequestLimits {
+  int max_json_depth = 32;
+};
+
+/// One request as the handlers see it.
+struct RequestContext {
+  const Request& request;
+  Language lang;
+  std::vector<std::string_view> params;  ///< the `{...}` segments of the route, in order
+  boost::urls::params_view query;
+  const RequestLimits& limits;
+
+  /// The body parsed as a JSON object (within the depth limit); an empty body reads as `{}`
+  /// when `empty_is_object`.
+  [[nodiscard]] Decoded<boost::json::object> body_object(bool empty_is_object = false) const;
+  /// The path parameter `index` as a positive int64.
+  [[nodiscard]] Decoded<std::int64_t> path_id(std::size_t index, std::string_view name) const;
+  /// A query parameter as an integer in [min, max]; `fallback` when absent.
+  [[nodiscard]] Decoded<std::int64_t> query_int(std::string_view name, std::int64_t fallback,
+                                                std::int64_t min, std::int64_t max,
+                                                std::string_view range) const;
+  /// An optional query parameter as an integer in [min, max].
+  [[nodiscard]] Decoded<std::optional<std::int64_t>> query_optional_int(
+      std::string_view name, std::int64_t min, std::int64_t max, std::string_view range) const;
+};
+
+using Handler = std::function<Reply(const RequestContext&)>;
+
+/// The route table: method, path pattern with `{name}` segments, handler. `handle` is the pure
+/// `request -> response` function the connections call; it never throws: faults become a 500
+/// (or a 503 when the database is unavailable) and are logged.
+class Router {
+ public:
+  Router(RequestLimits limits, std::shared_ptr<spdlog::logger> log);
+
+  void add(beast_http::verb method, std::string pattern, Handler handler);
+  [[nodiscard]] Response handle(const Request& request) const;
+
+  /// Every registered route as "METHOD /pattern", for documentation checks.
+  [[nodiscard]] std::vector<std::string> routes() const;
+
+ private:
+  struct Route {
+    beast_http::verb method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+
+  RequestLimits limits_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::vector<Route> routes_;
+};
+
+/// Serialises a reply in the envelope, with matching status, keep-alive and version.
+Response envelope_response(const Reply& reply, unsigned version, bool keep_alive);
+
+}  // namespace dialtrack::http

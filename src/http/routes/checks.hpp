@@ -1,0 +1,25 @@
+#pragma once
+
+#include "app/completion_service.hpp"
+#include "http/router.hpp"
+#include "http/routes/api_limits.hpp"
+
+namespace dialtrack::http {
+
+/// The completion check API: `POST /check_task_completion`, `GET .../{task_id}`, `POST .../batch`.
+class CheckRoutes {
+ public:
+  CheckRoutes(app::CompletionService& completion, const ApiLimits& limits);
+
+  Reply check_post(const RequestContext& ctx);
+  Reply check_get(const RequestContext& ctx);
+  Reply check_batch(const RequestContext& ctx);
+
+ private:
+  Reply check_one(std::int64_t task_id, Language lang);
+
+  app::CompletionService& completion_;
+  const ApiLimits& limits_;
+};
+
+}  // namespace dialtrack::http

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "app/completion_service.hpp"
+#include "app/ingest_service.hpp"
+#include "http/router.hpp"
+#include "http/routes/api_limits.hpp"
+
+namespace dialtrack::http {
+
+/// `POST /outbound_call_records` (the dialer's pushes) and
+/// `GET /task_followup_records/{task_id}` (a task's records after a completion check).
+class RecordRoutes {
+ public:
+  RecordRoutes(app::IngestService& ingest, app::CompletionService& completion,
+               const ApiLimits& limits);
+
+  Reply ingest(const RequestContext& ctx);
+  Reply followup(const RequestContext& ctx);
+
+ private:
+  app::IngestService& ingest_;
+  app::CompletionService& completion_;
+  const ApiLimits& limits_;
+};
+
+}  // namespace dialtrack::http

@@ -1,0 +1,219 @@
+#include "http/routes/tasks.hpp"
+
+#include "domain/phone.hpp"
+#include "http/json_fields.hpp"
+#include "http/json_mapping.hpp"
+
+namespace dialtrack::http {
+
+namespace json = boost::json;
+using domain::Problem;
+
+namespace {
+
+constexpr std::size_t kMaxName = 200;
+constexpr std::size_t kMaxId = 128;
+
+/// Decodes `leads`: every lead must be valid, or the whole request is refused.
+Decoded<std::vector<domain::Lead>> decode_leads(const json::array& items, std::int64_t max,
+                                                Language lang) {
+  if (static_cast<std::int64_t>(items.size()) > max) {
+    return bad_field({"leads", Problem::kTooMany, {}, max}, lang);
+  }
+  std::vector<domain::Lead> leads;
+  leads.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string prefix = "leads[" + std::to_string(i) + "]";
+    const auto* object = items[i].if_object();
+    if (object == nullptr) {
+      return bad_field({prefix, Problem::kWrongType, "object"}, lang);
+    }
+    FieldReader in(*object, prefix);
+    domain::Lead lead;
+    const auto raw_phone = in.string("phone", Need::kRequired, 64);
+    lead.name = in.string("name", Need::kOptional, kMaxName, true);
+    lead.job_id = in.string("job_id", Need::kOptional, kMaxId);
+    if (const auto* attrs = in.object("attrs", Need::kOptional)) {
+      lead.attrs_json = json::serialize(*attrs);
+    }
+    if (raw_phone) {
+      if (auto phone = domain::normalize_phone(*raw_phone)) {
+        lead.phone = std::move(*phone);
+      } else {
+        in.fail("phone", Problem::kInvalidPhone);
+      }
+    }
+    if (in.error()) {
+      return bad_field(*in.error(), lang);
+    }
+    leads.push_back(std::move(lead));
+  }
+  return leads;
+}
+
+Reply failure_reply(app::TaskFailure failure, Language lang, int task_type = 0) {
+  switch (failure) {
+    case app::TaskFailure::kNotFound:
+      return fail(Status::not_found, text(Msg::kTaskNotFound, lang));
+    case app::TaskFailure::kDeleted:
+      return fail(Status::conflict, text(Msg::kTaskDeleted, lang));
+    case app::TaskFailure::kWrongState:
+      return fail(Status::conflict, cannot_start_text(task_type, lang));
+  }
+  return fail(Status::internal_server_error, text(Msg::kInternalError, lang));
+}
+
+}  // namespace
+
+TaskRoutes::TaskRoutes(app::TaskService& tasks, const ApiLimits& limits)
+    : tasks_(tasks), limits_(limits) {}
+
+Reply TaskRoutes::create(const RequestContext& ctx) {
+  auto body = ctx.body_object();
+  if (auto* error = std::get_if<Reply>(&body)) {
+    return std::move(*error);
+  }
+  FieldReader in(std::get<json::object>(body), "");
+  app::NewTask task;
+  auto name = in.string("name", Need::kRequired, kMaxName);
+  task.job_group_id = in.string("job_group_id", Need::kOptional, kMaxId);
+  const auto* leads = in.array("leads", Need::kOptional);
+  if (in.error()) {
+    return bad_field(*in.error(), ctx.lang);
+  }
+  task.name = std::move(*name);
+  if (leads != nullptr) {
+    auto decoded = decode_leads(*leads, limits_.max_leads_per_request, ctx.lang);
+    if (auto* error = std::get_if<Reply>(&decoded)) {
+      return std::move(*error);
+    }
+    task.leads = std::move(std::get<std::vector<domain::Lead>>(decoded));
+  }
+  return ok(to_json(tasks_.create(task)), text(Msg::kTaskCreated, ctx.lang), Status::created);
+}
+
+Reply TaskRoutes::list(const RequestContext& ctx) {
+  auto type = ctx.query_optional_int("task_type", 1, 4, "task_type");
+  auto page = ctx.query_int("page", 1, 1, INT32_MAX, "positive");
+  auto page_size = ctx.query_int("page_size", 20, 1, limits_.max_page_size, "page_size");
+  for (auto* error :
+       {std::get_if<Reply>(&type), std::get_if<Reply>(&page), std::get_if<Reply>(&page_size)}) {
+    if (error != nullptr) {
+      return std::move(*error);
+    }
+  }
+  storage::TaskListQuery query;
+  if (const auto t = std::get<std::optional<std::int64_t>>(type)) {
+    query.task_type = domain::task_type_from_int(*t);
+  }
+  query.page = std::get<std::int64_t>(page);
+  query.page_size = std::get<std::int64_t>(page_size);
+  const auto result = tasks_.list(query);
+  json::array items;
+  for (const auto& task : result.items) {
+    items.push_back(to_json(task));
+  }
+  return ok(json::object{{"items", std::move(items)},
+                         {"total", result.total},
+                         {"page", query.page},
+                         {"page_size", query.page_size}},
+            text(Msg::kOk, ctx.lang));
+}
+
+Reply TaskRoutes::get(const RequestContext& ctx) {
+  auto id = ctx.path_id(0, "task_id");
+  if (auto* error = std::get_if<Reply>(&id)) {
+    return std::move(*error);
+  }
+  const auto task = tasks_.get(std::get<std::int64_t>(id));
+  if (!task) {
+    return failure_reply(app::TaskFailure::kNotFound, ctx.lang);
+  }
+  return ok(to_json(*task), text(Msg::kOk, ctx.lang));
+}
+
+Reply TaskRoutes::add_leads(const RequestContext& ctx) {
+  auto id = ctx.path_id(0, "task_id");
+  if (auto* error = std::get_if<Reply>(&id)) {
+    return std::move(*error);
+  }
+  auto body = ctx.body_object();
+  if (auto* error = std::get_if<Reply>(&body)) {
+    return std::move(*error);
+  }
+  FieldReader in(std::get<json::object>(body), "");
+  const auto* leads = in.array("leads", Need::kRequired);
+  if (in.error()) {
+    return bad_field(*in.error(), ctx.lang);
+  }
+  if (leads->empty()) {
+    return bad_field({"leads", Problem::kEmpty}, ctx.lang);
+  }
+  auto decoded = decode_leads(*leads, limits_.max_leads_per_request, ctx.lang);
+  if (auto* error = std::get_if<Reply>(&decoded)) {
+    return std::move(*error);
+  }
+  const auto outcome =
+      tasks_.add_leads(std::get<std::int64_t>(id), std::get<std::vector<domain::Lead>>(decoded));
+  if (const auto* failure = std::get_if<app::TaskFailure>(&outcome)) {
+    return failure_reply(*failure, ctx.lang);
+  }
+  const auto& added = std::get<app::LeadsAdded>(outcome);
+  return ok(json::object{{"added", added.added},
+                         {"duplicates", added.duplicates},
+                         {"total_calls", added.total_calls}},
+            text(Msg::kLeadsAdded, ctx.lang));
+}
+
+Reply TaskRoutes::start(const RequestContext& ctx) {
+  auto id = ctx.path_id(0, "task_id");
+  if (auto* error = std::get_if<Reply>(&id)) {
+    return std::move(*error);
+  }
+  auto body = ctx.body_object(true);
+  if (auto* error = std::get_if<Reply>(&body)) {
+    return std::move(*error);
+  }
+  FieldReader in(std::get<json::object>(body), "");
+  const auto job_group_id = in.string("job_group_id", Need::kOptional, kMaxId);
+  if (in.error()) {
+    return bad_field(*in.error(), ctx.lang);
+  }
+  const auto task_id = std::get<std::int64_t>(id);
+  const auto outcome = tasks_.start(task_id, job_group_id);
+  if (const auto* failure = std::get_if<app::TaskFailure>(&outcome)) {
+    const auto task = tasks_.get(task_id);
+    return failure_reply(*failure, ctx.lang, task ? static_cast<int>(task->task_type) : 0);
+  }
+  return ok(to_json(std::get<domain::Task>(outcome)), text(Msg::kOk, ctx.lang));
+}
+
+Reply TaskRoutes::remove(const RequestContext& ctx) {
+  auto id = ctx.path_id(0, "task_id");
+  if (auto* error = std::get_if<Reply>(&id)) {
+    return std::move(*error);
+  }
+  const auto outcome = tasks_.remove(std::get<std::int64_t>(id));
+  if (const auto* failure = std::get_if<app::TaskFailure>(&outcome)) {
+    return failure_reply(*failure, ctx.lang);
+  }
+  return ok(to_json(std::get<domain::Task>(outcome)), text(Msg::kTaskDeleted, ctx.lang));
+}
+
+Reply TaskRoutes::history(const RequestContext& ctx) {
+  auto id = ctx.path_id(0, "task_id");
+  if (auto* error = std::get_if<Reply>(&id)) {
+    return std::move(*error);
+  }
+  const auto outcome = tasks_.history(std::get<std::int64_t>(id));
+  if (const auto* failure = std::get_if<app::TaskFailure>(&outcome)) {
+    return failure_reply(*failure, ctx.lang);
+  }
+  json::array items;
+  for (const auto& t : std::get<std::vector<domain::Transition>>(outcome)) {
+    items.push_back(to_json(t));
+  }
+  return ok(json::object{{"items", std::move(items)}}, text(Msg::kOk, ctx.lang));
+}
+
+}  // namespace dialtrack::http

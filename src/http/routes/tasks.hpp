@@ -1,0 +1,27 @@
+#pragma once
+
+#include "app/task_service.hpp"
+#include "http/router.hpp"
+#include "http/routes/api_limits.hpp"
+
+namespace dialtrack::http {
+
+/// `/tasks` and its sub-resources: create, list, get, add leads, start, delete, history.
+class TaskRoutes {
+ public:
+  TaskRoutes(app::TaskService& tasks, const ApiLimits& limits);
+
+  Reply create(const RequestContext& ctx);
+  Reply list(const RequestContext& ctx);
+  Reply get(const RequestContext& ctx);
+  Reply add_leads(const RequestContext& ctx);
+  Reply start(const RequestContext& ctx);
+  Reply remove(const RequestContext& ctx);
+  Reply history(const RequestContext& ctx);
+
+ private:
+  app::TaskService& tasks_;
+  const ApiLimits& limits_;
+};
+
+}  // namespace dialtrack::http

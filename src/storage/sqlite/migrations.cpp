@@ -1,0 +1,78 @@
+#include "storage/sqlite/migrations.hpp"
+
+#include <array>
+
+namespace dialtrack::storage::sqlite {
+namespace {
+
+// Times are integer milliseconds since the Unix epoch (UTC). Every table carries task_id.
+constexpr const char* kInitialSchema = R"sql(
+CREATE TABLE call_tasks (
+  task_id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  name            TEXT    NOT NULL,
+  job_group_id    TEXT,
+  task_type       INTEGER NOT NULL DEFAULT 1 CHECK (task_type BETWEEN 1 AND 4),
+  total_calls     INTEGER NOT NULL DEFAULT 0 CHECK (total_calls >= 0),
+  connected_calls INTEGER NOT NULL DEFAULT 0 CHECK (connected_calls >= 0),
+  record_count    INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  completed_at    INTEGER
+);
+CREATE INDEX call_tasks_by_type ON call_tasks (task_type, task_id);
+CREATE INDEX call_tasks_by_job_group ON call_tasks (job_group_id) WHERE job_group_id IS NOT NULL;
+
+CREATE TABLE task_leads (
+  lead_id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  task_id      INTEGER NOT NULL,
+  phone        TEXT    NOT NULL,
+  name         TEXT,
+  job_id       TEXT,
+  attrs        TEXT,
+  connected_at INTEGER,
+  created_at   INTEGER NOT NULL,
+  UNIQUE (task_id, phone)
+);
+
+CREATE TABLE outbound_call_records (
+  record_id    INTEGER PRIMARY KEY AUTOINCREMENT,
+  call_id      TEXT    NOT NULL UNIQUE,
+  task_id      INTEGER NOT NULL,
+  lead_id      INTEGER NOT NULL,
+  phone        TEXT    NOT NULL,
+  job_group_id TEXT,
+  job_id       TEXT,
+  call_status  TEXT    NOT NULL,
+  connected    INTEGER NOT NULL,
+  started_at   INTEGER,
+  ended_at     INTEGER,
+  duration     INTEGER,
+  event_time   INTEGER,
+  extra        TEXT,
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+);
+CREATE INDEX outbound_call_records_by_task ON outbound_call_records (task_id, record_id);
+
+CREATE TABLE task_status_history (
+  history_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  task_id    INTEGER NOT NULL,
+  from_type  INTEGER,
+  to_type    INTEGER NOT NULL,
+  reason     TEXT    NOT NULL,
+  at         INTEGER NOT NULL
+);
+CREATE INDEX task_status_history_by_task ON task_status_history (task_id, history_id);
+)sql";
+
+constexpr std::array kMigrations{
+    Migration{1, "tasks, leads, call records and status history", kInitialSchema},
+};
+
+}  // namespace
+
+std::span<const Migration> migrations() {
+  return kMigrations;
+}
+
+}  // namespace dialtrack::storage::sqlite

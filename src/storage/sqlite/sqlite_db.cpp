@@ -1,0 +1,134 @@
+#include "storage/sqlite/sqlite_db.hpp"
+
+#include <string>
+#include <utility>
+
+#include "storage/store.hpp"
+
+namespace dialtrack::storage::sqlite {
+
+void throw_sqlite_error(sqlite3* db, int code, std::string_view what) {
+  std::string message = "SQLite: ";
+  message += what;
+  message += ": ";
+  message += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+  const int primary = code & 0xff;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    throw StoreUnavailable(message);
+  }
+  throw StoreError(message);
+}
+
+Database::Database(const std::string& path) {
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = "cannot open SQLite database '" + path + "': ";
+    message += db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError(message);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+}
+
+Database::~Database() {
+  sqlite3_close_v2(db_);
+}
+
+void Database::exec(const char* sql) {
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &error);
+  if (rc != SQLITE_OK) {
+    std::string what = sql;
+    if (error != nullptr) {
+      sqlite3_free(error);
+    }
+    throw_sqlite_error(db_, rc, what.substr(0, 60));
+  }
+}
+
+void Database::reset_statements() {
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db_, nullptr); s != nullptr;
+       s = sqlite3_next_stmt(db_, s)) {
+    sqlite3_reset(s);
+  }
+}
+
+Statement::Statement(Database& db, const char* sql) : db_(db.handle()) {
+  const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+  if (rc != SQLITE_OK) {
+    throw_sqlite_error(db_, rc, std::string("prepare ") + sql);
+  }
+}
+
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), stmt_(std::exchange(other.stmt_, nullptr)) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(stmt_);
+    db_ = std::exchange(other.db_, nullptr);
+    stmt_ = std::exchange(other.stmt_, nullptr);
+  }
+  return *this;
+}
+
+bool Statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) {
+    return true;
+  }
+  if (rc == SQLITE_DONE) {
+    return false;
+  }
+  sqlite3_reset(stmt_);
+  throw_sqlite_error(db_, rc, sqlite3_sql(stmt_));
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+}
+
+std::int64_t Statement::int64(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+
+std::optional<std::int64_t> Statement::optional_int64(int column) const {
+  if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) {
+    return std::nullopt;
+  }
+  return sqlite3_column_int64(stmt_, column);
+}
+
+std::string Statement::text(int column) const {
+  const auto* data = sqlite3_column_text(stmt_, column);
+  const int size = sqlite3_column_bytes(stmt_, column);
+  return data == nullptr ? std::string{} : std::string(reinterpret_cast<const char*>(data), size);
+}
+
+std::optional<std::string> Statement::optional_text(int column) const {
+  if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) {
+    return std::nullopt;
+  }
+  return text(column);
+}
+
+void Statement::bind_one(int index, std::int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+}
+
+void Statement::bind_one(int index, std::string_view value) {
+  sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+void Statement::bind_one(int index, std::nullopt_t) {
+  sqlite3_bind_null(stmt_, index);
+}
+
+}  // namespace dialtrack::storage::sqlite

@@ -1,0 +1,87 @@
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dialtrack::storage::sqlite {
+
+/// Throws StoreUnavailable for SQLITE_BUSY/LOCKED and StoreError otherwise, with `what`.
+[[noreturn]] void throw_sqlite_error(sqlite3* db, int code, std::string_view what);
+
+/// One SQLite connection, closed in the destructor.
+class Database {
+ public:
+  explicit Database(const std::string& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  /// Runs statements without results (pragmas, BEGIN, DDL).
+  void exec(const char* sql);
+  /// Resets every statement of the connection, so none keeps an old snapshot open (which would
+  /// stop WAL checkpoints) once a transaction ends.
+  void reset_statements();
+  [[nodiscard]] sqlite3* handle() const { return db_; }
+  [[nodiscard]] std::int64_t changes() const { return sqlite3_changes64(db_); }
+  [[nodiscard]] std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+/// A prepared statement, prepared once per connection and reset after every use.
+class Statement {
+ public:
+  Statement() = default;
+  Statement(Database& db, const char* sql);
+  ~Statement();
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  /// Binds parameters 1..n in order; std::nullopt binds NULL.
+  template <typename... Args>
+  Statement& bind(const Args&... args) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    int index = 0;
+    (bind_one(++index, args), ...);
+    return *this;
+  }
+
+  /// Steps once; true while a row is available.
+  bool step();
+  /// Runs a statement that returns no rows.
+  void run();
+
+  [[nodiscard]] std::int64_t int64(int column) const;
+  [[nodiscard]] std::optional<std::int64_t> optional_int64(int column) const;
+  [[nodiscard]] std::string text(int column) const;
+  [[nodiscard]] std::optional<std::string> optional_text(int column) const;
+
+ private:
+  void bind_one(int index, std::int64_t value);
+  void bind_one(int index, int value) { bind_one(index, static_cast<std::int64_t>(value)); }
+  void bind_one(int index, std::string_view value);
+  void bind_one(int index, const std::string& value) { bind_one(index, std::string_view{value}); }
+  void bind_one(int index, const char* value) { bind_one(index, std::string_view{value}); }
+  void bind_one(int index, std::nullopt_t);
+  template <typename T>
+  void bind_one(int index, const std::optional<T>& value) {
+    if (value) {
+      bind_one(index, *value);
+    } else {
+      bind_one(index, std::nullopt);
+    }
+  }
+
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace dialtrack::storage::sqlite

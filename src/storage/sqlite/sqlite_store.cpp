@@ -1,0 +1,484 @@
+#include "storage/sqlite/sqlite_store.hpp"
+
+#include <map>
+#include <utility>
+
+#include "storage/sqlite/migrations.hpp"
+#include "storage/sqlite/sqlite_db.hpp"
+
+namespace dialtrack::storage::sqlite {
+
+using domain::Task;
+using domain::Transition;
+
+namespace {
+
+constexpr const char* kTaskColumns =
+    "task_id, name, job_group_id, task_type, total_calls, connected_calls, created_at, "
+    "updated_at, completed_at";
+constexpr const char* kRecordColumns =
+    "call_id, task_id, lead_id, phone, job_group_id, job_id, call_status, connected, started_at, "
+    "ended_at, duration, event_time, extra, created_at, updated_at";
+
+std::int64_t millis(Timestamp at) {
+  return at.time_since_epoch().count();
+}
+
+std::optional<std::int64_t> millis(const std::optional<Timestamp>& at) {
+  if (!at) {
+    return std::nullopt;
+  }
+  return millis(*at);
+}
+
+Timestamp timestamp(std::int64_t value) {
+  return Timestamp{std::chrono::milliseconds{value}};
+}
+
+std::optional<Timestamp> timestamp(const std::optional<std::int64_t>& value) {
+  if (!value) {
+    return std::nullopt;
+  }
+  return timestamp(*value);
+}
+
+std::string sql(const char* head, const char* columns, const char* tail) {
+  return std::string(head) + columns + tail;
+}
+
+}  // namespace
+
+/// A connection with every statement the store uses, prepared once when it opens.
+struct Connection {
+  explicit Connection(const std::string& path) : db(path) {
+    // busy_timeout first: another process may hold the file while we set it up.
+    db.exec("PRAGMA busy_timeout = 5000");
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = FULL");
+    db.exec("PRAGMA foreign_keys = OFF");
+  }
+
+  void prepare() {
+    insert_task = Statement(db,
+                            "INSERT INTO call_tasks (name, job_group_id, task_type, total_calls, "
+                            "connected_calls, record_count, created_at, updated_at) "
+                            "VALUES (?1, ?2, 1, 0, 0, 0, ?3, ?3)");
+    find_task =
+        Statement(db, sql("SELECT ", kTaskColumns, " FROM call_tasks WHERE task_id = ?1").c_str());
+    list_tasks = Statement(db, sql("SELECT ", kTaskColumns,
+                                   " FROM call_tasks ORDER BY task_id DESC LIMIT ?1 OFFSET ?2")
+                                   .c_str());
+    list_tasks_by_type = Statement(
+        db, sql("SELECT ", kTaskColumns,
+                " FROM call_tasks WHERE task_type = ?1 ORDER BY task_id DESC LIMIT ?2 OFFSET ?3")
+                .c_str());
+    count_tasks = Statement(db, "SELECT count(*) FROM call_tasks");
+    count_tasks_by_type = Statement(db, "SELECT count(*) FROM call_tasks WHERE task_type = ?1");
+    set_job_group = Statement(
+        db, "UPDATE call_tasks SET job_group_id = ?2, updated_at = ?3 WHERE task_id = ?1");
+    transition =
+        Statement(db,
+                  "UPDATE call_tasks SET task_type = ?3, updated_at = ?4, "
+                  "completed_at = CASE ?3 WHEN 3 THEN ?4 WHEN 2 THEN NULL ELSE completed_at END "
+                  "WHERE task_id = ?1 AND task_type = ?2");
+    complete = Statement(db,
+                         "UPDATE call_tasks SET task_type = 3, updated_at = ?2, completed_at = ?2 "
+                         "WHERE task_id = ?1 AND task_type = 2 AND total_calls > 0 "
+                         "AND connected_calls = total_calls");
+    insert_history = Statement(db,
+                               "INSERT INTO task_status_history (task_id, from_type, to_type, "
+                               "reason, at) VALUES (?1, ?2, ?3, ?4, ?5)");
+    history = Statement(db,
+                        "SELECT from_type, to_type, reason, at FROM task_status_history "
+                        "WHERE task_id = ?1 ORDER BY history_id");
+    insert_lead = Statement(db,
+                            "INSERT INTO task_leads (task_id, phone, name, job_id, attrs, "
+                            "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                            "ON CONFLICT (task_id, phone) DO NOTHING");
+    add_total_calls = Statement(db,
+                                "UPDATE call_tasks SET total_calls = total_calls + ?2, "
+                                "updated_at = ?3 WHERE task_id = ?1");
+    find_lead = Statement(db,
+                          "SELECT lead_id, connected_at IS NOT NULL FROM task_leads "
+                          "WHERE task_id = ?1 AND phone = ?2");
+    find_lead_by_group =
+        Statement(db,
+                  "SELECT l.task_id, l.lead_id, l.connected_at IS NOT NULL FROM call_tasks t "
+                  "JOIN task_leads l ON l.task_id = t.task_id AND l.phone = ?2 "
+                  "WHERE t.job_group_id = ?1 ORDER BY t.task_type = 4, t.task_id DESC LIMIT 1");
+    mark_lead_connected =
+        Statement(db,
+                  "UPDATE task_leads SET connected_at = ?2 "
+                  "WHERE lead_id = ?1 AND connected_at IS NULL RETURNING task_id");
+    add_connected_calls = Statement(db,
+                                    "UPDATE call_tasks SET connected_calls = connected_calls + ?2, "
+                                    "updated_at = ?3 WHERE task_id = ?1");
+    find_record = Statement(
+        db,
+        sql("SELECT ", kRecordColumns, " FROM outbound_call_records WHERE call_id = ?1").c_str());
+    insert_record = Statement(
+        db, sql("INSERT INTO outbound_call_records (", kRecordColumns,
+                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)")
+                .c_str());
+    update_record = Statement(db,
+                              "UPDATE outbound_call_records SET job_group_id = ?2, job_id = ?3, "
+                              "call_status = ?4, connected = ?5, started_at = ?6, ended_at = ?7, "
+                              "duration = ?8, event_time = ?9, extra = ?10, updated_at = ?11 "
+                              "WHERE call_id = ?1");
+    add_record_count = Statement(db,
+                                 "UPDATE call_tasks SET record_count = record_count + ?2, "
+                                 "updated_at = ?3 WHERE task_id = ?1");
+    task_records =
+        Statement(db, sql("SELECT ", kRecordColumns,
+                          " FROM outbound_call_records WHERE task_id = ?1 ORDER BY record_id DESC "
+                          "LIMIT ?2 OFFSET ?3")
+                          .c_str());
+    record_count = Statement(db, "SELECT record_count FROM call_tasks WHERE task_id = ?1");
+  }
+
+  Database db;
+  Statement insert_task, find_task, list_tasks, list_tasks_by_type, count_tasks,
+      count_tasks_by_type, set_job_group, transition, complete, insert_history, history,
+      insert_lead, add_total_calls, find_lead, find_lead_by_group, mark_lead_connected,
+      add_connected_calls, find_record, insert_record, update_record, add_record_count,
+      task_records, record_count;
+};
+
+namespace {
+
+Task read_task(const Statement& s) {
+  Task t;
+  t.task_id = s.int64(0);
+  t.name = s.text(1);
+  t.job_group_id = s.optional_text(2);
+  t.task_type = static_cast<domain::TaskType>(s.int64(3));
+  t.total_calls = s.int64(4);
+  t.connected_calls = s.int64(5);
+  t.created_at = timestamp(s.int64(6));
+  t.updated_at = timestamp(s.int64(7));
+  t.completed_at = timestamp(s.optional_int64(8));
+  return t;
+}
+
+StoredRecord read_record(const Statement& s) {
+  StoredRecord out;
+  auto& r = out.record;
+  r.call_id = s.text(0);
+  r.task_id = s.int64(1);
+  out.lead_id = s.int64(2);
+  r.phone = s.text(3);
+  r.fields.job_group_id = s.optional_text(4);
+  r.fields.job_id = s.optional_text(5);
+  r.fields.call_status = s.text(6);
+  r.connected = s.int64(7) != 0;
+  r.fields.started_at = timestamp(s.optional_int64(8));
+  r.fields.ended_at = timestamp(s.optional_int64(9));
+  r.fields.duration = s.optional_int64(10);
+  r.fields.event_time = timestamp(s.optional_int64(11));
+  r.fields.extra_json = s.optional_text(12);
+  r.created_at = timestamp(s.int64(13));
+  r.updated_at = timestamp(s.int64(14));
+  return out;
+}
+
+class SqliteTransaction final : public Transaction {
+ public:
+  /// A write transaction: holds the writer lock until it ends.
+  SqliteTransaction(Connection& connection, std::unique_lock<std::mutex> writer_lock)
+      : c_(connection), writer_lock_(std::move(writer_lock)) {
+    c_.db.exec("BEGIN IMMEDIATE");
+  }
+  /// A read transaction on a pooled connection, given back to the store when it ends.
+  SqliteTransaction(SqliteStore& store, std::unique_ptr<Connection> reader)
+      : c_(*reader), store_(&store), reader_(std::move(reader)) {
+    try {
+      c_.db.exec("BEGIN");
+    } catch (const StoreError&) {
+      store_->release_reader(std::move(reader_));
+      throw;
+    }
+  }
+
+  ~SqliteTransaction() override {
+    c_.db.reset_statements();
+    if (!done_) {
+      // Rolling back cannot usefully fail here; if it did, the connection is closed below
+      // for a reader, and the next BEGIN on the writer reports the problem.
+      sqlite3_exec(c_.db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    if (store_ != nullptr) {
+      store_->release_reader(std::move(reader_));
+    }
+  }
+  SqliteTransaction(const SqliteTransaction&) = delete;
+  SqliteTransaction& operator=(const SqliteTransaction&) = delete;
+
+  void commit() override {
+    c_.db.reset_statements();
+    c_.db.exec("COMMIT");
+    done_ = true;
+  }
+
+  TaskId insert_task(std::string_view name, const std::optional<std::string>& job_group_id,
+                     Timestamp now) override {
+    c_.insert_task.bind(name, job_group_id, millis(now)).run();
+    const TaskId id = c_.db.last_insert_rowid();
+    c_.insert_history
+        .bind(id, std::nullopt, static_cast<int>(domain::TaskType::kCreated),
+              domain::reason::kCreated, millis(now))
+        .run();
+    return id;
+  }
+
+  std::optional<Task> find_task(TaskId task_id) override {
+    auto& s = c_.find_task.bind(task_id);
+    if (!s.step()) {
+      return std::nullopt;
+    }
+    return read_task(s);
+  }
+
+  TaskPage list_tasks(const TaskListQuery& query) override {
+    TaskPage page;
+    const std::int64_t offset = (query.page - 1) * query.page_size;
+    Statement* rows = nullptr;
+    Statement* count = nullptr;
+    if (query.task_type) {
+      const int type = static_cast<int>(*query.task_type);
+      rows = &c_.list_tasks_by_type.bind(type, query.page_size, offset);
+      count = &c_.count_tasks_by_type.bind(type);
+    } else {
+      rows = &c_.list_tasks.bind(query.page_size, offset);
+      count = &c_.count_tasks.bind();
+    }
+    while (rows->step()) {
+      page.items.push_back(read_task(*rows));
+    }
+    if (count->step()) {
+      page.total = count->int64(0);
+    }
+    return page;
+  }
+
+  void set_job_group(TaskId task_id, std::string_view job_group_id, Timestamp now) override {
+    c_.set_job_group.bind(task_id, job_group_id, millis(now)).run();
+  }
+
+  bool transition(TaskId task_id, TaskType from, TaskType to, std::string_view reason,
+                  Timestamp now) override {
+    c_.transition.bind(task_id, static_cast<int>(from), static_cast<int>(to), millis(now)).run();
+    if (c_.db.changes() != 1) {
+      return false;
+    }
+    c_.insert_history
+        .bind(task_id, static_cast<int>(from), static_cast<int>(to), reason, millis(now))
+        .run();
+    return true;
+  }
+
+  bool complete_if_counters_full(TaskId task_id, std::string_view reason, Timestamp now) override {
+    c_.complete.bind(task_id, millis(now)).run();
+    if (c_.db.changes() != 1) {
+      return false;
+    }
+    c_.insert_history
+        .bind(task_id, static_cast<int>(TaskType::kCalling), static_cast<int>(TaskType::kCompleted),
+              reason, millis(now))
+        .run();
+    return true;
+  }
+
+  std::vector<Transition> history(TaskId task_id) override {
+    std::vector<Transition> out;
+    auto& s = c_.history.bind(task_id);
+    while (s.step()) {
+      Transition t;
+      if (const auto from = s.optional_int64(0)) {
+        t.from = static_cast<TaskType>(*from);
+      }
+      t.to = static_cast<TaskType>(s.int64(1));
+      t.reason = s.text(2);
+      t.at = timestamp(s.int64(3));
+      out.push_back(std::move(t));
+    }
+    return out;
+  }
+
+  std::int64_t insert_leads(TaskId task_id, std::span<const domain::Lead> leads,
+                            Timestamp now) override {
+    std::int64_t added = 0;
+    for (const auto& lead : leads) {
+      c_.insert_lead.bind(task_id, lead.phone, lead.name, lead.job_id, lead.attrs_json, millis(now))
+          .run();
+      added += c_.db.changes();
+    }
+    if (added > 0) {
+      c_.add_total_calls.bind(task_id, added, millis(now)).run();
+    }
+    return added;
+  }
+
+  std::vector<LeadMatch> find_leads(std::span<const std::pair<TaskId, std::string>> keys) override {
+    std::vector<LeadMatch> out;
+    for (const auto& [task_id, phone] : keys) {
+      auto& s = c_.find_lead.bind(task_id, phone);
+      if (s.step()) {
+        out.push_back({task_id, s.int64(0), phone, s.int64(1) != 0});
+      }
+    }
+    return out;
+  }
+
+  std::vector<JobGroupLeadMatch> find_leads_by_job_group(
+      std::span<const std::pair<std::string, std::string>> keys) override {
+    std::vector<JobGroupLeadMatch> out;
+    for (const auto& [job_group_id, phone] : keys) {
+      auto& s = c_.find_lead_by_group.bind(job_group_id, phone);
+      if (s.step()) {
+        out.push_back({job_group_id, {s.int64(0), s.int64(1), phone, s.int64(2) != 0}});
+      }
+    }
+    return out;
+  }
+
+  std::vector<ConnectedIncrement> mark_leads_connected(std::span<const LeadId> lead_ids,
+                                                       Timestamp now) override {
+    std::map<TaskId, std::int64_t> per_task;
+    for (const LeadId id : lead_ids) {
+      auto& s = c_.mark_lead_connected.bind(id, millis(now));
+      while (s.step()) {
+        ++per_task[s.int64(0)];
+      }
+    }
+    std::vector<ConnectedIncrement> out;
+    for (const auto& [task_id, count] : per_task) {
+      c_.add_connected_calls.bind(task_id, count, millis(now)).run();
+      out.push_back({task_id, count});
+    }
+    return out;
+  }
+
+  std::vector<StoredRecord> find_records(std::span<const std::string> call_ids) override {
+    std::vector<StoredRecord> out;
+    for (const auto& call_id : call_ids) {
+      auto& s = c_.find_record.bind(call_id);
+      if (s.step()) {
+        out.push_back(read_record(s));
+      }
+    }
+    return out;
+  }
+
+  void upsert_records(std::span<const RecordWrite> records, Timestamp now) override {
+    std::map<TaskId, std::int64_t> inserted;
+    for (const auto& r : records) {
+      const auto& f = r.fields;
+      if (r.is_new) {
+        c_.insert_record
+            .bind(r.call_id, r.task_id, r.lead_id, r.phone, f.job_group_id, f.job_id, f.call_status,
+                  r.connected ? 1 : 0, millis(f.started_at), millis(f.ended_at), f.duration,
+                  millis(f.event_time), f.extra_json, millis(now))
+            .run();
+        ++inserted[r.task_id];
+      } else {
+        c_.update_record
+            .bind(r.call_id, f.job_group_id, f.job_id, f.call_status, r.connected ? 1 : 0,
+                  millis(f.started_at), millis(f.ended_at), f.duration, millis(f.event_time),
+                  f.extra_json, millis(now))
+            .run();
+      }
+    }
+    for (const auto& [task_id, count] : inserted) {
+      c_.add_record_count.bind(task_id, count, millis(now)).run();
+    }
+  }
+
+  RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) override {
+    RecordPage out;
+    auto& s = c_.task_records.bind(task_id, page_size, (page - 1) * page_size);
+    while (s.step()) {
+      out.items.push_back(read_record(s).record);
+    }
+    auto& count = c_.record_count.bind(task_id);
+    if (count.step()) {
+      out.total = count.int64(0);
+    }
+    return out;
+  }
+
+ private:
+  Connection& c_;
+  std::unique_lock<std::mutex> writer_lock_;
+  SqliteStore* store_ = nullptr;
+  std::unique_ptr<Connection> reader_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+SqliteStore::SqliteStore(std::string path, int read_connections) : path_(std::move(path)) {
+  writer_ = std::make_unique<Connection>(path_);
+  migrate();
+  writer_->prepare();
+  for (int i = 0; i < read_connections; ++i) {
+    auto reader = std::make_unique<Connection>(path_);
+    reader->prepare();
+    readers_.push_back(std::move(reader));
+  }
+}
+
+SqliteStore::~SqliteStore() = default;
+
+int SqliteStore::migrate() {
+  const std::lock_guard lock(writer_mutex_);
+  auto& db = writer_->db;
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+      "description TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    Statement current(db, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+    current.bind();
+    const int version = current.step() ? static_cast<int>(current.int64(0)) : 0;
+    int reached = version;
+    Statement record(db,
+                     "INSERT INTO schema_migrations (version, description, applied_at) "
+                     "VALUES (?1, ?2, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))");
+    for (const auto& m : migrations()) {
+      if (m.version <= version) {
+        continue;
+      }
+      db.exec(m.sql);
+      record.bind(m.version, m.description).run();
+      reached = m.version;
+    }
+    db.exec("COMMIT");
+    return reached;
+  } catch (...) {
+    sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::unique_ptr<Transaction> SqliteStore::begin(TxMode mode) {
+  if (mode == TxMode::kWrite) {
+    std::unique_lock lock(writer_mutex_);
+    return std::make_unique<SqliteTransaction>(*writer_, std::move(lock));
+  }
+  std::unique_lock lock(readers_mutex_);
+  reader_released_.wait(lock, [this] { return !readers_.empty(); });
+  auto reader = std::move(readers_.back());
+  readers_.pop_back();
+  lock.unlock();
+  return std::make_unique<SqliteTransaction>(*this, std::move(reader));
+}
+
+void SqliteStore::release_reader(std::unique_ptr<Connection> connection) {
+  {
+    const std::lock_guard lock(readers_mutex_);
+    readers_.push_back(std::move(connection));
+  }
+  reader_released_.notify_one();
+}
+
+}  // namespace dialtrack::storage::sqlite
