@@ -12,7 +12,6 @@ namespace dialtrack::app {
 
 using domain::LeadId;
 using domain::TaskId;
-using domain::TaskType;
 
 namespace {
 

@@ -20,8 +20,8 @@ struct Config {
   // [http]
   int http_threads = 0;    ///< 0: one per CPU core
   int worker_threads = 0;  ///< 0: 4 per CPU core
-  std::int64_t body_limit = 8 * 1024 * 1024;
-  std::int64_t header_limit = 16 * 1024;
+  std::int64_t body_limit = 8LL * 1024 * 1024;
+  std::int64_t header_limit = 16LL * 1024;
   std::chrono::milliseconds read_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds shutdown_grace{15'000};

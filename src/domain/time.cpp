@@ -74,23 +74,21 @@ std::optional<Timestamp> parse_timestamp(std::string_view text) {
       millis *= 10;
     }
   }
+  // What follows the time: nothing (UTC), `Z`, or `+HH:MM` / `-HH:MM`.
   int offset_minutes = 0;
-  if (pos < text.size()) {
-    const char sign = text[pos];
-    if ((sign == 'Z' || sign == 'z') && pos + 1 == text.size()) {
-      pos = text.size();
-    } else if (sign == '+' || sign == '-') {
-      ++pos;
-      int oh = 0;
-      int om = 0;
-      if (!read_digits(text, pos, 2, oh) || !expect(text, pos, ':') ||
-          !read_digits(text, pos, 2, om) || pos != text.size() || oh > 23 || om > 59) {
-        return std::nullopt;
-      }
-      offset_minutes = (oh * 60 + om) * (sign == '-' ? -1 : 1);
-    } else {
+  const std::string_view zone = text.substr(pos);
+  if (zone == "Z" || zone == "z") {
+    offset_minutes = 0;
+  } else if (!zone.empty()) {
+    const char sign = zone.front();
+    std::size_t at = 1;
+    int oh = 0;
+    int om = 0;
+    if ((sign != '+' && sign != '-') || !read_digits(zone, at, 2, oh) || !expect(zone, at, ':') ||
+        !read_digits(zone, at, 2, om) || at != zone.size() || oh > 23 || om > 59) {
       return std::nullopt;
     }
+    offset_minutes = (oh * 60 + om) * (sign == '-' ? -1 : 1);
   }
   if (hour > 23 || minute > 59 || second > 60) {
     return std::nullopt;

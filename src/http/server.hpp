@@ -24,7 +24,7 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  ///< HOST:PORT; port 0 picks a free port
   int io_threads = 2;                     ///< threads that run the connections
   int worker_threads = 4;                 ///< threads that run handlers (database work)
-  std::size_t body_limit = 8U * 1024U * 1024U;
+  std::size_t body_limit = std::size_t{8} * 1024 * 1024;
   std::uint32_t header_limit = 16U * 1024U;
   std::chrono::milliseconds read_timeout{30'000};  ///< a whole request must arrive within this
   std::chrono::milliseconds idle_timeout{60'000};  ///< a keep-alive connection may wait this long

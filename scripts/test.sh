@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test: formatting and clang-tidy, unit,
+# storage and integration tests (the real binary over loopback HTTP), then the same tests again
+# under AddressSanitizer + UndefinedBehaviorSanitizer. Exits non-zero on the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs="$(nproc)"
+
+step() { printf '\n==== %s\n' "$*"; }
+
+step "setup"
+scripts/setup.sh
+
+step "format"
+scripts/lint.sh format
+
+step "build (dev: warnings as errors)"
+cmake --preset dev >/dev/null
+cmake --build --preset dev -j"$jobs"
+
+step "tests (dev)"
+ctest --preset dev -j"$jobs"
+
+step "clang-tidy"
+scripts/lint.sh tidy build-dev
+
+step "build (asan-ubsan)"
+cmake --preset asan-ubsan >/dev/null
+cmake --build --preset asan-ubsan -j"$jobs"
+
+step "tests (asan-ubsan)"
+ctest --preset asan-ubsan -j"$jobs"
+
+step "all tests passed"
