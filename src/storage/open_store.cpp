@@ -1,5 +1,7 @@
+#include <algorithm>
 #include <string>
 
+#include "storage/postgres/pg_store.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "storage/store.hpp"
 
@@ -7,8 +9,8 @@ namespace dialtrack::storage {
 
 std::unique_ptr<Store> open_store(std::string_view db, int read_connections) {
   if (db.starts_with("postgresql://") || db.starts_with("postgres://")) {
-    throw StoreError(
-        "PostgreSQL is not supported by this build yet; use a SQLite file path or sqlite:PATH");
+    return std::make_unique<postgres::PgStore>(std::string(db),
+                                               postgres::PgOptions{std::max(10, read_connections)});
   }
   std::string path(db.starts_with("sqlite:") ? db.substr(7) : db);
   if (path.empty()) {

@@ -1,0 +1,553 @@
+#include "storage/postgres/pg_store.hpp"
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+#include "storage/postgres/pg_connection.hpp"
+#include "storage/postgres/pg_migrations.hpp"
+
+namespace dialtrack::storage::postgres {
+
+using domain::Task;
+using domain::Transition;
+
+namespace {
+
+#define DT_TASK_COLUMNS                                                                \
+  "task_id, name, job_group_id, task_type, total_calls, connected_calls, created_at, " \
+  "updated_at, completed_at"
+#define DT_RECORD_COLUMNS                                                                        \
+  "call_id, task_id, lead_id, phone, job_group_id, job_id, call_status, connected, started_at, " \
+  "ended_at, duration, event_time, extra, created_at, updated_at"
+
+// Times are bigint milliseconds since the Unix epoch, as in the SQLite schema.
+const std::vector<NamedStatement>& statements() {
+  static const std::vector<NamedStatement> kStatements{
+      {"insert_task",
+       "WITH t AS (INSERT INTO call_tasks (name, job_group_id, task_type, total_calls, "
+       "connected_calls, record_count, created_at, updated_at) "
+       "VALUES ($1, $2, 1, 0, 0, 0, $3, $3) RETURNING task_id) "
+       "INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
+       "SELECT task_id, NULL, 1, 'created', $3 FROM t RETURNING task_id"},
+      {"find_task", "SELECT " DT_TASK_COLUMNS " FROM call_tasks WHERE task_id = $1"},
+      {"find_task_for_update",
+       "SELECT " DT_TASK_COLUMNS " FROM call_tasks WHERE task_id = $1 FOR UPDATE"},
+      {"list_tasks",
+       "SELECT " DT_TASK_COLUMNS " FROM call_tasks ORDER BY task_id DESC LIMIT $1 OFFSET $2"},
+      {"list_tasks_by_type",
+       "SELECT " DT_TASK_COLUMNS
+       " FROM call_tasks WHERE task_type = $1 ORDER BY task_id DESC LIMIT $2 OFFSET $3"},
+      {"count_tasks", "SELECT count(*) FROM call_tasks"},
+      {"count_tasks_by_type", "SELECT count(*) FROM call_tasks WHERE task_type = $1"},
+      {"set_job_group",
+       "UPDATE call_tasks SET job_group_id = $2, updated_at = $3 WHERE task_id = $1"},
+      {"transition",
+       "WITH t AS (UPDATE call_tasks SET task_type = $3, updated_at = $4, "
+       "completed_at = CASE $3::smallint WHEN 3 THEN $4 WHEN 2 THEN NULL ELSE completed_at END "
+       "WHERE task_id = $1 AND task_type = $2 RETURNING task_id) "
+       "INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
+       "SELECT task_id, $2, $3, $5, $4 FROM t RETURNING task_id"},
+      {"complete",
+       "WITH t AS (UPDATE call_tasks SET task_type = 3, updated_at = $2, completed_at = $2 "
+       "WHERE task_id = $1 AND task_type = 2 AND total_calls > 0 "
+       "AND connected_calls = total_calls RETURNING task_id) "
+       "INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
+       "SELECT task_id, 2, 3, $3, $2 FROM t RETURNING task_id"},
+      {"history",
+       "SELECT from_type, to_type, reason, at FROM task_status_history WHERE task_id = $1 "
+       "ORDER BY history_id"},
+      {"insert_leads",
+       "WITH ins AS (INSERT INTO task_leads (task_id, phone, name, job_id, attrs, created_at) "
+       "SELECT $1, u.phone, u.name, u.job_id, u.attrs, $6 "
+       "FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) "
+       "WITH ORDINALITY AS u(phone, name, job_id, attrs, n) ORDER BY u.n "
+       "ON CONFLICT (task_id, phone) DO NOTHING RETURNING 1), "
+       "added AS (SELECT count(*) AS n FROM ins) "
+       "UPDATE call_tasks SET total_calls = total_calls + added.n, updated_at = $6 "
+       "FROM added WHERE task_id = $1 RETURNING added.n"},
+      {"find_leads",
+       "SELECT l.task_id, l.lead_id, l.phone, l.connected_at IS NOT NULL "
+       "FROM unnest($1::bigint[], $2::text[]) AS k(task_id, phone) "
+       "JOIN task_leads l ON l.task_id = k.task_id AND l.phone = k.phone"},
+      {"find_leads_by_job_group",
+       "SELECT DISTINCT ON (k.job_group_id, k.phone) k.job_group_id, l.task_id, l.lead_id, "
+       "l.phone, l.connected_at IS NOT NULL "
+       "FROM unnest($1::text[], $2::text[]) AS k(job_group_id, phone) "
+       "JOIN call_tasks t ON t.job_group_id = k.job_group_id "
+       "JOIN task_leads l ON l.task_id = t.task_id AND l.phone = k.phone "
+       "ORDER BY k.job_group_id, k.phone, t.task_type = 4, t.task_id DESC"},
+      {"mark_leads_connected",
+       "WITH upd AS (UPDATE task_leads SET connected_at = $2 "
+       "WHERE lead_id = ANY($1::bigint[]) AND connected_at IS NULL RETURNING task_id), "
+       "counts AS (SELECT task_id, count(*) AS n FROM upd GROUP BY task_id) "
+       "UPDATE call_tasks t SET connected_calls = t.connected_calls + counts.n, updated_at = $2 "
+       "FROM counts WHERE t.task_id = counts.task_id RETURNING t.task_id, counts.n"},
+      {"find_records",
+       "SELECT " DT_RECORD_COLUMNS
+       " FROM outbound_call_records WHERE call_id = ANY($1::text[]) ORDER BY call_id FOR UPDATE"},
+      {"insert_records",
+       "INSERT INTO outbound_call_records (" DT_RECORD_COLUMNS ") "
+       "SELECT u.call_id, u.task_id, u.lead_id, u.phone, u.job_group_id, u.job_id, "
+       "u.call_status, u.connected, u.started_at, u.ended_at, u.duration, u.event_time, u.extra, "
+       "$14, $14 FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], "
+       "$6::text[], $7::text[], $8::boolean[], $9::bigint[], $10::bigint[], $11::bigint[], "
+       "$12::bigint[], $13::text[]) AS u(call_id, task_id, lead_id, phone, job_group_id, job_id, "
+       "call_status, connected, started_at, ended_at, duration, event_time, extra)"},
+      {"update_records",
+       "UPDATE outbound_call_records r SET job_group_id = u.job_group_id, job_id = u.job_id, "
+       "call_status = u.call_status, connected = u.connected, started_at = u.started_at, "
+       "ended_at = u.ended_at, duration = u.duration, event_time = u.event_time, "
+       "extra = u.extra, updated_at = $11 "
+       "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], "
+       "$6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::text[]) "
+       "AS u(call_id, job_group_id, job_id, call_status, connected, started_at, ended_at, "
+       "duration, event_time, extra) WHERE r.call_id = u.call_id"},
+      {"add_record_counts",
+       "UPDATE call_tasks t SET record_count = t.record_count + u.n, updated_at = $3 "
+       "FROM unnest($1::bigint[], $2::bigint[]) AS u(task_id, n) WHERE t.task_id = u.task_id"},
+      {"task_records", "SELECT " DT_RECORD_COLUMNS
+                       " FROM outbound_call_records WHERE task_id = $1 ORDER BY record_id DESC "
+                       "LIMIT $2 OFFSET $3"},
+      {"record_count", "SELECT record_count FROM call_tasks WHERE task_id = $1"},
+  };
+  return kStatements;
+}
+
+#undef DT_TASK_COLUMNS
+#undef DT_RECORD_COLUMNS
+
+std::int64_t millis(Timestamp at) {
+  return at.time_since_epoch().count();
+}
+
+std::optional<std::string> millis_text(const std::optional<Timestamp>& at) {
+  if (!at) {
+    return std::nullopt;
+  }
+  return std::to_string(millis(*at));
+}
+
+std::optional<std::string> int_text(const std::optional<std::int64_t>& value) {
+  if (!value) {
+    return std::nullopt;
+  }
+  return std::to_string(*value);
+}
+
+Timestamp timestamp(std::int64_t value) {
+  return Timestamp{std::chrono::milliseconds{value}};
+}
+
+std::optional<Timestamp> timestamp(const std::optional<std::int64_t>& value) {
+  if (!value) {
+    return std::nullopt;
+  }
+  return timestamp(*value);
+}
+
+Task read_task(const Result& r, int row) {
+  Task t;
+  t.task_id = r.int64(row, 0);
+  t.name = std::string(r.text(row, 1));
+  t.job_group_id = r.optional_text(row, 2);
+  t.task_type = static_cast<domain::TaskType>(r.int64(row, 3));
+  t.total_calls = r.int64(row, 4);
+  t.connected_calls = r.int64(row, 5);
+  t.created_at = timestamp(r.int64(row, 6));
+  t.updated_at = timestamp(r.int64(row, 7));
+  t.completed_at = timestamp(r.optional_int64(row, 8));
+  return t;
+}
+
+StoredRecord read_record(const Result& r, int row) {
+  StoredRecord out;
+  auto& rec = out.record;
+  rec.call_id = std::string(r.text(row, 0));
+  rec.task_id = r.int64(row, 1);
+  out.lead_id = r.int64(row, 2);
+  rec.phone = std::string(r.text(row, 3));
+  rec.fields.job_group_id = r.optional_text(row, 4);
+  rec.fields.job_id = r.optional_text(row, 5);
+  rec.fields.call_status = std::string(r.text(row, 6));
+  rec.connected = r.boolean(row, 7);
+  rec.fields.started_at = timestamp(r.optional_int64(row, 8));
+  rec.fields.ended_at = timestamp(r.optional_int64(row, 9));
+  rec.fields.duration = r.optional_int64(row, 10);
+  rec.fields.event_time = timestamp(r.optional_int64(row, 11));
+  rec.fields.extra_json = r.optional_text(row, 12);
+  rec.created_at = timestamp(r.int64(row, 13));
+  rec.updated_at = timestamp(r.int64(row, 14));
+  return out;
+}
+
+class PgTransaction final : public Transaction {
+ public:
+  PgTransaction(PgStore& store, TxMode mode) : store_(store), mode_(mode), c_(store.acquire()) {
+    try {
+      c_->exec(mode == TxMode::kWrite ? "BEGIN" : "BEGIN READ ONLY");
+    } catch (...) {
+      store_.release(std::move(c_));
+      throw;
+    }
+  }
+
+  ~PgTransaction() override {
+    if (!done_ && !c_->broken()) {
+      try {
+        c_->exec("ROLLBACK");
+      } catch (const StoreError&) {
+        // The connection is marked broken and will be replaced by the pool.
+      }
+    }
+    store_.release(std::move(c_));
+  }
+  PgTransaction(const PgTransaction&) = delete;
+  PgTransaction& operator=(const PgTransaction&) = delete;
+
+  void commit() override {
+    c_->exec("COMMIT");
+    done_ = true;
+  }
+
+  TaskId insert_task(std::string_view name, const std::optional<std::string>& job_group_id,
+                     Timestamp now) override {
+    const auto r = c_->run("insert_task", Params{}.add(name).add(job_group_id).add(millis(now)));
+    return r.int64(0, 0);
+  }
+
+  std::optional<Task> find_task(TaskId task_id) override {
+    // In a write transaction the row stays locked, so the caller's decision holds until commit.
+    const auto r = c_->run(mode_ == TxMode::kWrite ? "find_task_for_update" : "find_task",
+                           Params{}.add(task_id));
+    if (r.rows() == 0) {
+      return std::nullopt;
+    }
+    return read_task(r, 0);
+  }
+
+  TaskPage list_tasks(const TaskListQuery& query) override {
+    TaskPage page;
+    const std::int64_t offset = (query.page - 1) * query.page_size;
+    if (query.task_type) {
+      const int type = static_cast<int>(*query.task_type);
+      const auto rows =
+          c_->run("list_tasks_by_type", Params{}.add(type).add(query.page_size).add(offset));
+      for (int i = 0; i < rows.rows(); ++i) {
+        page.items.push_back(read_task(rows, i));
+      }
+      page.total = c_->run("count_tasks_by_type", Params{}.add(type)).int64(0, 0);
+    } else {
+      const auto rows = c_->run("list_tasks", Params{}.add(query.page_size).add(offset));
+      for (int i = 0; i < rows.rows(); ++i) {
+        page.items.push_back(read_task(rows, i));
+      }
+      page.total = c_->run("count_tasks").int64(0, 0);
+    }
+    return page;
+  }
+
+  void set_job_group(TaskId task_id, std::string_view job_group_id, Timestamp now) override {
+    c_->run("set_job_group", Params{}.add(task_id).add(job_group_id).add(millis(now)));
+  }
+
+  bool transition(TaskId task_id, TaskType from, TaskType to, std::string_view reason,
+                  Timestamp now) override {
+    const auto r = c_->run("transition", Params{}
+                                             .add(task_id)
+                                             .add(static_cast<int>(from))
+                                             .add(static_cast<int>(to))
+                                             .add(millis(now))
+                                             .add(reason));
+    return r.rows() == 1;
+  }
+
+  bool complete_if_counters_full(TaskId task_id, std::string_view reason, Timestamp now) override {
+    const auto r = c_->run("complete", Params{}.add(task_id).add(millis(now)).add(reason));
+    return r.rows() == 1;
+  }
+
+  std::vector<Transition> history(TaskId task_id) override {
+    const auto r = c_->run("history", Params{}.add(task_id));
+    std::vector<Transition> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      Transition t;
+      if (const auto from = r.optional_int64(i, 0)) {
+        t.from = static_cast<TaskType>(*from);
+      }
+      t.to = static_cast<TaskType>(r.int64(i, 1));
+      t.reason = std::string(r.text(i, 2));
+      t.at = timestamp(r.int64(i, 3));
+      out.push_back(std::move(t));
+    }
+    return out;
+  }
+
+  std::int64_t insert_leads(TaskId task_id, std::span<const domain::Lead> leads,
+                            Timestamp now) override {
+    if (leads.empty()) {
+      return 0;
+    }
+    std::vector<std::optional<std::string>> phones;
+    std::vector<std::optional<std::string>> names;
+    std::vector<std::optional<std::string>> job_ids;
+    std::vector<std::optional<std::string>> attrs;
+    for (const auto& lead : leads) {
+      phones.emplace_back(lead.phone);
+      names.push_back(lead.name);
+      job_ids.push_back(lead.job_id);
+      attrs.push_back(lead.attrs_json);
+    }
+    const auto r = c_->run("insert_leads", Params{}
+                                               .add(task_id)
+                                               .add_array(phones)
+                                               .add_array(names)
+                                               .add_array(job_ids)
+                                               .add_array(attrs)
+                                               .add(millis(now)));
+    return r.rows() == 1 ? r.int64(0, 0) : 0;
+  }
+
+  std::vector<LeadMatch> find_leads(std::span<const std::pair<TaskId, std::string>> keys) override {
+    std::vector<LeadMatch> out;
+    if (keys.empty()) {
+      return out;
+    }
+    std::vector<std::int64_t> task_ids;
+    std::vector<std::optional<std::string>> phones;
+    for (const auto& [task_id, phone] : keys) {
+      task_ids.push_back(task_id);
+      phones.emplace_back(phone);
+    }
+    const auto r = c_->run("find_leads", Params{}.add_array(task_ids).add_array(phones));
+    for (int i = 0; i < r.rows(); ++i) {
+      out.push_back({r.int64(i, 0), r.int64(i, 1), std::string(r.text(i, 2)), r.boolean(i, 3)});
+    }
+    return out;
+  }
+
+  std::vector<JobGroupLeadMatch> find_leads_by_job_group(
+      std::span<const std::pair<std::string, std::string>> keys) override {
+    std::vector<JobGroupLeadMatch> out;
+    if (keys.empty()) {
+      return out;
+    }
+    std::vector<std::optional<std::string>> groups;
+    std::vector<std::optional<std::string>> phones;
+    for (const auto& [group, phone] : keys) {
+      groups.emplace_back(group);
+      phones.emplace_back(phone);
+    }
+    const auto r = c_->run("find_leads_by_job_group", Params{}.add_array(groups).add_array(phones));
+    for (int i = 0; i < r.rows(); ++i) {
+      out.push_back({std::string(r.text(i, 0)),
+                     {r.int64(i, 1), r.int64(i, 2), std::string(r.text(i, 3)), r.boolean(i, 4)}});
+    }
+    return out;
+  }
+
+  std::vector<ConnectedIncrement> mark_leads_connected(std::span<const LeadId> lead_ids,
+                                                       Timestamp now) override {
+    std::vector<ConnectedIncrement> out;
+    if (lead_ids.empty()) {
+      return out;
+    }
+    // Sorted ids lock the lead rows in one order in every transaction: no deadlock between them.
+    std::vector<std::int64_t> ids(lead_ids.begin(), lead_ids.end());
+    std::sort(ids.begin(), ids.end());
+    const auto r = c_->run("mark_leads_connected", Params{}.add_array(ids).add(millis(now)));
+    for (int i = 0; i < r.rows(); ++i) {
+      out.push_back({r.int64(i, 0), r.int64(i, 1)});
+    }
+    return out;
+  }
+
+  std::vector<StoredRecord> find_records(std::span<const std::string> call_ids) override {
+    std::vector<StoredRecord> out;
+    if (call_ids.empty()) {
+      return out;
+    }
+    std::vector<std::optional<std::string>> ids(call_ids.begin(), call_ids.end());
+    const auto r = c_->run("find_records", Params{}.add_array(ids));
+    for (int i = 0; i < r.rows(); ++i) {
+      out.push_back(read_record(r, i));
+    }
+    return out;
+  }
+
+  void upsert_records(std::span<const RecordWrite> records, Timestamp now) override {
+    // Column arrays for the new and for the changed records.
+    struct Columns {
+      std::vector<std::optional<std::string>> call_id, task_id, lead_id, phone, job_group_id,
+          job_id, call_status, connected, started_at, ended_at, duration, event_time, extra;
+      void add(const RecordWrite& r) {
+        const auto& f = r.fields;
+        call_id.emplace_back(r.call_id);
+        task_id.emplace_back(std::to_string(r.task_id));
+        lead_id.emplace_back(std::to_string(r.lead_id));
+        phone.emplace_back(r.phone);
+        job_group_id.push_back(f.job_group_id);
+        job_id.push_back(f.job_id);
+        call_status.emplace_back(f.call_status);
+        connected.emplace_back(r.connected ? "t" : "f");
+        started_at.push_back(millis_text(f.started_at));
+        ended_at.push_back(millis_text(f.ended_at));
+        duration.push_back(int_text(f.duration));
+        event_time.push_back(millis_text(f.event_time));
+        extra.push_back(f.extra_json);
+      }
+    };
+    Columns inserts;
+    Columns updates;
+    std::map<TaskId, std::int64_t> inserted;
+    for (const auto& r : records) {
+      if (r.is_new) {
+        inserts.add(r);
+        ++inserted[r.task_id];
+      } else {
+        updates.add(r);
+      }
+    }
+    if (!inserts.call_id.empty()) {
+      const auto& c = inserts;
+      c_->run("insert_records", Params{}
+                                    .add_array(c.call_id)
+                                    .add_array(c.task_id)
+                                    .add_array(c.lead_id)
+                                    .add_array(c.phone)
+                                    .add_array(c.job_group_id)
+                                    .add_array(c.job_id)
+                                    .add_array(c.call_status)
+                                    .add_array(c.connected)
+                                    .add_array(c.started_at)
+                                    .add_array(c.ended_at)
+                                    .add_array(c.duration)
+                                    .add_array(c.event_time)
+                                    .add_array(c.extra)
+                                    .add(millis(now)));
+      std::vector<std::int64_t> task_ids;
+      std::vector<std::int64_t> counts;
+      for (const auto& [task_id, count] : inserted) {
+        task_ids.push_back(task_id);
+        counts.push_back(count);
+      }
+      c_->run("add_record_counts", Params{}.add_array(task_ids).add_array(counts).add(millis(now)));
+    }
+    if (!updates.call_id.empty()) {
+      const auto& c = updates;
+      c_->run("update_records", Params{}
+                                    .add_array(c.call_id)
+                                    .add_array(c.job_group_id)
+                                    .add_array(c.job_id)
+                                    .add_array(c.call_status)
+                                    .add_array(c.connected)
+                                    .add_array(c.started_at)
+                                    .add_array(c.ended_at)
+                                    .add_array(c.duration)
+                                    .add_array(c.event_time)
+                                    .add_array(c.extra)
+                                    .add(millis(now)));
+    }
+  }
+
+  RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) override {
+    RecordPage out;
+    const auto r =
+        c_->run("task_records", Params{}.add(task_id).add(page_size).add((page - 1) * page_size));
+    for (int i = 0; i < r.rows(); ++i) {
+      out.items.push_back(read_record(r, i).record);
+    }
+    const auto count = c_->run("record_count", Params{}.add(task_id));
+    if (count.rows() == 1) {
+      out.total = count.int64(0, 0);
+    }
+    return out;
+  }
+
+ private:
+  PgStore& store_;
+  TxMode mode_;
+  std::unique_ptr<Connection> c_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+PgStore::PgStore(std::string url, PgOptions options) : url_(std::move(url)), options_(options) {
+  migrate();
+}
+
+PgStore::~PgStore() = default;
+
+int PgStore::migrate() {
+  Connection c(url_, {});
+  c.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
+      "description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+  c.exec("BEGIN");
+  // Instances starting together take turns: the lock is held until this transaction ends.
+  c.exec("SELECT pg_advisory_xact_lock(7316435927001)");
+  const auto current = c.exec("SELECT coalesce(max(version), 0) FROM schema_migrations");
+  const int version = static_cast<int>(current.int64(0, 0));
+  int reached = version;
+  for (const auto& m : migrations()) {
+    if (m.version <= version) {
+      continue;
+    }
+    c.exec(m.sql);
+    const std::string record = "INSERT INTO schema_migrations (version, description) VALUES (" +
+                               std::to_string(m.version) + ", '" + m.description + "')";
+    c.exec(record.c_str());
+    reached = m.version;
+  }
+  c.exec("COMMIT");
+  return reached;
+}
+
+std::unique_ptr<Connection> PgStore::acquire() {
+  std::unique_lock lock(mutex_);
+  const bool available = released_.wait_for(lock, options_.acquire_timeout, [this] {
+    return !idle_.empty() || open_ < options_.pool_size;
+  });
+  if (!available) {
+    throw StoreUnavailable("PostgreSQL: all " + std::to_string(options_.pool_size) +
+                           " pool connections stayed busy for " +
+                           std::to_string(options_.acquire_timeout.count()) + " ms");
+  }
+  if (!idle_.empty()) {
+    auto connection = std::move(idle_.back());
+    idle_.pop_back();
+    if (!connection->broken()) {
+      return connection;
+    }
+    --open_;  // replaced below
+  }
+  ++open_;
+  lock.unlock();
+  try {
+    return std::make_unique<Connection>(url_, statements());
+  } catch (...) {
+    lock.lock();
+    --open_;
+    released_.notify_one();
+    throw;
+  }
+}
+
+void PgStore::release(std::unique_ptr<Connection> connection) {
+  {
+    const std::lock_guard lock(mutex_);
+    if (connection->broken()) {
+      --open_;
+    } else {
+      idle_.push_back(std::move(connection));
+    }
+  }
+  released_.notify_one();
+}
+
+std::unique_ptr<Transaction> PgStore::begin(TxMode mode) {
+  return std::make_unique<PgTransaction>(*this, mode);
+}
+
+}  // namespace dialtrack::storage::postgres

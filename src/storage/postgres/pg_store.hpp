@@ -1,0 +1,49 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "storage/store.hpp"
+
+namespace dialtrack::storage::postgres {
+
+class Connection;
+
+struct PgOptions {
+  int pool_size = 10;  ///< connections at most; a request waits for one up to acquire_timeout
+  std::chrono::milliseconds acquire_timeout{5'000};
+};
+
+/// The production store: PostgreSQL through libpq, with a bounded pool of connections on which
+/// every statement is prepared once. Writes are set-based (arrays and `unnest`) and every state
+/// change is a conditional update, so any number of service instances can share the database.
+/// A lost connection fails the transaction with StoreUnavailable and is replaced; the store
+/// reconnects by itself when the server is back.
+class PgStore final : public Store {
+ public:
+  PgStore(std::string url, PgOptions options);
+  ~PgStore() override;
+
+  [[nodiscard]] std::string_view backend() const override { return "postgresql"; }
+  int migrate() override;
+  std::unique_ptr<Transaction> begin(TxMode mode) override;
+
+  /// Takes a connection from the pool, opening one if the pool is not full.
+  std::unique_ptr<Connection> acquire();
+  /// Gives a connection back; a broken one is closed instead.
+  void release(std::unique_ptr<Connection> connection);
+
+ private:
+  std::string url_;
+  PgOptions options_;
+  std::mutex mutex_;
+  std::condition_variable released_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  int open_ = 0;
+};
+
+}  // namespace dialtrack::storage::postgres
