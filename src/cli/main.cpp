@@ -12,6 +12,7 @@
 #include "app/clock.hpp"
 #include "app/completion_service.hpp"
 #include "app/ingest_service.hpp"
+#include "app/recount_service.hpp"
 #include "app/task_service.hpp"
 #include "config/config.hpp"
 #include "domain/types.hpp"
@@ -48,13 +49,15 @@ struct Application {
         tasks(*store, clock, logs.tasks),
         ingest(*store, clock,
                domain::StatusClassifier(cfg.connected_statuses, cfg.connected_prefixes), completion,
-               logs.records) {}
+               logs.records),
+        recount(*store, clock, completion, logs.tasks) {}
 
   app::SystemClock clock;
   std::unique_ptr<storage::Store> store;
   app::CompletionService completion;
   app::TaskService tasks;
   app::IngestService ingest;
+  app::RecountService recount;
 };
 
 int cores() {
@@ -106,6 +109,31 @@ int check(const config::Config& cfg, domain::TaskId task_id) {
   return 0;
 }
 
+/// Prints each drifted task; exits 0 when nothing drifted or all was repaired, 3 when drift
+/// was found and left as it is.
+int recount(const config::Config& cfg, std::optional<domain::TaskId> task_id, bool repair) {
+  Loggers logs(cfg.log_level);
+  Application application(cfg, logs);
+  const auto report = application.recount.recount(task_id, repair);
+  if (task_id && report.tasks_checked == 0) {
+    std::cerr << "task " << *task_id << " not found\n";
+    return 1;
+  }
+  for (const auto& a : report.drifted) {
+    std::cout << "task " << a.task_id << ": total_calls " << a.total_calls << " (actual "
+              << a.actual_total_calls << "), connected_calls " << a.connected_calls << " (actual "
+              << a.actual_connected_calls << "), records " << a.record_count << " (actual "
+              << a.actual_record_count << ")" << (repair ? " - repaired" : "") << "\n";
+  }
+  std::cout << report.tasks_checked << " tasks checked, " << report.drifted.size() << " with drift"
+            << (repair ? ", repaired" : "");
+  if (!report.completed.empty()) {
+    std::cout << ", " << report.completed.size() << " completed after repair";
+  }
+  std::cout << "\n";
+  return report.drifted.empty() || repair ? 0 : 3;
+}
+
 int migrate(const config::Config& cfg) {
   // Opening the store applies the missing migrations.
   auto store = storage::open_store(cfg.db, 1);
@@ -144,6 +172,12 @@ int main(int argc, char** argv) {
   auto* check_cmd = cli.add_subcommand("check", "check one task's completion now and print it");
   check_cmd->add_option("TASK_ID", task_id, "task id")->required()->check(CLI::PositiveNumber);
   auto* migrate_cmd = cli.add_subcommand("migrate", "create or upgrade the database schema");
+  std::optional<dialtrack::domain::TaskId> recount_task;
+  bool repair = false;
+  auto* recount_cmd = cli.add_subcommand(
+      "recount", "recompute counters from the records and report drift (exit 3 if any)");
+  recount_cmd->add_option("TASK_ID", recount_task, "only this task")->check(CLI::PositiveNumber);
+  recount_cmd->add_flag("--fix", repair, "repair the drift found");
 
   CLI11_PARSE(cli, argc, argv);
 
@@ -166,6 +200,9 @@ int main(int argc, char** argv) {
     }
     if (migrate_cmd->parsed()) {
       return migrate(cfg);
+    }
+    if (recount_cmd->parsed()) {
+      return recount(cfg, recount_task, repair);
     }
   } catch (const std::exception& e) {
     std::cerr << "dialtrack: " << e.what() << "\n";

@@ -91,6 +91,7 @@ inline constexpr std::string_view kSweep = "sweep";
 inline constexpr std::string_view kApiStart = "api_start";
 inline constexpr std::string_view kApiDelete = "api_delete";
 inline constexpr std::string_view kLeadsAdded = "leads_added";
+inline constexpr std::string_view kRecount = "recount";
 }  // namespace reason
 
 }  // namespace dialtrack::domain

@@ -76,6 +76,22 @@ struct ConnectedIncrement {
   std::int64_t newly_connected = 0;
 };
 
+/// A task's stored counters beside the values recomputed from its leads and records.
+struct CounterAudit {
+  TaskId task_id = 0;
+  std::int64_t total_calls = 0;
+  std::int64_t connected_calls = 0;
+  std::int64_t record_count = 0;
+  std::int64_t actual_total_calls = 0;
+  std::int64_t actual_connected_calls = 0;
+  std::int64_t actual_record_count = 0;
+
+  [[nodiscard]] bool drifted() const {
+    return total_calls != actual_total_calls || connected_calls != actual_connected_calls ||
+           record_count != actual_record_count;
+  }
+};
+
 struct TaskListQuery {
   std::optional<TaskType> task_type;
   std::int64_t page = 1;
@@ -152,6 +168,14 @@ class Transaction {
   /// Inserts the new records (`is_new`) and overwrites the others by call_id; keeps the task's
   /// record count in step.
   virtual void upsert_records(std::span<const RecordWrite> records, Timestamp now) = 0;
+  // --- maintenance --------------------------------------------------------------------------
+  /// Recomputes counters from leads and records (a scan: for `recount`, never for checks): for
+  /// `task_id` alone, or else for at most `limit` tasks with ids above `after`, in id order.
+  virtual std::vector<CounterAudit> audit_counters(std::optional<TaskId> task_id, TaskId after,
+                                                   std::int64_t limit) = 0;
+  /// Sets the leads' connected flags and the task's counters to what its records say.
+  virtual void repair_counters(TaskId task_id, Timestamp now) = 0;
+
   /// A task's records, newest first.
   virtual RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) = 0;
 };

@@ -111,8 +111,14 @@ PGconn* connect(const std::string& url) {
       "connect_timeout", "application_name",    "options", "keepalives",
       "keepalives_idle", "keepalives_interval", "dbname",  nullptr};
   const std::array<const char*, 8> values{
-      "5",         "dialtrack", "-c statement_timeout=30000 -c lock_timeout=10000", "1", "30", "10",
-      url.c_str(), nullptr};
+      "5",
+      "dialtrack",
+      "-c statement_timeout=30000 -c lock_timeout=10000 -c client_min_messages=warning",
+      "1",
+      "30",
+      "10",
+      url.c_str(),
+      nullptr};
   return PQconnectdbParams(keywords.data(), values.data(), 1);
 }
 

@@ -110,6 +110,37 @@ const std::vector<NamedStatement>& statements() {
                        " FROM outbound_call_records WHERE task_id = $1 ORDER BY record_id DESC "
                        "LIMIT $2 OFFSET $3"},
       {"record_count", "SELECT record_count FROM call_tasks WHERE task_id = $1"},
+      {"audit_task",
+       "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
+       "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
+       "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
+       "WHERE r.task_id = t.task_id AND r.connected), "
+       "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id) "
+       "FROM call_tasks t "
+       "WHERE t.task_id = $1"},
+      {"audit_tasks",
+       "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
+       "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
+       "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
+       "WHERE r.task_id = t.task_id AND r.connected), "
+       "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id) "
+       "FROM call_tasks t "
+       "WHERE t.task_id > $1 ORDER BY t.task_id LIMIT $2"},
+      {"repair_connect_leads",
+       "UPDATE task_leads SET connected_at = $2 WHERE task_id = $1 AND connected_at IS NULL "
+       "AND lead_id IN (SELECT lead_id FROM outbound_call_records WHERE task_id = $1 AND "
+       "connected)"},
+      {"repair_disconnect_leads",
+       "UPDATE task_leads SET connected_at = NULL WHERE task_id = $1 AND connected_at IS NOT NULL "
+       "AND lead_id NOT IN (SELECT lead_id FROM outbound_call_records "
+       "WHERE task_id = $1 AND connected)"},
+      {"repair_counters",
+       "UPDATE call_tasks SET "
+       "total_calls = (SELECT count(*) FROM task_leads WHERE task_id = $1), "
+       "connected_calls = (SELECT count(*) FROM task_leads "
+       "WHERE task_id = $1 AND connected_at IS NOT NULL), "
+       "record_count = (SELECT count(*) FROM outbound_call_records WHERE task_id = $1), "
+       "updated_at = $2 WHERE task_id = $1"},
   };
   return kStatements;
 }
@@ -448,6 +479,25 @@ class PgTransaction final : public Transaction {
                                     .add_array(c.extra)
                                     .add(millis(now)));
     }
+  }
+
+  std::vector<CounterAudit> audit_counters(std::optional<TaskId> task_id, TaskId after,
+                                           std::int64_t limit) override {
+    const auto r = task_id ? c_->run("audit_task", Params{}.add(*task_id))
+                           : c_->run("audit_tasks", Params{}.add(after).add(limit));
+    std::vector<CounterAudit> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      out.push_back({r.int64(i, 0), r.int64(i, 1), r.int64(i, 2), r.int64(i, 3), r.int64(i, 4),
+                     r.int64(i, 5), r.int64(i, 6)});
+    }
+    return out;
+  }
+
+  void repair_counters(TaskId task_id, Timestamp now) override {
+    const auto params = Params{}.add(task_id).add(millis(now));
+    c_->run("repair_connect_leads", params);
+    c_->run("repair_disconnect_leads", Params{}.add(task_id));
+    c_->run("repair_counters", params);
   }
 
   RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) override {

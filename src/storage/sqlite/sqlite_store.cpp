@@ -134,6 +134,42 @@ struct Connection {
                           "LIMIT ?2 OFFSET ?3")
                           .c_str());
     record_count = Statement(db, "SELECT record_count FROM call_tasks WHERE task_id = ?1");
+    audit_task =
+        Statement(db,
+                  "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
+                  "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
+                  "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
+                  "WHERE r.task_id = t.task_id AND r.connected), "
+                  "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id) "
+                  "FROM call_tasks t "
+                  "WHERE t.task_id = ?1");
+    audit_tasks =
+        Statement(db,
+                  "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
+                  "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
+                  "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
+                  "WHERE r.task_id = t.task_id AND r.connected), "
+                  "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id) "
+                  "FROM call_tasks t "
+                  "WHERE t.task_id > ?1 ORDER BY t.task_id LIMIT ?2");
+    repair_connect_leads = Statement(
+        db,
+        "UPDATE task_leads SET connected_at = ?2 WHERE task_id = ?1 AND connected_at IS NULL "
+        "AND lead_id IN (SELECT lead_id FROM outbound_call_records WHERE task_id = ?1 AND "
+        "connected)");
+    repair_disconnect_leads = Statement(
+        db,
+        "UPDATE task_leads SET connected_at = NULL WHERE task_id = ?1 AND connected_at IS NOT NULL "
+        "AND lead_id NOT IN (SELECT lead_id FROM outbound_call_records "
+        "WHERE task_id = ?1 AND connected)");
+    repair_counters =
+        Statement(db,
+                  "UPDATE call_tasks SET "
+                  "total_calls = (SELECT count(*) FROM task_leads WHERE task_id = ?1), "
+                  "connected_calls = (SELECT count(*) FROM task_leads "
+                  "WHERE task_id = ?1 AND connected_at IS NOT NULL), "
+                  "record_count = (SELECT count(*) FROM outbound_call_records WHERE task_id = ?1), "
+                  "updated_at = ?2 WHERE task_id = ?1");
   }
 
   Database db;
@@ -141,7 +177,8 @@ struct Connection {
       count_tasks_by_type, set_job_group, transition, complete, insert_history, history,
       insert_lead, add_total_calls, find_lead, find_lead_by_group, mark_lead_connected,
       add_connected_calls, find_record, insert_record, update_record, add_record_count,
-      task_records, record_count;
+      task_records, record_count, audit_task, audit_tasks, repair_connect_leads,
+      repair_disconnect_leads, repair_counters;
 };
 
 namespace {
@@ -391,6 +428,23 @@ class SqliteTransaction final : public Transaction {
     for (const auto& [task_id, count] : inserted) {
       c_.add_record_count.bind(task_id, count, millis(now)).run();
     }
+  }
+
+  std::vector<CounterAudit> audit_counters(std::optional<TaskId> task_id, TaskId after,
+                                           std::int64_t limit) override {
+    auto& s = task_id ? c_.audit_task.bind(*task_id) : c_.audit_tasks.bind(after, limit);
+    std::vector<CounterAudit> out;
+    while (s.step()) {
+      out.push_back(
+          {s.int64(0), s.int64(1), s.int64(2), s.int64(3), s.int64(4), s.int64(5), s.int64(6)});
+    }
+    return out;
+  }
+
+  void repair_counters(TaskId task_id, Timestamp now) override {
+    c_.repair_connect_leads.bind(task_id, millis(now)).run();
+    c_.repair_disconnect_leads.bind(task_id).run();
+    c_.repair_counters.bind(task_id, millis(now)).run();
   }
 
   RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) override {

@@ -1,0 +1,52 @@
+#include "app/recount_service.hpp"
+
+#include "app/transactions.hpp"
+
+namespace dialtrack::app {
+
+RecountService::RecountService(storage::Store& store, const Clock& clock,
+                               CompletionService& completion, std::shared_ptr<spdlog::logger> log)
+    : store_(store), clock_(clock), completion_(completion), log_(std::move(log)) {}
+
+RecountReport RecountService::recount(std::optional<domain::TaskId> task_id, bool repair) {
+  constexpr std::int64_t kPage = 500;
+  RecountReport report;
+  domain::TaskId after = 0;
+  for (;;) {
+    const auto page = run_transaction(
+        store_, storage::TxMode::kRead,
+        [&](storage::Transaction& tx) { return tx.audit_counters(task_id, after, kPage); });
+    report.tasks_checked += static_cast<std::int64_t>(page.size());
+    for (const auto& audit : page) {
+      if (audit.drifted()) {
+        report.drifted.push_back(audit);
+      }
+    }
+    if (task_id || static_cast<std::int64_t>(page.size()) < kPage) {
+      break;
+    }
+    after = page.back().task_id;
+  }
+  if (!repair) {
+    return report;
+  }
+  for (const auto& audit : report.drifted) {
+    // Repairing recomputes inside the write transaction, so records pushed since the audit count.
+    run_transaction(store_, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
+      tx.repair_counters(audit.task_id, clock_.now());
+    });
+    log_->warn(
+        "task {} counters repaired: total_calls {} -> {}, connected_calls {} -> {}, records {} -> "
+        "{}",
+        audit.task_id, audit.total_calls, audit.actual_total_calls, audit.connected_calls,
+        audit.actual_connected_calls, audit.record_count, audit.actual_record_count);
+    const auto checked = completion_.check(audit.task_id, domain::reason::kRecount);
+    if (checked && checked->completed_now) {
+      report.completed.push_back(audit.task_id);
+    }
+  }
+  report.repaired = true;
+  return report;
+}
+
+}  // namespace dialtrack::app

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "app/clock.hpp"
+#include "app/completion_service.hpp"
+#include "storage/store.hpp"
+
+namespace dialtrack::app {
+
+struct RecountReport {
+  std::int64_t tasks_checked = 0;
+  std::vector<storage::CounterAudit> drifted;  ///< as found, before any repair
+  bool repaired = false;
+  std::vector<domain::TaskId> completed;  ///< tasks the repair let complete
+};
+
+/// `dialtrack recount`: recomputes every counter from the leads and records, reports drift and,
+/// when asked, repairs it. A maintenance scan, never on the request path.
+class RecountService {
+ public:
+  RecountService(storage::Store& store, const Clock& clock, CompletionService& completion,
+                 std::shared_ptr<spdlog::logger> log);
+
+  /// One task, or every task when `task_id` is empty (in pages, one read transaction each).
+  RecountReport recount(std::optional<domain::TaskId> task_id, bool repair);
+
+ private:
+  storage::Store& store_;
+  const Clock& clock_;
+  CompletionService& completion_;
+  std::shared_ptr<spdlog::logger> log_;
+};
+
+}  // namespace dialtrack::app
