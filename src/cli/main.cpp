@@ -2,6 +2,7 @@
 // HTTP server explicitly; everything else lives in the libraries under src/.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
@@ -12,7 +13,9 @@
 #include "app/clock.hpp"
 #include "app/completion_service.hpp"
 #include "app/ingest_service.hpp"
+#include "app/periodic_job.hpp"
 #include "app/recount_service.hpp"
+#include "app/sweep_service.hpp"
 #include "app/task_service.hpp"
 #include "config/config.hpp"
 #include "domain/types.hpp"
@@ -64,6 +67,15 @@ int cores() {
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
+/// Names this process in leases: host and pid, unique among the instances on one database.
+std::string instance_name() {
+  std::array<char, 256> host{};
+  if (gethostname(host.data(), host.size() - 1) != 0) {
+    host[0] = '\0';
+  }
+  return std::string(host.data()) + ":" + std::to_string(getpid());
+}
+
 int serve(const config::Config& cfg) {
   Loggers logs(cfg.log_level);
   Application application(cfg, logs);
@@ -87,6 +99,15 @@ int serve(const config::Config& cfg) {
   options.shutdown_grace = cfg.shutdown_grace;
   options.max_connections = static_cast<std::size_t>(cfg.max_connections);
   http::Server server(options, api.router(), logs.http);
+
+  // The sweep catches up completions that an after-write check missed.
+  app::SweepService sweep(*application.store, application.clock, application.completion, logs.tasks,
+                          instance_name(), cfg.sweep_max_tasks);
+  std::optional<app::PeriodicJob> sweeper;
+  if (cfg.sweep_interval.count() > 0) {
+    sweeper.emplace(
+        "sweep", cfg.sweep_interval, [&sweep] { sweep.run_once(); }, logs.tasks);
+  }
   const auto bound = server.bind();
   // The one line on stdout: scripts and tests wait for it to know the service is ready.
   std::printf("listening on %s\n", bound.c_str());

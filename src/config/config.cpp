@@ -121,6 +121,11 @@ const std::vector<Setting>& settings() {
        [](Config& c, const std::string& v) {
          c.max_leads_per_request = parse_int(v, 1, 10'000'000);
        }},
+      {"sweep.interval_ms",
+       "how often the sweep completes calling tasks whose counters say so (0: off)",
+       [](Config& c, const std::string& v) { c.sweep_interval = ms{parse_int(v, 0, kMaxInt)}; }},
+      {"sweep.max_tasks", "calling tasks one sweep run looks at, at most",
+       [](Config& c, const std::string& v) { c.sweep_max_tasks = parse_int(v, 1, kMaxInt); }},
       {"completion.connected_statuses", "call statuses that count as connected (comma-separated)",
        [](Config& c, const std::string& v) { c.connected_statuses = parse_status_list(v); }},
       {"completion.connected_prefixes",

@@ -35,6 +35,10 @@ struct Config {
   std::int64_t max_records_per_batch = 5'000;
   std::int64_t max_leads_per_request = 100'000;
 
+  // [sweep]
+  std::chrono::milliseconds sweep_interval{60'000};  ///< 0 turns the sweep off
+  std::int64_t sweep_max_tasks = 10'000;
+
   // [completion]
   std::vector<std::string> connected_statuses{"Connected", "Succeeded", "SucceededFinish",
                                               "SucceededTransferByIntent"};

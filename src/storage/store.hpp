@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -168,6 +169,16 @@ class Transaction {
   /// Inserts the new records (`is_new`) and overwrites the others by call_id; keeps the task's
   /// record count in step.
   virtual void upsert_records(std::span<const RecordWrite> records, Timestamp now) = 0;
+  // --- background jobs ----------------------------------------------------------------------
+  /// Tasks in state 2 with ids above `after`, in id order, at most `limit`, with counters.
+  virtual std::vector<domain::Task> calling_tasks(TaskId after, std::int64_t limit) = 0;
+  /// Takes or renews the named lease for `holder` until `now + ttl`; false while another holder
+  /// has it. One sweep at a time across instances, and a crashed holder's lease runs out.
+  virtual bool acquire_lease(std::string_view name, std::string_view holder, Timestamp now,
+                             std::chrono::milliseconds ttl) = 0;
+  /// Gives the lease up early, if `holder` still has it.
+  virtual void release_lease(std::string_view name, std::string_view holder) = 0;
+
   // --- maintenance --------------------------------------------------------------------------
   /// Recomputes counters from leads and records (a scan: for `recount`, never for checks): for
   /// `task_id` alone, or else for at most `limit` tasks with ids above `after`, in id order.

@@ -67,8 +67,18 @@ CREATE TABLE task_status_history (
 CREATE INDEX task_status_history_by_task ON task_status_history (task_id, history_id);
 )sql";
 
+// One row per background job that must run on one instance at a time (the sweep).
+constexpr const char* kJobLeases = R"sql(
+CREATE TABLE job_leases (
+  name       text   PRIMARY KEY,
+  holder     text   NOT NULL,
+  expires_at bigint NOT NULL
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "tasks, leads, call records and status history", kInitialSchema},
+    Migration{2, "leases for background jobs", kJobLeases},
 };
 
 }  // namespace

@@ -110,6 +110,14 @@ const std::vector<NamedStatement>& statements() {
                        " FROM outbound_call_records WHERE task_id = $1 ORDER BY record_id DESC "
                        "LIMIT $2 OFFSET $3"},
       {"record_count", "SELECT record_count FROM call_tasks WHERE task_id = $1"},
+      {"calling_tasks",
+       "SELECT " DT_TASK_COLUMNS " FROM call_tasks WHERE task_type = 2 AND task_id > $1 "
+       "ORDER BY task_id LIMIT $2"},
+      {"acquire_lease",
+       "INSERT INTO job_leases AS l (name, holder, expires_at) VALUES ($1, $2, $4) "
+       "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, "
+       "expires_at = excluded.expires_at WHERE l.holder = excluded.holder OR l.expires_at < $3"},
+      {"release_lease", "DELETE FROM job_leases WHERE name = $1 AND holder = $2"},
       {"audit_task",
        "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
        "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
@@ -479,6 +487,26 @@ class PgTransaction final : public Transaction {
                                     .add_array(c.extra)
                                     .add(millis(now)));
     }
+  }
+
+  std::vector<Task> calling_tasks(TaskId after, std::int64_t limit) override {
+    const auto r = c_->run("calling_tasks", Params{}.add(after).add(limit));
+    std::vector<Task> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      out.push_back(read_task(r, i));
+    }
+    return out;
+  }
+
+  bool acquire_lease(std::string_view name, std::string_view holder, Timestamp now,
+                     std::chrono::milliseconds ttl) override {
+    const auto r = c_->run("acquire_lease",
+                           Params{}.add(name).add(holder).add(millis(now)).add(millis(now + ttl)));
+    return r.affected() == 1;
+  }
+
+  void release_lease(std::string_view name, std::string_view holder) override {
+    c_->run("release_lease", Params{}.add(name).add(holder));
   }
 
   std::vector<CounterAudit> audit_counters(std::optional<TaskId> task_id, TaskId after,

@@ -47,6 +47,9 @@ class Statement {
   /// Binds parameters 1..n in order; std::nullopt binds NULL.
   template <typename... Args>
   Statement& bind(const Args&... args) {
+    if (stmt_ == nullptr) {
+      throw_sqlite_error(db_, SQLITE_MISUSE, "statement used before it was prepared");
+    }
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
     int index = 0;

@@ -134,6 +134,17 @@ struct Connection {
                           "LIMIT ?2 OFFSET ?3")
                           .c_str());
     record_count = Statement(db, "SELECT record_count FROM call_tasks WHERE task_id = ?1");
+    calling_tasks = Statement(db, sql("SELECT ", kTaskColumns,
+                                      " FROM call_tasks WHERE task_type = 2 AND task_id > ?1 "
+                                      "ORDER BY task_id LIMIT ?2")
+                                      .c_str());
+    acquire_lease = Statement(db,
+                              "INSERT INTO job_leases (name, holder, expires_at) "
+                              "VALUES (?1, ?2, ?4) ON CONFLICT (name) DO UPDATE "
+                              "SET holder = excluded.holder, expires_at = excluded.expires_at "
+                              "WHERE job_leases.holder = excluded.holder "
+                              "OR job_leases.expires_at < ?3");
+    release_lease = Statement(db, "DELETE FROM job_leases WHERE name = ?1 AND holder = ?2");
     audit_task =
         Statement(db,
                   "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
@@ -177,8 +188,8 @@ struct Connection {
       count_tasks_by_type, set_job_group, transition, complete, insert_history, history,
       insert_lead, add_total_calls, find_lead, find_lead_by_group, mark_lead_connected,
       add_connected_calls, find_record, insert_record, update_record, add_record_count,
-      task_records, record_count, audit_task, audit_tasks, repair_connect_leads,
-      repair_disconnect_leads, repair_counters;
+      task_records, record_count, calling_tasks, acquire_lease, release_lease, audit_task,
+      audit_tasks, repair_connect_leads, repair_disconnect_leads, repair_counters;
 };
 
 namespace {
@@ -428,6 +439,25 @@ class SqliteTransaction final : public Transaction {
     for (const auto& [task_id, count] : inserted) {
       c_.add_record_count.bind(task_id, count, millis(now)).run();
     }
+  }
+
+  std::vector<Task> calling_tasks(TaskId after, std::int64_t limit) override {
+    std::vector<Task> out;
+    auto& s = c_.calling_tasks.bind(after, limit);
+    while (s.step()) {
+      out.push_back(read_task(s));
+    }
+    return out;
+  }
+
+  bool acquire_lease(std::string_view name, std::string_view holder, Timestamp now,
+                     std::chrono::milliseconds ttl) override {
+    c_.acquire_lease.bind(name, holder, millis(now), millis(now + ttl)).run();
+    return c_.db.changes() == 1;
+  }
+
+  void release_lease(std::string_view name, std::string_view holder) override {
+    c_.release_lease.bind(name, holder).run();
   }
 
   std::vector<CounterAudit> audit_counters(std::optional<TaskId> task_id, TaskId after,
