@@ -44,10 +44,14 @@ struct Loggers {
   std::shared_ptr<spdlog::logger> records = std::make_shared<spdlog::logger>("records");
 };
 
+storage::StoreOptions store_options(const config::Config& cfg) {
+  return {cfg.read_connections, cfg.pool_size, cfg.acquire_timeout};
+}
+
 /// The use cases over one store, as every subcommand needs them.
 struct Application {
   Application(const config::Config& cfg, const Loggers& logs)
-      : store(storage::open_store(cfg.db, cfg.read_connections)),
+      : store(storage::open_store(cfg.db, store_options(cfg))),
         completion(*store, clock, logs.tasks),
         tasks(*store, clock, logs.tasks),
         ingest(*store, clock,
@@ -157,7 +161,7 @@ int recount(const config::Config& cfg, std::optional<domain::TaskId> task_id, bo
 
 int migrate(const config::Config& cfg) {
   // Opening the store applies the missing migrations.
-  auto store = storage::open_store(cfg.db, 1);
+  auto store = storage::open_store(cfg.db, store_options(cfg));
   std::cout << "schema version " << store->migrate() << "\n";
   return 0;
 }

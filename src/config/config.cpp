@@ -113,6 +113,12 @@ const std::vector<Setting>& settings() {
        [](Config& c, const std::string& v) {
          c.read_connections = static_cast<int>(parse_int(v, 1, 256));
        }},
+      {"database.pool_size", "PostgreSQL connections per instance, at most",
+       [](Config& c, const std::string& v) {
+         c.pool_size = static_cast<int>(parse_int(v, 1, 1000));
+       }},
+      {"database.acquire_timeout_ms", "PostgreSQL: how long a request waits for a free connection",
+       [](Config& c, const std::string& v) { c.acquire_timeout = ms{parse_int(v, 1, kMaxInt)}; }},
       {"limits.max_records_per_batch", "call records per POST /outbound_call_records",
        [](Config& c, const std::string& v) {
          c.max_records_per_batch = parse_int(v, 1, 1'000'000);

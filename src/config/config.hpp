@@ -30,6 +30,8 @@ struct Config {
 
   // [database]
   int read_connections = 4;
+  int pool_size = 10;
+  std::chrono::milliseconds acquire_timeout{5'000};
 
   // [limits]
   std::int64_t max_records_per_batch = 5'000;

@@ -7,16 +7,16 @@
 
 namespace dialtrack::storage {
 
-std::unique_ptr<Store> open_store(std::string_view db, int read_connections) {
+std::unique_ptr<Store> open_store(std::string_view db, const StoreOptions& options) {
   if (db.starts_with("postgresql://") || db.starts_with("postgres://")) {
-    return std::make_unique<postgres::PgStore>(std::string(db),
-                                               postgres::PgOptions{std::max(10, read_connections)});
+    return std::make_unique<postgres::PgStore>(
+        std::string(db), postgres::PgOptions{options.pool_size, options.acquire_timeout});
   }
   std::string path(db.starts_with("sqlite:") ? db.substr(7) : db);
   if (path.empty()) {
     throw StoreError("the database path is empty");
   }
-  return std::make_unique<sqlite::SqliteStore>(std::move(path), read_connections);
+  return std::make_unique<sqlite::SqliteStore>(std::move(path), options.read_connections);
 }
 
 }  // namespace dialtrack::storage

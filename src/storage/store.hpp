@@ -211,8 +211,15 @@ class Store {
   virtual std::unique_ptr<Transaction> begin(TxMode mode) = 0;
 };
 
+struct StoreOptions {
+  int read_connections = 4;  ///< SQLite: read connections beside the one writer
+  int pool_size = 10;        ///< PostgreSQL: connections at most
+  std::chrono::milliseconds acquire_timeout{5'000};  ///< PostgreSQL: wait for a free connection
+};
+
 /// Opens the store named by a `--db` value: a file path, `sqlite:PATH`, or a
-/// `postgresql://` URL. Throws StoreError with a readable reason when it cannot.
-std::unique_ptr<Store> open_store(std::string_view db, int read_connections);
+/// `postgresql://` URL, and applies missing migrations. Throws StoreError with a readable
+/// reason when it cannot.
+std::unique_ptr<Store> open_store(std::string_view db, const StoreOptions& options);
 
 }  // namespace dialtrack::storage
