@@ -62,6 +62,7 @@ IngestResult IngestService::ingest(const std::vector<RecordInput>& records,
     std::sort(call_ids.begin(), call_ids.end());
     call_ids.erase(std::unique(call_ids.begin(), call_ids.end()), call_ids.end());
     std::unordered_map<std::string, RecordState> state;
+    std::vector<std::string> write_order;  // first change of each call_id, in push order
     for (auto& stored : tx.find_records(call_ids)) {
       auto& s = state[stored.record.call_id];
       s.write = {stored.record.call_id, stored.record.task_id,           stored.lead_id,
@@ -122,6 +123,9 @@ IngestResult IngestService::ingest(const std::vector<RecordInput>& records,
             ++counts.updated;
             s.write.fields = std::move(merged);
             s.write.connected = connected;
+            if (!s.dirty) {
+              write_order.push_back(r.call_id);
+            }
             s.dirty = true;
             touched.insert(s.write.task_id);
             break;
@@ -151,16 +155,15 @@ IngestResult IngestService::ingest(const std::vector<RecordInput>& records,
       auto& s = state[r.call_id];
       s.write = {r.call_id, lead->task_id, lead->lead_id, r.phone, r.fields, connected, true};
       s.dirty = true;
+      write_order.push_back(r.call_id);
       touched.insert(lead->task_id);
     }
 
     // 4. Write the records, then connect their leads; counters move by the leads that changed.
     std::vector<storage::RecordWrite> writes;
     std::vector<LeadId> connected_leads;
-    for (auto& [call_id, s] : state) {
-      if (!s.dirty) {
-        continue;
-      }
+    for (const auto& call_id : write_order) {
+      const auto& s = state.at(call_id);
       if (s.write.connected) {
         connected_leads.push_back(s.write.lead_id);
       }

@@ -21,7 +21,9 @@
 #include "domain/types.hpp"
 #include "http/api.hpp"
 #include "http/json_mapping.hpp"
+#include "http/routes/checks.hpp"
 #include "http/server.hpp"
+#include "metrics/metrics.hpp"
 #include "storage/store.hpp"
 #include "version.hpp"
 
@@ -88,9 +90,10 @@ int serve(const config::Config& cfg) {
   http::ApiLimits api_limits;
   api_limits.max_leads_per_request = cfg.max_leads_per_request;
   api_limits.max_records_per_batch = cfg.max_records_per_batch;
+  metrics::Registry metrics;
   http::Api api({application.tasks, application.ingest, application.completion,
                  std::string(application.store->backend())},
-                api_limits, http::RequestLimits{cfg.max_json_depth}, logs.http);
+                api_limits, http::RequestLimits{cfg.max_json_depth}, metrics, logs.http);
 
   http::ServerOptions options;
   options.listen = cfg.listen;

@@ -7,13 +7,14 @@ namespace dialtrack::http {
 using beast_http::verb;
 
 Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
-         std::shared_ptr<spdlog::logger> log)
+         metrics::Registry& metrics, std::shared_ptr<spdlog::logger> log)
     : services_(std::move(services)),
       limits_(api_limits),
+      metrics_(metrics),
       tasks_(services_.tasks, limits_),
-      records_(services_.ingest, services_.completion, limits_),
-      checks_(services_.completion, limits_),
-      router_(request_limits, std::move(log)) {
+      records_(services_.ingest, services_.completion, limits_, metrics),
+      checks_(services_.completion, limits_, metrics),
+      router_(request_limits, metrics, std::move(log)) {
   auto bind = [](auto* routes, Reply (std::remove_pointer_t<decltype(routes)>::*method)(
                                    const RequestContext&)) -> Handler {
     return [routes, method](const RequestContext& ctx) { return (routes->*method)(ctx); };
@@ -21,6 +22,12 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
   auto& r = router_;
   r.add(verb::get, "/healthz",
         [this](const RequestContext& ctx) { return health(ctx, services_.backend); });
+  r.add(verb::get, "/metrics", [this](const RequestContext&) {
+    Reply reply;
+    reply.raw_body = metrics_.render();
+    reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return reply;
+  });
   r.add(verb::post, "/tasks", bind(&tasks_, &TaskRoutes::create));
   r.add(verb::get, "/tasks", bind(&tasks_, &TaskRoutes::list));
   r.add(verb::get, "/tasks/{task_id}", bind(&tasks_, &TaskRoutes::get));

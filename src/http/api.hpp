@@ -28,7 +28,7 @@ struct Services {
 class Api {
  public:
   Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
-      std::shared_ptr<spdlog::logger> log);
+      metrics::Registry& metrics, std::shared_ptr<spdlog::logger> log);
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
 
@@ -37,6 +37,7 @@ class Api {
  private:
   Services services_;
   ApiLimits limits_;
+  metrics::Registry& metrics_;
   TaskRoutes tasks_;
   RecordRoutes records_;
   CheckRoutes checks_;

@@ -2,6 +2,7 @@
 
 #include <boost/url/parse.hpp>
 #include <charconv>
+#include <chrono>
 
 #include "storage/store.hpp"
 
@@ -102,15 +103,28 @@ Decoded<std::int64_t> RequestContext::query_int(std::string_view name, std::int6
   return std::get<std::optional<std::int64_t>>(value).value_or(fallback);
 }
 
-Router::Router(RequestLimits limits, std::shared_ptr<spdlog::logger> log)
-    : limits_(limits), log_(std::move(log)) {}
+Router::Router(RequestLimits limits, metrics::Registry& metrics,
+               std::shared_ptr<spdlog::logger> log)
+    : limits_(limits), metrics_(metrics), log_(std::move(log)) {}
+
+void Router::count(const Request& request, std::string_view route, Status status) const {
+  metrics_
+      .counter("dialtrack_http_requests_total", "HTTP requests answered, by route and status",
+               {{"method", std::string(request.method_string())},
+                {"route", std::string(route)},
+                {"status", std::to_string(static_cast<unsigned>(status))}})
+      .inc();
+}
 
 void Router::add(beast_http::verb method, std::string pattern, Handler handler) {
   std::vector<std::string> segments;
   for (const auto s : split_path(pattern)) {
     segments.emplace_back(s);
   }
-  routes_.push_back({method, std::move(pattern), std::move(segments), std::move(handler)});
+  auto* latency = &metrics_.histogram("dialtrack_http_request_duration_seconds",
+                                      "time from a parsed request to its answer, by route",
+                                      {{"route", pattern}});
+  routes_.push_back({method, std::move(pattern), std::move(segments), std::move(handler), latency});
 }
 
 std::vector<std::string> Router::routes() const {
@@ -122,6 +136,14 @@ std::vector<std::string> Router::routes() const {
 }
 
 Response envelope_response(const Reply& reply, unsigned version, bool keep_alive) {
+  if (reply.raw_body) {
+    Response response{reply.status, version};
+    response.set(beast_http::field::content_type, reply.content_type);
+    response.keep_alive(keep_alive);
+    response.body() = *reply.raw_body;
+    response.prepare_payload();
+    return response;
+  }
   const bool success = static_cast<unsigned>(reply.status) < 400;
   json::object envelope;
   envelope["status"] = success ? "success" : "error";
@@ -174,10 +196,12 @@ Response Router::handle(const Request& request) const {
     }
   }
   if (found == nullptr) {
+    count(request, "unmatched", path_matched ? Status::method_not_allowed : Status::not_found);
     reply = path_matched ? fail(Status::method_not_allowed, text(Msg::kMethodNotAllowed, lang))
                          : fail(Status::not_found, text(Msg::kRouteNotFound, lang));
     return envelope_response(reply, request.version(), request.keep_alive());
   }
+  const auto started = std::chrono::steady_clock::now();
   try {
     const RequestContext context{request, lang, std::move(params), url->params(), limits_};
     reply = found->handler(context);
@@ -189,6 +213,9 @@ Response Router::handle(const Request& request) const {
     log_->error("{} {}: {}", request.method_string(), found->pattern, e.what());
     reply = fail(Status::internal_server_error, text(Msg::kInternalError, lang));
   }
+  found->latency->observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  count(request, found->pattern, reply.status);
   return envelope_response(reply, request.version(), request.keep_alive());
 }
 

@@ -15,6 +15,7 @@
 
 #include "domain/validation.hpp"
 #include "http/messages.hpp"
+#include "metrics/metrics.hpp"
 
 namespace dialtrack::http {
 
@@ -23,11 +24,14 @@ using Request = beast_http::request<beast_http::string_body>;
 using Response = beast_http::response<beast_http::string_body>;
 using Status = beast_http::status;
 
-/// What a handler answers; the router wraps it in the envelope.
+/// What a handler answers; the router wraps it in the envelope, unless `raw_body` is set
+/// (`/metrics` answers Prometheus text, not JSON).
 struct Reply {
   Status status = Status::ok;
   std::string message;
   boost::json::value data;  ///< null for errors without details
+  std::optional<std::string> raw_body;
+  std::string content_type;  ///< with `raw_body`
 };
 
 Reply ok(boost::json::value data, std::string message, Status status = Status::ok);
@@ -73,7 +77,7 @@ using Handler = std::function<Reply(const RequestContext&)>;
 /// (or a 503 when the database is unavailable) and are logged.
 class Router {
  public:
-  Router(RequestLimits limits, std::shared_ptr<spdlog::logger> log);
+  Router(RequestLimits limits, metrics::Registry& metrics, std::shared_ptr<spdlog::logger> log);
 
   void add(beast_http::verb method, std::string pattern, Handler handler);
   [[nodiscard]] Response handle(const Request& request) const;
@@ -87,9 +91,14 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
+    metrics::Histogram* latency = nullptr;
   };
 
+  /// Counts the request by method, route and status.
+  void count(const Request& request, std::string_view route, Status status) const;
+
   RequestLimits limits_;
+  metrics::Registry& metrics_;
   std::shared_ptr<spdlog::logger> log_;
   std::vector<Route> routes_;
 };

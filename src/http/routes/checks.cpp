@@ -25,13 +25,25 @@ std::string check_message(const app::CheckResult& result, Language lang) {
 
 }  // namespace
 
-CheckRoutes::CheckRoutes(app::CompletionService& completion, const ApiLimits& limits)
-    : completion_(completion), limits_(limits) {}
+metrics::Counter& completions_counter(metrics::Registry& m, std::string_view trigger) {
+  return m.counter("dialtrack_completions_total", "tasks completed (2 -> 3), by trigger",
+                   {{"trigger", std::string(trigger)}});
+}
+
+CheckRoutes::CheckRoutes(app::CompletionService& completion, const ApiLimits& limits,
+                         metrics::Registry& metrics)
+    : completion_(completion),
+      limits_(limits),
+      completed_by_manual_(completions_counter(metrics, domain::reason::kManualCheck)),
+      completed_by_batch_(completions_counter(metrics, domain::reason::kBatchCheck)) {}
 
 Reply CheckRoutes::check_one(std::int64_t task_id, Language lang) {
   const auto result = completion_.check(task_id, domain::reason::kManualCheck);
   if (!result) {
     return fail(Status::not_found, text(Msg::kTaskNotFound, lang));
+  }
+  if (result->completed_now) {
+    completed_by_manual_.inc();
   }
   return ok(check_json(*result), check_message(*result, lang));
 }
@@ -95,6 +107,9 @@ Reply CheckRoutes::check_batch(const RequestContext& ctx) {
       results.push_back(
           json::object{{"task_id", task_id}, {"error", text(Msg::kTaskNotFound, ctx.lang)}});
       continue;
+    }
+    if (result->completed_now) {
+      completed_by_batch_.inc();
     }
     auto item = check_json(*result);
     item["message"] = check_message(*result, ctx.lang);

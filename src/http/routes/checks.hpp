@@ -9,7 +9,8 @@ namespace dialtrack::http {
 /// The completion check API: `POST /check_task_completion`, `GET .../{task_id}`, `POST .../batch`.
 class CheckRoutes {
  public:
-  CheckRoutes(app::CompletionService& completion, const ApiLimits& limits);
+  CheckRoutes(app::CompletionService& completion, const ApiLimits& limits,
+              metrics::Registry& metrics);
 
   Reply check_post(const RequestContext& ctx);
   Reply check_get(const RequestContext& ctx);
@@ -20,6 +21,11 @@ class CheckRoutes {
 
   app::CompletionService& completion_;
   const ApiLimits& limits_;
+  metrics::Counter& completed_by_manual_;
+  metrics::Counter& completed_by_batch_;
 };
+
+/// `dialtrack_completions_total{trigger=...}`, shared by every place that completes tasks.
+metrics::Counter& completions_counter(metrics::Registry& metrics, std::string_view trigger);
 
 }  // namespace dialtrack::http

@@ -4,6 +4,7 @@
 
 #include "domain/call_status.hpp"
 #include "domain/phone.hpp"
+#include "http/routes/checks.hpp"
 #include "http/json_fields.hpp"
 #include "http/json_mapping.hpp"
 
@@ -107,9 +108,27 @@ std::variant<app::RecordInput, app::Rejection> decode_record(
 
 }  // namespace
 
+namespace {
+
+metrics::Counter& records_counter(metrics::Registry& m, const char* outcome) {
+  return m.counter("dialtrack_records_total", "call records pushed, by outcome",
+                   {{"outcome", outcome}});
+}
+
+}  // namespace
+
 RecordRoutes::RecordRoutes(app::IngestService& ingest, app::CompletionService& completion,
-                           const ApiLimits& limits)
-    : ingest_(ingest), completion_(completion), limits_(limits) {}
+                           const ApiLimits& limits, metrics::Registry& metrics)
+    : ingest_(ingest),
+      completion_(completion),
+      limits_(limits),
+      accepted_(records_counter(metrics, "accepted")),
+      updated_(records_counter(metrics, "updated")),
+      unchanged_(records_counter(metrics, "unchanged")),
+      stale_(records_counter(metrics, "stale")),
+      rejected_(records_counter(metrics, "rejected")),
+      completed_by_ingest_(completions_counter(metrics, domain::reason::kRecordsIngested)),
+      completed_by_followup_(completions_counter(metrics, domain::reason::kFollowupQuery)) {}
 
 Reply RecordRoutes::ingest(const RequestContext& ctx) {
   auto body = ctx.body_object();
@@ -137,6 +156,12 @@ Reply RecordRoutes::ingest(const RequestContext& ctx) {
     }
   }
   const auto result = ingest_.ingest(records, std::move(rejected));
+  accepted_.inc(static_cast<std::uint64_t>(result.accepted));
+  updated_.inc(static_cast<std::uint64_t>(result.updated));
+  unchanged_.inc(static_cast<std::uint64_t>(result.unchanged));
+  stale_.inc(static_cast<std::uint64_t>(result.stale));
+  rejected_.inc(result.rejected.size());
+  completed_by_ingest_.inc(result.completed_tasks.size());
   json::array rejected_json;
   for (const auto& r : result.rejected) {
     rejected_json.push_back(json::object{
@@ -170,6 +195,9 @@ Reply RecordRoutes::followup(const RequestContext& ctx) {
                                            std::get<std::int64_t>(page_size));
   if (!result) {
     return fail(Status::not_found, text(Msg::kTaskNotFound, ctx.lang));
+  }
+  if (result->check.completed_now) {
+    completed_by_followup_.inc();
   }
   json::array records;
   for (const auto& record : result->records.items) {

@@ -12,7 +12,7 @@ namespace dialtrack::http {
 class RecordRoutes {
  public:
   RecordRoutes(app::IngestService& ingest, app::CompletionService& completion,
-               const ApiLimits& limits);
+               const ApiLimits& limits, metrics::Registry& metrics);
 
   Reply ingest(const RequestContext& ctx);
   Reply followup(const RequestContext& ctx);
@@ -21,6 +21,13 @@ class RecordRoutes {
   app::IngestService& ingest_;
   app::CompletionService& completion_;
   const ApiLimits& limits_;
+  metrics::Counter& accepted_;
+  metrics::Counter& updated_;
+  metrics::Counter& unchanged_;
+  metrics::Counter& stale_;
+  metrics::Counter& rejected_;
+  metrics::Counter& completed_by_ingest_;
+  metrics::Counter& completed_by_followup_;
 };
 
 }  // namespace dialtrack::http

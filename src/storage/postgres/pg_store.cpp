@@ -84,6 +84,8 @@ const std::vector<NamedStatement>& statements() {
        "UPDATE call_tasks t SET connected_calls = t.connected_calls + counts.n, updated_at = $2 "
        "FROM counts WHERE t.task_id = counts.task_id RETURNING t.task_id, counts.n"},
       {"find_records",
+       "SELECT " DT_RECORD_COLUMNS " FROM outbound_call_records WHERE call_id = ANY($1::text[])"},
+      {"find_records_for_update",
        "SELECT " DT_RECORD_COLUMNS
        " FROM outbound_call_records WHERE call_id = ANY($1::text[]) ORDER BY call_id FOR UPDATE"},
       {"insert_records",
@@ -224,7 +226,10 @@ class PgTransaction final : public Transaction {
  public:
   PgTransaction(PgStore& store, TxMode mode) : store_(store), mode_(mode), c_(store.acquire()) {
     try {
-      c_->exec(mode == TxMode::kWrite ? "BEGIN" : "BEGIN READ ONLY");
+      // Reads see one snapshot (as SQLite's do); writes use READ COMMITTED with conditional
+      // updates and row locks, which re-check their conditions against the latest row.
+      c_->exec(mode == TxMode::kWrite ? "BEGIN"
+                                      : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     } catch (...) {
       store_.release(std::move(c_));
       throw;
@@ -407,7 +412,9 @@ class PgTransaction final : public Transaction {
       return out;
     }
     std::vector<std::optional<std::string>> ids(call_ids.begin(), call_ids.end());
-    const auto r = c_->run("find_records", Params{}.add_array(ids));
+    // A write locks them in call_id order, the same order in every transaction.
+    const auto r = c_->run(mode_ == TxMode::kWrite ? "find_records_for_update" : "find_records",
+                           Params{}.add_array(ids));
     for (int i = 0; i < r.rows(); ++i) {
       out.push_back(read_record(r, i));
     }
