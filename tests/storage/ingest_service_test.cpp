@@ -1,0 +1,127 @@
+#include "app/ingest_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include "services_on_store.hpp"
+
+namespace dialtrack::store_test {
+namespace {
+
+TEST_P(ServicesOnStore, NewRecordsAreAccepted) {
+  const auto created = create_task({"100", "200"});
+  const auto result = ingest({record_input(0, "c-1", created.task_id, "100", "NoAnswer"),
+                              record_input(1, "c-2", created.task_id, "200", "Busy")});
+  EXPECT_EQ(result.accepted, 2);
+  EXPECT_EQ(result.updated, 0);
+  EXPECT_EQ(result.unchanged, 0);
+  EXPECT_EQ(result.stale, 0);
+  EXPECT_TRUE(result.rejected.empty());
+  EXPECT_TRUE(result.completed_tasks.empty());
+  EXPECT_EQ(begin_read()->task_records(created.task_id, 1, 20).total, 2);
+  EXPECT_EQ(task(created.task_id).connected_calls, 0);
+}
+
+TEST_P(ServicesOnStore, ExactRepeatIsUnchanged) {
+  const auto created = create_task({"100", "200"});
+  const auto record = record_input(0, "c-1", created.task_id, "100", "NoAnswer", 10);
+  ASSERT_EQ(ingest({record}).accepted, 1);
+  const auto again = ingest({record});
+  EXPECT_EQ(again.accepted, 0);
+  EXPECT_EQ(again.unchanged, 1);
+  EXPECT_EQ(begin_read()->task_records(created.task_id, 1, 20).total, 1);
+}
+
+TEST_P(ServicesOnStore, ChangedStatusIsUpdatedAndConnectsTheLead) {
+  const auto created = create_task({"100", "200"});
+  ASSERT_EQ(ingest({record_input(0, "c-1", created.task_id, "100", "Executing", 10)}).accepted, 1);
+  const auto result = ingest({record_input(0, "c-1", created.task_id, "100", "Connected", 20)});
+  EXPECT_EQ(result.updated, 1);
+  EXPECT_EQ(result.accepted, 0);
+  const auto stored = stored_record("c-1");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->fields.call_status, "Connected");
+  EXPECT_TRUE(stored->connected);
+  EXPECT_EQ(task(created.task_id).connected_calls, 1);
+}
+
+TEST_P(ServicesOnStore, OlderEventTimeIsStale) {
+  const auto created = create_task({"100", "200"});
+  ASSERT_EQ(ingest({record_input(0, "c-1", created.task_id, "100", "NoAnswer", 20)}).accepted, 1);
+  const auto result = ingest({record_input(0, "c-1", created.task_id, "100", "Executing", 10)});
+  EXPECT_EQ(result.stale, 1);
+  EXPECT_EQ(result.updated, 0);
+  EXPECT_EQ(stored_record("c-1")->fields.call_status, "NoAnswer");
+}
+
+TEST_P(ServicesOnStore, ConnectedRecordStaysConnected) {
+  const auto created = create_task({"100", "200"});
+  ASSERT_EQ(ingest({record_input(0, "c-1", created.task_id, "100", "Connected", 10)}).accepted, 1);
+  const auto result = ingest({record_input(0, "c-1", created.task_id, "100", "Failed", 30)});
+  EXPECT_EQ(result.stale, 1);
+  const auto stored = stored_record("c-1");
+  EXPECT_EQ(stored->fields.call_status, "Connected");
+  EXPECT_TRUE(stored->connected);
+  EXPECT_EQ(task(created.task_id).connected_calls, 1);
+}
+
+TEST_P(ServicesOnStore, OneBatchCountsEachRecordInExactlyOneBucket) {
+  const auto created = create_task({"100", "200", "300"});
+  ASSERT_EQ(ingest({record_input(0, "c-1", created.task_id, "100", "NoAnswer", 10),
+                    record_input(1, "c-2", created.task_id, "200", "Connected", 10)})
+                .accepted,
+            2);
+  const auto result = ingest({record_input(0, "c-3", created.task_id, "300", "Busy", 10),
+                              record_input(1, "c-1", created.task_id, "100", "Busy", 20),
+                              record_input(2, "c-2", created.task_id, "200", "Connected", 10),
+                              record_input(3, "c-2", created.task_id, "200", "NoAnswer", 40)});
+  EXPECT_EQ(result.accepted, 1);
+  EXPECT_EQ(result.updated, 1);
+  EXPECT_EQ(result.unchanged, 1);
+  EXPECT_EQ(result.stale, 1);
+}
+
+TEST_P(ServicesOnStore, CallIdRepeatedInOneBatchActsLikeSeparatePushes) {
+  const auto created = create_task({"100", "200"});
+  const auto result = ingest({record_input(0, "c-1", created.task_id, "100", "NoAnswer", 10),
+                              record_input(1, "c-1", created.task_id, "100", "Connected", 20)});
+  EXPECT_EQ(result.accepted, 1);
+  EXPECT_EQ(result.updated, 1);
+  EXPECT_EQ(stored_record("c-1")->fields.call_status, "Connected");
+  EXPECT_EQ(task(created.task_id).connected_calls, 1);
+}
+
+TEST_P(ServicesOnStore, RecordsOfOneBatchAreStoredInTheOrderTheyWerePushed) {
+  const auto created = create_task({"100"});
+  std::vector<app::RecordInput> batch;
+  batch.reserve(6);
+  for (std::size_t i = 0; i < 6; ++i) {
+    batch.push_back(record_input(i, "c-" + std::to_string(i), created.task_id, "100", "NoAnswer"));
+  }
+  ASSERT_EQ(ingest(batch).accepted, 6);
+  // The follow-up list is newest first: the last record pushed comes first.
+  const auto page = begin_read()->task_records(created.task_id, 1, 20);
+  ASSERT_EQ(page.items.size(), 6U);
+  for (std::size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(page.items[i].call_id, "c-" + std::to_string(5 - i)) << i;
+  }
+}
+
+TEST_P(ServicesOnStore, AbsentFieldsOfAnUpdateKeepTheStoredValues) {
+  const auto created = create_task({"100"});
+  auto first = record_input(0, "c-1", created.task_id, "100", "Executing", 10);
+  first.fields.job_id = "job-1";
+  first.fields.started_at = at(5);
+  first.fields.extra_json = R"({"line":3})";
+  ASSERT_EQ(ingest({first}).accepted, 1);
+  ASSERT_EQ(ingest({record_input(0, "c-1", created.task_id, "100", "NoAnswer")}).updated, 1);
+  const auto stored = stored_record("c-1");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->fields.call_status, "NoAnswer");
+  EXPECT_EQ(stored->fields.job_id, "job-1");
+  EXPECT_EQ(stored->fields.started_at, at(5));
+  EXPECT_EQ(stored->fields.event_time, at(10));
+  EXPECT_EQ(stored->fields.extra_json, R"({"line":3})");
+}
+
+}  // namespace
+}  // namespace dialtrack::store_test

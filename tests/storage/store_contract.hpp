@@ -1,0 +1,92 @@
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/types.hpp"
+#include "storage/store.hpp"
+
+/// The store contract: one suite of behaviour every backend of storage::Store must show. A
+/// backend joins it with one INSTANTIATE_TEST_SUITE_P line naming its StoreFactory.
+namespace dialtrack::store_test {
+
+using domain::LeadId;
+using domain::TaskId;
+using domain::TaskType;
+using domain::Timestamp;
+
+/// An empty database that belongs to one test and is dropped with this object.
+class TestDatabase {
+ public:
+  virtual ~TestDatabase() = default;
+  /// Opens a store on this database; called again, it reopens the same data.
+  virtual std::unique_ptr<storage::Store> open() = 0;
+};
+
+/// A backend under test: its name (a gtest parameter name) and how to make a fresh database.
+struct StoreFactory {
+  std::string name;
+  std::function<std::unique_ptr<TestDatabase>()> make_database;
+};
+
+/// Prints the backend by name in gtest messages instead of the object's bytes; gtest looks
+/// the function up by this name.
+// NOLINTNEXTLINE(readability-identifier-naming)
+void PrintTo(const StoreFactory& factory, std::ostream* out);
+
+/// Names instantiated tests after the backend: `Sqlite/StoreContract.InsertTask/sqlite`.
+std::string backend_name(const ::testing::TestParamInfo<StoreFactory>& info);
+
+/// A time `millis` after the epoch; small numbers keep the expectations readable.
+Timestamp at(std::int64_t millis);
+
+/// Leads with these (already normalised) phones and nothing else.
+std::vector<domain::Lead> leads(std::initializer_list<std::string_view> phones);
+
+/// A record write for the lead, with a status and whether it counts as connected.
+storage::RecordWrite record_write(std::string call_id, const storage::LeadMatch& lead,
+                                  std::string call_status, bool connected, bool is_new);
+
+/// Each test gets a fresh store on an empty database of the backend named by the parameter.
+class StoreContract : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override;
+
+  storage::Store& store() { return *store_; }
+  std::unique_ptr<storage::Transaction> begin_write() {
+    return store_->begin(storage::TxMode::kWrite);
+  }
+  std::unique_ptr<storage::Transaction> begin_read() {
+    return store_->begin(storage::TxMode::kRead);
+  }
+  /// Closes the store and opens the same database again.
+  void reopen();
+
+  /// Commits a task in state 1 with these leads.
+  TaskId add_task(std::initializer_list<std::string_view> phones,
+                  const std::optional<std::string>& job_group_id = std::nullopt);
+  /// Commits a conditional transition and returns what it returned.
+  bool move(TaskId task_id, TaskType from, TaskType to);
+  /// Commits marking these phones of the task connected; returns how many leads changed.
+  std::int64_t connect(TaskId task_id, std::initializer_list<std::string_view> phones);
+  /// The lead of the task with this phone (it must exist).
+  storage::LeadMatch lead(TaskId task_id, std::string_view phone);
+
+  /// Reads in a fresh read transaction, so only committed data is seen.
+  domain::Task task(TaskId task_id);
+  std::vector<domain::Transition> history(TaskId task_id);
+
+ private:
+  std::unique_ptr<TestDatabase> database_;
+  std::unique_ptr<storage::Store> store_;
+};
+
+}  // namespace dialtrack::store_test

@@ -1,0 +1,144 @@
+#include <gtest/gtest.h>
+
+#include "store_contract.hpp"
+
+namespace dialtrack::store_test {
+namespace {
+
+storage::RecordWrite detailed_write(const storage::LeadMatch& lead) {
+  auto write = record_write("c-1", lead, "NoAnswer", false, true);
+  write.fields.job_group_id = "jg-1";
+  write.fields.job_id = "job-1";
+  write.fields.started_at = at(100);
+  write.fields.ended_at = at(200);
+  write.fields.duration = 0;
+  write.fields.event_time = at(250);
+  write.fields.extra_json = R"({"attempt":1})";
+  return write;
+}
+
+TEST_P(StoreContract, UpsertInsertsANewRecordWithAllItsFields) {
+  const TaskId id = add_task({"100"});
+  const auto write = detailed_write(lead(id, "100"));
+  auto tx = begin_write();
+  tx->upsert_records({&write, 1}, at(5000));
+  tx->commit();
+
+  const std::vector<std::string> call_ids{"c-1"};
+  const auto found = begin_read()->find_records(call_ids);
+  ASSERT_EQ(found.size(), 1U);
+  const auto& record = found[0].record;
+  EXPECT_EQ(found[0].lead_id, write.lead_id);
+  EXPECT_EQ(record.call_id, "c-1");
+  EXPECT_EQ(record.task_id, id);
+  EXPECT_EQ(record.phone, "100");
+  EXPECT_EQ(record.fields, write.fields);
+  EXPECT_FALSE(record.connected);
+  EXPECT_EQ(record.created_at, at(5000));
+  EXPECT_EQ(record.updated_at, at(5000));
+}
+
+TEST_P(StoreContract, UpsertOverwritesAKnownRecord) {
+  const TaskId id = add_task({"100"});
+  const auto first = detailed_write(lead(id, "100"));
+  {
+    auto tx = begin_write();
+    tx->upsert_records({&first, 1}, at(5000));
+    tx->commit();
+  }
+  auto second = record_write("c-1", lead(id, "100"), "Connected", true, false);
+  second.fields.duration = 42;
+  {
+    auto tx = begin_write();
+    tx->upsert_records({&second, 1}, at(6000));
+    tx->commit();
+  }
+  const std::vector<std::string> call_ids{"c-1"};
+  const auto found = begin_read()->find_records(call_ids);
+  ASSERT_EQ(found.size(), 1U);
+  const auto& record = found[0].record;
+  EXPECT_EQ(record.fields, second.fields);  // the store writes what the domain decided
+  EXPECT_TRUE(record.connected);
+  EXPECT_EQ(record.created_at, at(5000));
+  EXPECT_EQ(record.updated_at, at(6000));
+  EXPECT_EQ(begin_read()->task_records(id, 1, 20).total, 1);
+}
+
+TEST_P(StoreContract, FindRecordsLeavesOutUnknownCallIds) {
+  const TaskId id = add_task({"100"});
+  const std::vector<storage::RecordWrite> writes{
+      record_write("c-1", lead(id, "100"), "Busy", false, true),
+      record_write("c-2", lead(id, "100"), "Connected", true, true)};
+  auto tx = begin_write();
+  tx->upsert_records(writes, at(5000));
+  tx->commit();
+
+  const std::vector<std::string> call_ids{"c-9", "c-2", "c-1"};
+  const auto found = begin_read()->find_records(call_ids);
+  ASSERT_EQ(found.size(), 2U);
+  for (const auto& stored : found) {
+    EXPECT_EQ(stored.record.connected, stored.record.call_id == "c-2");
+  }
+  EXPECT_TRUE(begin_read()->find_records(std::vector<std::string>{"nope"}).empty());
+}
+
+TEST_P(StoreContract, TaskRecordsAreNewestFirstWithPagingAndTotal) {
+  const TaskId id = add_task({"100", "200"});
+  const TaskId other = add_task({"100"});
+  for (int i = 1; i <= 5; ++i) {
+    const auto write = record_write("c-" + std::to_string(i), lead(id, i % 2 ? "100" : "200"),
+                                    "NoAnswer", false, true);
+    auto tx = begin_write();
+    tx->upsert_records({&write, 1}, at(5000 + i));
+    tx->commit();
+  }
+  const auto elsewhere = record_write("x-1", lead(other, "100"), "NoAnswer", false, true);
+  auto tx = begin_write();
+  tx->upsert_records({&elsewhere, 1}, at(6000));
+  tx->commit();
+
+  auto read = begin_read();
+  const auto first = read->task_records(id, 1, 2);
+  ASSERT_EQ(first.items.size(), 2U);
+  EXPECT_EQ(first.items[0].call_id, "c-5");
+  EXPECT_EQ(first.items[1].call_id, "c-4");
+  EXPECT_EQ(first.total, 5);
+
+  const auto last = read->task_records(id, 3, 2);
+  ASSERT_EQ(last.items.size(), 1U);
+  EXPECT_EQ(last.items[0].call_id, "c-1");
+  EXPECT_EQ(last.total, 5);
+
+  EXPECT_TRUE(read->task_records(id, 4, 2).items.empty());
+  EXPECT_EQ(read->task_records(other, 1, 20).total, 1);
+}
+
+TEST_P(StoreContract, TaskWithoutRecordsHasAnEmptyPage) {
+  const TaskId id = add_task({"100"});
+  const auto page = begin_read()->task_records(id, 1, 20);
+  EXPECT_TRUE(page.items.empty());
+  EXPECT_EQ(page.total, 0);
+}
+
+TEST_P(StoreContract, UpdatingRecordsDoesNotChangeTheTotal) {
+  const TaskId id = add_task({"100"});
+  const std::vector<storage::RecordWrite> inserts{
+      record_write("c-1", lead(id, "100"), "NoAnswer", false, true),
+      record_write("c-2", lead(id, "100"), "Busy", false, true)};
+  const std::vector<storage::RecordWrite> updates{
+      record_write("c-1", lead(id, "100"), "Connected", true, false),
+      record_write("c-2", lead(id, "100"), "NoAnswer", false, false)};
+  auto tx = begin_write();
+  tx->upsert_records(inserts, at(5000));
+  tx->upsert_records(updates, at(5001));
+  tx->commit();
+  const auto page = begin_read()->task_records(id, 1, 20);
+  EXPECT_EQ(page.total, 2);
+  ASSERT_EQ(page.items.size(), 2U);
+  EXPECT_EQ(page.items[0].call_id, "c-2");
+  EXPECT_EQ(page.items[0].fields.call_status, "NoAnswer");
+  EXPECT_EQ(page.items[1].fields.call_status, "Connected");
+}
+
+}  // namespace
+}  // namespace dialtrack::store_test
