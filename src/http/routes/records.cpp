@@ -4,9 +4,9 @@
 
 #include "domain/call_status.hpp"
 #include "domain/phone.hpp"
-#include "http/routes/checks.hpp"
 #include "http/json_fields.hpp"
 #include "http/json_mapping.hpp"
+#include "http/routes/checks.hpp"
 
 namespace dialtrack::http {
 

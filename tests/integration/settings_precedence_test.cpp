@@ -1,0 +1,112 @@
+// Settings come from the config file, then DIALTRACK_* environment variables, then flags;
+// the later one wins.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "support/server_test.hpp"
+
+namespace dialtrack::test {
+namespace {
+
+TEST(SettingsPrecedenceTest, DbFlagWinsOverDbEnvironmentVariable) {
+  TempDir dir;
+  const auto env_db = dir.path() / "from-env.db";
+  const auto flag_db = dir.path() / "from-flag.db";
+  ServerOptions options;
+  options.db_path = flag_db;
+  options.env = {{"DIALTRACK_DB", env_db.string()}};
+  ServerProcess server(options);
+  server.start();
+  std::int64_t task_id = 0;
+  {
+    HttpConnection http(server.port());
+    task_id = create_task(http, make_phones(1));
+  }
+  ASSERT_EQ(server.terminate(), 0);
+  EXPECT_TRUE(std::filesystem::exists(flag_db));
+  EXPECT_FALSE(std::filesystem::exists(env_db));
+  EXPECT_EQ(run_dialtrack({"check", std::to_string(task_id), "--db", flag_db.string()}).exit_code,
+            0);
+}
+
+TEST(SettingsPrecedenceTest, DbEnvironmentVariableIsUsedWithoutAFlag) {
+  TempDir dir;
+  const auto env_db = dir.path() / "only-env.db";
+  ServerOptions options;
+  options.db_flag = false;
+  options.env = {{"DIALTRACK_DB", env_db.string()}};
+  ServerProcess server(options);
+  server.start();
+  {
+    HttpConnection http(server.port());
+    create_task(http, make_phones(1));
+  }
+  ASSERT_EQ(server.terminate(), 0);
+  EXPECT_TRUE(std::filesystem::exists(env_db));
+}
+
+TEST(SettingsPrecedenceTest, ListenEnvironmentVariableIsUsedWithoutAFlag) {
+  ServerOptions options;
+  options.listen_flag = false;
+  options.env = {{"DIALTRACK_LISTEN", "127.0.0.1:0"}};
+  ServerProcess server(options);
+  server.start();
+  HttpConnection http(server.port());
+  EXPECT_EQ(http.get("/healthz").status, 200u);
+}
+
+TEST(SettingsPrecedenceTest, ListenFlagWinsOverAnUnusableEnvironmentValue) {
+  // The environment names an address that cannot be bound; the flag overrides it.
+  ServerOptions options;
+  options.env = {{"DIALTRACK_LISTEN", "192.0.2.1:1"}};
+  ServerProcess server(options);
+  server.start();
+  HttpConnection http(server.port());
+  EXPECT_EQ(http.get("/healthz").status, 200u);
+}
+
+TEST(SettingsPrecedenceTest, SqliteUrlFormOfTheDbIsAccepted) {
+  TempDir dir;
+  const auto path = dir.path() / "url-form.db";
+  ServerOptions options;
+  options.db_flag = false;
+  options.extra_args = {"--db", "sqlite:" + path.string()};
+  ServerProcess server(options);
+  server.start();
+  {
+    HttpConnection http(server.port());
+    EXPECT_EQ(string_field(http.get("/healthz").data_object(), "db"), "sqlite");
+    create_task(http, make_phones(1));
+  }
+  ASSERT_EQ(server.terminate(), 0);
+  EXPECT_TRUE(std::filesystem::exists(path));
+}
+
+TEST(SettingsPrecedenceTest, EnvironmentWinsOverTheConfigFile) {
+  ServerOptions options;
+  options.config_toml = "[http]\nbody_limit = 2048\n";
+  options.env = {{"DIALTRACK_HTTP_BODY_LIMIT", "8192"}};
+  ServerProcess server(options);
+  server.start();
+  HttpConnection http(server.port());
+  std::string body = R"({"name":"between the limits"})";
+  body.insert(body.size() - 1, 4000, ' ');
+  EXPECT_EQ(http.post_text("/tasks", body).status, 201u);
+}
+
+TEST(SettingsPrecedenceTest, InvalidConfigFileRefusesToStart) {
+  TempDir dir;
+  const auto config = dir.path() / "broken.toml";
+  std::ofstream(config) << "[http\nbody_limit = = 3\n";
+  const auto result = run_dialtrack({"serve", "--listen", "127.0.0.1:0", "--db",
+                                     (dir.path() / "x.db").string(), "--config", config.string()},
+                                    {}, std::chrono::seconds(20));
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.exit_code, -1) << "it should refuse at once, not serve";
+  EXPECT_FALSE(result.err.empty()) << "an operator needs to be told why";
+}
+
+}  // namespace
+}  // namespace dialtrack::test
