@@ -3,6 +3,7 @@
 #include <map>
 #include <utility>
 
+#include "storage/sqlite/group_commit.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_db.hpp"
 
@@ -229,44 +230,18 @@ StoredRecord read_record(const Statement& s) {
   return out;
 }
 
-class SqliteTransaction final : public Transaction {
+/// The operations of a transaction on one connection; how it begins and ends is up to the
+/// read and write transactions below.
+class SqliteTransaction : public Transaction {
  public:
-  /// A write transaction: holds the writer lock until it ends.
-  SqliteTransaction(Connection& connection, std::unique_lock<std::mutex> writer_lock)
-      : c_(connection), writer_lock_(std::move(writer_lock)) {
-    c_.db.exec("BEGIN IMMEDIATE");
-  }
-  /// A read transaction on a pooled connection, given back to the store when it ends.
-  SqliteTransaction(SqliteStore& store, std::unique_ptr<Connection> reader)
-      : c_(*reader), store_(&store), reader_(std::move(reader)) {
-    try {
-      c_.db.exec("BEGIN");
-    } catch (const StoreError&) {
-      store_->release_reader(std::move(reader_));
-      throw;
-    }
-  }
-
-  ~SqliteTransaction() override {
-    c_.db.reset_statements();
-    if (!done_) {
-      // Rolling back cannot usefully fail here; if it did, the connection is closed below
-      // for a reader, and the next BEGIN on the writer reports the problem.
-      sqlite3_exec(c_.db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-    }
-    if (store_ != nullptr) {
-      store_->release_reader(std::move(reader_));
-    }
-  }
   SqliteTransaction(const SqliteTransaction&) = delete;
   SqliteTransaction& operator=(const SqliteTransaction&) = delete;
 
-  void commit() override {
-    c_.db.reset_statements();
-    c_.db.exec("COMMIT");
-    done_ = true;
-  }
+ protected:
+  explicit SqliteTransaction(Connection& connection) : c_(connection) {}
+  ~SqliteTransaction() override = default;
 
+ public:
   TaskId insert_task(std::string_view name, const std::optional<std::string>& job_group_id,
                      Timestamp now) override {
     c_.insert_task.bind(name, job_group_id, millis(now)).run();
@@ -490,18 +465,69 @@ class SqliteTransaction final : public Transaction {
     return out;
   }
 
- private:
+ protected:
   Connection& c_;
-  std::unique_lock<std::mutex> writer_lock_;
-  SqliteStore* store_ = nullptr;
+};
+
+/// A read transaction on a pooled connection, given back to the store when it ends.
+class ReadTransaction final : public SqliteTransaction {
+ public:
+  ReadTransaction(SqliteStore& store, std::unique_ptr<Connection> reader)
+      : SqliteTransaction(*reader), store_(store), reader_(std::move(reader)) {
+    try {
+      c_.db.exec("BEGIN");
+    } catch (const StoreError&) {
+      store_.release_reader(std::move(reader_));
+      throw;
+    }
+  }
+  ~ReadTransaction() override {
+    c_.db.reset_statements();
+    if (!done_) {
+      sqlite3_exec(c_.db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    store_.release_reader(std::move(reader_));
+  }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+  void commit() override {
+    c_.db.reset_statements();
+    c_.db.exec("COMMIT");
+    done_ = true;
+  }
+
+ private:
+  SqliteStore& store_;
   std::unique_ptr<Connection> reader_;
   bool done_ = false;
+};
+
+/// A write transaction: a member of the writer's group commit (see group_commit.hpp).
+class WriteTransaction final : public SqliteTransaction {
+ public:
+  WriteTransaction(Connection& writer, GroupCommit& group)
+      : SqliteTransaction(writer), group_(group), lock_(group.enter()) {}
+  ~WriteTransaction() override {
+    if (lock_.owns_lock()) {
+      group_.leave(std::move(lock_), false);
+    }
+  }
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+
+  void commit() override { group_.wait_durable(group_.leave(std::move(lock_), true)); }
+
+ private:
+  GroupCommit& group_;
+  std::unique_lock<std::mutex> lock_;
 };
 
 }  // namespace
 
 SqliteStore::SqliteStore(std::string path, int read_connections) : path_(std::move(path)) {
   writer_ = std::make_unique<Connection>(path_);
+  group_commit_ = std::make_unique<GroupCommit>(writer_->db);
   migrate();
   writer_->prepare();
   for (int i = 0; i < read_connections; ++i) {
@@ -546,15 +572,14 @@ int SqliteStore::migrate() {
 
 std::unique_ptr<Transaction> SqliteStore::begin(TxMode mode) {
   if (mode == TxMode::kWrite) {
-    std::unique_lock lock(writer_mutex_);
-    return std::make_unique<SqliteTransaction>(*writer_, std::move(lock));
+    return std::make_unique<WriteTransaction>(*writer_, *group_commit_);
   }
   std::unique_lock lock(readers_mutex_);
   reader_released_.wait(lock, [this] { return !readers_.empty(); });
   auto reader = std::move(readers_.back());
   readers_.pop_back();
   lock.unlock();
-  return std::make_unique<SqliteTransaction>(*this, std::move(reader));
+  return std::make_unique<ReadTransaction>(*this, std::move(reader));
 }
 
 void SqliteStore::release_reader(std::unique_ptr<Connection> connection) {

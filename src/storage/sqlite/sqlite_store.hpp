@@ -11,11 +11,13 @@
 namespace dialtrack::storage::sqlite {
 
 struct Connection;
+class GroupCommit;
 
 /// The embedded store: one SQLite file in WAL mode. Writes go through one connection, one
-/// transaction at a time (`BEGIN IMMEDIATE`, so other processes on the same file wait rather
-/// than fail); reads use a small pool of connections that run beside the writer.
-/// `synchronous=FULL`: a committed transaction survives a crash of the process or the machine.
+/// transaction at a time, committed in groups (`BEGIN IMMEDIATE`, so other processes on the
+/// same file wait rather than fail); reads use a small pool of connections that run beside the
+/// writer. `synchronous=FULL`, and a write transaction's `commit()` returns only once its
+/// group's COMMIT is done: it survives a crash of the process or the machine.
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, int read_connections);
@@ -31,7 +33,8 @@ class SqliteStore final : public Store {
  private:
   std::string path_;
   std::unique_ptr<Connection> writer_;
-  std::mutex writer_mutex_;
+  std::unique_ptr<GroupCommit> group_commit_;
+  std::mutex writer_mutex_;  ///< migrations only; transactions go through group_commit_
   std::mutex readers_mutex_;
   std::condition_variable reader_released_;
   std::vector<std::unique_ptr<Connection>> readers_;
