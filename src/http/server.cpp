@@ -198,10 +198,22 @@ net::awaitable<Response> Server::dispatch(const Request& request) {
 }
 
 net::awaitable<void> Server::session(std::shared_ptr<Connection> connection) {
-  auto& stream = connection->stream;
+  try {
+    co_await serve(*connection);
+  } catch (const std::exception& e) {
+    // Handlers never throw (the router answers faults); this is a fault of the connection.
+    log_->error("connection closed after an unexpected error: {}", e.what());
+  }
+  boost::system::error_code ignored;
+  connection->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  connection_closed(connection->id);
+}
+
+net::awaitable<void> Server::serve(Connection& connection) {
+  auto& stream = connection.stream;
   beast::flat_buffer buffer;
   for (;;) {
-    connection->reading = true;
+    connection.reading = true;
     if (stopping_) {
       break;
     }
@@ -221,7 +233,7 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> connection) {
     stream.expires_after(options_.read_timeout);
     auto [ec, n] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
     if (ec == beast_http::error::body_limit || ec == beast_http::error::header_limit) {
-      connection->reading = false;
+      connection.reading = false;
       const bool body = ec == beast_http::error::body_limit;
       const Language lang =
           parser.is_header_done()
@@ -250,7 +262,7 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> connection) {
       if (ec != beast_http::error::end_of_stream && ec != beast::error::timeout &&
           ec != net::error::operation_aborted && ec != net::error::eof &&
           ec != net::error::connection_reset) {
-        connection->reading = false;
+        connection.reading = false;
         auto response =
             plain_error(Status::bad_request,
                         text(Msg::kBadRequest, Language::kChinese) + ": " + ec.message(), 11);
@@ -259,7 +271,7 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> connection) {
       }
       break;
     }
-    connection->reading = false;
+    connection.reading = false;
     Request request = parser.release();
     const bool keep_alive = request.keep_alive();
     Response response = co_await dispatch(request);
@@ -270,9 +282,6 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> connection) {
       break;
     }
   }
-  boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  connection_closed(connection->id);
 }
 
 }  // namespace dialtrack::http

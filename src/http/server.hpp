@@ -53,7 +53,10 @@ class Server {
   struct Connection;
 
   boost::asio::awaitable<void> accept_loop();
+  /// Owns one connection: serves it, then closes and unregisters it whatever happened.
   boost::asio::awaitable<void> session(std::shared_ptr<Connection> connection);
+  /// Reads requests and writes answers until the connection ends.
+  boost::asio::awaitable<void> serve(Connection& connection);
   boost::asio::awaitable<Response> dispatch(const Request& request);
   void begin_shutdown();
   void connection_closed(std::uint64_t id);
