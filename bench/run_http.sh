@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# HTTP load on dialtrack with wrk: ingestion (POST /outbound_call_records, batches of 50) and
+# completion checks (GET /check_task_completion/{id}), with the server's resident memory
+# sampled from /proc. Builds nothing: runs build/dialtrack, or the program in $DIALTRACK_BIN,
+# on a fresh SQLite file in a temporary directory, and prints a summary table.
+#
+#   bench/run_http.sh [--duration 30s] [--threads 2] [--connections 32] [--tasks 4]
+#                     [--leads 50000] [--keep]
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(dirname "$here")
+python=/usr/bin/python3  # Debian's, whatever python3 comes first on PATH
+
+duration=30s
+threads=2
+connections=32
+tasks=4
+leads=50000
+keep=0
+
+usage() {
+  sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  exit "${1:-0}"
+}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --duration) duration=$2; shift 2 ;;
+    --duration=*) duration=${1#*=}; shift ;;
+    --threads) threads=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --tasks) tasks=$2; shift 2 ;;
+    --leads) leads=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
+    -h | --help) usage 0 ;;
+    *) echo "run_http.sh: unknown argument '$1'" >&2; usage 2 ;;
+  esac
+done
+
+bin=${DIALTRACK_BIN:-$repo/build/dialtrack}
+if [[ ! -x $bin ]]; then
+  echo "run_http.sh: no program at $bin; build it (cmake --preset release &&" \
+    "cmake --build --preset release) or set DIALTRACK_BIN" >&2
+  exit 1
+fi
+command -v wrk >/dev/null || { echo "run_http.sh: wrk is not installed" >&2; exit 1; }
+[[ -x $python ]] || { echo "run_http.sh: $python is missing" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/dialtrack-http-bench.XXXXXX)
+server_pid=""
+sampler_pid=""
+
+cleanup() {
+  if [[ -n $sampler_pid ]]; then kill "$sampler_pid" 2>/dev/null || true; fi
+  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [[ $keep == 1 ]]; then
+    echo "kept $work (database, server log, wrk output)" >&2
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+
+log() { echo "[run_http] $*" >&2; }
+
+# --- start the service and wait for its readiness line -------------------------------------
+"$bin" serve --listen 127.0.0.1:0 --db "$work/bench.db" >"$work/stdout" 2>"$work/server.log" &
+server_pid=$!
+port=""
+for _ in $(seq 1 200); do
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "run_http.sh: the service exited during start; its log:" >&2
+    cat "$work/server.log" >&2
+    exit 1
+  fi
+  if line=$(grep -m1 '^listening on ' "$work/stdout" 2>/dev/null); then
+    port=${line##*:}
+    break
+  fi
+  sleep 0.05
+done
+[[ -n $port ]] || { echo "run_http.sh: no 'listening on' line after 10 s" >&2; exit 1; }
+base="http://127.0.0.1:$port"
+log "dialtrack pid $server_pid on $base, database $work/bench.db"
+
+# --- resident memory, sampled every 0.5 s and tagged with the current phase ----------------
+echo setup >"$work/phase"
+(
+  while kill -0 "$server_pid" 2>/dev/null; do
+    phase=$(<"$work/phase")
+    rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$server_pid/status" 2>/dev/null) || break
+    echo "$phase $rss" >>"$work/rss.samples"
+    sleep 0.5
+  done
+) &
+sampler_pid=$!
+
+status_kib() { awk -v key="$1:" '$1 == key {print $2}' "/proc/$server_pid/status"; }
+# CPU time (user + system, in clock ticks) the server has used so far. Fields after the
+# command name, which is in parentheses: utime and stime are the 12th and 13th.
+server_ticks() { sed 's/^.*) //' "/proc/$server_pid/stat" | awk '{print $12 + $13}'; }
+ticks_per_s=$(getconf CLK_TCK)
+
+# --- tasks with leads 138%08d, 0 <= i < leads ------------------------------------------------
+task_ids=()
+for t in $(seq 1 "$tasks"); do
+  "$python" -c '
+import json, sys
+n = int(sys.argv[2])
+json.dump({"name": sys.argv[1], "leads": [{"phone": "138%08d" % i} for i in range(n)]}, sys.stdout)
+' "bench task $t" "$leads" >"$work/task.json"
+  code=$(curl -sS -o "$work/task.out" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+    --data-binary @"$work/task.json" "$base/tasks")
+  if [[ $code != 201 ]]; then
+    echo "run_http.sh: POST /tasks answered $code: $(head -c 500 "$work/task.out")" >&2
+    exit 1
+  fi
+  task_ids+=("$("$python" -c 'import json, sys; print(json.load(sys.stdin)["data"]["task_id"])' \
+    <"$work/task.out")")
+done
+task_csv=$(IFS=,; echo "${task_ids[*]}")
+log "created tasks $task_csv with $leads leads each"
+
+# --- load -------------------------------------------------------------------------------------
+result_field() {  # result_field FILE KEY -> the value of KEY in the RESULT line
+  grep '^RESULT ' "$1" | tr ' ' '\n' | awk -F= -v key="$2" '$1 == key {print $2}'
+}
+
+run_wrk() {  # run_wrk PHASE SCRIPT ARGS...
+  local phase=$1 script=$2
+  shift 2
+  echo "$phase" >"$work/phase"
+  # Reset VmHWM so it reports this phase's peak (Linux: write 5 to clear_refs).
+  echo 5 >"/proc/$server_pid/clear_refs" 2>/dev/null || true
+  log "$phase: wrk -t$threads -c$connections -d$duration --latency ($(basename "$script"))"
+  local ticks_before started
+  ticks_before=$(server_ticks)
+  started=$(date +%s.%N)
+  # wrk's own CPU time (user + system seconds) through bash's `time`.
+  local TIMEFORMAT='%U %S'
+  { time wrk -t"$threads" -c"$connections" -d"$duration" --timeout 10s --latency -s "$script" \
+    "$base" -- "$@" >"$work/wrk_$phase.txt" 2>&1; } 2>"$work/wrk_cpu_$phase" ||
+    { cat "$work/wrk_$phase.txt" >&2; exit 1; }
+  grep -q '^RESULT ' "$work/wrk_$phase.txt" || { cat "$work/wrk_$phase.txt" >&2; exit 1; }
+  status_kib VmHWM >"$work/hwm_$phase"
+  # Cores busy on average during the phase: the server's and wrk's.
+  awk -v t0="$ticks_before" -v t1="$(server_ticks)" -v hz="$ticks_per_s" -v s0="$started" \
+    -v s1="$(date +%s.%N)" -v wrk="$(awk '{print $1 + $2}' "$work/wrk_cpu_$phase")" \
+    'BEGIN {printf "%.2f / %.2f", (t1 - t0) / hz / (s1 - s0), wrk / (s1 - s0)}' >"$work/cores_$phase"
+  echo idle >"$work/phase"
+}
+
+status_kib VmHWM >"$work/hwm_setup"
+run_wrk ingest "$here/http/ingest.lua" "$task_csv" "$leads" "run$$"
+sleep 1  # let in-flight batches finish before counting what is stored
+stored=0
+for id in "${task_ids[@]}"; do
+  n=$(curl -sS "$base/task_followup_records/$id?page_size=1" |
+    "$python" -c 'import json, sys; print(json.load(sys.stdin)["data"]["total_records"])')
+  stored=$((stored + n))
+done
+run_wrk check "$here/http/check.lua" "$task_csv"
+rss_after_kib=$(status_kib VmRSS)
+
+kill -TERM "$server_pid"
+server_exit=0
+wait "$server_pid" || server_exit=$?
+server_pid=""
+kill "$sampler_pid" 2>/dev/null || true
+wait "$sampler_pid" 2>/dev/null || true
+sampler_pid=""
+
+# --- summary ----------------------------------------------------------------------------------
+peak_sample_kib() { awk -v p="$1" '$1 == p && $2 > max {max = $2} END {print max + 0}' \
+  "$work/rss.samples"; }
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
+verdict() { awk -v v="$1" -v op="$2" -v goal="$3" 'BEGIN {
+  ok = (op == ">=") ? (v >= goal) : (v < goal); print ok ? "ok" : "MISSED" }'; }
+
+ing=$work/wrk_ingest.txt
+chk=$work/wrk_check.txt
+records_per_s=$(result_field "$ing" records_per_s)
+checks_per_s=$(result_field "$chk" requests_per_s)
+check_p99=$(result_field "$chk" p99_ms)
+peak_mib=$(mib "$(awk 'BEGIN {m = 0} {if ($1 + 0 > m) m = $1 + 0} END {print m}' \
+  "$work/hwm_ingest" "$work/hwm_check")")
+
+echo
+echo "dialtrack HTTP load: $(nproc) cores, wrk -t$threads -c$connections -d$duration per phase," \
+  "$tasks tasks x $leads leads, SQLite ($(basename "$bin"): $bin)"
+printf '%-42s %22s %12s %7s\n' "measure" "measured" "goal" ""
+printf '%-42s %22s %12s %7s\n' "ingestion records/s (requests/s x 50)" "$records_per_s" ">= 50000" \
+  "$(verdict "$records_per_s" ">=" 50000)"
+printf '%-42s %22s\n' "ingestion requests/s" "$(result_field "$ing" requests_per_s)"
+printf '%-42s %22s\n' "ingestion latency p50 / p99 / max (ms)" \
+  "$(result_field "$ing" p50_ms) / $(result_field "$ing" p99_ms) / $(result_field "$ing" max_ms)"
+printf '%-42s %22s\n' "records accepted (answers) / stored" \
+  "$(result_field "$ing" accepted) / $stored"
+printf '%-42s %22s\n' "records rejected, non-200, socket errors" \
+  "$(result_field "$ing" rejected), $(result_field "$ing" non200), $(result_field "$ing" socket_errors)"
+printf '%-42s %22s %12s %7s\n' "checks/s (32 keep-alive connections)" "$checks_per_s" ">= 30000" \
+  "$(verdict "$checks_per_s" ">=" 30000)"
+printf '%-42s %22s %12s %7s\n' "check latency p99 (ms)" "$check_p99" "< 10" \
+  "$(verdict "$check_p99" "<" 10)"
+printf '%-42s %22s\n' "check latency p50 / max (ms)" \
+  "$(result_field "$chk" p50_ms) / $(result_field "$chk" max_ms)"
+printf '%-42s %22s\n' "cores busy ingest: server / wrk (of $(nproc))" "$(cat "$work/cores_ingest")"
+printf '%-42s %22s\n' "cores busy check: server / wrk (of $(nproc))" "$(cat "$work/cores_check")"
+printf '%-42s %22s\n' "check errors (status >= 400, socket)" \
+  "$(result_field "$chk" status_errors), $(result_field "$chk" socket_errors)"
+printf '%-42s %22s %12s %7s\n' "peak RSS during load (VmHWM, MiB)" "$peak_mib" "< 100" \
+  "$(verdict "$peak_mib" "<" 100)"
+printf '%-42s %22s\n' "  ingest / check phase peak (VmHWM, MiB)" \
+  "$(mib "$(cat "$work/hwm_ingest")") / $(mib "$(cat "$work/hwm_check")")"
+printf '%-42s %22s\n' "  sampled max VmRSS ingest / check (MiB)" \
+  "$(mib "$(peak_sample_kib ingest)") / $(mib "$(peak_sample_kib check)")"
+printf '%-42s %22s\n' "peak RSS creating the tasks (VmHWM, MiB)" "$(mib "$(cat "$work/hwm_setup")")"
+printf '%-42s %22s\n' "RSS after load (MiB)" "$(mib "$rss_after_kib")"
+printf '%-42s %22s\n' "database + WAL size after load (MiB)" \
+  "$(mib "$(du -ck "$work"/bench.db* 2>/dev/null | tail -n1 | cut -f1)")"
+printf '%-42s %22s\n' "server exit status after SIGTERM" "$server_exit"
