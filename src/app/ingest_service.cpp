@@ -53,6 +53,26 @@ IngestResult IngestService::ingest(const std::vector<RecordInput>& records,
     applied.clear();
     rejected.resize(decode_rejections);
 
+    // 0. The tasks this batch names, locked first and in id order: concurrent writers for the
+    // same task queue here instead of deadlocking on its records, leads and counters.
+    std::vector<std::pair<std::string, std::string>> by_group_all;
+    std::vector<TaskId> named_tasks;
+    for (const auto& r : records) {
+      if (r.task_id) {
+        named_tasks.push_back(*r.task_id);
+      } else if (r.fields.job_group_id) {
+        by_group_all.emplace_back(*r.fields.job_group_id, r.phone);
+      }
+    }
+    std::map<std::pair<std::string, std::string>, storage::LeadMatch> group_leads;
+    for (auto& m : tx.find_leads_by_job_group(by_group_all)) {
+      named_tasks.push_back(m.lead.task_id);
+      group_leads.emplace(std::pair{m.job_group_id, m.lead.phone}, m.lead);
+    }
+    std::sort(named_tasks.begin(), named_tasks.end());
+    named_tasks.erase(std::unique(named_tasks.begin(), named_tasks.end()), named_tasks.end());
+    tx.lock_tasks(named_tasks);
+
     // 1. What is stored already, by call_id.
     std::vector<std::string> call_ids;
     call_ids.reserve(records.size());
@@ -69,26 +89,16 @@ IngestResult IngestService::ingest(const std::vector<RecordInput>& records,
                  stored.record.phone,   std::move(stored.record.fields), stored.record.connected};
     }
 
-    // 2. The leads of the records that are new, by task id or by job group.
+    // 2. The leads of the new records named by task id (job-group leads were found in step 0).
     std::vector<std::pair<TaskId, std::string>> by_task;
-    std::vector<std::pair<std::string, std::string>> by_group;
     for (const auto& r : records) {
-      if (state.contains(r.call_id)) {
-        continue;
-      }
-      if (r.task_id) {
+      if (r.task_id && !state.contains(r.call_id)) {
         by_task.emplace_back(*r.task_id, r.phone);
-      } else if (r.fields.job_group_id) {
-        by_group.emplace_back(*r.fields.job_group_id, r.phone);
       }
     }
     std::map<std::pair<TaskId, std::string>, storage::LeadMatch> leads;
     for (auto& m : tx.find_leads(by_task)) {
       leads.emplace(std::pair{m.task_id, m.phone}, m);
-    }
-    std::map<std::pair<std::string, std::string>, storage::LeadMatch> group_leads;
-    for (auto& m : tx.find_leads_by_job_group(by_group)) {
-      group_leads.emplace(std::pair{m.job_group_id, m.lead.phone}, m.lead);
     }
     std::map<TaskId, std::optional<domain::Task>> tasks;
     auto task_of = [&](TaskId id) -> const std::optional<domain::Task>& {

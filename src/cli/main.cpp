@@ -17,6 +17,7 @@
 #include "app/recount_service.hpp"
 #include "app/sweep_service.hpp"
 #include "app/task_service.hpp"
+#include "app/webhook_service.hpp"
 #include "config/config.hpp"
 #include "domain/types.hpp"
 #include "http/api.hpp"
@@ -24,6 +25,7 @@
 #include "http/routes/checks.hpp"
 #include "http/server.hpp"
 #include "metrics/metrics.hpp"
+#include "notify/dispatcher.hpp"
 #include "storage/store.hpp"
 #include "version.hpp"
 
@@ -35,7 +37,7 @@ using namespace dialtrack;
 struct Loggers {
   explicit Loggers(const std::string& level) {
     auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-    for (auto* logger : {&main, &http, &tasks, &records}) {
+    for (auto* logger : {&main, &http, &tasks, &records, &notify}) {
       logger->get()->sinks().push_back(sink);
       logger->get()->set_level(spdlog::level::from_str(level));
     }
@@ -44,6 +46,7 @@ struct Loggers {
   std::shared_ptr<spdlog::logger> http = std::make_shared<spdlog::logger>("http");
   std::shared_ptr<spdlog::logger> tasks = std::make_shared<spdlog::logger>("tasks");
   std::shared_ptr<spdlog::logger> records = std::make_shared<spdlog::logger>("records");
+  std::shared_ptr<spdlog::logger> notify = std::make_shared<spdlog::logger>("notify");
 };
 
 storage::StoreOptions store_options(const config::Config& cfg) {
@@ -59,7 +62,8 @@ struct Application {
         ingest(*store, clock,
                domain::StatusClassifier(cfg.connected_statuses, cfg.connected_prefixes), completion,
                logs.records),
-        recount(*store, clock, completion, logs.tasks) {}
+        recount(*store, clock, completion, logs.tasks),
+        webhooks(*store, clock, logs.notify) {}
 
   app::SystemClock clock;
   std::unique_ptr<storage::Store> store;
@@ -67,6 +71,7 @@ struct Application {
   app::TaskService tasks;
   app::IngestService ingest;
   app::RecountService recount;
+  app::WebhookService webhooks;
 };
 
 int cores() {
@@ -92,7 +97,7 @@ int serve(const config::Config& cfg) {
   api_limits.max_records_per_batch = cfg.max_records_per_batch;
   metrics::Registry metrics;
   http::Api api({application.tasks, application.ingest, application.completion,
-                 std::string(application.store->backend())},
+                 application.webhooks, std::string(application.store->backend())},
                 api_limits, http::RequestLimits{cfg.max_json_depth}, metrics, logs.http);
 
   http::ServerOptions options;
@@ -114,6 +119,25 @@ int serve(const config::Config& cfg) {
   if (cfg.sweep_interval.count() > 0) {
     sweeper.emplace(
         "sweep", cfg.sweep_interval, [&sweep] { sweep.run_once(); }, logs.tasks);
+  }
+  // Webhooks: the configured subscriptions, then the delivery of the outbox.
+  std::vector<app::NewWebhook> configured;
+  for (const auto& w : cfg.webhooks) {
+    configured.push_back({w.url, w.secret, w.events});
+  }
+  application.webhooks.configure(configured);
+  std::optional<notify::Dispatcher> dispatcher;
+  if (cfg.webhook_threads > 0) {
+    notify::DispatcherOptions delivery;
+    delivery.holder = instance_name();
+    delivery.threads = cfg.webhook_threads;
+    delivery.timeout = cfg.webhook_timeout;
+    delivery.retry_initial = cfg.webhook_retry_initial;
+    delivery.retry_max = cfg.webhook_retry_max;
+    delivery.max_attempts = cfg.webhook_max_attempts;
+    delivery.poll_interval = cfg.webhook_poll_interval;
+    delivery.ca_file = cfg.webhook_ca_file;
+    dispatcher.emplace(*application.store, application.clock, delivery, metrics, logs.notify);
   }
   const auto bound = server.bind();
   // The one line on stdout: scripts and tests wait for it to know the service is ready.

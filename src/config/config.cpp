@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "domain/call_status.hpp"
+#include "domain/webhooks.hpp"
 
 extern char** environ;  // NOLINT: POSIX
 
@@ -51,6 +52,40 @@ std::vector<std::string> parse_status_list(const std::string& text) {
     }
   }
   return items;
+}
+
+/// `url|secret` or `url|secret|event;event`, several separated by commas.
+std::vector<WebhookSubscription> parse_webhooks(const std::string& text) {
+  std::vector<WebhookSubscription> out;
+  for (const auto& item : parse_list(text)) {
+    const auto first = item.find('|');
+    const auto last = item.rfind('|');
+    if (first == std::string::npos) {
+      throw std::invalid_argument("'" + item + "' is not url|secret or url|secret|events");
+    }
+    WebhookSubscription webhook;
+    webhook.url = item.substr(0, first);
+    webhook.secret = item.substr(first + 1, (last == first ? item.size() : last) - first - 1);
+    if (!domain::is_webhook_url(webhook.url)) {
+      throw std::invalid_argument("'" + webhook.url + "' is not an http:// or https:// URL");
+    }
+    if (webhook.secret.empty()) {
+      throw std::invalid_argument("the webhook " + webhook.url + " has an empty secret");
+    }
+    if (last != first) {
+      std::stringstream events(item.substr(last + 1));
+      std::string event;
+      while (std::getline(events, event, ';')) {
+        if (!domain::event::is_known(event)) {
+          throw std::invalid_argument("'" + event +
+                                      "' is not an event (task.completed, task.status_changed)");
+        }
+        webhook.events.push_back(event);
+      }
+    }
+    out.push_back(std::move(webhook));
+  }
+  return out;
 }
 
 struct Setting {
@@ -137,6 +172,33 @@ const std::vector<Setting>& settings() {
       {"completion.connected_prefixes",
        "status prefixes that count as connected (comma-separated; empty for none)",
        [](Config& c, const std::string& v) { c.connected_prefixes = parse_status_list(v); }},
+      {"webhooks.urls",
+       "webhook subscriptions: url|secret or url|secret|event;event, comma-separated (a TOML "
+       "array of such strings); added or updated by url at start-up",
+       [](Config& c, const std::string& v) { c.webhooks = parse_webhooks(v); }},
+      {"webhooks.threads", "threads delivering webhooks (0: no delivery from this instance)",
+       [](Config& c, const std::string& v) {
+         c.webhook_threads = static_cast<int>(parse_int(v, 0, 64));
+       }},
+      {"webhooks.timeout_ms", "how long one delivery attempt may take (connect to answer)",
+       [](Config& c, const std::string& v) { c.webhook_timeout = ms{parse_int(v, 100, 600'000)}; }},
+      {"webhooks.retry_initial_ms", "longest wait before the first retry; doubles per attempt",
+       [](Config& c, const std::string& v) {
+         c.webhook_retry_initial = ms{parse_int(v, 1, kMaxInt)};
+       }},
+      {"webhooks.retry_max_ms", "longest wait between two attempts",
+       [](Config& c, const std::string& v) { c.webhook_retry_max = ms{parse_int(v, 1, kMaxInt)}; }},
+      {"webhooks.max_attempts", "attempts per delivery before it is marked failed",
+       [](Config& c, const std::string& v) {
+         c.webhook_max_attempts = static_cast<int>(parse_int(v, 1, 1000));
+       }},
+      {"webhooks.ca_file",
+       "PEM file of CA certificates trusted for https receivers, beside the system's",
+       [](Config& c, const std::string& v) { c.webhook_ca_file = v; }},
+      {"webhooks.poll_interval_ms", "how often an idle delivery thread looks for due deliveries",
+       [](Config& c, const std::string& v) {
+         c.webhook_poll_interval = ms{parse_int(v, 10, 600'000)};
+       }},
   };
   return kSettings;
 }

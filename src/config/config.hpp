@@ -10,6 +10,15 @@
 
 namespace dialtrack::config {
 
+/// A webhook subscription from the configuration (`webhooks.urls`).
+struct WebhookSubscription {
+  std::string url;
+  std::string secret;
+  std::vector<std::string> events;  ///< empty: every event
+
+  bool operator==(const WebhookSubscription&) const = default;
+};
+
 /// Every setting of the service, with its default. Filled from the config file, then the
 /// `DIALTRACK_*` environment, then command-line flags (flags win), and validated once.
 struct Config {
@@ -45,6 +54,16 @@ struct Config {
   std::vector<std::string> connected_statuses{"Connected", "Succeeded", "SucceededFinish",
                                               "SucceededTransferByIntent"};
   std::vector<std::string> connected_prefixes{"Succeeded"};
+
+  // [webhooks]
+  std::vector<WebhookSubscription> webhooks;  ///< upserted by url at start-up
+  int webhook_threads = 2;                    ///< 0 turns delivery off
+  std::chrono::milliseconds webhook_timeout{5'000};
+  std::chrono::milliseconds webhook_retry_initial{1'000};
+  std::chrono::milliseconds webhook_retry_max{300'000};
+  int webhook_max_attempts = 10;
+  std::chrono::milliseconds webhook_poll_interval{1'000};
+  std::string webhook_ca_file;  ///< extra trusted certificates for https receivers
 };
 
 /// A setting that could not be read: names the setting, where it came from and why.

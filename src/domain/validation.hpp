@@ -13,8 +13,10 @@ enum class Problem {
   kInvalidPhone,
   kInvalidStatus,
   kInvalidTime,
-  kOutOfRange,  ///< a number outside its range; `expected` describes it
-  kTooMany,     ///< a list longer than `limit`
+  kOutOfRange,    ///< a number outside its range; `expected` describes it
+  kTooMany,       ///< a list longer than `limit`
+  kInvalidUrl,    ///< not an http:// or https:// URL with a host
+  kUnknownEvent,  ///< not one of the webhook events
 };
 
 /// A problem with the named field (`leads[3].phone`, `records[0].call_status`).

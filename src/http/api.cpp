@@ -14,6 +14,7 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
       tasks_(services_.tasks, limits_),
       records_(services_.ingest, services_.completion, limits_, metrics),
       checks_(services_.completion, limits_, metrics),
+      webhooks_(services_.webhooks, limits_),
       router_(request_limits, metrics, std::move(log)) {
   auto bind = [](auto* routes, Reply (std::remove_pointer_t<decltype(routes)>::*method)(
                                    const RequestContext&)) -> Handler {
@@ -40,6 +41,12 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
   r.add(verb::post, "/check_task_completion", bind(&checks_, &CheckRoutes::check_post));
   r.add(verb::get, "/check_task_completion/{task_id}", bind(&checks_, &CheckRoutes::check_get));
   r.add(verb::post, "/check_task_completion/batch", bind(&checks_, &CheckRoutes::check_batch));
+  r.add(verb::post, "/webhooks", bind(&webhooks_, &WebhookRoutes::create));
+  r.add(verb::get, "/webhooks", bind(&webhooks_, &WebhookRoutes::list));
+  r.add(verb::get, "/webhooks/{webhook_id}", bind(&webhooks_, &WebhookRoutes::get));
+  r.add(verb::delete_, "/webhooks/{webhook_id}", bind(&webhooks_, &WebhookRoutes::remove));
+  r.add(verb::get, "/webhooks/{webhook_id}/deliveries",
+        bind(&webhooks_, &WebhookRoutes::deliveries));
 }
 
 }  // namespace dialtrack::http

@@ -8,11 +8,13 @@
 #include "app/completion_service.hpp"
 #include "app/ingest_service.hpp"
 #include "app/task_service.hpp"
+#include "app/webhook_service.hpp"
 #include "http/router.hpp"
 #include "http/routes/api_limits.hpp"
 #include "http/routes/checks.hpp"
 #include "http/routes/records.hpp"
 #include "http/routes/tasks.hpp"
+#include "http/routes/webhooks.hpp"
 
 namespace dialtrack::http {
 
@@ -21,6 +23,7 @@ struct Services {
   app::TaskService& tasks;
   app::IngestService& ingest;
   app::CompletionService& completion;
+  app::WebhookService& webhooks;
   std::string backend;  ///< "sqlite" or "postgresql"
 };
 
@@ -41,6 +44,7 @@ class Api {
   TaskRoutes tasks_;
   RecordRoutes records_;
   CheckRoutes checks_;
+  WebhookRoutes webhooks_;
   Router router_;
 };
 

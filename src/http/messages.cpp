@@ -59,6 +59,12 @@ Pair pair_of(Msg msg) {
       return {"服务器内部错误", "Internal server error"};
     case Msg::kShuttingDown:
       return {"服务正在停止", "The service is shutting down"};
+    case Msg::kWebhookCreated:
+      return {"Webhook 已创建", "Webhook created"};
+    case Msg::kWebhookNotFound:
+      return {"Webhook 不存在", "Webhook not found"};
+    case Msg::kWebhookDeleted:
+      return {"Webhook 已删除", "Webhook deleted"};
   }
   return {"", ""};
 }
@@ -175,6 +181,13 @@ std::string field_error_text(const domain::FieldError& e, Language lang) {
     case domain::Problem::kTooMany:
       return en ? fmt::format("field {} has more than {} items", f, e.limit)
                 : fmt::format("字段 {} 最多 {} 项", f, e.limit);
+    case domain::Problem::kInvalidUrl:
+      return en ? fmt::format("field {} is not a valid http:// or https:// URL", f)
+                : fmt::format("字段 {} 不是有效的 http:// 或 https:// 地址", f);
+    case domain::Problem::kUnknownEvent:
+      return en ? fmt::format("field {} is not a known event (task.completed, task.status_changed)",
+                              f)
+                : fmt::format("字段 {} 不是已知的事件（task.completed、task.status_changed）", f);
   }
   return f;
 }

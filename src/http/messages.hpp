@@ -37,6 +37,9 @@ enum class Msg {
   kStoreUnavailable,
   kInternalError,
   kShuttingDown,
+  kWebhookCreated,
+  kWebhookNotFound,
+  kWebhookDeleted,
 };
 
 std::string text(Msg msg, Language lang);

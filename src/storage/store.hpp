@@ -109,6 +109,59 @@ struct RecordPage {
   std::int64_t total = 0;
 };
 
+/// A webhook subscription. `events` are names from domain/events.hpp.
+struct Webhook {
+  std::int64_t webhook_id = 0;
+  std::string url;
+  std::string secret;
+  std::vector<std::string> events;
+  Timestamp created_at{};
+};
+
+/// Where a delivery of one event to one webhook stands.
+enum class DeliveryStatus { kPending, kDelivered, kFailed };
+
+/// A delivery claimed for sending: what to send, where, and how often it was tried before.
+struct DueDelivery {
+  std::int64_t delivery_id = 0;
+  std::string event_id;
+  std::string event_type;
+  std::int64_t webhook_id = 0;
+  TaskId task_id = 0;
+  std::string url;
+  std::string secret;
+  std::string payload;        ///< the JSON body, exactly as written with the event
+  std::int64_t attempts = 0;  ///< attempts made before this one
+};
+
+/// How one delivery attempt ended: delivered, to be retried at `retry_at` (kPending), or
+/// given up (kFailed).
+struct DeliveryOutcome {
+  DeliveryStatus status = DeliveryStatus::kPending;
+  Timestamp retry_at{};
+  std::optional<int> http_status;  ///< the receiver's answer, when there was one
+  std::optional<std::string> error;
+};
+
+/// One delivery as `GET /webhooks/{id}/deliveries` shows it.
+struct DeliveryRow {
+  std::int64_t delivery_id = 0;
+  std::string event_id;
+  std::string event_type;
+  TaskId task_id = 0;
+  DeliveryStatus status = DeliveryStatus::kPending;
+  std::int64_t attempts = 0;
+  std::optional<std::string> last_error;
+  std::optional<int> last_status;
+  Timestamp next_attempt_at{};
+  std::optional<Timestamp> delivered_at;
+};
+
+struct DeliveryPage {
+  std::vector<DeliveryRow> items;
+  std::int64_t total = 0;
+};
+
 /// One database transaction. It rolls back in its destructor unless `commit()` was called.
 /// Every write is a conditional or set-based statement, so several service instances on one
 /// database stay correct: a transition happens only if the row still is in the expected
@@ -129,18 +182,24 @@ class Transaction {
                              Timestamp now) = 0;
   /// In a write transaction the task row stays locked until the end on backends with row locks.
   virtual std::optional<domain::Task> find_task(TaskId task_id) = 0;
+  /// Locks these task rows until the end of the transaction, in id order, on backends with row
+  /// locks (a no-op where writers are serialised anyway). A write that touches several tasks
+  /// takes them first, so concurrent writers queue per task instead of deadlocking.
+  virtual void lock_tasks(std::span<const TaskId> task_ids) = 0;
   virtual TaskPage list_tasks(const TaskListQuery& query) = 0;
   virtual void set_job_group(TaskId task_id, std::string_view job_group_id, Timestamp now) = 0;
 
   /// Moves the task from `from` to `to` only if it is still in `from`, and writes the history
   /// row in the same transaction. Entering 3 sets `completed_at`; reopening (3 -> 2) clears it;
   /// deleting keeps it. Returns false when the task was not in `from` (someone else moved it
-  /// first).
+  /// first). A move also writes its outbox events (`task.status_changed`, and `task.completed`
+  /// on entering 3) and one pending delivery per webhook subscribed to each.
   virtual bool transition(TaskId task_id, TaskType from, TaskType to, std::string_view reason,
                           Timestamp now) = 0;
 
   /// The 2 -> 3 transition, conditional on the counters in the same statement, with its
-  /// history row. Returns true for the one caller that completed the task.
+  /// history row and outbox events (as `transition`). Returns true for the one caller that
+  /// completed the task.
   virtual bool complete_if_counters_full(TaskId task_id, std::string_view reason,
                                          Timestamp now) = 0;
 
@@ -178,6 +237,35 @@ class Transaction {
                              std::chrono::milliseconds ttl) = 0;
   /// Gives the lease up early, if `holder` still has it.
   virtual void release_lease(std::string_view name, std::string_view holder) = 0;
+
+  // --- webhooks -----------------------------------------------------------------------------
+  /// Adds a subscription.
+  virtual Webhook insert_webhook(std::string_view url, std::string_view secret,
+                                 std::span<const std::string> events, Timestamp now) = 0;
+  /// Gives the subscription with this url its secret and events, or adds it. Instances that
+  /// run it together (same configuration) still leave one subscription.
+  virtual Webhook upsert_webhook(std::string_view url, std::string_view secret,
+                                 std::span<const std::string> events, Timestamp now) = 0;
+  /// The subscriptions that are not deleted, oldest first.
+  virtual std::vector<Webhook> list_webhooks() = 0;
+  /// Empty when unknown or deleted.
+  virtual std::optional<Webhook> find_webhook(std::int64_t webhook_id) = 0;
+  /// Deletes the subscription; its pending deliveries fail. False when unknown or deleted.
+  virtual bool delete_webhook(std::int64_t webhook_id, Timestamp now) = 0;
+  /// Claims at most `limit` pending deliveries that are due and not claimed by anyone until
+  /// `now + lease`, oldest due first. Claims taken at once by several instances never overlap.
+  virtual std::vector<DueDelivery> claim_deliveries(std::string_view holder, Timestamp now,
+                                                    std::chrono::milliseconds lease,
+                                                    std::int64_t limit) = 0;
+  /// Records one attempt of a pending delivery and drops its claim. False when the delivery is
+  /// not pending any more (delivered or given up meanwhile).
+  virtual bool finish_delivery(std::int64_t delivery_id, const DeliveryOutcome& outcome,
+                               Timestamp now) = 0;
+  /// A webhook's deliveries, newest first.
+  virtual DeliveryPage deliveries_of(std::int64_t webhook_id, std::int64_t page,
+                                     std::int64_t page_size) = 0;
+  /// How many deliveries are pending.
+  virtual std::int64_t outbox_backlog() = 0;
 
   // --- maintenance --------------------------------------------------------------------------
   /// Recomputes counters from leads and records (a scan: for `recount`, never for checks): for

@@ -67,14 +67,16 @@ TEST(CliTest, UnknownSubcommandFails) {
 }
 
 TEST(CliTest, MigrateCreatesTheSchemaAndIsIdempotent) {
-  TempDir dir;
-  const auto db = (dir.path() / "migrated.db").string();
+  const TestDatabase database;
+  const auto& db = database.url();
   const auto first = run_dialtrack({"migrate", "--db", db});
   ASSERT_EQ(first.exit_code, 0) << first.err;
   const auto version = printed_version(first.out);
   ASSERT_TRUE(version.has_value()) << first.out;
   EXPECT_GT(*version, 0);
-  EXPECT_TRUE(std::filesystem::exists(db));
+  if (!on_postgresql()) {
+    EXPECT_TRUE(std::filesystem::exists(db));
+  }
 
   const auto second = run_dialtrack({"migrate", "--db", db});
   ASSERT_EQ(second.exit_code, 0) << second.err;
@@ -82,7 +84,7 @@ TEST(CliTest, MigrateCreatesTheSchemaAndIsIdempotent) {
 
   // The server starts on the migrated file.
   ServerOptions options;
-  options.db_path = db;
+  options.db = db;
   ServerProcess server(options);
   server.start();
   HttpConnection http(server.port());
@@ -103,7 +105,7 @@ TEST(CliTest, CheckPrintsTheStoredStateOfATask) {
     push(http, {call_record("cli-2", completed, phones[0], "SucceededFinish")});
   }
   ASSERT_EQ(server.terminate(), 0);
-  const auto db = server.db_path().string();
+  const auto db = server.db();
 
   const auto not_done = run_dialtrack({"check", std::to_string(partial), "--db", db});
   ASSERT_EQ(not_done.exit_code, 0) << not_done.err;
@@ -121,19 +123,36 @@ TEST(CliTest, CheckPrintsTheStoredStateOfATask) {
   EXPECT_TRUE(bool_field(completed_state, "is_completed"));
 }
 
+TEST(CliTest, RecountFindsNoDriftInCountersKeptByTheServer) {
+  ServerProcess server;
+  server.start();
+  {
+    HttpConnection http(server.port());
+    const auto phones = make_phones(3);
+    const auto task_id = create_task(http, phones);
+    push(http, {call_record_at("rc-1", task_id, phones[0], "NoAnswer", 0),
+                call_record_at("rc-1", task_id, phones[0], "Connected", 10),
+                call_record_at("rc-2", task_id, phones[1], "Busy", 0)});
+    create_task(http, make_phones(2, 15000000000));
+  }
+  ASSERT_EQ(server.terminate(), 0);
+  const auto result = run_dialtrack({"recount", "--db", server.db()});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("2 tasks checked, 0 with drift"), std::string::npos) << result.out;
+}
+
 TEST(CliTest, CheckOfAnUnknownTaskExitsOne) {
-  TempDir dir;
-  const auto db = (dir.path() / "empty.db").string();
+  const TestDatabase database;
+  const auto& db = database.url();
   ASSERT_EQ(run_dialtrack({"migrate", "--db", db}).exit_code, 0);
   const auto result = run_dialtrack({"check", "12345", "--db", db});
   EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
 }
 
 TEST(CliTest, BadListenAddressFailsToStart) {
-  TempDir dir;
-  const auto result =
-      run_dialtrack({"serve", "--listen", "not-an-address", "--db", (dir.path() / "x.db").string()},
-                    {}, std::chrono::seconds(20));
+  const TestDatabase database;
+  const auto result = run_dialtrack({"serve", "--listen", "not-an-address", "--db", database.url()},
+                                    {}, std::chrono::seconds(20));
   EXPECT_NE(result.exit_code, 0);
   EXPECT_NE(result.exit_code, -1) << "it should refuse at once, not serve";
   EXPECT_EQ(result.out.find("listening on"), std::string::npos) << result.out;

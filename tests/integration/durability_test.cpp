@@ -1,5 +1,5 @@
-// A 2xx answer means durable: kill -9 right after it and restart on the same database file,
-// and everything acknowledged is there, counters included.
+// A 2xx answer means durable: kill -9 right after it and restart on the same database (file or
+// PostgreSQL database), and everything acknowledged is there, counters included.
 #include <gtest/gtest.h>
 
 #include <condition_variable>
@@ -12,25 +12,6 @@
 
 namespace dialtrack::test {
 namespace {
-
-/// All records of a task, read through the follow-up pages: call_id -> call_status.
-std::map<std::string, std::string> all_records(HttpConnection& http, std::int64_t task_id) {
-  std::map<std::string, std::string> records;
-  for (int page = 1;; ++page) {
-    const auto response = followup(http, task_id, page, 1000);
-    if (response.status != 200) {
-      throw std::runtime_error(response.describe());
-    }
-    const auto& items = response.data_object().at("records").as_array();
-    for (const auto& item : items) {
-      const auto& record = item.as_object();
-      records[string_field(record, "call_id")] = string_field(record, "call_status");
-    }
-    if (items.size() < 1000) {
-      return records;
-    }
-  }
-}
 
 TEST(DurabilityTest, AcknowledgedRecordsSurviveKill9) {
   ServerProcess server;

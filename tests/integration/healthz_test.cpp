@@ -8,11 +8,11 @@ namespace {
 
 class HealthzTest : public ServerTest {};
 
-TEST_F(HealthzTest, ReportsSqliteBackendInASuccessEnvelope) {
+TEST_F(HealthzTest, ReportsTheBackendUnderTestInASuccessEnvelope) {
   const auto response = http().get("/healthz");
   ASSERT_EQ(response.status, 200u) << response.describe();
   EXPECT_TRUE(is_envelope(response));
-  EXPECT_EQ(string_field(response.data_object(), "db"), "sqlite");
+  EXPECT_EQ(string_field(response.data_object(), "db"), backend_name());
 }
 
 TEST_F(HealthzTest, OtherMethodIs405) {

@@ -16,9 +16,9 @@ constexpr std::size_t kPhones = 200;
 constexpr std::size_t kThreadsPerInstance = 4;
 
 TEST(MultiInstanceTest, TwoServersOnOneDatabaseCompleteATaskOnce) {
-  TempDir shared;
+  const TestDatabase shared;
   ServerOptions options;
-  options.db_path = shared.path() / "shared.db";
+  options.db = shared.url();
   ServerProcess first(options);
   first.start();
   ServerProcess second(options);

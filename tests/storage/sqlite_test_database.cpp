@@ -1,9 +1,11 @@
 #include "sqlite_test_database.hpp"
 
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include <cerrno>
 #include <filesystem>
+#include <stdexcept>
 #include <system_error>
 
 namespace dialtrack::store_test {
@@ -27,10 +29,26 @@ class SqliteTestDatabase final : public TestDatabase {
   SqliteTestDatabase& operator=(const SqliteTestDatabase&) = delete;
 
   std::unique_ptr<storage::Store> open() override {
-    return storage::open_store((directory_ / "dialtrack.db").string(), {.read_connections = 2});
+    return storage::open_store(path(), {.read_connections = 2});
+  }
+
+  void execute(std::string_view sql) override {
+    sqlite3* db = nullptr;
+    int code = sqlite3_open_v2(path().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+    if (code == SQLITE_OK) {
+      sqlite3_busy_timeout(db, 5000);
+      code = sqlite3_exec(db, std::string(sql).c_str(), nullptr, nullptr, nullptr);
+    }
+    const std::string error = code == SQLITE_OK ? "" : sqlite3_errmsg(db);
+    sqlite3_close(db);
+    if (code != SQLITE_OK) {
+      throw std::runtime_error(std::string(sql) + ": " + error);
+    }
   }
 
  private:
+  [[nodiscard]] std::string path() const { return (directory_ / "dialtrack.db").string(); }
+
   std::filesystem::path directory_;
 };
 

@@ -80,6 +80,12 @@ std::int64_t StoreContract::connect(TaskId task_id,
   return changed;
 }
 
+void StoreContract::write_records(const std::vector<storage::RecordWrite>& writes) {
+  auto tx = begin_write();
+  tx->upsert_records(writes, at(4000));
+  tx->commit();
+}
+
 storage::LeadMatch StoreContract::lead(TaskId task_id, std::string_view phone) {
   const std::pair<TaskId, std::string> key{task_id, std::string(phone)};
   const auto found = begin_read()->find_leads({&key, 1});

@@ -29,6 +29,9 @@ class TestDatabase {
   virtual ~TestDatabase() = default;
   /// Opens a store on this database; called again, it reopens the same data.
   virtual std::unique_ptr<storage::Store> open() = 0;
+  /// Runs SQL without results on the database directly, beside any open store: how a test
+  /// plants what the store never writes, such as counters that drifted from the records.
+  virtual void execute(std::string_view sql) = 0;
 };
 
 /// A backend under test: its name (a gtest parameter name) and how to make a fresh database.
@@ -44,6 +47,16 @@ void PrintTo(const StoreFactory& factory, std::ostream* out);
 
 /// Names instantiated tests after the backend: `Sqlite/StoreContract.InsertTask/sqlite`.
 std::string backend_name(const ::testing::TestParamInfo<StoreFactory>& info);
+
+/// The task ids of these rows (tasks, counter audits), in their order.
+template <typename Rows>
+std::vector<TaskId> task_ids(const Rows& rows) {
+  std::vector<TaskId> ids;
+  for (const auto& row : rows) {
+    ids.push_back(row.task_id);
+  }
+  return ids;
+}
 
 /// A time `millis` after the epoch; small numbers keep the expectations readable.
 Timestamp at(std::int64_t millis);
@@ -69,6 +82,8 @@ class StoreContract : public ::testing::TestWithParam<StoreFactory> {
   }
   /// Closes the store and opens the same database again.
   void reopen();
+  /// Runs SQL on the database behind the store's back (see TestDatabase::execute).
+  void execute_sql(std::string_view sql) { database_->execute(sql); }
 
   /// Commits a task in state 1 with these leads.
   TaskId add_task(std::initializer_list<std::string_view> phones,
@@ -77,6 +92,8 @@ class StoreContract : public ::testing::TestWithParam<StoreFactory> {
   bool move(TaskId task_id, TaskType from, TaskType to);
   /// Commits marking these phones of the task connected; returns how many leads changed.
   std::int64_t connect(TaskId task_id, std::initializer_list<std::string_view> phones);
+  /// Commits these record writes as they are, without touching the leads' connected flags.
+  void write_records(const std::vector<storage::RecordWrite>& writes);
   /// The lead of the task with this phone (it must exist).
   storage::LeadMatch lead(TaskId task_id, std::string_view phone);
 

@@ -128,6 +128,25 @@ Response followup(HttpConnection& http, std::int64_t task_id, int page, int page
                   "?page=" + std::to_string(page) + "&page_size=" + std::to_string(page_size));
 }
 
+std::map<std::string, std::string> all_records(HttpConnection& http, std::int64_t task_id) {
+  constexpr int kPageSize = 1000;
+  std::map<std::string, std::string> records;
+  for (int page = 1;; ++page) {
+    const auto response = followup(http, task_id, page, kPageSize);
+    if (response.status != 200) {
+      unexpected("GET /task_followup_records/{id}", response);
+    }
+    const auto& items = field(response.data_object(), "records").as_array();
+    for (const auto& item : items) {
+      const auto& record = item.as_object();
+      records[string_field(record, "call_id")] = string_field(record, "call_status");
+    }
+    if (items.size() < static_cast<std::size_t>(kPageSize)) {
+      return records;
+    }
+  }
+}
+
 Response start_task(HttpConnection& http, std::int64_t task_id) {
   return http.request("POST", "/tasks/" + std::to_string(task_id) + "/start");
 }

@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +61,9 @@ boost::json::object get_task(HttpConnection& http, std::int64_t task_id);
 Response check_task(HttpConnection& http, std::int64_t task_id);
 /// GET /task_followup_records/{id}?page=&page_size=.
 Response followup(HttpConnection& http, std::int64_t task_id, int page = 1, int page_size = 20);
+/// Every record of a task, read through all follow-up pages (1000 a page): call_id ->
+/// call_status. Throws on an answer other than 200.
+std::map<std::string, std::string> all_records(HttpConnection& http, std::int64_t task_id);
 /// POST /tasks/{id}/start with an empty body.
 Response start_task(HttpConnection& http, std::int64_t task_id);
 /// DELETE /tasks/{id}.

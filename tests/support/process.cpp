@@ -146,15 +146,13 @@ std::optional<int> wait_for_exit(pid_t pid, std::chrono::milliseconds deadline) 
   return decode_status(status);
 }
 
-CommandResult run_dialtrack(const std::vector<std::string>& args, const EnvVars& env,
-                            std::chrono::milliseconds deadline) {
+CommandResult run_command(const std::vector<std::string>& argv, const EnvVars& env,
+                          std::chrono::milliseconds deadline) {
   std::array<int, 2> out_pipe{};
   std::array<int, 2> err_pipe{};
   if (::pipe2(out_pipe.data(), O_CLOEXEC) != 0 || ::pipe2(err_pipe.data(), O_CLOEXEC) != 0) {
     throw std::system_error(errno, std::generic_category(), "pipe2");
   }
-  std::vector<std::string> argv{dialtrack_binary().string()};
-  argv.insert(argv.end(), args.begin(), args.end());
   const pid_t pid = spawn_process(argv, env, out_pipe[1], err_pipe[1]);
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
@@ -202,6 +200,13 @@ CommandResult run_dialtrack(const std::vector<std::string>& args, const EnvVars&
   }
   result.exit_code = wait_for_exit(pid, scaled(deadline)).value_or(-1);
   return result;
+}
+
+CommandResult run_dialtrack(const std::vector<std::string>& args, const EnvVars& env,
+                            std::chrono::milliseconds deadline) {
+  std::vector<std::string> argv{dialtrack_binary().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv, env, deadline);
 }
 
 }  // namespace dialtrack::test

@@ -22,7 +22,9 @@ std::filesystem::path dialtrack_binary();
 /// Starts `argv` (argv[0] is the program path) with fork/exec. stdin is /dev/null, stdout and
 /// stderr go to the given descriptors, every other descriptor is closed in the child, and the
 /// child is killed if the test process dies (so a test killed by a ctest timeout leaves no
-/// server behind). Throws std::system_error when fork fails.
+/// server behind); also when the calling thread ends (PR_SET_PDEATHSIG follows the thread), so
+/// spawn long-lived children from the test's main thread. Throws std::system_error when fork
+/// fails.
 pid_t spawn_process(const std::vector<std::string>& argv, const EnvVars& env, int stdout_fd,
                     int stderr_fd);
 
@@ -37,8 +39,12 @@ struct CommandResult {
   std::string err;  ///< everything written to stderr
 };
 
-/// Runs the dialtrack binary with `args` to completion, capturing its output. A command still
-/// running at the deadline is killed and reported with exit code -1.
+/// Runs `argv` (argv[0] is the program path) to completion, capturing its output. A command
+/// still running at the deadline is killed and reported with exit code -1.
+CommandResult run_command(const std::vector<std::string>& argv, const EnvVars& env = {},
+                          std::chrono::milliseconds deadline = std::chrono::seconds(30));
+
+/// run_command of the dialtrack binary with `args`.
 CommandResult run_dialtrack(const std::vector<std::string>& args, const EnvVars& env = {},
                             std::chrono::milliseconds deadline = std::chrono::seconds(30));
 

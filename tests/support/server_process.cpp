@@ -48,6 +48,9 @@ std::optional<std::uint16_t> parse_ready_line(std::string_view line) {
 
 ServerProcess::ServerProcess(ServerOptions options)
     : options_(std::move(options)), dir_("dialtrack-it") {
+  if (!options_.db && options_.db_flag) {
+    own_db_.emplace(dir());
+  }
   if (options_.config_toml) {
     std::ofstream(dir() / "config.toml") << *options_.config_toml;
   }
@@ -65,8 +68,11 @@ ServerProcess::~ServerProcess() {
   }
 }
 
-std::filesystem::path ServerProcess::db_path() const {
-  return options_.db_path.value_or(dir() / "dialtrack.db");
+std::string ServerProcess::db() const {
+  if (options_.db) {
+    return *options_.db;
+  }
+  return own_db_ ? own_db_->url() : std::string();
 }
 
 std::string ServerProcess::log() const {
@@ -82,7 +88,7 @@ std::vector<std::string> ServerProcess::command_line() const {
     argv.insert(argv.end(), {"--listen", "127.0.0.1:0"});
   }
   if (options_.db_flag) {
-    argv.insert(argv.end(), {"--db", db_path().string()});
+    argv.insert(argv.end(), {"--db", db()});
   }
   if (options_.config_toml) {
     argv.insert(argv.end(), {"--config", (dir() / "config.toml").string()});
@@ -91,9 +97,9 @@ std::vector<std::string> ServerProcess::command_line() const {
   return argv;
 }
 
-void ServerProcess::start() {
+void ServerProcess::launch() {
   if (running()) {
-    throw std::logic_error("ServerProcess::start: already running");
+    throw std::logic_error("ServerProcess::launch: already running");
   }
   std::array<int, 2> out_pipe{};
   if (::pipe2(out_pipe.data(), O_CLOEXEC) != 0) {
@@ -111,7 +117,12 @@ void ServerProcess::start() {
   ::close(log_fd);
   stdout_fd_ = out_pipe[0];
   stdout_tail_.clear();
+}
 
+void ServerProcess::wait_until_ready() {
+  if (!running()) {
+    throw std::logic_error("ServerProcess::wait_until_ready: not launched");
+  }
   // Readiness is the one stdout line; read it with a deadline instead of sleeping.
   std::string received;
   const auto deadline = SteadyClock::now() + answer_deadline();

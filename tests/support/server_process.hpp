@@ -11,6 +11,7 @@
 
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_database.hpp"
 
 namespace dialtrack::test {
 
@@ -18,11 +19,13 @@ namespace dialtrack::test {
 struct ServerOptions {
   /// Pass `--listen 127.0.0.1:0`; off when a test sets the address another way.
   bool listen_flag = true;
-  /// Pass `--db <db_path>`; off when a test sets the database another way.
+  /// Pass `--db <db>`; off when a test sets the database another way.
   bool db_flag = true;
-  /// The database file; default `<temp dir>/dialtrack.db`. Two servers given the same file
-  /// share one database.
-  std::optional<std::filesystem::path> db_path;
+  /// What `--db` names (TestDatabase::url()). Default: a fresh database of the backend under
+  /// test ($DIALTRACK_TEST_BACKEND) owned by the ServerProcess, so restarts find it again: on
+  /// SQLite `<temp dir>/dialtrack.db`, on PostgreSQL a database of its own on the test cluster.
+  /// Servers given the same value share one database.
+  std::optional<std::string> db;
   /// When set, written to `<temp dir>/config.toml` and passed with `--config`.
   std::optional<std::string> config_toml;
   /// Set for the server (inherited DIALTRACK_* variables are always dropped).
@@ -43,8 +46,16 @@ class ServerProcess {
 
   /// Starts the server and returns once it printed `listening on 127.0.0.1:PORT`. Throws with
   /// the server log when it exits first, prints something else, or is not ready in time.
-  void start();
-  /// Starts it again on the same database file (after terminate() or kill9()).
+  void start() {
+    launch();
+    wait_until_ready();
+  }
+  /// The halves of start(), for tests that start several servers at the same moment: launch
+  /// them all, then wait for each. Launch from a thread that outlives the server: the child is
+  /// killed when the thread that spawned it ends (PR_SET_PDEATHSIG).
+  void launch();
+  void wait_until_ready();
+  /// Starts it again on the same database (after terminate() or kill9()).
   void restart() { start(); }
   /// SIGTERM, then waits for the exit. Returns the exit code (128 + signal when killed by a
   /// signal), or -1 when it did not exit in time (it is then killed).
@@ -60,7 +71,9 @@ class ServerProcess {
   [[nodiscard]] pid_t pid() const { return pid_; }
   [[nodiscard]] std::uint16_t port() const { return port_; }
   [[nodiscard]] const std::filesystem::path& dir() const { return dir_.path(); }
-  [[nodiscard]] std::filesystem::path db_path() const;
+  /// The `--db` value: a file path or a `postgresql://` URL.
+  /// Empty when db_flag is off and no db was given.
+  [[nodiscard]] std::string db() const;
   [[nodiscard]] std::filesystem::path log_path() const { return dir() / "server.log"; }
   /// Everything the server wrote to stderr so far, over all its starts.
   [[nodiscard]] std::string log() const;
@@ -75,6 +88,8 @@ class ServerProcess {
 
   ServerOptions options_;
   TempDir dir_;
+  /// Declared after dir_: dropped after the server is gone, before its folder is.
+  std::optional<TestDatabase> own_db_;
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
   std::uint16_t port_ = 0;

@@ -6,6 +6,7 @@
 
 #include "storage/postgres/pg_connection.hpp"
 #include "storage/postgres/pg_migrations.hpp"
+#include "storage/webhook_rows.hpp"
 
 namespace dialtrack::storage::postgres {
 
@@ -21,8 +22,55 @@ namespace {
   "call_id, task_id, lead_id, phone, job_group_id, job_id, call_status, connected, started_at, " \
   "ended_at, duration, event_time, extra, created_at, updated_at"
 
+#define DT_WEBHOOK_COLUMNS "webhook_id, url, secret, events, created_at"
+
+/// The CTEs that follow a status change made by the CTE `t` (returning task_id): its outbox
+/// events (`task.status_changed`, and `task.completed` when `to` is 3) and one pending delivery
+/// per subscribed webhook. The payload is built by hand rather than with json_build_object, so
+/// that its bytes are those of SQLite's json_object (no spaces), `at` formatted as
+/// domain::format_timestamp does.
+std::string outbox_ctes(std::string_view from, std::string_view to, std::string_view reason,
+                        std::string_view now) {
+  const std::string n(now);
+  const std::string at = "to_char(to_timestamp(" + n +
+                         " / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN " +
+                         n + " % 1000 = 0 THEN '' ELSE '.' || lpad((" + n +
+                         " % 1000)::text, 3, '0') END || 'Z'";
+  return std::string(
+             ", e AS (INSERT INTO outbox_events (event_id, task_id, event_type, payload, "
+             "created_at) SELECT k.id, k.task_id, k.event, concat('{\"event_id\":', "
+             "to_json(k.id), ',\"event\":', to_json(k.event), ',\"task_id\":', "
+             "k.task_id, ',\"from\":', ") +
+         std::string(from) + ", ',\"to\":', " + std::string(to) + ", ',\"reason\":', to_json(" +
+         std::string(reason) + "::text), ',\"at\":', to_json(" + at + "), '}'), " + n +
+         " FROM (SELECT replace(gen_random_uuid()::text, '-', '') AS id, t.task_id, v.event "
+         "FROM t CROSS JOIN (VALUES ('task.status_changed'), ('task.completed')) AS v(event) "
+         "WHERE v.event = 'task.status_changed' OR " +
+         std::string(to) +
+         " = 3) AS k RETURNING event_id, event_type, task_id), "
+         "d AS (INSERT INTO webhook_deliveries (event_id, webhook_id, task_id, status, attempts, "
+         "next_attempt_at) SELECT e.event_id, w.webhook_id, e.task_id, 'pending', 0, " +
+         n +
+         " FROM e JOIN webhooks w ON NOT w.deleted "
+         "AND strpos(',' || w.events || ',', ',' || e.event_type || ',') > 0) ";
+}
+
 // Times are bigint milliseconds since the Unix epoch, as in the SQLite schema.
 const std::vector<NamedStatement>& statements() {
+  static const std::string kTransition =
+      "WITH t AS (UPDATE call_tasks SET task_type = $3, updated_at = $4, "
+      "completed_at = CASE $3::smallint WHEN 3 THEN $4 WHEN 2 THEN NULL ELSE completed_at END "
+      "WHERE task_id = $1 AND task_type = $2 RETURNING task_id), "
+      "h AS (INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
+      "SELECT task_id, $2, $3, $5, $4 FROM t RETURNING task_id)" +
+      outbox_ctes("$2::int", "$3::int", "$5", "$4") + "SELECT task_id FROM h";
+  static const std::string kComplete =
+      "WITH t AS (UPDATE call_tasks SET task_type = 3, updated_at = $2, completed_at = $2 "
+      "WHERE task_id = $1 AND task_type = 2 AND total_calls > 0 "
+      "AND connected_calls = total_calls RETURNING task_id), "
+      "h AS (INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
+      "SELECT task_id, 2, 3, $3, $2 FROM t RETURNING task_id)" +
+      outbox_ctes("2", "3", "$3", "$2") + "SELECT task_id FROM h";
   static const std::vector<NamedStatement> kStatements{
       {"insert_task",
        "WITH t AS (INSERT INTO call_tasks (name, job_group_id, task_type, total_calls, "
@@ -31,6 +79,9 @@ const std::vector<NamedStatement>& statements() {
        "INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
        "SELECT task_id, NULL, 1, 'created', $3 FROM t RETURNING task_id"},
       {"find_task", "SELECT " DT_TASK_COLUMNS " FROM call_tasks WHERE task_id = $1"},
+      {"lock_tasks",
+       "SELECT task_id FROM call_tasks WHERE task_id = ANY($1::bigint[]) ORDER BY task_id "
+       "FOR UPDATE"},
       {"find_task_for_update",
        "SELECT " DT_TASK_COLUMNS " FROM call_tasks WHERE task_id = $1 FOR UPDATE"},
       {"list_tasks",
@@ -42,18 +93,8 @@ const std::vector<NamedStatement>& statements() {
       {"count_tasks_by_type", "SELECT count(*) FROM call_tasks WHERE task_type = $1"},
       {"set_job_group",
        "UPDATE call_tasks SET job_group_id = $2, updated_at = $3 WHERE task_id = $1"},
-      {"transition",
-       "WITH t AS (UPDATE call_tasks SET task_type = $3, updated_at = $4, "
-       "completed_at = CASE $3::smallint WHEN 3 THEN $4 WHEN 2 THEN NULL ELSE completed_at END "
-       "WHERE task_id = $1 AND task_type = $2 RETURNING task_id) "
-       "INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
-       "SELECT task_id, $2, $3, $5, $4 FROM t RETURNING task_id"},
-      {"complete",
-       "WITH t AS (UPDATE call_tasks SET task_type = 3, updated_at = $2, completed_at = $2 "
-       "WHERE task_id = $1 AND task_type = 2 AND total_calls > 0 "
-       "AND connected_calls = total_calls RETURNING task_id) "
-       "INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
-       "SELECT task_id, 2, 3, $3, $2 FROM t RETURNING task_id"},
+      {"transition", kTransition.c_str()},
+      {"complete", kComplete.c_str()},
       {"history",
        "SELECT from_type, to_type, reason, at FROM task_status_history WHERE task_id = $1 "
        "ORDER BY history_id"},
@@ -144,6 +185,53 @@ const std::vector<NamedStatement>& statements() {
        "UPDATE task_leads SET connected_at = NULL WHERE task_id = $1 AND connected_at IS NOT NULL "
        "AND lead_id NOT IN (SELECT lead_id FROM outbound_call_records "
        "WHERE task_id = $1 AND connected)"},
+      {"insert_webhook",
+       "INSERT INTO webhooks (url, secret, events, created_at) VALUES ($1, $2, $3, $4) "
+       "RETURNING " DT_WEBHOOK_COLUMNS},
+      // Instances that upsert their configured webhooks at once take turns (until commit).
+      {"lock_webhooks", "SELECT pg_advisory_xact_lock(7316435927002)"},
+      {"find_webhook_by_url",
+       "SELECT webhook_id FROM webhooks WHERE url = $1 AND NOT deleted ORDER BY webhook_id "
+       "LIMIT 1"},
+      {"update_webhook",
+       "UPDATE webhooks SET secret = $2, events = $3 WHERE webhook_id = $1 "
+       "RETURNING " DT_WEBHOOK_COLUMNS},
+      {"list_webhooks",
+       "SELECT " DT_WEBHOOK_COLUMNS " FROM webhooks WHERE NOT deleted ORDER BY webhook_id"},
+      {"find_webhook",
+       "SELECT " DT_WEBHOOK_COLUMNS " FROM webhooks WHERE webhook_id = $1 AND NOT deleted"},
+      {"delete_webhook",
+       "WITH w AS (UPDATE webhooks SET deleted = true WHERE webhook_id = $1 AND NOT deleted "
+       "RETURNING webhook_id), "
+       "f AS (UPDATE webhook_deliveries d SET status = 'failed', last_error = 'webhook deleted', "
+       "next_attempt_at = $2, claimed_by = NULL, claimed_until = NULL FROM w "
+       "WHERE d.webhook_id = w.webhook_id AND d.status = 'pending') "
+       "SELECT webhook_id FROM w"},
+      // SKIP LOCKED: instances claiming at once take disjoint rows instead of waiting; the
+      // claim (claimed_until) then keeps the rows out of other claims while they are sent.
+      {"claim_deliveries",
+       "WITH due AS (SELECT delivery_id FROM webhook_deliveries WHERE status = 'pending' "
+       "AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2) "
+       "ORDER BY next_attempt_at, delivery_id LIMIT $4 FOR UPDATE SKIP LOCKED), "
+       "c AS (UPDATE webhook_deliveries d SET claimed_by = $1, claimed_until = $3 FROM due "
+       "WHERE d.delivery_id = due.delivery_id RETURNING d.delivery_id, d.event_id, d.webhook_id, "
+       "d.task_id, d.attempts) "
+       "SELECT c.delivery_id, c.event_id, e.event_type, c.webhook_id, c.task_id, w.url, "
+       "w.secret, e.payload, c.attempts FROM c "
+       "JOIN outbox_events e ON e.event_id = c.event_id "
+       "JOIN webhooks w ON w.webhook_id = c.webhook_id ORDER BY c.delivery_id"},
+      {"finish_delivery",
+       "UPDATE webhook_deliveries SET status = $2, attempts = attempts + 1, "
+       "next_attempt_at = $3, last_error = $4, last_status = $5, "
+       "delivered_at = CASE WHEN $2 = 'delivered' THEN $6::bigint ELSE delivered_at END, "
+       "claimed_by = NULL, claimed_until = NULL WHERE delivery_id = $1 AND status = 'pending'"},
+      {"deliveries_of",
+       "SELECT d.delivery_id, d.event_id, e.event_type, d.task_id, d.status, d.attempts, "
+       "d.last_error, d.last_status, d.next_attempt_at, d.delivered_at "
+       "FROM webhook_deliveries d JOIN outbox_events e ON e.event_id = d.event_id "
+       "WHERE d.webhook_id = $1 ORDER BY d.delivery_id DESC LIMIT $2 OFFSET $3"},
+      {"count_deliveries", "SELECT count(*) FROM webhook_deliveries WHERE webhook_id = $1"},
+      {"outbox_backlog", "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'"},
       {"repair_counters",
        "UPDATE call_tasks SET "
        "total_calls = (SELECT count(*) FROM task_leads WHERE task_id = $1), "
@@ -156,6 +244,7 @@ const std::vector<NamedStatement>& statements() {
 }
 
 #undef DT_TASK_COLUMNS
+#undef DT_WEBHOOK_COLUMNS
 #undef DT_RECORD_COLUMNS
 
 std::int64_t millis(Timestamp at) {
@@ -199,6 +288,11 @@ Task read_task(const Result& r, int row) {
   t.updated_at = timestamp(r.int64(row, 7));
   t.completed_at = timestamp(r.optional_int64(row, 8));
   return t;
+}
+
+Webhook read_webhook(const Result& r, int row) {
+  return {r.int64(row, 0), std::string(r.text(row, 1)), std::string(r.text(row, 2)),
+          webhook_rows::split_events(r.text(row, 3)), timestamp(r.int64(row, 4))};
 }
 
 StoredRecord read_record(const Result& r, int row) {
@@ -258,6 +352,14 @@ class PgTransaction final : public Transaction {
                      Timestamp now) override {
     const auto r = c_->run("insert_task", Params{}.add(name).add(job_group_id).add(millis(now)));
     return r.int64(0, 0);
+  }
+
+  void lock_tasks(std::span<const TaskId> task_ids) override {
+    if (task_ids.empty()) {
+      return;
+    }
+    c_->run("lock_tasks",
+            Params{}.add_array(std::vector<std::int64_t>(task_ids.begin(), task_ids.end())));
   }
 
   std::optional<Task> find_task(TaskId task_id) override {
@@ -535,6 +637,109 @@ class PgTransaction final : public Transaction {
     c_->run("repair_counters", params);
   }
 
+  Webhook insert_webhook(std::string_view url, std::string_view secret,
+                         std::span<const std::string> events, Timestamp now) override {
+    const auto r = c_->run(
+        "insert_webhook",
+        Params{}.add(url).add(secret).add(webhook_rows::join_events(events)).add(millis(now)));
+    return read_webhook(r, 0);
+  }
+
+  Webhook upsert_webhook(std::string_view url, std::string_view secret,
+                         std::span<const std::string> events, Timestamp now) override {
+    c_->run("lock_webhooks");
+    const auto found = c_->run("find_webhook_by_url", Params{}.add(url));
+    if (found.rows() == 0) {
+      return insert_webhook(url, secret, events, now);
+    }
+    const auto r =
+        c_->run("update_webhook",
+                Params{}.add(found.int64(0, 0)).add(secret).add(webhook_rows::join_events(events)));
+    return read_webhook(r, 0);
+  }
+
+  std::vector<Webhook> list_webhooks() override {
+    const auto r = c_->run("list_webhooks");
+    std::vector<Webhook> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) {
+      out.push_back(read_webhook(r, i));
+    }
+    return out;
+  }
+
+  std::optional<Webhook> find_webhook(std::int64_t webhook_id) override {
+    const auto r = c_->run("find_webhook", Params{}.add(webhook_id));
+    if (r.rows() == 0) {
+      return std::nullopt;
+    }
+    return read_webhook(r, 0);
+  }
+
+  bool delete_webhook(std::int64_t webhook_id, Timestamp now) override {
+    return c_->run("delete_webhook", Params{}.add(webhook_id).add(millis(now))).rows() == 1;
+  }
+
+  std::vector<DueDelivery> claim_deliveries(std::string_view holder, Timestamp now,
+                                            std::chrono::milliseconds lease,
+                                            std::int64_t limit) override {
+    const auto r =
+        c_->run("claim_deliveries",
+                Params{}.add(holder).add(millis(now)).add(millis(now + lease)).add(limit));
+    std::vector<DueDelivery> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) {
+      out.push_back({r.int64(i, 0), std::string(r.text(i, 1)), std::string(r.text(i, 2)),
+                     r.int64(i, 3), r.int64(i, 4), std::string(r.text(i, 5)),
+                     std::string(r.text(i, 6)), std::string(r.text(i, 7)), r.int64(i, 8)});
+    }
+    return out;
+  }
+
+  bool finish_delivery(std::int64_t delivery_id, const DeliveryOutcome& outcome,
+                       Timestamp now) override {
+    const bool retry = outcome.status == DeliveryStatus::kPending;
+    std::optional<std::int64_t> http_status;
+    if (outcome.http_status) {
+      http_status = *outcome.http_status;
+    }
+    const auto r = c_->run("finish_delivery", Params{}
+                                                  .add(delivery_id)
+                                                  .add(webhook_rows::status_text(outcome.status))
+                                                  .add(millis(retry ? outcome.retry_at : now))
+                                                  .add(outcome.error)
+                                                  .add(http_status)
+                                                  .add(millis(now)));
+    return r.affected() == 1;
+  }
+
+  DeliveryPage deliveries_of(std::int64_t webhook_id, std::int64_t page,
+                             std::int64_t page_size) override {
+    DeliveryPage out;
+    const auto r = c_->run("deliveries_of",
+                           Params{}.add(webhook_id).add(page_size).add((page - 1) * page_size));
+    for (int i = 0; i < r.rows(); ++i) {
+      DeliveryRow row;
+      row.delivery_id = r.int64(i, 0);
+      row.event_id = std::string(r.text(i, 1));
+      row.event_type = std::string(r.text(i, 2));
+      row.task_id = r.int64(i, 3);
+      row.status = webhook_rows::status_from_text(r.text(i, 4));
+      row.attempts = r.int64(i, 5);
+      row.last_error = r.optional_text(i, 6);
+      if (const auto status = r.optional_int64(i, 7)) {
+        row.last_status = static_cast<int>(*status);
+      }
+      row.next_attempt_at = timestamp(r.int64(i, 8));
+      row.delivered_at = timestamp(r.optional_int64(i, 9));
+      out.items.push_back(std::move(row));
+    }
+    out.total = c_->run("count_deliveries", Params{}.add(webhook_id)).int64(0, 0);
+    return out;
+  }
+
+  std::int64_t outbox_backlog() override { return c_->run("outbox_backlog").int64(0, 0); }
+
   RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) override {
     RecordPage out;
     const auto r =
@@ -566,12 +771,14 @@ PgStore::~PgStore() = default;
 
 int PgStore::migrate() {
   Connection c(url_, {});
+  c.exec("BEGIN");
+  // Instances starting together take turns: the lock is held until this transaction ends.
+  // Everything, even CREATE ... IF NOT EXISTS (not safe against a concurrent create), runs
+  // under it.
+  c.exec("SELECT pg_advisory_xact_lock(7316435927001)");
   c.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
       "description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
-  c.exec("BEGIN");
-  // Instances starting together take turns: the lock is held until this transaction ends.
-  c.exec("SELECT pg_advisory_xact_lock(7316435927001)");
   const auto current = c.exec("SELECT coalesce(max(version), 0) FROM schema_migrations");
   const int version = static_cast<int>(current.int64(0, 0));
   int reached = version;

@@ -74,9 +74,54 @@ CREATE TABLE job_leases (
 );
 )sql";
 
+// Webhook subscriptions, the outbox of task events (written in the transaction of the status
+// change) and one delivery row per event and subscriber. `events` is a comma-separated list of
+// event names; event ids are random 128-bit hex.
+constexpr const char* kWebhooks = R"sql(
+CREATE TABLE webhooks (
+  webhook_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  url        TEXT    NOT NULL,
+  secret     TEXT    NOT NULL,
+  events     TEXT    NOT NULL,
+  created_at INTEGER NOT NULL,
+  deleted    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX webhooks_by_url ON webhooks (url) WHERE deleted = 0;
+
+CREATE TABLE outbox_events (
+  event_id   TEXT    PRIMARY KEY,
+  task_id    INTEGER NOT NULL,
+  event_type TEXT    NOT NULL,
+  payload    TEXT    NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX outbox_events_by_task ON outbox_events (task_id);
+
+CREATE TABLE webhook_deliveries (
+  delivery_id     INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id        TEXT    NOT NULL,
+  webhook_id      INTEGER NOT NULL,
+  task_id         INTEGER NOT NULL,
+  status          TEXT    NOT NULL DEFAULT 'pending'
+                  CHECK (status IN ('pending', 'delivered', 'failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error      TEXT,
+  last_status     INTEGER,
+  delivered_at    INTEGER,
+  claimed_by      TEXT,
+  claimed_until   INTEGER,
+  UNIQUE (event_id, webhook_id)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
+  WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, delivery_id);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "tasks, leads, call records and status history", kInitialSchema},
     Migration{2, "leases for background jobs", kJobLeases},
+    Migration{3, "webhooks, outbox events and deliveries", kWebhooks},
 };
 
 }  // namespace

@@ -1,11 +1,14 @@
 #include "storage/sqlite/sqlite_store.hpp"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
+#include "domain/webhooks.hpp"
 #include "storage/sqlite/group_commit.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_db.hpp"
+#include "storage/webhook_rows.hpp"
 
 namespace dialtrack::storage::sqlite {
 
@@ -17,6 +20,7 @@ namespace {
 constexpr const char* kTaskColumns =
     "task_id, name, job_group_id, task_type, total_calls, connected_calls, created_at, "
     "updated_at, completed_at";
+constexpr const char* kWebhookColumns = "webhook_id, url, secret, events, created_at";
 constexpr const char* kRecordColumns =
     "call_id, task_id, lead_id, phone, job_group_id, job_id, call_status, connected, started_at, "
     "ended_at, duration, event_time, extra, created_at, updated_at";
@@ -174,6 +178,76 @@ struct Connection {
         "UPDATE task_leads SET connected_at = NULL WHERE task_id = ?1 AND connected_at IS NOT NULL "
         "AND lead_id NOT IN (SELECT lead_id FROM outbound_call_records "
         "WHERE task_id = ?1 AND connected)");
+    // The payload is the webhook body; `at` is formatted as domain::format_timestamp does, and
+    // the PostgreSQL store writes the same bytes.
+    insert_event =
+        Statement(db,
+                  "INSERT INTO outbox_events (event_id, task_id, event_type, payload, created_at) "
+                  "SELECT e.id, ?1, ?2, json_object('event_id', e.id, 'event', ?2, 'task_id', ?1, "
+                  "'from', ?3, 'to', ?4, 'reason', ?5, 'at', "
+                  "strftime('%Y-%m-%dT%H:%M:%S', ?6 / 1000, 'unixepoch') || "
+                  "CASE WHEN ?6 % 1000 = 0 THEN '' ELSE printf('.%03d', ?6 % 1000) END || 'Z'), ?6 "
+                  "FROM (SELECT lower(hex(randomblob(16))) AS id) AS e RETURNING event_id");
+    insert_deliveries = Statement(
+        db,
+        "INSERT INTO webhook_deliveries (event_id, webhook_id, task_id, status, attempts, "
+        "next_attempt_at) SELECT ?1, webhook_id, ?2, 'pending', 0, ?4 FROM webhooks "
+        "WHERE deleted = 0 AND instr(',' || events || ',', ',' || ?3 || ',') > 0");
+    insert_webhook = Statement(db, sql("INSERT INTO webhooks (url, secret, events, created_at) "
+                                       "VALUES (?1, ?2, ?3, ?4) RETURNING ",
+                                       kWebhookColumns, "")
+                                       .c_str());
+    find_webhook_by_url =
+        Statement(db,
+                  "SELECT webhook_id FROM webhooks WHERE url = ?1 AND deleted = 0 "
+                  "ORDER BY webhook_id LIMIT 1");
+    update_webhook = Statement(
+        db, sql("UPDATE webhooks SET secret = ?2, events = ?3 WHERE webhook_id = ?1 RETURNING ",
+                kWebhookColumns, "")
+                .c_str());
+    list_webhooks = Statement(
+        db, sql("SELECT ", kWebhookColumns, " FROM webhooks WHERE deleted = 0 ORDER BY webhook_id")
+                .c_str());
+    find_webhook = Statement(
+        db, sql("SELECT ", kWebhookColumns, " FROM webhooks WHERE webhook_id = ?1 AND deleted = 0")
+                .c_str());
+    delete_webhook =
+        Statement(db, "UPDATE webhooks SET deleted = 1 WHERE webhook_id = ?1 AND deleted = 0");
+    fail_webhook_deliveries = Statement(
+        db,
+        "UPDATE webhook_deliveries SET status = 'failed', last_error = 'webhook deleted', "
+        "next_attempt_at = ?2, claimed_by = NULL, claimed_until = NULL "
+        "WHERE webhook_id = ?1 AND status = 'pending'");
+    // SQLite has one writer at a time, so the conditional UPDATE is the whole claim.
+    claim_deliveries =
+        Statement(db,
+                  "UPDATE webhook_deliveries SET claimed_by = ?1, claimed_until = ?3 "
+                  "WHERE delivery_id IN (SELECT delivery_id FROM webhook_deliveries "
+                  "WHERE status = 'pending' AND next_attempt_at <= ?2 "
+                  "AND (claimed_until IS NULL OR claimed_until < ?2) "
+                  "ORDER BY next_attempt_at, delivery_id LIMIT ?4) RETURNING delivery_id");
+    due_delivery =
+        Statement(db,
+                  "SELECT d.delivery_id, d.event_id, e.event_type, d.webhook_id, d.task_id, w.url, "
+                  "w.secret, e.payload, d.attempts FROM webhook_deliveries d "
+                  "JOIN outbox_events e ON e.event_id = d.event_id "
+                  "JOIN webhooks w ON w.webhook_id = d.webhook_id WHERE d.delivery_id = ?1");
+    finish_delivery = Statement(
+        db,
+        "UPDATE webhook_deliveries SET status = ?2, attempts = attempts + 1, next_attempt_at = ?3, "
+        "last_error = ?4, last_status = ?5, "
+        "delivered_at = CASE ?2 WHEN 'delivered' THEN ?6 ELSE delivered_at END, "
+        "claimed_by = NULL, claimed_until = NULL WHERE delivery_id = ?1 AND status = 'pending'");
+    deliveries_of = Statement(
+        db,
+        "SELECT d.delivery_id, d.event_id, e.event_type, d.task_id, d.status, d.attempts, "
+        "d.last_error, d.last_status, d.next_attempt_at, d.delivered_at "
+        "FROM webhook_deliveries d JOIN outbox_events e ON e.event_id = d.event_id "
+        "WHERE d.webhook_id = ?1 ORDER BY d.delivery_id DESC LIMIT ?2 OFFSET ?3");
+    count_deliveries =
+        Statement(db, "SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ?1");
+    outbox_backlog =
+        Statement(db, "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'");
     repair_counters =
         Statement(db,
                   "UPDATE call_tasks SET "
@@ -190,7 +264,10 @@ struct Connection {
       insert_lead, add_total_calls, find_lead, find_lead_by_group, mark_lead_connected,
       add_connected_calls, find_record, insert_record, update_record, add_record_count,
       task_records, record_count, calling_tasks, acquire_lease, release_lease, audit_task,
-      audit_tasks, repair_connect_leads, repair_disconnect_leads, repair_counters;
+      audit_tasks, repair_connect_leads, repair_disconnect_leads, repair_counters, insert_event,
+      insert_deliveries, insert_webhook, find_webhook_by_url, update_webhook, list_webhooks,
+      find_webhook, delete_webhook, fail_webhook_deliveries, claim_deliveries, due_delivery,
+      finish_delivery, deliveries_of, count_deliveries, outbox_backlog;
 };
 
 namespace {
@@ -230,6 +307,11 @@ StoredRecord read_record(const Statement& s) {
   return out;
 }
 
+Webhook read_webhook(const Statement& s) {
+  return {s.int64(0), s.text(1), s.text(2), webhook_rows::split_events(s.text(3)),
+          timestamp(s.int64(4))};
+}
+
 /// The operations of a transaction on one connection; how it begins and ends is up to the
 /// read and write transactions below.
 class SqliteTransaction : public Transaction {
@@ -251,6 +333,10 @@ class SqliteTransaction : public Transaction {
               domain::reason::kCreated, millis(now))
         .run();
     return id;
+  }
+
+  void lock_tasks(std::span<const TaskId> /*task_ids*/) override {
+    // The writer connection runs one write transaction at a time: nothing to lock.
   }
 
   std::optional<Task> find_task(TaskId task_id) override {
@@ -296,6 +382,7 @@ class SqliteTransaction : public Transaction {
     c_.insert_history
         .bind(task_id, static_cast<int>(from), static_cast<int>(to), reason, millis(now))
         .run();
+    write_events(task_id, from, to, reason, now);
     return true;
   }
 
@@ -308,6 +395,7 @@ class SqliteTransaction : public Transaction {
         .bind(task_id, static_cast<int>(TaskType::kCalling), static_cast<int>(TaskType::kCompleted),
               reason, millis(now))
         .run();
+    write_events(task_id, TaskType::kCalling, TaskType::kCompleted, reason, now);
     return true;
   }
 
@@ -452,6 +540,115 @@ class SqliteTransaction : public Transaction {
     c_.repair_counters.bind(task_id, millis(now)).run();
   }
 
+  Webhook insert_webhook(std::string_view url, std::string_view secret,
+                         std::span<const std::string> events, Timestamp now) override {
+    auto& s = c_.insert_webhook.bind(url, secret, webhook_rows::join_events(events), millis(now));
+    s.step();
+    return read_webhook(s);
+  }
+
+  Webhook upsert_webhook(std::string_view url, std::string_view secret,
+                         std::span<const std::string> events, Timestamp now) override {
+    // Write transactions are serialised, so the look-up and the write see the same state.
+    auto& found = c_.find_webhook_by_url.bind(url);
+    if (!found.step()) {
+      return insert_webhook(url, secret, events, now);
+    }
+    const auto id = found.int64(0);
+    auto& s = c_.update_webhook.bind(id, secret, webhook_rows::join_events(events));
+    s.step();
+    return read_webhook(s);
+  }
+
+  std::vector<Webhook> list_webhooks() override {
+    std::vector<Webhook> out;
+    auto& s = c_.list_webhooks.bind();
+    while (s.step()) {
+      out.push_back(read_webhook(s));
+    }
+    return out;
+  }
+
+  std::optional<Webhook> find_webhook(std::int64_t webhook_id) override {
+    auto& s = c_.find_webhook.bind(webhook_id);
+    if (!s.step()) {
+      return std::nullopt;
+    }
+    return read_webhook(s);
+  }
+
+  bool delete_webhook(std::int64_t webhook_id, Timestamp now) override {
+    c_.delete_webhook.bind(webhook_id).run();
+    if (c_.db.changes() != 1) {
+      return false;
+    }
+    c_.fail_webhook_deliveries.bind(webhook_id, millis(now)).run();
+    return true;
+  }
+
+  std::vector<DueDelivery> claim_deliveries(std::string_view holder, Timestamp now,
+                                            std::chrono::milliseconds lease,
+                                            std::int64_t limit) override {
+    std::vector<std::int64_t> ids;
+    auto& claim = c_.claim_deliveries.bind(holder, millis(now), millis(now + lease), limit);
+    while (claim.step()) {
+      ids.push_back(claim.int64(0));
+    }
+    std::sort(ids.begin(), ids.end());
+    std::vector<DueDelivery> out;
+    for (const auto id : ids) {
+      auto& s = c_.due_delivery.bind(id);
+      if (s.step()) {
+        out.push_back({s.int64(0), s.text(1), s.text(2), s.int64(3), s.int64(4), s.text(5),
+                       s.text(6), s.text(7), s.int64(8)});
+      }
+    }
+    return out;
+  }
+
+  bool finish_delivery(std::int64_t delivery_id, const DeliveryOutcome& outcome,
+                       Timestamp now) override {
+    const bool retry = outcome.status == DeliveryStatus::kPending;
+    c_.finish_delivery
+        .bind(delivery_id, webhook_rows::status_text(outcome.status),
+              millis(retry ? outcome.retry_at : now), outcome.error, outcome.http_status,
+              millis(now))
+        .run();
+    return c_.db.changes() == 1;
+  }
+
+  DeliveryPage deliveries_of(std::int64_t webhook_id, std::int64_t page,
+                             std::int64_t page_size) override {
+    DeliveryPage out;
+    auto& s = c_.deliveries_of.bind(webhook_id, page_size, (page - 1) * page_size);
+    while (s.step()) {
+      DeliveryRow row;
+      row.delivery_id = s.int64(0);
+      row.event_id = s.text(1);
+      row.event_type = s.text(2);
+      row.task_id = s.int64(3);
+      row.status = webhook_rows::status_from_text(s.text(4));
+      row.attempts = s.int64(5);
+      row.last_error = s.optional_text(6);
+      if (const auto status = s.optional_int64(7)) {
+        row.last_status = static_cast<int>(*status);
+      }
+      row.next_attempt_at = timestamp(s.int64(8));
+      row.delivered_at = timestamp(s.optional_int64(9));
+      out.items.push_back(std::move(row));
+    }
+    auto& count = c_.count_deliveries.bind(webhook_id);
+    if (count.step()) {
+      out.total = count.int64(0);
+    }
+    return out;
+  }
+
+  std::int64_t outbox_backlog() override {
+    auto& s = c_.outbox_backlog.bind();
+    return s.step() ? s.int64(0) : 0;
+  }
+
   RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) override {
     RecordPage out;
     auto& s = c_.task_records.bind(task_id, page_size, (page - 1) * page_size);
@@ -467,6 +664,28 @@ class SqliteTransaction : public Transaction {
 
  protected:
   Connection& c_;
+
+ private:
+  /// The outbox events of a status change and a pending delivery per subscribed webhook.
+  void write_events(TaskId task_id, TaskType from, TaskType to, std::string_view reason,
+                    Timestamp now) {
+    write_event(domain::event::kStatusChanged, task_id, from, to, reason, now);
+    if (to == TaskType::kCompleted) {
+      write_event(domain::event::kCompleted, task_id, from, to, reason, now);
+    }
+  }
+
+  void write_event(std::string_view event, TaskId task_id, TaskType from, TaskType to,
+                   std::string_view reason, Timestamp now) {
+    auto& s = c_.insert_event.bind(task_id, event, static_cast<int>(from), static_cast<int>(to),
+                                   reason, millis(now));
+    if (!s.step()) {
+      throw StoreError("SQLite: the outbox event of task " + std::to_string(task_id) +
+                       " was not written");
+    }
+    const std::string event_id = s.text(0);
+    c_.insert_deliveries.bind(event_id, task_id, event, millis(now)).run();
+  }
 };
 
 /// A read transaction on a pooled connection, given back to the store when it ends.

@@ -1,0 +1,79 @@
+#include "app/webhook_service.hpp"
+
+#include "app/transactions.hpp"
+#include "domain/webhooks.hpp"
+
+namespace dialtrack::app {
+
+namespace {
+
+std::vector<std::string> events_or_all(const std::vector<std::string>& events) {
+  if (!events.empty()) {
+    return events;
+  }
+  return {domain::event::kAll.begin(), domain::event::kAll.end()};
+}
+
+}  // namespace
+
+WebhookService::WebhookService(storage::Store& store, const Clock& clock,
+                               std::shared_ptr<spdlog::logger> log)
+    : store_(store), clock_(clock), log_(std::move(log)) {}
+
+storage::Webhook WebhookService::create(const NewWebhook& webhook) {
+  const auto events = events_or_all(webhook.events);
+  auto created = run_transaction(store_, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
+    return tx.insert_webhook(webhook.url, webhook.secret, events, clock_.now());
+  });
+  log_->info("webhook {} created url={}", created.webhook_id, created.url);
+  return created;
+}
+
+std::vector<storage::Webhook> WebhookService::list() {
+  return run_transaction(store_, storage::TxMode::kRead,
+                         [&](storage::Transaction& tx) { return tx.list_webhooks(); });
+}
+
+std::optional<storage::Webhook> WebhookService::get(std::int64_t webhook_id) {
+  return run_transaction(store_, storage::TxMode::kRead,
+                         [&](storage::Transaction& tx) { return tx.find_webhook(webhook_id); });
+}
+
+bool WebhookService::remove(std::int64_t webhook_id) {
+  const bool removed = run_transaction(
+      store_, storage::TxMode::kWrite,
+      [&](storage::Transaction& tx) { return tx.delete_webhook(webhook_id, clock_.now()); });
+  if (removed) {
+    log_->info("webhook {} deleted", webhook_id);
+  }
+  return removed;
+}
+
+std::optional<storage::DeliveryPage> WebhookService::deliveries(std::int64_t webhook_id,
+                                                                std::int64_t page,
+                                                                std::int64_t page_size) {
+  return run_transaction(store_, storage::TxMode::kRead,
+                         [&](storage::Transaction& tx) -> std::optional<storage::DeliveryPage> {
+                           if (!tx.find_webhook(webhook_id)) {
+                             return std::nullopt;
+                           }
+                           return tx.deliveries_of(webhook_id, page, page_size);
+                         });
+}
+
+void WebhookService::configure(const std::vector<NewWebhook>& webhooks) {
+  if (webhooks.empty()) {
+    return;
+  }
+  const auto now = clock_.now();
+  run_transaction(store_, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
+    for (const auto& webhook : webhooks) {
+      tx.upsert_webhook(webhook.url, webhook.secret, events_or_all(webhook.events), now);
+    }
+  });
+  for (const auto& webhook : webhooks) {
+    log_->info("webhook from the configuration: url={}", webhook.url);
+  }
+}
+
+}  // namespace dialtrack::app

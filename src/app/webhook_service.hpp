@@ -1,0 +1,47 @@
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/clock.hpp"
+#include "storage/store.hpp"
+
+namespace dialtrack::app {
+
+/// A subscription to add: `events` are names from domain/events.hpp, already validated; empty
+/// means every event.
+struct NewWebhook {
+  std::string url;
+  std::string secret;
+  std::vector<std::string> events;
+};
+
+/// Webhook subscriptions (by API and by configuration) and their delivery state. The events
+/// themselves are written by the store with each status change; notify/ delivers them.
+class WebhookService {
+ public:
+  WebhookService(storage::Store& store, const Clock& clock, std::shared_ptr<spdlog::logger> log);
+
+  storage::Webhook create(const NewWebhook& webhook);
+  std::vector<storage::Webhook> list();
+  std::optional<storage::Webhook> get(std::int64_t webhook_id);
+  /// False when unknown or already deleted. Its pending deliveries are given up.
+  bool remove(std::int64_t webhook_id);
+  /// Empty when the webhook is unknown or deleted.
+  std::optional<storage::DeliveryPage> deliveries(std::int64_t webhook_id, std::int64_t page,
+                                                  std::int64_t page_size);
+  /// The subscriptions of the configuration, added or updated by url, in one transaction.
+  void configure(const std::vector<NewWebhook>& webhooks);
+
+ private:
+  storage::Store& store_;
+  const Clock& clock_;
+  std::shared_ptr<spdlog::logger> log_;
+};
+
+}  // namespace dialtrack::app

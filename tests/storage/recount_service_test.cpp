@@ -1,0 +1,96 @@
+#include "app/recount_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include "services_on_store.hpp"
+
+namespace dialtrack::store_test {
+namespace {
+
+TEST_P(ServicesOnStore, RecountRepairCompletesATaskWhoseCountersWereRepaired) {
+  // Every lead has a connected record, but the counters missed them: the task looks incomplete.
+  const TaskId id = add_task({"100", "200"});
+  ASSERT_TRUE(move(id, TaskType::kCreated, TaskType::kCalling));
+  write_records({record_write("c-1", lead(id, "100"), "Connected", true, true),
+                 record_write("c-2", lead(id, "200"), "Connected", true, true)});
+  ASSERT_FALSE(completion_->check(id, domain::reason::kManualCheck)->completed_now);
+
+  app::RecountService recount(store(), clock_, *completion_, log_);
+  const auto report = recount.recount(id, true);
+  EXPECT_EQ(report.tasks_checked, 1);
+  ASSERT_EQ(task_ids(report.drifted), (std::vector<TaskId>{id}));
+  EXPECT_EQ(report.drifted[0].connected_calls, 0);  // as found, before the repair
+  EXPECT_EQ(report.drifted[0].actual_connected_calls, 2);
+  EXPECT_TRUE(report.repaired);
+  EXPECT_EQ(report.completed, (std::vector<TaskId>{id}));
+
+  const auto stored = task(id);
+  EXPECT_EQ(stored.task_type, TaskType::kCompleted);
+  EXPECT_EQ(stored.connected_calls, 2);
+  EXPECT_EQ(stored.completed_at, clock_.now());
+  EXPECT_EQ(history(id).back().reason, "recount");
+}
+
+TEST_P(ServicesOnStore, RecountWithoutRepairOnlyReports) {
+  const TaskId id = add_task({"100"});
+  ASSERT_TRUE(move(id, TaskType::kCreated, TaskType::kCalling));
+  write_records({record_write("c-1", lead(id, "100"), "Connected", true, true)});
+
+  app::RecountService recount(store(), clock_, *completion_, log_);
+  const auto report = recount.recount(id, false);
+  EXPECT_EQ(task_ids(report.drifted), (std::vector<TaskId>{id}));
+  EXPECT_FALSE(report.repaired);
+  EXPECT_TRUE(report.completed.empty());
+  const auto stored = task(id);
+  EXPECT_EQ(stored.task_type, TaskType::kCalling);
+  EXPECT_EQ(stored.connected_calls, 0);
+  EXPECT_FALSE(lead(id, "100").connected);
+}
+
+TEST_P(ServicesOnStore, RecountOfEveryTaskRepairsTheDriftedOnesAndCompletesOnlyCallingOnes) {
+  const auto consistent = create_task({"100", "200"});
+  ASSERT_EQ(ingest({record_input(0, "c-1", consistent.task_id, "100", "Connected")}).accepted, 1);
+  const TaskId calling = add_task({"100"});
+  ASSERT_TRUE(move(calling, TaskType::kCreated, TaskType::kCalling));
+  write_records({record_write("c-2", lead(calling, "100"), "Connected", true, true)});
+  const TaskId created = add_task({"100"});
+  write_records({record_write("c-3", lead(created, "100"), "Connected", true, true)});
+
+  app::RecountService recount(store(), clock_, *completion_, log_);
+  const auto report = recount.recount(std::nullopt, true);
+  EXPECT_EQ(report.tasks_checked, 3);
+  EXPECT_EQ(task_ids(report.drifted), (std::vector<TaskId>{calling, created}));
+  EXPECT_EQ(report.completed, (std::vector<TaskId>{calling}));
+  EXPECT_EQ(task(calling).task_type, TaskType::kCompleted);
+  EXPECT_EQ(task(created).task_type, TaskType::kCreated);
+  EXPECT_EQ(task(created).connected_calls, 1);
+  EXPECT_EQ(task(consistent.task_id).task_type, TaskType::kCalling);
+  EXPECT_TRUE(recount.recount(std::nullopt, false).drifted.empty());
+}
+
+TEST_P(ServicesOnStore, IngestedRecordsLeaveNoDrift) {
+  const auto created = create_task({"100", "200", "300"});
+  const TaskId id = created.task_id;
+  ASSERT_EQ(ingest({record_input(0, "c-1", id, "100", "NoAnswer", 1000),
+                    record_input(1, "c-2", id, "100", "Connected", 2000),
+                    record_input(2, "c-3", id, "200", "Busy", 1000)})
+                .accepted,
+            3);
+  const auto second = ingest({record_input(0, "c-3", id, "200", "SucceededFinish", 3000),
+                              record_input(1, "c-2", id, "100", "NoAnswer", 4000),
+                              record_input(2, "c-4", id, "300", "NoAnswer", 1000)});
+  ASSERT_EQ(second.accepted, 1);
+  ASSERT_EQ(second.updated, 1);
+  ASSERT_EQ(second.stale, 1);  // a connected record stays connected
+
+  app::RecountService recount(store(), clock_, *completion_, log_);
+  const auto report = recount.recount(std::nullopt, false);
+  EXPECT_EQ(report.tasks_checked, 1);
+  EXPECT_TRUE(report.drifted.empty());
+  const auto stored = task(id);
+  EXPECT_EQ(stored.total_calls, 3);
+  EXPECT_EQ(stored.connected_calls, 2);
+}
+
+}  // namespace
+}  // namespace dialtrack::store_test
