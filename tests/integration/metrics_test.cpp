@@ -1,0 +1,104 @@
+// GET /metrics: Prometheus text that moves with what the service does.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "support/api.hpp"
+#include "support/server_test.hpp"
+
+namespace dialtrack::test {
+namespace {
+
+/// Parses the text exposition format into `series -> value`; fails the test on a line that
+/// is neither a comment nor `name{labels} value`.
+std::map<std::string, double> parse_prometheus(const std::string& text) {
+  std::map<std::string, double> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line.starts_with("# HELP ") || line.starts_with("# TYPE ")) {
+      continue;
+    }
+    const auto space = line.rfind(' ');
+    EXPECT_NE(space, std::string::npos) << "not a sample line: " << line;
+    if (space == std::string::npos) {
+      continue;
+    }
+    const std::string name = line.substr(0, space);
+    EXPECT_TRUE(name.starts_with("dialtrack_")) << line;
+    std::size_t used = 0;
+    const double value = std::stod(line.substr(space + 1), &used);
+    EXPECT_EQ(used, line.size() - space - 1) << line;
+    out[name] = value;
+  }
+  return out;
+}
+
+double sample(const std::map<std::string, double>& samples, const std::string& series) {
+  const auto it = samples.find(series);
+  return it == samples.end() ? 0.0 : it->second;
+}
+
+class MetricsTest : public ServerTest {
+ protected:
+  std::map<std::string, double> scrape() {
+    const auto response = http().get("/metrics");
+    EXPECT_EQ(response.status, 200u);
+    const auto type = response.header("Content-Type");
+    EXPECT_TRUE(type && type->starts_with("text/plain")) << response.describe();
+    return parse_prometheus(response.body);
+  }
+};
+
+TEST_F(MetricsTest, CountersMoveWithRecordsCompletionsAndRequests) {
+  const auto before = scrape();
+  const auto phones = make_phones(2);
+  const auto task = create_task(http(), phones);
+  boost::json::array records{call_record("m-1", task, phones[0], "NoAnswer"),
+                             call_record("m-2", task, phones[0], "SucceededFinish"),
+                             call_record("m-3", task, phones[1], "Connected"),
+                             call_record("m-4", task, "99999", "Connected")};
+  push(http(), records);
+  push(http(), boost::json::array{call_record("m-1", task, phones[0], "NoAnswer")});
+  const auto after = scrape();
+
+  const auto delta = [&](const std::string& series) {
+    return sample(after, series) - sample(before, series);
+  };
+  EXPECT_EQ(delta(R"(dialtrack_records_total{outcome="accepted"})"), 3);
+  EXPECT_EQ(delta(R"(dialtrack_records_total{outcome="rejected"})"), 1);
+  EXPECT_EQ(delta(R"(dialtrack_records_total{outcome="unchanged"})"), 1);
+  EXPECT_EQ(delta(R"(dialtrack_completions_total{trigger="records_ingested"})"), 1);
+  EXPECT_EQ(
+      delta(
+          R"(dialtrack_http_requests_total{method="POST",route="/outbound_call_records",status="200"})"),
+      2);
+  EXPECT_EQ(delta(R"(dialtrack_http_requests_total{method="POST",route="/tasks",status="201"})"),
+            1);
+  // The histogram counted both pushes, and its buckets are cumulative up to +Inf.
+  EXPECT_EQ(
+      delta(R"(dialtrack_http_request_duration_seconds_count{route="/outbound_call_records"})"), 2);
+  EXPECT_EQ(
+      sample(
+          after,
+          R"(dialtrack_http_request_duration_seconds_bucket{route="/outbound_call_records",le="+Inf"})"),
+      sample(after,
+             R"(dialtrack_http_request_duration_seconds_count{route="/outbound_call_records"})"));
+}
+
+TEST_F(MetricsTest, UnknownRoutesAreCountedWithoutTheirPath) {
+  const auto before = scrape();
+  EXPECT_EQ(http().get("/no/such/thing").status, 404u);
+  const auto after = scrape();
+  const std::string series =
+      R"(dialtrack_http_requests_total{method="GET",route="unmatched",status="404"})";
+  EXPECT_EQ(sample(after, series) - sample(before, series), 1);
+  for (const auto& [name, value] : after) {
+    EXPECT_EQ(name.find("/no/such/thing"), std::string::npos) << name;
+  }
+}
+
+}  // namespace
+}  // namespace dialtrack::test
