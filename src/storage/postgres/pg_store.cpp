@@ -601,6 +601,7 @@ class PgTransaction final : public Transaction {
   std::vector<Task> calling_tasks(TaskId after, std::int64_t limit) override {
     const auto r = c_->run("calling_tasks", Params{}.add(after).add(limit));
     std::vector<Task> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) {
       out.push_back(read_task(r, i));
     }
@@ -623,6 +624,7 @@ class PgTransaction final : public Transaction {
     const auto r = task_id ? c_->run("audit_task", Params{}.add(*task_id))
                            : c_->run("audit_tasks", Params{}.add(after).add(limit));
     std::vector<CounterAudit> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) {
       out.push_back({r.int64(i, 0), r.int64(i, 1), r.int64(i, 2), r.int64(i, 3), r.int64(i, 4),
                      r.int64(i, 5), r.int64(i, 6)});
