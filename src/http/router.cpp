@@ -209,6 +209,11 @@ Response Router::handle(const Request& request) const {
     log_->warn("{} {}: database unavailable: {}", request.method_string(), found->pattern,
                e.what());
     reply = fail(Status::service_unavailable, text(Msg::kStoreUnavailable, lang));
+  } catch (const storage::StoreConflict& e) {
+    // Every retry lost a race with other writers: busy, not broken; nothing was kept.
+    log_->warn("{} {}: gave up after repeated write conflicts: {}", request.method_string(),
+               found->pattern, e.what());
+    reply = fail(Status::service_unavailable, text(Msg::kStoreUnavailable, lang));
   } catch (const std::exception& e) {
     log_->error("{} {}: {}", request.method_string(), found->pattern, e.what());
     reply = fail(Status::internal_server_error, text(Msg::kInternalError, lang));
