@@ -13,8 +13,10 @@ using storage::DeliveryStatus;
 namespace {
 
 // A claim covers one round: the attempts of a round run in parallel and end by the timeout;
-// the margin covers recording their outcomes.
-constexpr std::chrono::seconds kClaimMargin{30};
+// the margin covers recording their outcomes. A claim that runs out early (a database slower
+// than that) costs a duplicate delivery at worst; a long one delays the deliveries of an
+// instance that died meanwhile.
+constexpr std::chrono::seconds kClaimMargin{10};
 
 std::chrono::milliseconds jittered(std::chrono::milliseconds ceiling) {
   thread_local std::mt19937_64 random{std::random_device{}()};

@@ -18,7 +18,8 @@ TEST(WebhookRestartTest, DeliveriesPendingAtKill9AreSentAfterTheRestart) {
   const auto port = receiver->port();
   const auto url = receiver->url();
   receiver.reset();  // down while the events happen
-  ServerProcess server(webhook_server_options());
+  // An attempt cut by the kill keeps its claim for the timeout + 10 s: keep that short.
+  ServerProcess server(webhook_server_options({{"DIALTRACK_WEBHOOKS_TIMEOUT_MS", "1000"}}));
   server.start();
   std::set<std::string> pending;
   {
