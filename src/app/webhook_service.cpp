@@ -1,5 +1,7 @@
 #include "app/webhook_service.hpp"
 
+#include <algorithm>
+
 #include "app/transactions.hpp"
 #include "domain/webhooks.hpp"
 
@@ -74,6 +76,27 @@ void WebhookService::configure(const std::vector<NewWebhook>& webhooks) {
   for (const auto& webhook : webhooks) {
     log_->info("webhook from the configuration: url={}", webhook.url);
   }
+}
+
+std::int64_t WebhookService::prune(std::chrono::milliseconds retention, std::int64_t limit) {
+  constexpr std::int64_t kPerTransaction = 1'000;
+  const auto before = clock_.now() - retention;
+  std::int64_t pruned = 0;
+  while (pruned < limit) {
+    const auto batch = std::min(kPerTransaction, limit - pruned);
+    const auto gone =
+        run_transaction(store_, storage::TxMode::kWrite,
+                        [&](storage::Transaction& tx) { return tx.prune_outbox(before, batch); });
+    pruned += gone;
+    if (gone < batch) {
+      break;
+    }
+  }
+  if (pruned > 0) {
+    log_->info("outbox: pruned {} finished events older than {} h", pruned,
+               std::chrono::duration_cast<std::chrono::hours>(retention).count());
+  }
+  return pruned;
 }
 
 }  // namespace dialtrack::app

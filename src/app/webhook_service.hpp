@@ -37,6 +37,9 @@ class WebhookService {
                                                   std::int64_t page_size);
   /// The subscriptions of the configuration, added or updated by url, in one transaction.
   void configure(const std::vector<NewWebhook>& webhooks);
+  /// Deletes outbox events older than `retention` whose deliveries are all finished, at most
+  /// `limit` per call (in transactions of a bounded size); returns how many went.
+  std::int64_t prune(std::chrono::milliseconds retention, std::int64_t limit);
 
  private:
   storage::Store& store_;

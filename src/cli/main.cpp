@@ -87,6 +87,9 @@ std::string instance_name() {
   return std::string(host.data()) + ":" + std::to_string(getpid());
 }
 
+// Outbox events one sweep prunes at most; more wait for the next sweep.
+constexpr std::int64_t kPrunePerSweep = 10'000;
+
 int serve(const config::Config& cfg) {
   Loggers logs(cfg.log_level);
   Application application(cfg, logs);
@@ -112,13 +115,41 @@ int serve(const config::Config& cfg) {
   options.max_connections = static_cast<std::size_t>(cfg.max_connections);
   http::Server server(options, api.router(), logs.http);
 
+  auto& pool_in_use =
+      metrics.gauge("dialtrack_db_pool_in_use", "database connections lent to transactions now");
+  auto& pool_size = metrics.gauge("dialtrack_db_pool_size",
+                                  "database connections at most (SQLite: read connections)");
+  metrics.on_render([&store = *application.store, &pool_in_use, &pool_size] {
+    const auto use = store.pool_use();
+    pool_in_use.set(use.in_use);
+    pool_size.set(use.size);
+  });
+
   // The sweep catches up completions that an after-write check missed.
   app::SweepService sweep(*application.store, application.clock, application.completion, logs.tasks,
                           instance_name(), cfg.sweep_max_tasks);
+  auto& sweep_runs =
+      metrics.counter("dialtrack_sweep_runs_total", "sweep runs (this instance held the lease)");
+  auto& sweep_duration =
+      metrics.histogram("dialtrack_sweep_duration_seconds", "how long one sweep run took");
+  auto& sweep_completions = http::completions_counter(metrics, domain::reason::kSweep);
   std::optional<app::PeriodicJob> sweeper;
   if (cfg.sweep_interval.count() > 0) {
     sweeper.emplace(
-        "sweep", cfg.sweep_interval, [&sweep] { sweep.run_once(); }, logs.tasks);
+        "sweep", cfg.sweep_interval,
+        [&] {
+          const auto report = sweep.run_once();
+          if (report.ran) {
+            sweep_duration.observe(std::chrono::duration<double>(report.took).count());
+            sweep_runs.inc();
+            sweep_completions.inc(static_cast<std::uint64_t>(report.completed));
+            // The instance that holds the sweep lease also keeps the outbox small.
+            if (cfg.webhook_retention.count() > 0) {
+              application.webhooks.prune(cfg.webhook_retention, kPrunePerSweep);
+            }
+          }
+        },
+        logs.tasks);
   }
   // Webhooks: the configured subscriptions, then the delivery of the outbox.
   std::vector<app::NewWebhook> configured;

@@ -199,6 +199,12 @@ const std::vector<Setting>& settings() {
        [](Config& c, const std::string& v) {
          c.webhook_poll_interval = ms{parse_int(v, 10, 600'000)};
        }},
+      {"webhooks.retention_hours",
+       "hours that finished outbox events and their deliveries are kept (pruned by the sweep; "
+       "0 keeps them forever)",
+       [](Config& c, const std::string& v) {
+         c.webhook_retention = std::chrono::hours{parse_int(v, 0, 24 * 3660)};
+       }},
   };
   return kSettings;
 }

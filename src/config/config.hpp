@@ -63,7 +63,8 @@ struct Config {
   std::chrono::milliseconds webhook_retry_max{300'000};
   int webhook_max_attempts = 10;
   std::chrono::milliseconds webhook_poll_interval{1'000};
-  std::string webhook_ca_file;  ///< extra trusted certificates for https receivers
+  std::string webhook_ca_file;                ///< extra trusted certificates for https receivers
+  std::chrono::hours webhook_retention{168};  ///< finished outbox events kept; 0 keeps them all
 };
 
 /// A setting that could not be read: names the setting, where it came from and why.

@@ -116,7 +116,19 @@ Histogram& Registry::histogram(std::string_view name, std::string_view help, con
   return *slot;
 }
 
+void Registry::on_render(std::function<void()> refresh) {
+  const std::lock_guard lock(refresh_mutex_);
+  refreshers_.push_back(std::move(refresh));
+}
+
 std::string Registry::render() const {
+  {
+    // Refreshers set gauges, which takes mutex_; so they run before it is held.
+    const std::lock_guard refreshing(refresh_mutex_);
+    for (const auto& refresh : refreshers_) {
+      refresh();
+    }
+  }
   const std::lock_guard lock(mutex_);
   std::ostringstream out;
   for (const auto& [name, f] : families_) {

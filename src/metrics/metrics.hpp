@@ -3,6 +3,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -60,6 +61,10 @@ class Registry {
   Gauge& gauge(std::string_view name, std::string_view help, const Labels& labels = {});
   Histogram& histogram(std::string_view name, std::string_view help, const Labels& labels = {});
 
+  /// Runs `refresh` at the start of every render, to sample values kept elsewhere (such as the
+  /// database pool's use) into gauges. It must not call render().
+  void on_render(std::function<void()> refresh);
+
   [[nodiscard]] std::string render() const;
 
  private:
@@ -75,6 +80,8 @@ class Registry {
 
   mutable std::mutex mutex_;
   std::map<std::string, Family, std::less<>> families_;
+  mutable std::mutex refresh_mutex_;
+  std::vector<std::function<void()>> refreshers_;
 };
 
 }  // namespace dialtrack::metrics

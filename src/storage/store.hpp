@@ -266,6 +266,10 @@ class Transaction {
                                      std::int64_t page_size) = 0;
   /// How many deliveries are pending.
   virtual std::int64_t outbox_backlog() = 0;
+  /// Deletes at most `limit` outbox events created before `before` that no delivery waits for
+  /// any more (all delivered or given up), with their delivery rows, oldest first. Returns how
+  /// many events went.
+  virtual std::int64_t prune_outbox(Timestamp before, std::int64_t limit) = 0;
 
   // --- maintenance --------------------------------------------------------------------------
   /// Recomputes counters from leads and records (a scan: for `recount`, never for checks): for
@@ -277,6 +281,12 @@ class Transaction {
 
   /// A task's records, newest first.
   virtual RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) = 0;
+};
+
+/// How busy the store's connections are, for the `/metrics` pool gauges.
+struct PoolUse {
+  int in_use = 0;  ///< connections lent to transactions now
+  int size = 0;    ///< connections at most (SQLite: the read connections beside the writer)
 };
 
 /// Whether a transaction writes. Read transactions see one consistent snapshot and may run
@@ -297,6 +307,8 @@ class Store {
   virtual int migrate() = 0;
   /// Starts a transaction. Blocking: never call it on an I/O thread.
   virtual std::unique_ptr<Transaction> begin(TxMode mode) = 0;
+  /// The connections in use now; cheap, safe from any thread.
+  [[nodiscard]] virtual PoolUse pool_use() const = 0;
 };
 
 struct StoreOptions {

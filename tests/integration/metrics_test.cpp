@@ -1,12 +1,15 @@
 // GET /metrics: Prometheus text that moves with what the service does.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "support/api.hpp"
 #include "support/server_test.hpp"
+#include "support/timeouts.hpp"
 
 namespace dialtrack::test {
 namespace {
@@ -98,6 +101,40 @@ TEST_F(MetricsTest, UnknownRoutesAreCountedWithoutTheirPath) {
   for (const auto& [name, value] : after) {
     EXPECT_EQ(name.find("/no/such/thing"), std::string::npos) << name;
   }
+}
+
+TEST(MetricsSweepTest, SweepRunsAndDatabasePoolUseAreReported) {
+  ServerOptions options;
+  options.env = {{"DIALTRACK_SWEEP_INTERVAL_MS", "20"}};
+  ServerProcess server(options);
+  server.start();
+  HttpConnection http(server.port());
+  const auto scrape = [&] {
+    const auto response = http.get("/metrics");
+    EXPECT_EQ(response.status, 200u);
+    return parse_prometheus(response.body);
+  };
+
+  // The sweep runs every 20 ms; wait (bounded) until two runs were counted.
+  const auto deadline = std::chrono::steady_clock::now() + answer_deadline();
+  auto samples = scrape();
+  while (sample(samples, "dialtrack_sweep_runs_total") < 2) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the sweep did not run twice";
+    std::this_thread::yield();
+    samples = scrape();
+  }
+  // One duration observation per run (observed just before the run is counted, so a scrape
+  // between the two sees one more).
+  const double runs = sample(samples, "dialtrack_sweep_runs_total");
+  const double timed = sample(samples, "dialtrack_sweep_duration_seconds_count");
+  EXPECT_GE(timed, runs);
+  EXPECT_LE(timed, runs + 1);
+
+  const double size = sample(samples, "dialtrack_db_pool_size");
+  const double in_use = sample(samples, "dialtrack_db_pool_in_use");
+  EXPECT_GT(size, 0);
+  EXPECT_GE(in_use, 0);
+  EXPECT_LE(in_use, size);
 }
 
 }  // namespace

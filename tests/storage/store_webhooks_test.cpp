@@ -384,5 +384,75 @@ TEST_P(StoreContract, ClaimsTakenAtOnceNeverOverlap) {
   EXPECT_EQ(all.size(), static_cast<std::size_t>(kTasks));
 }
 
+std::int64_t prune(storage::Store& store, std::int64_t before_millis, std::int64_t limit = 100) {
+  auto tx = store.begin(storage::TxMode::kWrite);
+  const auto pruned = tx->prune_outbox(at(before_millis), limit);
+  tx->commit();
+  return pruned;
+}
+
+DeliveryOutcome outcome(DeliveryStatus status) {
+  DeliveryOutcome o;
+  o.status = status;
+  if (status == DeliveryStatus::kDelivered) {
+    o.http_status = 200;
+  } else {
+    o.error = "connection refused";
+  }
+  return o;
+}
+
+TEST_P(StoreContract, PruneDropsOnlyOldEventsThatNoDeliveryWaitsFor) {
+  const auto a = subscribe(store(), "http://127.0.0.1:9/a");
+  const auto b = subscribe(store(), "http://127.0.0.1:9/b");
+  const TaskId finished = add_task({"100"});
+  const TaskId waiting = add_task({"100"});
+  ASSERT_TRUE(move(finished, TaskType::kCreated, TaskType::kCalling));  // events at 2000
+  ASSERT_TRUE(move(waiting, TaskType::kCreated, TaskType::kCalling));
+  const auto due = claim(store(), 3000);
+  ASSERT_EQ(due.size(), 4U);
+  for (const auto& d : due) {
+    // `finished`: delivered to a, given up for b. `waiting`: delivered to a, b still retries.
+    const auto status = d.webhook_id == a.webhook_id ? DeliveryStatus::kDelivered
+                        : d.task_id == finished      ? DeliveryStatus::kFailed
+                                                     : DeliveryStatus::kPending;
+    auto o = outcome(status);
+    o.retry_at = at(50'000);
+    ASSERT_TRUE(finish(store(), d.delivery_id, o, 3100));
+  }
+
+  EXPECT_EQ(prune(store(), 2000), 0);  // not older than the cut-off
+  EXPECT_EQ(prune(store(), 10'000), 1);
+  EXPECT_EQ(prune(store(), 10'000), 0);
+
+  const auto of_a = begin_read()->deliveries_of(a.webhook_id, 1, 20);
+  ASSERT_EQ(of_a.total, 1);
+  EXPECT_EQ(of_a.items.at(0).task_id, waiting);
+  const auto of_b = begin_read()->deliveries_of(b.webhook_id, 1, 20);
+  ASSERT_EQ(of_b.total, 1);
+  EXPECT_EQ(of_b.items.at(0).status, DeliveryStatus::kPending);
+  EXPECT_EQ(backlog(store()), 1);
+  const auto again = claim(store(), 50'000);
+  ASSERT_EQ(again.size(), 1U);  // the waiting delivery still goes out
+  EXPECT_EQ(again[0].task_id, waiting);
+}
+
+TEST_P(StoreContract, PruneTakesAtMostTheLimit) {
+  const auto webhook = subscribe(store(), "http://127.0.0.1:9/hook");
+  std::vector<TaskId> ids;
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(add_task({"100"}));
+    ASSERT_TRUE(move(ids.back(), TaskType::kCreated, TaskType::kCalling));
+  }
+  for (const auto& d : claim(store(), 3000)) {
+    ASSERT_TRUE(finish(store(), d.delivery_id, outcome(DeliveryStatus::kDelivered), 3100));
+  }
+  EXPECT_EQ(prune(store(), 10'000, 2), 2);
+  const auto left = begin_read()->deliveries_of(webhook.webhook_id, 1, 20);
+  ASSERT_EQ(left.total, 1);
+  EXPECT_EQ(prune(store(), 10'000, 2), 1);
+  EXPECT_EQ(begin_read()->deliveries_of(webhook.webhook_id, 1, 20).total, 0);
+}
+
 }  // namespace
 }  // namespace dialtrack::store_test

@@ -232,6 +232,12 @@ const std::vector<NamedStatement>& statements() {
        "WHERE d.webhook_id = $1 ORDER BY d.delivery_id DESC LIMIT $2 OFFSET $3"},
       {"count_deliveries", "SELECT count(*) FROM webhook_deliveries WHERE webhook_id = $1"},
       {"outbox_backlog", "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'"},
+      {"prune_outbox",
+       "WITH old AS (SELECT e.event_id FROM outbox_events e WHERE e.created_at < $1 "
+       "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.event_id "
+       "AND d.status = 'pending') ORDER BY e.created_at LIMIT $2 FOR UPDATE SKIP LOCKED), "
+       "gone AS (DELETE FROM webhook_deliveries WHERE event_id IN (SELECT event_id FROM old)) "
+       "DELETE FROM outbox_events WHERE event_id IN (SELECT event_id FROM old)"},
       {"repair_counters",
        "UPDATE call_tasks SET "
        "total_calls = (SELECT count(*) FROM task_leads WHERE task_id = $1), "
@@ -742,6 +748,10 @@ class PgTransaction final : public Transaction {
 
   std::int64_t outbox_backlog() override { return c_->run("outbox_backlog").int64(0, 0); }
 
+  std::int64_t prune_outbox(Timestamp before, std::int64_t limit) override {
+    return c_->run("prune_outbox", Params{}.add(millis(before)).add(limit)).affected();
+  }
+
   RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) override {
     RecordPage out;
     const auto r =
@@ -838,6 +848,11 @@ void PgStore::release(std::unique_ptr<Connection> connection) {
     }
   }
   released_.notify_one();
+}
+
+PoolUse PgStore::pool_use() const {
+  const std::lock_guard lock(mutex_);
+  return PoolUse{open_ - static_cast<int>(idle_.size()), options_.pool_size};
 }
 
 std::unique_ptr<Transaction> PgStore::begin(TxMode mode) {

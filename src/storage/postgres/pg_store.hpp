@@ -31,6 +31,7 @@ class PgStore final : public Store {
   [[nodiscard]] std::string_view backend() const override { return "postgresql"; }
   int migrate() override;
   std::unique_ptr<Transaction> begin(TxMode mode) override;
+  [[nodiscard]] PoolUse pool_use() const override;
 
   /// Takes a connection from the pool, opening one if the pool is not full.
   std::unique_ptr<Connection> acquire();
@@ -40,7 +41,7 @@ class PgStore final : public Store {
  private:
   std::string url_;
   PgOptions options_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable released_;
   std::vector<std::unique_ptr<Connection>> idle_;
   int open_ = 0;

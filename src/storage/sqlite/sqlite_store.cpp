@@ -248,6 +248,20 @@ struct Connection {
         Statement(db, "SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ?1");
     outbox_backlog =
         Statement(db, "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'");
+    // Both statements pick the same events: deleting their deliveries changes none of the
+    // conditions, and the write transaction sees no one else's changes in between.
+    prune_deliveries = Statement(db,
+                                 "DELETE FROM webhook_deliveries WHERE event_id IN ("
+                                 "SELECT e.event_id FROM outbox_events e WHERE e.created_at < ?1 "
+                                 "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE "
+                                 "d.event_id = e.event_id AND d.status = 'pending') "
+                                 "ORDER BY e.created_at LIMIT ?2)");
+    prune_events = Statement(db,
+                             "DELETE FROM outbox_events WHERE event_id IN ("
+                             "SELECT e.event_id FROM outbox_events e WHERE e.created_at < ?1 "
+                             "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE "
+                             "d.event_id = e.event_id AND d.status = 'pending') "
+                             "ORDER BY e.created_at LIMIT ?2)");
     repair_counters =
         Statement(db,
                   "UPDATE call_tasks SET "
@@ -267,7 +281,8 @@ struct Connection {
       audit_tasks, repair_connect_leads, repair_disconnect_leads, repair_counters, insert_event,
       insert_deliveries, insert_webhook, find_webhook_by_url, update_webhook, list_webhooks,
       find_webhook, delete_webhook, fail_webhook_deliveries, claim_deliveries, due_delivery,
-      finish_delivery, deliveries_of, count_deliveries, outbox_backlog;
+      finish_delivery, deliveries_of, count_deliveries, outbox_backlog, prune_deliveries,
+      prune_events;
 };
 
 namespace {
@@ -649,6 +664,12 @@ class SqliteTransaction : public Transaction {
     return s.step() ? s.int64(0) : 0;
   }
 
+  std::int64_t prune_outbox(Timestamp before, std::int64_t limit) override {
+    c_.prune_deliveries.bind(millis(before), limit).run();
+    c_.prune_events.bind(millis(before), limit).run();
+    return c_.db.changes();
+  }
+
   RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) override {
     RecordPage out;
     auto& s = c_.task_records.bind(task_id, page_size, (page - 1) * page_size);
@@ -744,7 +765,8 @@ class WriteTransaction final : public SqliteTransaction {
 
 }  // namespace
 
-SqliteStore::SqliteStore(std::string path, int read_connections) : path_(std::move(path)) {
+SqliteStore::SqliteStore(std::string path, int read_connections)
+    : path_(std::move(path)), read_connections_(read_connections) {
   writer_ = std::make_unique<Connection>(path_);
   group_commit_ = std::make_unique<GroupCommit>(writer_->db);
   migrate();
@@ -799,6 +821,11 @@ std::unique_ptr<Transaction> SqliteStore::begin(TxMode mode) {
   readers_.pop_back();
   lock.unlock();
   return std::make_unique<ReadTransaction>(*this, std::move(reader));
+}
+
+PoolUse SqliteStore::pool_use() const {
+  const std::lock_guard lock(readers_mutex_);
+  return PoolUse{read_connections_ - static_cast<int>(readers_.size()), read_connections_};
 }
 
 void SqliteStore::release_reader(std::unique_ptr<Connection> connection) {

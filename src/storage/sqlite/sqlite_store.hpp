@@ -26,6 +26,7 @@ class SqliteStore final : public Store {
   [[nodiscard]] std::string_view backend() const override { return "sqlite"; }
   int migrate() override;
   std::unique_ptr<Transaction> begin(TxMode mode) override;
+  [[nodiscard]] PoolUse pool_use() const override;
 
   /// Returns a read connection to the pool; used by read transactions when they end.
   void release_reader(std::unique_ptr<Connection> connection);
@@ -35,9 +36,10 @@ class SqliteStore final : public Store {
   std::unique_ptr<Connection> writer_;
   std::unique_ptr<GroupCommit> group_commit_;
   std::mutex writer_mutex_;  ///< migrations only; transactions go through group_commit_
-  std::mutex readers_mutex_;
+  mutable std::mutex readers_mutex_;
   std::condition_variable reader_released_;
   std::vector<std::unique_ptr<Connection>> readers_;
+  int read_connections_ = 0;
 };
 
 }  // namespace dialtrack::storage::sqlite
