@@ -6,7 +6,9 @@
 # PostgreSQL 15 cluster started by scripts/pg_cluster.sh), and prints a summary table.
 #
 #   bench/run_http.sh [--db sqlite|postgresql] [--duration 30s] [--threads 2]
-#                     [--connections 32] [--tasks 4] [--leads 50000] [--keep]
+#                     [--connections 32] [--tasks 4] [--leads 50000] [--per-task] [--keep]
+# --per-task: each ingestion request carries one task's records (a dialer's callback for one
+# job group) instead of records spread over every task.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,9 +22,10 @@ tasks=4
 leads=50000
 keep=0
 backend=sqlite
+mix=mixed
 
 usage() {
-  sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 
@@ -35,6 +38,7 @@ while [[ $# -gt 0 ]]; do
     --tasks) tasks=$2; shift 2 ;;
     --leads) leads=$2; shift 2 ;;
     --keep) keep=1; shift ;;
+    --per-task) mix=per-task; shift ;;
     --db) backend=$2; shift 2 ;;
     --db=*) backend=${1#*=}; shift ;;
     -h | --help) usage 0 ;;
@@ -174,7 +178,7 @@ run_wrk() {  # run_wrk PHASE SCRIPT ARGS...
 }
 
 status_kib VmHWM >"$work/hwm_setup"
-run_wrk ingest "$here/http/ingest.lua" "$task_csv" "$leads" "run$$"
+run_wrk ingest "$here/http/ingest.lua" "$task_csv" "$leads" "run$$" "$mix"
 sleep 1  # let in-flight batches finish before counting what is stored
 stored=0
 for id in "${task_ids[@]}"; do
@@ -210,7 +214,7 @@ peak_mib=$(mib "$(awk 'BEGIN {m = 0} {if ($1 + 0 > m) m = $1 + 0} END {print m}'
 
 echo
 echo "dialtrack HTTP load: $(nproc) cores, wrk -t$threads -c$connections -d$duration per phase," \
-  "$tasks tasks x $leads leads, $backend ($(basename "$bin"): $bin)"
+  "$tasks tasks x $leads leads, $mix batches, $backend ($(basename "$bin"): $bin)"
 printf '%-42s %22s %12s %7s\n' "measure" "measured" "goal" ""
 printf '%-42s %22s %12s %7s\n' "ingestion records/s (requests/s x 50)" "$records_per_s" ">= $goal_records" \
   "$(verdict "$records_per_s" ">=" "$goal_records")"

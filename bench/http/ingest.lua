@@ -1,13 +1,15 @@
 -- wrk script: POST /outbound_call_records, batches of 50 new call records per request.
 --
---   wrk -t2 -c32 -d30s --latency -s bench/http/ingest.lua http://HOST:PORT -- TASK_IDS LEADS RUN_TAG
+--   wrk -t2 -c32 -d30s --latency -s bench/http/ingest.lua http://HOST:PORT -- TASK_IDS LEADS RUN_TAG [MIX]
 --
 -- TASK_IDS is a comma-separated list of tasks whose leads are the phones 138%08d for
 -- 0 <= i < LEADS (bench/run_http.sh creates them that way). Every record names one of those
 -- tasks and one of its phones. call_ids are unique across requests and threads:
 -- RUN_TAG-<thread>-<request>-<record>. Statuses are a fixed mix, 40% connected
 -- (SucceededFinish, SucceededClientHangUp, Connected), 60% not (NoAnswer, Busy, Failed,
--- NotConnected). The last line of output is machine-readable: "RESULT kind=ingest ...".
+-- NotConnected). MIX is `mixed` (default: each record names a random task) or `per-task` (all
+-- records of a request name one random task, as a dialer's callback for one job group does).
+-- The last line of output is machine-readable: "RESULT kind=ingest ...".
 
 local kBatch = 50
 local kStatuses = {
@@ -31,6 +33,7 @@ function init(args)
   end
   leads = tonumber(args[2] or "")
   run_tag = args[3] or tostring(os.time())
+  per_task = (args[4] or "mixed") == "per-task"
   if #task_ids == 0 or not leads or leads < 1 then
     error("usage: wrk ... -s ingest.lua URL -- TASK_IDS LEADS RUN_TAG")
   end
@@ -48,13 +51,14 @@ function request()
   built = built + 1
   local now = os.time()
   local parts = {}
+  local request_task = task_ids[math.random(#task_ids)]
   for j = 1, kBatch do
     local status = kStatuses[math.random(#kStatuses)]
     local connected = status == "Connected" or status:sub(1, 9) == "Succeeded"
     parts[j] = string.format(
       '{"call_id":"%s-%d-%d-%d","task_id":%d,"phone":"138%08d","call_status":"%s",' ..
       '"job_id":"bench","duration":%d,"event_time":%d,"hangup_cause":"client"}',
-      run_tag, thread_id, built, j, task_ids[math.random(#task_ids)],
+      run_tag, thread_id, built, j, per_task and request_task or task_ids[math.random(#task_ids)],
       math.random(0, leads - 1), status, connected and 30 or 0, now)
   end
   return wrk.format(nil, nil, nil, '{"records":[' .. table.concat(parts, ",") .. "]}")
