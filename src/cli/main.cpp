@@ -20,6 +20,7 @@
 #include "app/task_service.hpp"
 #include "app/webhook_service.hpp"
 #include "cli/csv_commands.hpp"
+#include "cli/simulate.hpp"
 #include "config/config.hpp"
 #include "domain/calendar.hpp"
 #include "domain/types.hpp"
@@ -200,6 +201,22 @@ int migrate(const config::Config& cfg) {
   return 0;
 }
 
+/// Prints every route the server registers ("GET /tasks"), one a line: what the OpenAPI
+/// document must describe.
+int routes(const config::Config& cfg) {
+  Loggers logs(cfg.log_level);
+  Application application(cfg, logs);
+  metrics::Registry metrics;
+  http::Api api(
+      {application.tasks, application.ingest, application.completion, application.webhooks,
+       std::string(application.store->backend()), application.reports},
+      http::ApiLimits{}, http::RequestLimits{}, metrics, logs.http);
+  for (const auto& route : api.router().routes()) {
+    std::cout << route << "\n";
+  }
+  return 0;
+}
+
 /// `dialtrack report`: a task's report, or with `summary` the per-day summary, as JSON or CSV.
 struct ReportArgs {
   std::optional<domain::TaskId> task_id;
@@ -357,6 +374,47 @@ int main(int argc, char** argv) {
   export_cmd->add_option("TASK_ID", import_task, "task id")->required()->check(CLI::PositiveNumber);
   export_cmd->add_option("--output,-o", export_output, "file to write (default stdout)");
 
+  auto* routes_cmd =
+      cli.add_subcommand("routes", "print the HTTP routes the server registers, one a line");
+  cli::SimulateOptions sim_options;
+  int sim_duration = 0;
+  auto* simulate_cmd = cli.add_subcommand(
+      "simulate", "a dialer simulator: create tasks and push call results to a running server");
+  simulate_cmd->add_option("--url", sim_options.url, "the server (default http://127.0.0.1:8080)");
+  simulate_cmd->add_option("--token", sim_options.token, "bearer token, when the server wants one");
+  simulate_cmd->add_option("--tasks", sim_options.tasks, "tasks to create (3)")
+      ->check(CLI::Range(1, 1000));
+  simulate_cmd->add_option("--phones", sim_options.phones, "phones per task (100)")
+      ->check(CLI::Range(1, 10'000'000));
+  simulate_cmd
+      ->add_option("--rate", sim_options.rate, "records per second (200; 0: as fast as possible)")
+      ->check(CLI::Range(0.0, 1e7));
+  simulate_cmd->add_option("--batch-size", sim_options.batch_size, "records per request (50)")
+      ->check(CLI::Range(1, 1000));
+  simulate_cmd
+      ->add_option("--connect-rate", sim_options.dialer.connect_rate,
+                   "chance that an attempt connects (0.6)")
+      ->check(CLI::Range(0.0, 1.0));
+  simulate_cmd
+      ->add_option("--max-attempts", sim_options.dialer.max_attempts,
+                   "attempts per phone at most (0: retry until connected)")
+      ->check(CLI::Range(0, 1000));
+  simulate_cmd
+      ->add_option("--duplicate-rate", sim_options.dialer.duplicate_rate,
+                   "chance of resending a record (0.02)")
+      ->check(CLI::Range(0.0, 0.9));
+  simulate_cmd
+      ->add_option("--out-of-order-rate", sim_options.dialer.out_of_order_rate,
+                   "chance of a late older update after a call's result (0.02)")
+      ->check(CLI::Range(0.0, 1.0));
+  simulate_cmd->add_option("--seed", sim_options.dialer.seed, "random seed (1)");
+  simulate_cmd
+      ->add_option("--duration", sim_duration,
+                   "stop after this many seconds (0: when every task is complete)")
+      ->check(CLI::Range(0, 86400 * 365));
+  simulate_cmd->add_flag("--english-names", sim_options.english_names,
+                         "English task and lead names");
+
   CLI11_PARSE(cli, argc, argv);
 
   if (!db.empty()) {
@@ -393,6 +451,13 @@ int main(int argc, char** argv) {
     }
     if (export_cmd->parsed()) {
       return export_records(cfg, import_task, export_output);
+    }
+    if (routes_cmd->parsed()) {
+      return routes(cfg);
+    }
+    if (simulate_cmd->parsed()) {
+      sim_options.duration = std::chrono::seconds(sim_duration);
+      return cli::simulate(sim_options);
     }
   } catch (const std::exception& e) {
     std::cerr << "dialtrack: " << e.what() << "\n";
