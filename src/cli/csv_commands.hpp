@@ -13,7 +13,7 @@ namespace dialtrack::cli {
 
 struct ImportOptions {
   std::string encoding = "auto";  ///< auto, utf-8 or gbk
-  std::size_t batch_size = 1000;  ///< rows per transaction
+  std::size_t batch_size = 5000;  ///< rows per transaction
 };
 
 /// `dialtrack import-leads TASK_ID FILE.csv`: a header row (phone, name, job_id; other columns

@@ -396,7 +396,7 @@ int main(int argc, char** argv) {
   for (auto* cmd : {import_leads_cmd, import_records_cmd}) {
     cmd->add_option("--encoding", import_options.encoding, "auto (default), utf-8 or gbk")
         ->check(CLI::IsMember({"auto", "utf-8", "utf8", "gbk", "gb18030"}, CLI::ignore_case));
-    cmd->add_option("--batch-size", import_options.batch_size, "rows per transaction (1000)")
+    cmd->add_option("--batch-size", import_options.batch_size, "rows per transaction (5000)")
         ->check(CLI::Range(1, 100000));
   }
   std::optional<std::string> export_output;

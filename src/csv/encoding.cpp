@@ -1,6 +1,7 @@
 #include "csv/encoding.hpp"
 
 #include <cerrno>
+#include <cstdint>
 #include <stdexcept>
 
 namespace dialtrack::csv {
@@ -75,15 +76,17 @@ Encoding detect_encoding(std::string_view sample) {
 
 Utf8Decoder::Utf8Decoder(Encoding from) : from_(from) {
   if (from_ == Encoding::kGbk) {
-    cd_ = iconv_open("UTF-8", "GB18030");
-    if (cd_ == reinterpret_cast<iconv_t>(-1)) {
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    // iconv_open answers (iconv_t)-1 when it cannot convert.
+    if (reinterpret_cast<std::intptr_t>(cd) == -1) {
       throw std::runtime_error("iconv cannot convert GB18030 to UTF-8 on this system");
     }
+    cd_ = cd;
   }
 }
 
 Utf8Decoder::~Utf8Decoder() {
-  if (cd_ != reinterpret_cast<iconv_t>(-1)) {
+  if (cd_ != nullptr) {
     iconv_close(cd_);
   }
 }

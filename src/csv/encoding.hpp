@@ -40,7 +40,7 @@ class Utf8Decoder {
 
  private:
   Encoding from_;
-  iconv_t cd_ = reinterpret_cast<iconv_t>(-1);
+  iconv_t cd_ = nullptr;  ///< open for GBK only
   std::string pending_;
   std::size_t consumed_ = 0;
   std::size_t bad_offset_ = 0;
