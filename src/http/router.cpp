@@ -4,6 +4,7 @@
 #include <charconv>
 #include <chrono>
 
+#include "http/auth.hpp"
 #include "storage/store.hpp"
 
 namespace dialtrack::http {
@@ -103,9 +104,46 @@ Decoded<std::int64_t> RequestContext::query_int(std::string_view name, std::int6
   return std::get<std::optional<std::int64_t>>(value).value_or(fallback);
 }
 
+namespace {
+
+/// The answer to a request turned away by Access: 401 for who, 403 for what.
+Reply refused(const AccessRefusal& refusal, Language lang) {
+  const std::string scope(scope_name(refusal.needed));
+  switch (refusal.denial) {
+    case Denial::kTokenMissing: {
+      auto reply = fail(Status::unauthorized, text(Msg::kTokenMissing, lang));
+      reply.headers.emplace_back("WWW-Authenticate", R"(Bearer realm="dialtrack")");
+      return reply;
+    }
+    case Denial::kTokenInvalid: {
+      auto reply = fail(Status::unauthorized, text(Msg::kTokenInvalid, lang));
+      reply.headers.emplace_back("WWW-Authenticate",
+                                 R"(Bearer realm="dialtrack", error="invalid_token")");
+      return reply;
+    }
+    case Denial::kScopeTooLow: {
+      Reply reply{Status::forbidden, scope_too_low_text(scope, lang),
+                  json::object{{"required_scope", scope}}};
+      reply.headers.emplace_back(
+          "WWW-Authenticate",
+          R"(Bearer realm="dialtrack", error="insufficient_scope", scope=")" + scope + "\"");
+      return reply;
+    }
+    case Denial::kSignatureMissing:
+      return fail(Status::unauthorized, text(Msg::kSignatureMissing, lang));
+    case Denial::kSignatureInvalid:
+      return fail(Status::unauthorized, text(Msg::kSignatureInvalid, lang));
+    case Denial::kSignatureExpired:
+      return fail(Status::unauthorized, text(Msg::kSignatureExpired, lang));
+  }
+  return fail(Status::unauthorized, text(Msg::kTokenInvalid, lang));
+}
+
+}  // namespace
+
 Router::Router(RequestLimits limits, metrics::Registry& metrics,
-               std::shared_ptr<spdlog::logger> log)
-    : limits_(limits), metrics_(metrics), log_(std::move(log)) {}
+               std::shared_ptr<spdlog::logger> log, const Access* access)
+    : limits_(limits), metrics_(metrics), log_(std::move(log)), access_(access) {}
 
 void Router::count(const Request& request, std::string_view route, Status status) const {
   metrics_
@@ -140,6 +178,9 @@ Response envelope_response(const Reply& reply, unsigned version, bool keep_alive
     Response response{reply.status, version};
     response.set(beast_http::field::content_type, reply.content_type);
     response.keep_alive(keep_alive);
+    for (const auto& [name, value] : reply.headers) {
+      response.set(name, value);
+    }
     response.body() = *reply.raw_body;
     response.prepare_payload();
     return response;
@@ -154,6 +195,9 @@ Response envelope_response(const Reply& reply, unsigned version, bool keep_alive
   response.set(beast_http::field::content_type, "application/json; charset=utf-8");
   response.set(beast_http::field::cache_control, "no-store");
   response.keep_alive(keep_alive);
+  for (const auto& [name, value] : reply.headers) {
+    response.set(name, value);
+  }
   response.body() = json::serialize(envelope);
   response.prepare_payload();
   return response;
@@ -200,6 +244,13 @@ Response Router::handle(const Request& request) const {
     reply = path_matched ? fail(Status::method_not_allowed, text(Msg::kMethodNotAllowed, lang))
                          : fail(Status::not_found, text(Msg::kRouteNotFound, lang));
     return envelope_response(reply, request.version(), request.keep_alive());
+  }
+  if (access_ != nullptr) {
+    if (const auto refusal = access_->admit(request, found->pattern)) {
+      reply = refused(*refusal, lang);
+      count(request, found->pattern, reply.status);
+      return envelope_response(reply, request.version(), request.keep_alive());
+    }
   }
   const auto started = std::chrono::steady_clock::now();
   try {
