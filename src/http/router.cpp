@@ -80,12 +80,19 @@ Decoded<std::int64_t> RequestContext::path_id(std::size_t index, std::string_vie
 
 Decoded<std::optional<std::int64_t>> RequestContext::query_optional_int(
     std::string_view name, std::int64_t min, std::int64_t max, std::string_view range) const {
-  const auto it = query.find_last(name);
-  if (it == query.end() || (*it).value.empty()) {
+  // The last occurrence wins. Not params_view::find_last: in Boost 1.81 it misses a key whose
+  // value holds a '=' (`?page=0=1`), which would let a bad value pass as absent.
+  std::optional<std::string> found;
+  for (const auto param : query) {
+    if (param.key == name) {
+      found = param.value;
+    }
+  }
+  if (!found || found->empty()) {
     return std::optional<std::int64_t>{};
   }
   std::int64_t value = 0;
-  const std::string text = (*it).value;
+  const std::string& text = *found;
   const auto* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
   if (ec != std::errc{} || ptr != end || value < min || value > max) {

@@ -16,7 +16,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <iostream>
 #include <limits>
+#include <map>
 #include <random>
 
 #include "support/server_test.hpp"
@@ -29,50 +31,50 @@ namespace beast_http = boost::beast::http;
 using SteadyClock = std::chrono::steady_clock;
 
 constexpr std::string_view kAdmin = "campaign-admin-token-5d1c";
+constexpr std::string_view kReader = "campaign-read-token-81f0";
 constexpr std::int64_t kMissingTask = 987'654'321;
 
 /// Values that are wrong somewhere: wrong types, extremes, injection and odd text. None is a
 /// small positive integer, so none names an existing task by accident.
 json::value hostile_value(std::mt19937_64& rng) {
   static const std::vector<json::value> kPool = [] {
-    std::vector<json::value> pool{
-        nullptr,
-        true,
-        false,
-        0,
-        -1,
-        std::numeric_limits<std::int64_t>::min(),
-        std::numeric_limits<std::int64_t>::max(),
-        std::numeric_limits<std::uint64_t>::max(),
-        1.5,
-        -0.0,
-        1e308,
-        -1e308,
-        "",
-        " ",
-        "'; DROP TABLE call_tasks; --",
-        "1 OR 1=1",
-        "\" OR \"\"=\"",
-        "a\r\nX-Injected: yes",
-        std::string("\0", 1),
-        std::string("abc\0def", 7),
-        std::string(70'000, 'x'),
-        std::string(300, '9'),
-        "\xe5\xa4\x96\xe5\x91\xbc\xe2\x80\xae",  // 外呼 and a right-to-left override
-        "\xf0\x9f\x93\x9e",                      // a telephone emoji
-        "<script>alert(1)</script>",
-        "../../../../etc/passwd",
-        "%00%0d%0a",
-        "${jndi:ldap://example.com/a}",
-        "+-()",
-        "Connected OR 1=1",
-        json::array{},
-        json::array{1, 2, 3},
-        json::array{"Connected"},
-        json::object{},
-        json::object{{"$ne", nullptr}},
-        json::object{{"__proto__", json::object{{"admin", true}}}},
-    };
+    std::vector<json::value> pool;
+    pool.emplace_back(nullptr);
+    pool.emplace_back(true);
+    pool.emplace_back(false);
+    pool.emplace_back(0);
+    pool.emplace_back(-1);
+    pool.emplace_back(std::numeric_limits<std::int64_t>::min());
+    pool.emplace_back(std::numeric_limits<std::int64_t>::max());
+    pool.emplace_back(std::numeric_limits<std::uint64_t>::max());
+    pool.emplace_back(1.5);
+    pool.emplace_back(-0.0);
+    pool.emplace_back(1e308);
+    pool.emplace_back(-1e308);
+    pool.emplace_back("");
+    pool.emplace_back(" ");
+    pool.emplace_back("'; DROP TABLE call_tasks; --");
+    pool.emplace_back("1 OR 1=1");
+    pool.emplace_back("\" OR \"\"=\"");
+    pool.emplace_back("a\r\nX-Injected: yes");
+    pool.emplace_back(json::string_view("\0", 1));
+    pool.emplace_back(json::string_view("abc\0def", 7));
+    pool.emplace_back(json::string_view(std::string(70'000, 'x')));
+    pool.emplace_back(json::string_view(std::string(300, '9')));
+    pool.emplace_back("\xe5\xa4\x96\xe5\x91\xbc\xe2\x80\xae");  // 外呼 and a right-to-left override
+    pool.emplace_back("\xf0\x9f\x93\x9e");                      // a telephone emoji
+    pool.emplace_back("<script>alert(1)</script>");
+    pool.emplace_back("../../../../etc/passwd");
+    pool.emplace_back("%00%0d%0a");
+    pool.emplace_back("${jndi:ldap://example.com/a}");
+    pool.emplace_back("+-()");
+    pool.emplace_back("Connected OR 1=1");
+    pool.emplace_back(json::array{});
+    pool.emplace_back(json::array{1, 2, 3});
+    pool.emplace_back(json::array{"Connected"});
+    pool.emplace_back(json::object{});
+    pool.emplace_back(json::object{{"$ne", nullptr}});
+    pool.emplace_back(json::object{{"__proto__", json::object{{"admin", true}}}});
     json::value nested = json::array{};
     for (int i = 0; i < 20; ++i) {
       nested = json::array{nested};
@@ -177,7 +179,8 @@ class BadInputCampaignTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ServerOptions options;
-    options.env = {{"DIALTRACK_AUTH_TOKENS", "ops:admin:" + std::string(kAdmin)},
+    options.env = {{"DIALTRACK_AUTH_TOKENS",
+                    "ops:admin:" + std::string(kAdmin) + ",viewer:read:" + std::string(kReader)},
                    {"DIALTRACK_HTTP_READ_TIMEOUT_MS", "2000"},
                    {"DIALTRACK_WEBHOOKS_THREADS", "0"}};
     server_ = std::make_unique<ServerProcess>(options);
@@ -402,11 +405,14 @@ TEST_F(BadInputCampaignTest, HostileRequestsGet4xxAndChangeNothing) {
   const auto before = snapshot();
   std::mt19937_64 rng(20261128);
   std::size_t sent = 0;
+  std::map<unsigned, std::size_t> statuses;  // reported at the end, to see what was exercised
+  std::size_t closed_without_answer = 0;
 
   // 1. Well-formed JSON, wrong in its fields.
-  for (int i = 0; i < 1500; ++i, ++sent) {
+  for (int i = 0; i < 4000; ++i, ++sent) {
     const auto g = generate_json(rng);
     const auto response = call(g.method, g.target, g.body, auth());
+    ++statuses[response.status];
     if (g.record_level) {
       ASSERT_EQ(response.status, 200u) << g.body.substr(0, 300) << " -> " << response.describe();
       const auto counts = ingest_counts(response);
@@ -425,12 +431,13 @@ TEST_F(BadInputCampaignTest, HostileRequestsGet4xxAndChangeNothing) {
                                                              "multipart/form-data; boundary=x",
                                                              "application/xml",
                                                              "application/json; charset=latin1"};
-  for (int i = 0; i < 800; ++i, ++sent) {
+  for (int i = 0; i < 2000; ++i, ++sent) {
     const auto g = generate_json(rng);
     const auto body = break_json(g.body, rng);
     auto headers = auth();
     headers.emplace_back("Content-Type", std::string(kContentTypes[rng() % kContentTypes.size()]));
     const auto response = call(g.method, g.target, body, headers);
+    ++statuses[response.status];
     ASSERT_TRUE(is_client_error_envelope(response.status, response.body))
         << g.method << " " << g.target << " " << json::serialize(json::value(body)).substr(0, 300);
   }
@@ -469,7 +476,7 @@ TEST_F(BadInputCampaignTest, HostileRequestsGet4xxAndChangeNothing) {
                                                             "?task_type=1%20OR%201=1"};
   static const std::array<std::string_view, 7> kMethods{"PUT",      "PATCH",  "OPTIONS", "TRACE",
                                                         "PROPFIND", "DELETE", "POST"};
-  for (int i = 0; i < 700; ++i, ++sent) {
+  for (int i = 0; i < 1500; ++i, ++sent) {
     std::string method = "GET";
     std::string target;
     Headers headers = auth();
@@ -515,13 +522,18 @@ TEST_F(BadInputCampaignTest, HostileRequestsGet4xxAndChangeNothing) {
         break;
       }
       default: {
-        static const std::array<std::string_view, 7> kAuth{
-            "Bearer wrong",      "Bearer",  "Basic YWRtaW46YWRtaW4=",
-            "bearer  ",          "Token x", "Bearer campaign-admin-token-5d1",
-            "Bearer ' OR 1=1 --"};
+        static const std::array<std::string_view, 8> kAuth{
+            "Bearer wrong",
+            "Bearer",
+            "Basic YWRtaW46YWRtaW4=",
+            "bearer  ",
+            "Token x",
+            "Bearer campaign-admin-token-5d1",
+            "Bearer ' OR 1=1 --",
+            "Bearer campaign-read-token-81f0"};  // valid, but read cannot delete: 403
         headers = {{"Authorization", std::string(kAuth[rng() % kAuth.size()])}};
         target = "/tasks";
-        method = rng() % 2 == 0 ? "GET" : "DELETE";
+        method = rng() % 2 == 0 || headers[0].second.ends_with("81f0") ? "DELETE" : "GET";
         if (method == "DELETE") {
           target += "/" + std::to_string(created_);
         }
@@ -529,6 +541,7 @@ TEST_F(BadInputCampaignTest, HostileRequestsGet4xxAndChangeNothing) {
       }
     }
     const auto response = call(method, target, {}, headers);
+    ++statuses[response.status];
     ASSERT_TRUE(is_client_error_envelope(response.status, response.body))
         << method << " " << target;
   }
@@ -555,6 +568,7 @@ TEST_F(BadInputCampaignTest, HostileRequestsGet4xxAndChangeNothing) {
       std::string("GET /tasks\0 HTTP/1.1\r\nHost: x\r\n\r\n", 33),
       "POST /tasks HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nabcdefg",
       "POST /tasks HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+      "POST /tasks HTTP/1.1\r\nHost: x\r\nContent-Length: 9000000\r\n\r\n{\"name\":",
       "POST /tasks HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n",
       "POST /tasks HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
       "POST /tasks HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"
@@ -566,7 +580,7 @@ TEST_F(BadInputCampaignTest, HostileRequestsGet4xxAndChangeNothing) {
       "GET http://evil.example/tasks HTTP/1.1\r\nHost: evil\r\n\r\n",
       "GET /tasks HTTP/1.1\r\nHost: x\r\nAccept-Language: " + std::string(3000, 'e') + "\r\n\r\n",
   };
-  for (int i = 0; i < 300; ++i, ++sent) {
+  for (int i = 0; i < 1000; ++i, ++sent) {
     std::string bytes;
     const auto pipelined = rng() % 4;
     for (std::uint64_t k = 0; k < pipelined; ++k) {
@@ -584,13 +598,25 @@ TEST_F(BadInputCampaignTest, HostileRequestsGet4xxAndChangeNothing) {
     const auto received = raw_exchange(server_->port(), bytes);
     std::vector<RawAnswer> answers;
     ASSERT_NO_THROW(answers = parse_answers(received)) << received.substr(0, 500);
+    closed_without_answer += answers.empty() ? 1 : 0;
     for (const auto& answer : answers) {
+      ++statuses[answer.status];
       ASSERT_TRUE(is_client_error_envelope(answer.status, answer.body))
           << json::serialize(json::value(bytes)).substr(0, 500);
     }
   }
 
-  EXPECT_GE(sent, 3000u);
+  EXPECT_GE(sent, 8000u);
+  std::string summary = std::to_string(sent) + " requests; answers by status:";
+  for (const auto& [status, count] : statuses) {
+    summary += " " + std::to_string(status) + "x" + std::to_string(count);
+  }
+  summary += "; raw connections closed without an answer: " + std::to_string(closed_without_answer);
+  std::cout << summary << "\n";
+  // Each kind of refusal was reached, not just the first check in line.
+  for (const unsigned status : {400U, 401U, 403U, 404U, 405U, 413U, 431U}) {
+    EXPECT_GT(statuses[status], 0U) << status << " never answered; " << summary;
+  }
   HttpConnection fresh(server_->port());
   EXPECT_EQ(fresh.get("/healthz").status, 200u);
   http_ = std::make_unique<HttpConnection>(server_->port());
