@@ -215,6 +215,9 @@ std::string field_error_text(const domain::FieldError& e, Language lang) {
       return en ? fmt::format("field {} is not a known event (task.completed, task.status_changed)",
                               f)
                 : fmt::format("字段 {} 不是已知的事件（task.completed、task.status_changed）", f);
+    case domain::Problem::kNulCharacter:
+      return en ? fmt::format("field {} must not contain the NUL character (U+0000)", f)
+                : fmt::format("字段 {} 不能包含 NUL 字符（U+0000）", f);
   }
   return f;
 }

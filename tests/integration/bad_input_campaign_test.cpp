@@ -626,5 +626,33 @@ TEST_F(BadInputCampaignTest, HostileRequestsGet4xxAndChangeNothing) {
   EXPECT_EQ(server_->terminate(), 0);
 }
 
+// Found by the campaign on PostgreSQL, whose text cannot hold U+0000: such a string was a 500
+// there (and would have been cut short as a single parameter). Now a 400 on both backends.
+TEST_F(BadInputCampaignTest, NulCharacterInAStringIsA400NamingTheField) {
+  const std::string nul("a\0b", 3);
+  auto response = call("POST", "/tasks", json::serialize(json::object{{"name", nul}}), auth());
+  EXPECT_TRUE(is_field_error(response, "name")) << response.describe();
+  response = call(
+      "POST", "/tasks",
+      json::serialize(json::object{
+          {"name", "n"}, {"leads", json::array{json::object{{"phone", "139"}, {"name", nul}}}}}),
+      auth());
+  EXPECT_TRUE(is_field_error(response, "leads[0].name")) << response.describe();
+  const auto pushed = call(
+      "POST", "/outbound_call_records",
+      json::serialize(json::object{
+          {"records", json::array{call_record(nul, calling_, "13900000000", "Connected"),
+                                  call_record("fine-1", calling_, "13900000001", "Connected")}}}),
+      auth());
+  const auto counts = ingest_counts(pushed);
+  EXPECT_EQ(counts.accepted, 1);
+  ASSERT_EQ(counts.rejected, 1u);
+  EXPECT_NE(pushed.body.find("records[0].call_id"), std::string::npos) << pushed.body;
+  response = call("POST", "/webhooks",
+                  json::serialize(json::object{{"url", "https://example.com/h"}, {"secret", nul}}),
+                  auth());
+  EXPECT_TRUE(is_field_error(response, "secret")) << response.describe();
+}
+
 }  // namespace
 }  // namespace dialtrack::test
