@@ -111,10 +111,9 @@ TEST_F(AuthTest, WrongTokenIs401) {
 TEST_F(AuthTest, ReadScopeReadsButCannotWrite) {
   const auto task_id = new_task();
   const auto id = std::to_string(task_id);
-  for (const auto& target : std::vector<std::string>{"/tasks", "/tasks/" + id,
-                                                     "/tasks/" + id + "/history",
-                                                     "/task_followup_records/" + id,
-                                                     "/check_task_completion/" + id}) {
+  for (const auto& target :
+       std::vector<std::string>{"/tasks", "/tasks/" + id, "/tasks/" + id + "/history",
+                                "/task_followup_records/" + id, "/check_task_completion/" + id}) {
     const auto response = http_->get(target, bearer(kReader));
     EXPECT_EQ(response.status, 200u) << target << ": " << response.describe();
   }
