@@ -25,6 +25,7 @@
 #include "domain/calendar.hpp"
 #include "domain/types.hpp"
 #include "http/api.hpp"
+#include "http/auth.hpp"
 #include "http/json_mapping.hpp"
 #include "http/routes/checks.hpp"
 #include "http/routes/reports.hpp"
@@ -97,6 +98,38 @@ std::string instance_name() {
 // Outbox events one sweep prunes at most; more wait for the next sweep.
 constexpr std::int64_t kPrunePerSweep = 10'000;
 
+/// Who may call the API: the configured tokens (kept as digests) and the push signature.
+http::AccessOptions access_options(const config::Config& cfg) {
+  http::AccessOptions options;
+  for (const auto& t : cfg.tokens) {
+    options.tokens.push_back(http::token_entry(t.name, t.scope, t.token, t.sha256_hex));
+  }
+  options.metrics_require_token = cfg.metrics_require_token;
+  options.signing_secret = cfg.signing_secret;
+  options.signature_max_age = cfg.signature_max_age;
+  return options;
+}
+
+/// Without tokens anyone who can connect may do anything, so the service stays on loopback.
+std::string listen_address(const config::Config& cfg, const http::Access& access,
+                           spdlog::logger& log) {
+  if (access.tokens_configured()) {
+    log.info("authentication: {}", access.describe_tokens());
+    return cfg.listen;
+  }
+  const auto loopback = http::loopback_instead(cfg.listen);
+  if (!loopback) {
+    log.info("authentication: off (no tokens configured; listening on loopback only)");
+    return cfg.listen;
+  }
+  log.warn(
+      "no API tokens are configured, so the API would be open to anyone: listening on {} "
+      "instead of {}. Configure tokens (auth.tokens, auth.token_file or DIALTRACK_AUTH_TOKENS) "
+      "to listen on other addresses",
+      *loopback, cfg.listen);
+  return *loopback;
+}
+
 int serve(const config::Config& cfg) {
   Loggers logs(cfg.log_level);
   Application application(cfg, logs);
@@ -105,14 +138,23 @@ int serve(const config::Config& cfg) {
   http::ApiLimits api_limits;
   api_limits.max_leads_per_request = cfg.max_leads_per_request;
   api_limits.max_records_per_batch = cfg.max_records_per_batch;
+  api_limits.allow_private_webhook_targets = cfg.webhook_allow_private_targets;
+  const http::Access access(access_options(cfg));
+  if (!cfg.signing_secret.empty()) {
+    logs.main->info("pushes must be signed (X-Dialtrack-Signature), at most {} s old",
+                    cfg.signature_max_age.count());
+  }
+  if (cfg.webhook_allow_private_targets) {
+    logs.main->warn("webhooks may go to loopback, private and link-local addresses");
+  }
   metrics::Registry metrics;
   http::Api api(
       {application.tasks, application.ingest, application.completion, application.webhooks,
        std::string(application.store->backend()), application.reports},
-      api_limits, http::RequestLimits{cfg.max_json_depth}, metrics, logs.http);
+      api_limits, http::RequestLimits{cfg.max_json_depth}, metrics, logs.http, &access);
 
   http::ServerOptions options;
-  options.listen = cfg.listen;
+  options.listen = listen_address(cfg, access, *logs.main);
   options.io_threads = cfg.http_threads > 0 ? cfg.http_threads : cores();
   options.worker_threads = cfg.worker_threads > 0 ? cfg.worker_threads : 4 * cores();
   options.body_limit = static_cast<std::size_t>(cfg.body_limit);
@@ -176,6 +218,7 @@ int serve(const config::Config& cfg) {
     delivery.max_attempts = cfg.webhook_max_attempts;
     delivery.poll_interval = cfg.webhook_poll_interval;
     delivery.ca_file = cfg.webhook_ca_file;
+    delivery.allow_private_targets = cfg.webhook_allow_private_targets;
     dispatcher.emplace(*application.store, application.clock, delivery, metrics, logs.notify);
   }
   const auto bound = server.bind();

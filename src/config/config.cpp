@@ -3,10 +3,13 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <fstream>
 #include <functional>
 #include <sstream>
 
+#include "domain/address.hpp"
 #include "domain/call_status.hpp"
 #include "domain/webhooks.hpp"
 
@@ -86,6 +89,185 @@ std::vector<WebhookSubscription> parse_webhooks(const std::string& text) {
     out.push_back(std::move(webhook));
   }
   return out;
+}
+
+bool parse_bool(const std::string& text) {
+  std::string lower;
+  for (const char c : text) {
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (lower == "1" || lower == "true" || lower == "yes" || lower == "on") {
+    return true;
+  }
+  if (lower == "0" || lower == "false" || lower == "no" || lower == "off" || lower.empty()) {
+    return false;
+  }
+  throw std::invalid_argument("'" + text + "' is not a boolean (true/false, 1/0)");
+}
+
+constexpr std::size_t kMinTokenLength = 16;
+
+bool is_sha256_hex(std::string_view text) {
+  return text.size() == 64 && text.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+}
+
+std::string lowercase(std::string text) {
+  for (auto& c : text) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return text;
+}
+
+/// Checks one token and normalises its digest; the messages never repeat the token itself.
+ApiToken checked_token(ApiToken token) {
+  if (token.name.empty() || token.name.find_first_of(" \t,:") != std::string::npos) {
+    throw std::invalid_argument("a token name must be non-empty, without spaces, ',' or ':' ('" +
+                                token.name + "')");
+  }
+  if (token.scope != "read" && token.scope != "write" && token.scope != "admin") {
+    throw std::invalid_argument("token " + token.name + ": scope '" + token.scope +
+                                "' is not read, write or admin");
+  }
+  if (token.token.empty() == token.sha256_hex.empty()) {
+    throw std::invalid_argument("token " + token.name + ": give either token or sha256");
+  }
+  if (!token.sha256_hex.empty()) {
+    if (!is_sha256_hex(token.sha256_hex)) {
+      throw std::invalid_argument("token " + token.name +
+                                  ": sha256 must be 64 hex digits (sha256sum of the token)");
+    }
+    token.sha256_hex = lowercase(token.sha256_hex);
+  } else if (token.token.size() < kMinTokenLength) {
+    throw std::invalid_argument("token " + token.name + ": shorter than " +
+                                std::to_string(kMinTokenLength) + " characters");
+  }
+  return token;
+}
+
+/// `name:scope:TOKEN` or `name:scope:sha256:HEX`, several separated by commas.
+std::vector<ApiToken> parse_tokens(const std::string& text) {
+  std::vector<ApiToken> out;
+  for (const auto& item : parse_list(text)) {
+    const auto first = item.find(':');
+    const auto second = first == std::string::npos ? first : item.find(':', first + 1);
+    if (second == std::string::npos) {
+      throw std::invalid_argument("a token entry is not name:scope:token or name:scope:sha256:HEX");
+    }
+    ApiToken token;
+    token.name = item.substr(0, first);
+    token.scope = item.substr(first + 1, second - first - 1);
+    const auto secret = item.substr(second + 1);
+    if (secret.starts_with("sha256:") && is_sha256_hex(secret.substr(7))) {
+      token.sha256_hex = secret.substr(7);
+    } else {
+      token.token = secret;
+    }
+    out.push_back(checked_token(std::move(token)));
+  }
+  return out;
+}
+
+/// `[[auth.tokens]]` tables (name, scope, token or sha256), or strings as in parse_tokens.
+std::vector<ApiToken> toml_tokens(const toml::array& items, const std::string& origin) {
+  std::vector<ApiToken> out;
+  std::size_t index = 0;
+  for (const auto& item : items) {
+    const std::string where = origin + ": auth.tokens[" + std::to_string(index++) + "]";
+    try {
+      if (const auto* text = item.as_string()) {
+        for (auto& token : parse_tokens(text->get())) {
+          out.push_back(std::move(token));
+        }
+        continue;
+      }
+      const auto* table = item.as_table();
+      if (table == nullptr) {
+        throw std::invalid_argument("not a table {name, scope, token | sha256}");
+      }
+      ApiToken token;
+      for (const auto& [name, value] : *table) {
+        const auto* text = value.as_string();
+        if (text == nullptr) {
+          throw std::invalid_argument(std::string(name.str()) + " must be a string");
+        }
+        const std::string_view key = name.str();
+        if (key == "name") {
+          token.name = text->get();
+        } else if (key == "scope") {
+          token.scope = text->get();
+        } else if (key == "token") {
+          token.token = text->get();
+        } else if (key == "sha256") {
+          token.sha256_hex = text->get();
+        } else {
+          throw std::invalid_argument("unknown key '" + std::string(name.str()) + "'");
+        }
+      }
+      out.push_back(checked_token(std::move(token)));
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError(where + ": " + e.what());
+    }
+  }
+  return out;
+}
+
+/// `auth.token_file`: lines `name scope sha256hex`; blank lines and `#` comments are skipped.
+std::vector<ApiToken> read_token_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    throw ConfigError("auth.token_file " + path + ": cannot be read");
+  }
+  std::vector<ApiToken> out;
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    const auto hash = line.find('#');
+    std::istringstream words(line.substr(0, hash));
+    ApiToken token;
+    std::string extra;
+    if (!(words >> token.name)) {
+      continue;
+    }
+    if (!(words >> token.scope >> token.sha256_hex) || (words >> extra)) {
+      throw ConfigError("auth.token_file " + path + " line " + std::to_string(number) +
+                        ": expected 'name scope sha256hex'");
+    }
+    try {
+      out.push_back(checked_token(std::move(token)));
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError("auth.token_file " + path + " line " + std::to_string(number) + ": " +
+                        e.what());
+    }
+  }
+  return out;
+}
+
+/// Checks that need every setting at once.
+void validate(Config& config) {
+  if (!config.token_file.empty()) {
+    for (auto& token : read_token_file(config.token_file)) {
+      config.tokens.push_back(std::move(token));
+    }
+  }
+  for (std::size_t i = 0; i < config.tokens.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (config.tokens[i].name == config.tokens[j].name) {
+        throw ConfigError("auth: the token name " + config.tokens[i].name + " is used twice");
+      }
+    }
+  }
+  if (!config.webhook_allow_private_targets) {
+    for (const auto& webhook : config.webhooks) {
+      const auto host = domain::url_host(webhook.url);
+      const auto kind = host ? domain::classify_literal_host(*host) : std::nullopt;
+      if (kind && *kind != domain::AddressKind::kPublic) {
+        throw ConfigError("webhooks.urls: " + webhook.url + " is a " +
+                          std::string(domain::address_kind_name(*kind)) +
+                          " address; set webhooks.allow_private_targets = true to allow it");
+      }
+    }
+  }
 }
 
 struct Setting {
@@ -205,6 +387,27 @@ const std::vector<Setting>& settings() {
        [](Config& c, const std::string& v) {
          c.webhook_retention = std::chrono::hours{parse_int(v, 0, 24 * 3660)};
        }},
+      {"auth.tokens",
+       "API tokens, name:scope:token or name:scope:sha256:HEX, comma-separated (scope: read, "
+       "write or admin); in the file also [[auth.tokens]] tables with name, scope and token or "
+       "sha256. None: no authentication, and the service listens on loopback only",
+       [](Config& c, const std::string& v) { c.tokens = parse_tokens(v); }},
+      {"auth.token_file", "file of tokens, one 'name scope sha256hex' a line, beside auth.tokens",
+       [](Config& c, const std::string& v) { c.token_file = v; }},
+      {"auth.metrics_require_token", "true: GET /metrics needs a read token (default: open)",
+       [](Config& c, const std::string& v) { c.metrics_require_token = parse_bool(v); }},
+      {"ingest.signing_secret",
+       "shared secret: POST /outbound_call_records must then carry X-Dialtrack-Timestamp and "
+       "X-Dialtrack-Signature (HMAC-SHA256)",
+       [](Config& c, const std::string& v) { c.signing_secret = v; }},
+      {"ingest.signature_max_age_s",
+       "a signed push whose timestamp is further than this from now is refused as a replay",
+       [](Config& c, const std::string& v) {
+         c.signature_max_age = std::chrono::seconds{parse_int(v, 1, 86'400)};
+       }},
+      {"webhooks.allow_private_targets",
+       "true: webhooks may go to loopback, private and link-local addresses (refused by default)",
+       [](Config& c, const std::string& v) { c.webhook_allow_private_targets = parse_bool(v); }},
   };
   return kSettings;
 }
@@ -262,6 +465,8 @@ void apply_table(Config& config, const toml::table& table, const std::string& pr
         prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
     if (const auto* sub = node.as_table()) {
       apply_table(config, *sub, key, file);
+    } else if (const auto* items = node.as_array(); items != nullptr && key == "auth.tokens") {
+      config.tokens = toml_tokens(*items, file);
     } else {
       apply(config, key, toml_text(node, key, file), file);
     }
@@ -303,6 +508,7 @@ Config load(const std::optional<std::string>& file, const std::vector<std::strin
   for (const auto& [key, value] : flags) {
     apply(config, key, value, "flag --" + key);
   }
+  validate(config);
   return config;
 }
 

@@ -19,6 +19,17 @@ struct WebhookSubscription {
   bool operator==(const WebhookSubscription&) const = default;
 };
 
+/// An API token from the configuration (`auth.tokens` or `auth.token_file`). Exactly one of
+/// `token` (the token itself) and `sha256_hex` (the lowercase hex SHA-256 of the token) is set.
+struct ApiToken {
+  std::string name;   ///< names the holder in logs; never the token
+  std::string scope;  ///< read, write or admin
+  std::string token;
+  std::string sha256_hex;
+
+  bool operator==(const ApiToken&) const = default;
+};
+
 /// Every setting of the service, with its default. Filled from the config file, then the
 /// `DIALTRACK_*` environment, then command-line flags (flags win), and validated once.
 struct Config {
@@ -65,6 +76,14 @@ struct Config {
   std::chrono::milliseconds webhook_poll_interval{1'000};
   std::string webhook_ca_file;                ///< extra trusted certificates for https receivers
   std::chrono::hours webhook_retention{168};  ///< finished outbox events kept; 0 keeps them all
+
+  // [auth], [ingest] and webhook targets: who may call the API and where webhooks may go.
+  std::vector<ApiToken> tokens;  ///< `auth.tokens` and then the lines of `auth.token_file`
+  std::string token_file;
+  bool metrics_require_token = false;
+  std::string signing_secret;  ///< non-empty: pushes must carry X-Dialtrack-Signature
+  std::chrono::seconds signature_max_age{300};
+  bool webhook_allow_private_targets = false;
 };
 
 /// A setting that could not be read: names the setting, where it came from and why.

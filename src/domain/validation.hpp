@@ -17,6 +17,7 @@ enum class Problem {
   kTooMany,       ///< a list longer than `limit`
   kInvalidUrl,    ///< not an http:// or https:// URL with a host
   kUnknownEvent,  ///< not one of the webhook events
+  kNulCharacter,  ///< a string holding U+0000, which PostgreSQL text cannot store
 };
 
 /// A problem with the named field (`leads[3].phone`, `records[0].call_status`).

@@ -8,7 +8,7 @@ namespace dialtrack::http {
 using beast_http::verb;
 
 Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
-         metrics::Registry& metrics, std::shared_ptr<spdlog::logger> log)
+         metrics::Registry& metrics, std::shared_ptr<spdlog::logger> log, const Access* access)
     : services_(std::move(services)),
       limits_(api_limits),
       metrics_(metrics),
@@ -17,7 +17,7 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
       checks_(services_.completion, limits_, metrics),
       webhooks_(services_.webhooks, limits_),
       reports_(services_.reports),
-      router_(request_limits, metrics, std::move(log)) {
+      router_(request_limits, metrics, std::move(log), access) {
   auto bind = [](auto* routes, Reply (std::remove_pointer_t<decltype(routes)>::*method)(
                                    const RequestContext&)) -> Handler {
     return [routes, method](const RequestContext& ctx) { return (routes->*method)(ctx); };

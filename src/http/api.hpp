@@ -32,8 +32,10 @@ struct Services {
 /// The whole HTTP API: the route objects and the one table that maps routes to them.
 class Api {
  public:
+  /// `access`: who may call which route (none: every route is open).
   Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
-      metrics::Registry& metrics, std::shared_ptr<spdlog::logger> log);
+      metrics::Registry& metrics, std::shared_ptr<spdlog::logger> log,
+      const Access* access = nullptr);
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
 

@@ -61,6 +61,11 @@ std::optional<std::string> FieldReader::string(std::string_view key, Need need,
     fail(key, Problem::kTooLong, {}, static_cast<long long>(max_chars));
     return std::nullopt;
   }
+  // Refused on every backend alike: PostgreSQL cannot store it, and nobody means it.
+  if (s->find('\0') != boost::json::string::npos) {
+    fail(key, Problem::kNulCharacter);
+    return std::nullopt;
+  }
   return std::string(*s);
 }
 

@@ -65,6 +65,26 @@ Pair pair_of(Msg msg) {
       return {"Webhook 不存在", "Webhook not found"};
     case Msg::kWebhookDeleted:
       return {"Webhook 已删除", "Webhook deleted"};
+    case Msg::kTokenMissing:
+      return {"需要访问令牌：请在 Authorization 头中提供 Bearer 令牌",
+              "Authentication required: send a token in Authorization: Bearer"};
+    case Msg::kTokenInvalid:
+      return {"访问令牌无效", "The bearer token is not valid"};
+    case Msg::kSignatureMissing:
+      return {"推送缺少签名：需要 X-Dialtrack-Timestamp 和 X-Dialtrack-Signature 头",
+              "The push is not signed: X-Dialtrack-Timestamp and X-Dialtrack-Signature are "
+              "required"};
+    case Msg::kSignatureInvalid:
+      return {"推送签名无效", "The push signature does not match its body"};
+    case Msg::kSignatureExpired:
+      return {"推送签名已过期（时间戳超出允许范围，可能是重放）",
+              "The push timestamp is outside the allowed window (a replay?)"};
+    case Msg::kTooManyConnections:
+      return {"连接数已达上限，请稍后重试", "Too many open connections; retry later"};
+    case Msg::kPrivateWebhookTarget:
+      return {"Webhook 地址指向内网、本机或链路本地地址，未被允许",
+              "The webhook address is a private, loopback or link-local address, which is not "
+              "allowed"};
   }
   return {"", ""};
 }
@@ -156,6 +176,13 @@ std::string invalid_path_id_text(std::string_view name, Language lang) {
   return fmt::format("路径参数 {} 必须是正整数", name);
 }
 
+std::string scope_too_low_text(std::string_view scope, Language lang) {
+  if (lang == Language::kEnglish) {
+    return fmt::format("The token's scope does not allow this: it needs the {} scope", scope);
+  }
+  return fmt::format("访问令牌权限不足：需要 {} 权限", scope);
+}
+
 std::string field_error_text(const domain::FieldError& e, Language lang) {
   const bool en = lang == Language::kEnglish;
   const auto& f = e.field;
@@ -194,6 +221,9 @@ std::string field_error_text(const domain::FieldError& e, Language lang) {
       return en ? fmt::format("field {} is not a known event (task.completed, task.status_changed)",
                               f)
                 : fmt::format("字段 {} 不是已知的事件（task.completed、task.status_changed）", f);
+    case domain::Problem::kNulCharacter:
+      return en ? fmt::format("field {} must not contain the NUL character (U+0000)", f)
+                : fmt::format("字段 {} 不能包含 NUL 字符（U+0000）", f);
   }
   return f;
 }

@@ -40,6 +40,13 @@ enum class Msg {
   kWebhookCreated,
   kWebhookNotFound,
   kWebhookDeleted,
+  kTokenMissing,
+  kTokenInvalid,
+  kSignatureMissing,
+  kSignatureInvalid,
+  kSignatureExpired,
+  kTooManyConnections,
+  kPrivateWebhookTarget,
 };
 
 std::string text(Msg msg, Language lang);
@@ -50,6 +57,8 @@ std::string invalid_json_text(std::string_view reason, Language lang);
 std::string json_too_deep_text(int depth, Language lang);
 std::string body_too_large_text(std::size_t limit, Language lang);
 std::string invalid_path_id_text(std::string_view name, Language lang);
+/// 403: the token's scope does not cover the route, which needs `scope`.
+std::string scope_too_low_text(std::string_view scope, Language lang);
 
 /// "字段 leads[2].phone 不是有效的电话号码…" / "field leads[2].phone is not a valid phone…".
 std::string field_error_text(const domain::FieldError& error, Language lang);

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <chrono>
 
+#include "http/auth.hpp"
 #include "storage/store.hpp"
 
 namespace dialtrack::http {
@@ -79,12 +80,19 @@ Decoded<std::int64_t> RequestContext::path_id(std::size_t index, std::string_vie
 
 Decoded<std::optional<std::int64_t>> RequestContext::query_optional_int(
     std::string_view name, std::int64_t min, std::int64_t max, std::string_view range) const {
-  const auto it = query.find_last(name);
-  if (it == query.end() || (*it).value.empty()) {
+  // The last occurrence wins. Not params_view::find_last: in Boost 1.81 it misses a key whose
+  // value holds a '=' (`?page=0=1`), which would let a bad value pass as absent.
+  std::optional<std::string> found;
+  for (const auto param : query) {
+    if (param.key == name) {
+      found = param.value;
+    }
+  }
+  if (!found || found->empty()) {
     return std::optional<std::int64_t>{};
   }
   std::int64_t value = 0;
-  const std::string text = (*it).value;
+  const std::string& text = *found;
   const auto* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
   if (ec != std::errc{} || ptr != end || value < min || value > max) {
@@ -103,9 +111,46 @@ Decoded<std::int64_t> RequestContext::query_int(std::string_view name, std::int6
   return std::get<std::optional<std::int64_t>>(value).value_or(fallback);
 }
 
+namespace {
+
+/// The answer to a request turned away by Access: 401 for who, 403 for what.
+Reply refused(const AccessRefusal& refusal, Language lang) {
+  const std::string scope(scope_name(refusal.needed));
+  switch (refusal.denial) {
+    case Denial::kTokenMissing: {
+      auto reply = fail(Status::unauthorized, text(Msg::kTokenMissing, lang));
+      reply.headers.emplace_back("WWW-Authenticate", R"(Bearer realm="dialtrack")");
+      return reply;
+    }
+    case Denial::kTokenInvalid: {
+      auto reply = fail(Status::unauthorized, text(Msg::kTokenInvalid, lang));
+      reply.headers.emplace_back("WWW-Authenticate",
+                                 R"(Bearer realm="dialtrack", error="invalid_token")");
+      return reply;
+    }
+    case Denial::kScopeTooLow: {
+      Reply reply{Status::forbidden, scope_too_low_text(scope, lang),
+                  json::object{{"required_scope", scope}}};
+      reply.headers.emplace_back(
+          "WWW-Authenticate",
+          R"(Bearer realm="dialtrack", error="insufficient_scope", scope=")" + scope + "\"");
+      return reply;
+    }
+    case Denial::kSignatureMissing:
+      return fail(Status::unauthorized, text(Msg::kSignatureMissing, lang));
+    case Denial::kSignatureInvalid:
+      return fail(Status::unauthorized, text(Msg::kSignatureInvalid, lang));
+    case Denial::kSignatureExpired:
+      return fail(Status::unauthorized, text(Msg::kSignatureExpired, lang));
+  }
+  return fail(Status::unauthorized, text(Msg::kTokenInvalid, lang));
+}
+
+}  // namespace
+
 Router::Router(RequestLimits limits, metrics::Registry& metrics,
-               std::shared_ptr<spdlog::logger> log)
-    : limits_(limits), metrics_(metrics), log_(std::move(log)) {}
+               std::shared_ptr<spdlog::logger> log, const Access* access)
+    : limits_(limits), metrics_(metrics), log_(std::move(log)), access_(access) {}
 
 void Router::count(const Request& request, std::string_view route, Status status) const {
   metrics_
@@ -140,6 +185,9 @@ Response envelope_response(const Reply& reply, unsigned version, bool keep_alive
     Response response{reply.status, version};
     response.set(beast_http::field::content_type, reply.content_type);
     response.keep_alive(keep_alive);
+    for (const auto& [name, value] : reply.headers) {
+      response.set(name, value);
+    }
     response.body() = *reply.raw_body;
     response.prepare_payload();
     return response;
@@ -154,6 +202,9 @@ Response envelope_response(const Reply& reply, unsigned version, bool keep_alive
   response.set(beast_http::field::content_type, "application/json; charset=utf-8");
   response.set(beast_http::field::cache_control, "no-store");
   response.keep_alive(keep_alive);
+  for (const auto& [name, value] : reply.headers) {
+    response.set(name, value);
+  }
   response.body() = json::serialize(envelope);
   response.prepare_payload();
   return response;
@@ -200,6 +251,13 @@ Response Router::handle(const Request& request) const {
     reply = path_matched ? fail(Status::method_not_allowed, text(Msg::kMethodNotAllowed, lang))
                          : fail(Status::not_found, text(Msg::kRouteNotFound, lang));
     return envelope_response(reply, request.version(), request.keep_alive());
+  }
+  if (access_ != nullptr) {
+    if (const auto refusal = access_->admit(request, found->pattern)) {
+      reply = refused(*refusal, lang);
+      count(request, found->pattern, reply.status);
+      return envelope_response(reply, request.version(), request.keep_alive());
+    }
   }
   const auto started = std::chrono::steady_clock::now();
   try {

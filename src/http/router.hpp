@@ -31,7 +31,8 @@ struct Reply {
   std::string message;
   boost::json::value data;  ///< null for errors without details
   std::optional<std::string> raw_body;
-  std::string content_type;  ///< with `raw_body`
+  std::string content_type;                                  ///< with `raw_body`
+  std::vector<std::pair<std::string, std::string>> headers;  ///< extra response headers
 };
 
 Reply ok(boost::json::value data, std::string message, Status status = Status::ok);
@@ -72,12 +73,16 @@ struct RequestContext {
 
 using Handler = std::function<Reply(const RequestContext&)>;
 
+class Access;
+
 /// The route table: method, path pattern with `{name}` segments, handler. `handle` is the pure
 /// `request -> response` function the connections call; it never throws: faults become a 500
 /// (or a 503 when the database is unavailable) and are logged.
 class Router {
  public:
-  Router(RequestLimits limits, metrics::Registry& metrics, std::shared_ptr<spdlog::logger> log);
+  /// `access`, when given, decides who may run each matched route (http/auth.hpp).
+  Router(RequestLimits limits, metrics::Registry& metrics, std::shared_ptr<spdlog::logger> log,
+         const Access* access = nullptr);
 
   void add(beast_http::verb method, std::string pattern, Handler handler);
   [[nodiscard]] Response handle(const Request& request) const;
@@ -101,6 +106,7 @@ class Router {
   metrics::Registry& metrics_;
   std::shared_ptr<spdlog::logger> log_;
   std::vector<Route> routes_;
+  const Access* access_ = nullptr;
 };
 
 /// Serialises a reply in the envelope, with matching status, keep-alive and version.

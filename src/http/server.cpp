@@ -1,5 +1,7 @@
 #include "http/server.hpp"
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -18,6 +20,8 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
+constexpr int kMaxRefusing = 64;
+constexpr std::chrono::milliseconds kRefuseTimeout{2'000};
 
 struct Server::Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
@@ -174,19 +178,53 @@ net::awaitable<void> Server::accept_loop() {
       log_->warn("accept failed: {}", ec.message());
       continue;
     }
+    bool full = false;
+    {
+      const std::lock_guard lock(connections_mutex_);
+      full = connections_.size() >= options_.max_connections;
+    }
+    if (full) {
+      log_->warn("refusing a connection: {} are open (http.max_connections)",
+                 options_.max_connections);
+      // A few at a time get a 503 envelope; past that a flood is just closed.
+      if (refusing_.fetch_add(1) < kMaxRefusing) {
+        auto executor = socket.get_executor();
+        net::co_spawn(executor, refuse(std::move(socket)), net::detached);
+      } else {
+        --refusing_;
+      }
+      continue;
+    }
     auto connection = std::make_shared<Connection>(std::move(socket));
     {
       const std::lock_guard lock(connections_mutex_);
-      if (connections_.size() >= options_.max_connections) {
-        log_->warn("refusing a connection: {} are open (limit)", connections_.size());
-        continue;
-      }
       connection->id = ++next_connection_id_;
       connections_.emplace(connection->id, connection);
     }
     auto executor = connection->stream.get_executor();
     net::co_spawn(executor, session(std::move(connection)), net::detached);
   }
+}
+
+net::awaitable<void> Server::refuse(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  auto response = plain_error(Status::service_unavailable,
+                              text(Msg::kTooManyConnections, Language::kChinese), 11);
+  response.set(beast_http::field::retry_after, "1");
+  // Bounded: a refused client gets one short chance to read the answer.
+  stream.expires_after(std::min(options_.read_timeout, kRefuseTimeout));
+  co_await beast_http::async_write(stream, response, kTuple);
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  // Read what the client sent until it closes, so it sees the answer rather than a reset.
+  std::array<char, 4096> sink{};
+  for (;;) {
+    auto [ec, n] = co_await stream.async_read_some(net::buffer(sink), kTuple);
+    if (ec) {
+      break;
+    }
+  }
+  --refusing_;
 }
 
 net::awaitable<Response> Server::dispatch(const Request& request) {

@@ -58,6 +58,8 @@ class Server {
   /// Reads requests and writes answers until the connection ends.
   boost::asio::awaitable<void> serve(Connection& connection);
   boost::asio::awaitable<Response> dispatch(const Request& request);
+  /// Answers a connection over max_connections with a 503 envelope and closes it.
+  boost::asio::awaitable<void> refuse(boost::asio::ip::tcp::socket socket);
   void begin_shutdown();
   void connection_closed(std::uint64_t id);
 
@@ -73,6 +75,8 @@ class Server {
   std::mutex connections_mutex_;
   std::uint64_t next_connection_id_ = 0;
   std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> connections_;
+  /// Connections being answered 503; beyond a few more are closed without an answer.
+  std::atomic<int> refusing_{0};
 };
 
 }  // namespace dialtrack::http

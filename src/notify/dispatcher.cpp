@@ -55,7 +55,8 @@ Dispatcher::Dispatcher(storage::Store& store, const app::Clock& clock, Dispatche
       failed_(metrics.counter("dialtrack_webhook_deliveries_total",
                               "webhook delivery attempts, by result", {{"result", "failed"}})) {
   for (int i = 0; i < options_.threads; ++i) {
-    clients_.push_back(std::make_unique<WebhookClient>(options_.ca_file));
+    clients_.push_back(
+        std::make_unique<WebhookClient>(options_.ca_file, options_.allow_private_targets));
   }
   for (std::size_t i = 0; i < clients_.size(); ++i) {
     threads_.emplace_back([this, i] { loop(i); });

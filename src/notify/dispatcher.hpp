@@ -28,6 +28,7 @@ struct DispatcherOptions {
   std::chrono::milliseconds poll_interval{1'000};  ///< how often an idle thread looks for work
   std::int64_t claim_limit = 16;                   ///< deliveries one thread sends per round
   std::string ca_file;  ///< PEM certificates trusted for https receivers beside the system's
+  bool allow_private_targets = false;  ///< may connect to loopback, private, link-local receivers
 };
 
 /// The longest wait before the retry that follows attempt `attempts` (1-based):

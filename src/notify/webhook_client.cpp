@@ -10,6 +10,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
 #include <stdexcept>
+#include <vector>
+
+#include "domain/address.hpp"
 
 namespace dialtrack::notify {
 
@@ -65,8 +68,12 @@ std::optional<Target> parse_target(std::string_view url) {
 class Exchange {
  public:
   Exchange(net::io_context& ioc, ssl::context& tls, Target target, const Post& post,
-           std::chrono::milliseconds timeout)
-      : target_(std::move(target)), timeout_(timeout), resolver_(ioc), watchdog_(ioc) {
+           std::chrono::milliseconds timeout, bool allow_private_targets)
+      : target_(std::move(target)),
+        timeout_(timeout),
+        allow_private_targets_(allow_private_targets),
+        resolver_(ioc),
+        watchdog_(ioc) {
     if (target_.tls) {
       secure_.emplace(ioc, tls);
     } else {
@@ -103,8 +110,11 @@ class Exchange {
           if (ec || timed_out_) {
             return finish(ec);
           }
+          if (!vet(r)) {
+            return finish({});
+          }
           net::async_connect(
-              socket(), r,
+              socket(), endpoints_,
               [this](boost::system::error_code e, const tcp::endpoint&) { on_connect(e); });
         });
   }
@@ -113,6 +123,31 @@ class Exchange {
 
  private:
   tcp::socket& socket() { return secure_ ? secure_->next_layer() : *plain_; }
+
+  /// Keeps the resolved addresses the receiver may be reached at; false (with the refusal
+  /// recorded) when none is left.
+  bool vet(const tcp::resolver::results_type& resolved) {
+    std::string refused;
+    for (const auto& entry : resolved) {
+      const auto endpoint = entry.endpoint();
+      const auto address = endpoint.address();
+      const auto kind = address.is_v4() ? domain::classify_ipv4(address.to_v4().to_bytes())
+                                        : domain::classify_ipv6(address.to_v6().to_bytes());
+      if (allow_private_targets_ || kind == domain::AddressKind::kPublic) {
+        endpoints_.push_back(endpoint);
+      } else if (refused.find(address.to_string()) == std::string::npos) {
+        refused += (refused.empty() ? "" : ", ") + address.to_string() + " (" +
+                   std::string(domain::address_kind_name(kind)) + ")";
+      }
+    }
+    if (endpoints_.empty()) {
+      refusal_ = "refused: " + target_.host + " resolves to " +
+                 (refused.empty() ? std::string("no address") : refused) +
+                 ", not a public address (webhooks.allow_private_targets is off)";
+      return false;
+    }
+    return true;
+  }
 
   void on_connect(boost::system::error_code ec) {
     if (ec || timed_out_) {
@@ -152,6 +187,8 @@ class Exchange {
     if (parser_.is_header_done()) {
       // An answer that arrived counts, even if its body was not read in full.
       result_.status = static_cast<int>(parser_.get().result_int());
+    } else if (!refusal_.empty()) {
+      result_.error = refusal_;
     } else if (timed_out_) {
       result_.error = "no answer within " + std::to_string(timeout_.count()) + " ms";
     } else {
@@ -161,6 +198,9 @@ class Exchange {
 
   Target target_;
   std::chrono::milliseconds timeout_;
+  bool allow_private_targets_;
+  std::vector<tcp::endpoint> endpoints_;  ///< the vetted addresses, the only ones connected to
+  std::string refusal_;
   http::request<http::string_body> request_;
   http::response_parser<http::string_body> parser_;
   boost::beast::flat_buffer buffer_;
@@ -175,7 +215,8 @@ class Exchange {
 }  // namespace
 
 struct WebhookClient::Impl {
-  explicit Impl(const std::string& ca_file) : tls(ssl::context::tls_client) {
+  Impl(const std::string& ca_file, bool allow_private)
+      : tls(ssl::context::tls_client), allow_private_targets(allow_private) {
     tls.set_default_verify_paths();
     if (!ca_file.empty()) {
       boost::system::error_code ec;
@@ -189,10 +230,12 @@ struct WebhookClient::Impl {
 
   net::io_context ioc;
   ssl::context tls;
+  bool allow_private_targets;
   std::atomic<bool> cancelled{false};
 };
 
-WebhookClient::WebhookClient(const std::string& ca_file) : impl_(std::make_unique<Impl>(ca_file)) {}
+WebhookClient::WebhookClient(const std::string& ca_file, bool allow_private_targets)
+    : impl_(std::make_unique<Impl>(ca_file, allow_private_targets)) {}
 
 WebhookClient::~WebhookClient() = default;
 
@@ -214,7 +257,8 @@ std::vector<PostResult> WebhookClient::send(std::span<const Post> posts,
       results[i].error = "not a valid http:// or https:// URL";
       continue;
     }
-    exchanges[i] = std::make_unique<Exchange>(ioc, impl_->tls, std::move(*target), post, timeout);
+    exchanges[i] = std::make_unique<Exchange>(ioc, impl_->tls, std::move(*target), post, timeout,
+                                              impl_->allow_private_targets);
     exchanges[i]->start();
   }
   // cancel() stops the context; checking after restart() closes the gap where it came first.

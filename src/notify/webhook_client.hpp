@@ -29,7 +29,10 @@ struct PostResult {
 /// called from any thread.
 class WebhookClient {
  public:
-  explicit WebhookClient(const std::string& ca_file = {});
+  /// Unless `allow_private_targets`, a receiver is only connected to at the public addresses
+  /// its name resolves to (domain/address.hpp); a name with none fails the attempt. The
+  /// connection goes to the vetted address itself, so a second resolution cannot swap it.
+  explicit WebhookClient(const std::string& ca_file = {}, bool allow_private_targets = false);
   ~WebhookClient();
   WebhookClient(const WebhookClient&) = delete;
   WebhookClient& operator=(const WebhookClient&) = delete;

@@ -12,7 +12,19 @@ namespace {
 
 namespace json = boost::json;
 
-class WebhookApiTest : public ServerTest {};
+/// The subscriptions below name loopback addresses, which a server refuses unless private
+/// targets are allowed (webhook_target_test covers the refusal).
+class WebhookApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.start();
+    http_ = std::make_unique<HttpConnection>(server_.port());
+  }
+  HttpConnection& http() { return *http_; }
+
+  ServerProcess server_{webhook_server_options()};
+  std::unique_ptr<HttpConnection> http_;
+};
 
 TEST_F(WebhookApiTest, CreateAnswers201WithTheWebhookButNotItsSecret) {
   const auto response = http().post(

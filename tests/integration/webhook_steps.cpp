@@ -14,7 +14,8 @@ ServerOptions webhook_server_options(const EnvVars& extra) {
   ServerOptions options;
   options.env = {{"DIALTRACK_WEBHOOKS_POLL_INTERVAL_MS", "20"},
                  {"DIALTRACK_WEBHOOKS_RETRY_INITIAL_MS", "20"},
-                 {"DIALTRACK_WEBHOOKS_RETRY_MAX_MS", "100"}};
+                 {"DIALTRACK_WEBHOOKS_RETRY_MAX_MS", "100"},
+                 {"DIALTRACK_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "1"}};
   options.env.insert(options.env.end(), extra.begin(), extra.end());
   return options;
 }

@@ -16,7 +16,8 @@
 namespace dialtrack::test {
 
 /// Server options for webhook tests: delivery threads look for work every 20 ms and retry
-/// after at most 20 ms, doubling to 100 ms, so the tests wait for little; `extra` is added.
+/// after at most 20 ms, doubling to 100 ms, so the tests wait for little; the receivers of the
+/// tests listen on loopback, so private targets are allowed; `extra` is added.
 ServerOptions webhook_server_options(const EnvVars& extra = {});
 
 /// POST /webhooks; returns the webhook_id (expects 201).

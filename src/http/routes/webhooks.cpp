@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/address.hpp"
 #include "domain/time.hpp"
 #include "domain/webhooks.hpp"
 #include "http/json_fields.hpp"
@@ -103,6 +104,17 @@ Reply WebhookRoutes::create(const RequestContext& ctx) {
   }
   if (in.error()) {
     return bad_field(*in.error(), ctx.lang);
+  }
+  // A literal address is refused here; a host name is checked after resolution at delivery.
+  if (!limits_.allow_private_webhook_targets) {
+    const auto host = domain::url_host(*url);
+    const auto kind = host ? domain::classify_literal_host(*host) : std::nullopt;
+    if (kind && *kind != domain::AddressKind::kPublic) {
+      const std::string kind_name(domain::address_kind_name(*kind));
+      return Reply{Status::bad_request,
+                   "url: " + text(Msg::kPrivateWebhookTarget, ctx.lang) + " (" + kind_name + ")",
+                   json::object{{"field", "url"}, {"address_kind", kind_name}}};
+    }
   }
   webhook.url = std::move(*url);
   webhook.secret = std::move(*secret);

@@ -1,0 +1,281 @@
+#include "http/auth.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <stdexcept>
+
+#include "domain/address.hpp"
+
+namespace dialtrack::http {
+
+namespace {
+
+/// Pages anyone may GET: health, the dashboard and the API documentation. Add new public pages
+/// here (exact paths or prefixes of route patterns); everything else needs a token.
+constexpr std::array<std::string_view, 6> kPublicPaths{"/healthz",     "/",     "/index.html",
+                                                       "/favicon.ico", "/docs", "/openapi.yaml"};
+constexpr std::array<std::string_view, 2> kPublicPrefixes{"/assets/", "/docs/"};
+
+/// POST routes that only read (the completion check answers like its GET form).
+constexpr std::array<std::string_view, 2> kReadingPosts{"/check_task_completion",
+                                                        "/check_task_completion/batch"};
+
+constexpr std::string_view kPushRoute = "/outbound_call_records";
+constexpr std::string_view kTimestampHeader = "X-Dialtrack-Timestamp";
+constexpr std::string_view kSignatureHeader = "X-Dialtrack-Signature";
+
+std::optional<std::array<unsigned char, 32>> decode_hex32(std::string_view hex) {
+  if (hex.size() != 64) {
+    return std::nullopt;
+  }
+  std::array<unsigned char, 32> out{};
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    unsigned value = 0;
+    const auto* first = hex.data() + 2 * i;
+    const auto [ptr, ec] = std::from_chars(first, first + 2, value, 16);
+    if (ec != std::errc{} || ptr != first + 2) {
+      return std::nullopt;
+    }
+    out[i] = static_cast<unsigned char>(value);
+  }
+  return out;
+}
+
+std::array<unsigned char, 32> hmac_sha256(std::string_view secret, std::string_view timestamp,
+                                          std::string_view body) {
+  std::string message;
+  message.reserve(timestamp.size() + 1 + body.size());
+  message.append(timestamp).append(".").append(body);
+  std::array<unsigned char, 32> out{};
+  unsigned int length = 0;
+  const auto* data = reinterpret_cast<const unsigned char*>(message.data());
+  if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), data, message.size(),
+           out.data(), &length) == nullptr ||
+      length != out.size()) {
+    throw std::runtime_error("HMAC-SHA256 failed (OpenSSL)");
+  }
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+}  // namespace
+
+std::optional<Scope> scope_from_name(std::string_view name) {
+  if (name == "read") {
+    return Scope::kRead;
+  }
+  if (name == "write") {
+    return Scope::kWrite;
+  }
+  if (name == "admin") {
+    return Scope::kAdmin;
+  }
+  return std::nullopt;
+}
+
+std::string_view scope_name(Scope scope) {
+  switch (scope) {
+    case Scope::kRead:
+      return "read";
+    case Scope::kWrite:
+      return "write";
+    case Scope::kAdmin:
+      return "admin";
+  }
+  return "admin";
+}
+
+std::array<unsigned char, 32> sha256(std::string_view text) {
+  std::array<unsigned char, 32> out{};
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), out.data());
+  return out;
+}
+
+TokenEntry token_entry(std::string name, std::string_view scope, std::string_view token,
+                       std::string_view sha256_hex) {
+  TokenEntry entry;
+  entry.name = std::move(name);
+  const auto parsed = scope_from_name(scope);
+  if (!parsed) {
+    throw std::invalid_argument("token " + entry.name + ": unknown scope");
+  }
+  entry.scope = *parsed;
+  if (!sha256_hex.empty()) {
+    const auto digest = decode_hex32(sha256_hex);
+    if (!digest) {
+      throw std::invalid_argument("token " + entry.name + ": sha256 is not 64 hex digits");
+    }
+    entry.sha256 = *digest;
+  } else {
+    entry.sha256 = sha256(token);
+  }
+  return entry;
+}
+
+std::string push_signature_hex(std::string_view secret, std::string_view timestamp,
+                               std::string_view body) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (const auto byte : hmac_sha256(secret, timestamp, body)) {
+    out += kHex[byte >> 4];
+    out += kHex[byte & 0x0f];
+  }
+  return out;
+}
+
+Access::Access(AccessOptions options) : options_(std::move(options)) {
+  if (!options_.unix_now) {
+    options_.unix_now = [] {
+      return std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+  }
+}
+
+std::optional<Scope> Access::required_scope(beast_http::verb method,
+                                            std::string_view pattern) const {
+  const bool reading = method == beast_http::verb::get || method == beast_http::verb::head;
+  if (reading) {
+    if (std::find(kPublicPaths.begin(), kPublicPaths.end(), pattern) != kPublicPaths.end()) {
+      return std::nullopt;
+    }
+    for (const auto prefix : kPublicPrefixes) {
+      if (pattern.starts_with(prefix)) {
+        return std::nullopt;
+      }
+    }
+    if (pattern == "/metrics") {
+      return options_.metrics_require_token ? std::optional(Scope::kRead) : std::nullopt;
+    }
+  }
+  if (pattern == "/webhooks" || pattern.starts_with("/webhooks/")) {
+    return Scope::kAdmin;
+  }
+  if (reading ||
+      (method == beast_http::verb::post &&
+       std::find(kReadingPosts.begin(), kReadingPosts.end(), pattern) != kReadingPosts.end())) {
+    return Scope::kRead;
+  }
+  return Scope::kWrite;
+}
+
+const TokenEntry* Access::find_token(std::string_view authorization) const {
+  authorization = trim(authorization);
+  const auto space = authorization.find(' ');
+  if (space == std::string_view::npos || !iequals(authorization.substr(0, space), "Bearer")) {
+    return nullptr;
+  }
+  const auto presented = sha256(trim(authorization.substr(space + 1)));
+  // Every entry is compared, whatever matched, so the time taken says nothing about which.
+  const TokenEntry* found = nullptr;
+  for (const auto& entry : options_.tokens) {
+    if (CRYPTO_memcmp(entry.sha256.data(), presented.data(), presented.size()) == 0) {
+      found = &entry;
+    }
+  }
+  return found;
+}
+
+std::optional<Denial> Access::check_signature(const Request& request) const {
+  const auto timestamp_it = request.find(kTimestampHeader);
+  const auto signature_it = request.find(kSignatureHeader);
+  if (timestamp_it == request.end() || signature_it == request.end()) {
+    return Denial::kSignatureMissing;
+  }
+  const std::string_view timestamp = trim(timestamp_it->value());
+  std::int64_t sent = 0;
+  const auto* end = timestamp.data() + timestamp.size();
+  const auto [ptr, ec] = std::from_chars(timestamp.data(), end, sent);
+  if (timestamp.empty() || ec != std::errc{} || ptr != end) {
+    return Denial::kSignatureInvalid;
+  }
+  const auto age = options_.unix_now() - sent;
+  if (age > options_.signature_max_age.count() || -age > options_.signature_max_age.count()) {
+    return Denial::kSignatureExpired;
+  }
+  std::string_view signature = trim(signature_it->value());
+  if (signature.size() < 7 || !iequals(signature.substr(0, 7), "sha256=")) {
+    return Denial::kSignatureInvalid;
+  }
+  const auto given = decode_hex32(signature.substr(7));
+  if (!given) {
+    return Denial::kSignatureInvalid;
+  }
+  const auto expected = hmac_sha256(options_.signing_secret, timestamp, request.body());
+  if (CRYPTO_memcmp(expected.data(), given->data(), expected.size()) != 0) {
+    return Denial::kSignatureInvalid;
+  }
+  return std::nullopt;
+}
+
+std::optional<AccessRefusal> Access::admit(const Request& request, std::string_view pattern) const {
+  if (tokens_configured()) {
+    if (const auto needed = required_scope(request.method(), pattern)) {
+      const auto header = request.find(beast_http::field::authorization);
+      if (header == request.end() || trim(header->value()).empty()) {
+        return AccessRefusal{Denial::kTokenMissing, *needed};
+      }
+      const auto* token = find_token(header->value());
+      if (token == nullptr) {
+        return AccessRefusal{Denial::kTokenInvalid, *needed};
+      }
+      if (static_cast<int>(token->scope) < static_cast<int>(*needed)) {
+        return AccessRefusal{Denial::kScopeTooLow, *needed};
+      }
+    }
+  }
+  if (!options_.signing_secret.empty() && request.method() == beast_http::verb::post &&
+      pattern == kPushRoute) {
+    if (const auto denial = check_signature(request)) {
+      return AccessRefusal{*denial, Scope::kWrite};
+    }
+  }
+  return std::nullopt;
+}
+
+std::string Access::describe_tokens() const {
+  std::array<int, 3> counts{};
+  for (const auto& t : options_.tokens) {
+    ++counts.at(static_cast<std::size_t>(t.scope) - 1);
+  }
+  return std::to_string(options_.tokens.size()) + " tokens (" + std::to_string(counts[0]) +
+         " read, " + std::to_string(counts[1]) + " write, " + std::to_string(counts[2]) + " admin)";
+}
+
+std::optional<std::string> loopback_instead(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    return std::nullopt;  // not HOST:PORT: the server reports it
+  }
+  const std::string host = listen.substr(0, colon);
+  if (host == "localhost" ||
+      domain::classify_literal_host(host) == domain::AddressKind::kLoopback) {
+    return std::nullopt;
+  }
+  return "127.0.0.1" + listen.substr(colon);
+}
+
+}  // namespace dialtrack::http
