@@ -15,6 +15,7 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
       records_(services_.ingest, services_.completion, limits_, metrics),
       checks_(services_.completion, limits_, metrics),
       webhooks_(services_.webhooks, limits_),
+      sync_(services_.sync),
       router_(request_limits, metrics, std::move(log)) {
   auto bind = [](auto* routes, Reply (std::remove_pointer_t<decltype(routes)>::*method)(
                                    const RequestContext&)) -> Handler {
@@ -47,6 +48,7 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
   r.add(verb::delete_, "/webhooks/{webhook_id}", bind(&webhooks_, &WebhookRoutes::remove));
   r.add(verb::get, "/webhooks/{webhook_id}/deliveries",
         bind(&webhooks_, &WebhookRoutes::deliveries));
+  r.add(verb::post, "/tasks/{task_id}/sync", bind(&sync_, &SyncRoutes::sync_task));
 }
 
 }  // namespace dialtrack::http

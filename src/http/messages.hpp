@@ -40,6 +40,10 @@ enum class Msg {
   kWebhookCreated,
   kWebhookNotFound,
   kWebhookDeleted,
+  kSyncDone,
+  kSyncNoAccount,
+  kSyncNoJobGroup,
+  kSyncRunning,
 };
 
 std::string text(Msg msg, Language lang);
@@ -50,6 +54,8 @@ std::string invalid_json_text(std::string_view reason, Language lang);
 std::string json_too_deep_text(int depth, Language lang);
 std::string body_too_large_text(std::size_t limit, Language lang);
 std::string invalid_path_id_text(std::string_view name, Language lang);
+/// A sync from the dialer that stopped on a failure of this kind (`auth`, `network`, ...).
+std::string sync_failed_text(std::string_view kind, Language lang);
 
 /// "字段 leads[2].phone 不是有效的电话号码…" / "field leads[2].phone is not a valid phone…".
 std::string field_error_text(const domain::FieldError& error, Language lang);
