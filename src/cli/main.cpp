@@ -174,15 +174,18 @@ int serve(const config::Config& cfg) {
   // (after the page in hand) before the job is joined, so shutdown does not wait for a sync.
   std::optional<app::PeriodicJob> puller;
   struct StopSyncs {
-    app::SyncService& sync;
+    explicit StopSyncs(app::SyncService& s) : sync(s) {}
+    StopSyncs(const StopSyncs&) = delete;
+    StopSyncs& operator=(const StopSyncs&) = delete;
     ~StopSyncs() { sync.stop(); }
+    app::SyncService& sync;
   };
   std::optional<StopSyncs> stop_syncs;
   if (application.sync.configured() && cfg.dialer_sync_interval.count() > 0) {
     puller.emplace(
         "dialer pull", cfg.dialer_sync_interval, [&application] { application.sync.pull_once(); },
         logs.dialers);
-    stop_syncs.emplace(StopSyncs{application.sync});
+    stop_syncs.emplace(application.sync);
     logs.dialers->info(
         "pulling calling tasks from {} every {} ms",
         dialers::alibaba_endpoint({.region = cfg.alibaba_region, .endpoint = cfg.alibaba_endpoint}),

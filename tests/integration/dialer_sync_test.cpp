@@ -2,6 +2,7 @@
 // OutboundBot API on loopback that checks every request's signature with the test's AccessKey.
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
 #include <thread>
 
 #include "fake_outboundbot.hpp"
@@ -280,8 +281,13 @@ TEST_F(DialerSyncTest, PeriodicPullerSyncsCallingTasksByItself) {
   ASSERT_EQ(start_task(http(), calling).status, 200);
 
   const auto deadline = std::chrono::steady_clock::now() + answer_deadline();
-  while (int_field(get_task(http(), calling), "task_type") != 3 &&
-         std::chrono::steady_clock::now() < deadline) {
+  // The task completes with the page that connects its last lead; the sync is recorded on it
+  // once the last page is stored.
+  auto synced = [&] {
+    const auto t = get_task(http(), calling);
+    return int_field(t, "task_type") == 3 && !t.at("sync").is_null();
+  };
+  while (!synced() && std::chrono::steady_clock::now() < deadline) {
     fake_.wait_until([](const auto& log, std::size_t) { return !log.empty(); },
                      std::chrono::milliseconds(200));
   }
