@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <fstream>
+#include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "fake_outboundbot.hpp"
@@ -28,6 +31,21 @@ EnvVars dialer_env(const FakeOutboundBot& fake, const std::string& secret = kSec
           {"DIALTRACK_DIALERS_RETRY_INITIAL_MS", "10"},
           {"DIALTRACK_DIALERS_RETRY_MAX_MS", "40"},
           {"DIALTRACK_DIALERS_SYNC_INTERVAL_MS", std::to_string(interval_ms)}};
+}
+
+/// A `kB` line of /proc/<pid>/status (VmRSS, VmHWM).
+std::int64_t status_kb(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with(field + ":")) {
+      std::istringstream value(line.substr(field.size() + 1));
+      std::int64_t kb = 0;
+      value >> kb;
+      return kb;
+    }
+  }
+  throw std::runtime_error("no " + field + " in /proc/" + std::to_string(pid) + "/status");
 }
 
 class DialerSyncTest : public ::testing::Test {
@@ -116,6 +134,32 @@ TEST_F(DialerSyncTest, LargeJobGroupSyncsPageByPageAndTheTaskCompletes) {
   EXPECT_EQ(all.back().param("PageIndex"), "0");
   EXPECT_EQ(all.back().param("ActualTimeGte"), std::to_string(1'772'010'000'000 + 2999 * 1000));
   EXPECT_EQ(records_of(task_id), 3500);
+}
+
+TEST_F(DialerSyncTest, HundredThousandCallsSyncPageByPageInBoundedMemory) {
+  start_with_dialer();
+  constexpr std::size_t kCalls = 100'000;
+  const auto phones = make_phones(kCalls);
+  const auto task_id = create_task(http(), phones, "100k", "jg-100k");
+  fake_.put(fake_attempts("jg-100k", phones, "SucceededFinish"));
+  const auto pid = server_->pid();
+  const auto rss_before = status_kb(pid, "VmRSS");
+
+  HttpConnection slow(server_->port(), scaled(std::chrono::minutes(4)));
+  const auto started = std::chrono::steady_clock::now();
+  const auto answer = slow.post_text("/tasks/" + std::to_string(task_id) + "/sync", "");
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(int_field(answer.data_object(), "pages"), 1000);
+  EXPECT_EQ(int_field(answer.data_object(), "accepted"), 100'000);
+  const auto peak = status_kb(pid, "VmHWM");
+  std::cout << "[measure] 100000 call attempts, 1000 pages: " << took.count()
+            << " ms; server RSS before sync " << rss_before / 1024 << " MiB, peak (VmHWM) "
+            << peak / 1024 << " MiB, RSS after " << status_kb(pid, "VmRSS") / 1024 << " MiB\n";
+  // One page is held at a time: holding all 100,000 attempts would add far more than this.
+  EXPECT_LT(peak - rss_before, 64 * 1024);
+  EXPECT_EQ(int_field(get_task(http(), task_id), "task_type"), 3);
 }
 
 TEST_F(DialerSyncTest, AttemptStillExecutingIsReadAgainUntilItEnds) {

@@ -211,15 +211,23 @@ struct FakeOutboundBot::Impl {
     const auto from = int_param(params, "ActualTimeGte", 0);
     const auto page_index = int_param(params, "PageIndex", 0);
     const auto page_size = int_param(params, "PageSize", 10);
-    std::vector<const FakeAttempt*> rows;
-    for (const auto& [id, a] : attempts) {
-      if (a.job_group_id == group && a.actual_time >= from) {
-        rows.push_back(&a);
+    // The group's attempts in SearchTask's order (actualTime ascending), sorted once per change.
+    auto& sorted = by_group[group];
+    if (sorted.empty() || dirty.erase(group) > 0) {
+      sorted.clear();
+      for (const auto& [id, a] : attempts) {
+        if (a.job_group_id == group) {
+          sorted.push_back(&a);
+        }
       }
+      std::sort(sorted.begin(), sorted.end(), [](const FakeAttempt* x, const FakeAttempt* y) {
+        return std::tie(x->actual_time, x->task_id) < std::tie(y->actual_time, y->task_id);
+      });
     }
-    std::sort(rows.begin(), rows.end(), [](const FakeAttempt* x, const FakeAttempt* y) {
-      return std::tie(x->actual_time, x->task_id) < std::tie(y->actual_time, y->task_id);
-    });
+    const auto begin =
+        std::lower_bound(sorted.begin(), sorted.end(), from,
+                         [](const FakeAttempt* a, std::int64_t t) { return a->actual_time < t; });
+    const std::vector<const FakeAttempt*> rows(begin, sorted.end());
     json::array list;
     const auto first = static_cast<std::size_t>(page_index * page_size);
     for (std::size_t i = first; i < rows.size() && i < first + static_cast<std::size_t>(page_size);
@@ -367,6 +375,8 @@ struct FakeOutboundBot::Impl {
   mutable std::mutex mutex;
   std::condition_variable changed;
   std::map<std::string, FakeAttempt> attempts;
+  std::map<std::string, std::vector<const FakeAttempt*>> by_group;
+  std::set<std::string> dirty;  ///< groups whose sorted view is out of date
   std::set<std::string> groups;
   std::set<std::string> nonces;
   std::vector<FakeRequest> log;
@@ -411,6 +421,10 @@ void FakeOutboundBot::put(const std::vector<FakeAttempt>& attempts) {
   const std::lock_guard lock(impl_->mutex);
   for (const auto& a : attempts) {
     impl_->groups.insert(a.job_group_id);
+    impl_->dirty.insert(a.job_group_id);
+    if (const auto old = impl_->attempts.find(a.task_id); old != impl_->attempts.end()) {
+      impl_->dirty.insert(old->second.job_group_id);
+    }
     impl_->attempts[a.task_id] = a;
   }
 }
