@@ -174,11 +174,11 @@ int serve(const config::Config& cfg) {
   // (after the page in hand) before the job is joined, so shutdown does not wait for a sync.
   std::optional<app::PeriodicJob> puller;
   struct StopSyncs {
-    explicit StopSyncs(app::SyncService& s) : sync(s) {}
+    explicit StopSyncs(app::SyncService& s) : sync_(s) {}
     StopSyncs(const StopSyncs&) = delete;
     StopSyncs& operator=(const StopSyncs&) = delete;
-    ~StopSyncs() { sync.stop(); }
-    app::SyncService& sync;
+    ~StopSyncs() { sync_.stop(); }
+    app::SyncService& sync_;
   };
   std::optional<StopSyncs> stop_syncs;
   if (application.sync.configured() && cfg.dialer_sync_interval.count() > 0) {

@@ -274,7 +274,7 @@ FetchError classify_error(const HttpAnswer& answer, const json::object* body) {
   return error;
 }
 
-FetchError malformed(std::string reason) {
+FetchError malformed(const std::string& reason) {
   return {FetchFailure::kMalformed, std::string(kAction) + " answer is malformed: " + reason,
           std::nullopt};
 }

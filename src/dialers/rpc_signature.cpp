@@ -60,7 +60,8 @@ std::string hmac_sha1_base64(std::string_view key, std::string_view data) {
            &length) == nullptr) {
     throw std::runtime_error("HMAC-SHA1 failed");
   }
-  std::string out(4 * ((length + 2) / 3), '\0');
+  // EVP_EncodeBlock writes 4 characters per 3 bytes and a terminating NUL.
+  std::string out((std::size_t{length} + 2) / 3 * 4 + 1, '\0');
   const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), digest.data(),
                                       static_cast<int>(length));
   out.resize(static_cast<std::size_t>(written));
