@@ -373,6 +373,40 @@ TEST_F(DialerSyncTest, WithoutADialerAccountSyncAnswers503) {
   EXPECT_TRUE(get_task(http(), task_id).at("sync").is_null());
 }
 
+TEST(DialerSyncTlsTest, HttpsEndpointIsVerifiedAgainstTheConfiguredCa) {
+  TempDir dir;
+  const auto tls = make_test_certificate(dir.path().string());
+  FakeOutboundBot fake(kKeyId, kSecret, kInstance, tls);
+  const auto phones = make_phones(150);
+  fake.put(fake_attempts("jg-tls", phones, "SucceededFinish"));
+
+  // Without trusting the fake's certificate the sync fails as a network error.
+  {
+    ServerOptions options;
+    options.env = dialer_env(fake);
+    ServerProcess server(options);
+    server.start();
+    HttpConnection http(server.port());
+    const auto task_id = create_task(http, phones, "tls", "jg-tls");
+    const auto refused = http.post_text("/tasks/" + std::to_string(task_id) + "/sync", "");
+    ASSERT_EQ(refused.status, 502) << refused.body;
+    EXPECT_EQ(string_field(refused.data_object().at("error").as_object(), "kind"), "network");
+    EXPECT_TRUE(fake.requests().empty());
+  }
+  ServerOptions options;
+  options.env = dialer_env(fake);
+  options.env.emplace_back("DIALTRACK_DIALERS_CA_FILE", tls.cert_file);
+  ServerProcess server(options);
+  server.start();
+  HttpConnection http(server.port());
+  const auto task_id = create_task(http, phones, "tls", "jg-tls");
+  const auto answer = http.post_text("/tasks/" + std::to_string(task_id) + "/sync", "");
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(int_field(answer.data_object(), "fetched"), 150);
+  EXPECT_EQ(int_field(get_task(http, task_id), "task_type"), 3);
+  EXPECT_TRUE(fake.requests().front().signature_ok);
+}
+
 TEST_F(DialerSyncTest, CliSyncsAJobGroup) {
   start({});  // a server without an account: the CLI pulls on its own
   const auto phones = make_phones(120);

@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -149,18 +150,41 @@ std::string FakeRequest::param(const std::string& name) const {
 }
 
 struct FakeOutboundBot::Impl {
-  Impl(std::string id, std::string secret, std::string instance)
+  Impl(std::string id, std::string secret, std::string instance,
+       const std::optional<ReceiverTls>& tls_files)
       : access_key_id(std::move(id)),
         access_key_secret(std::move(secret)),
         instance_id(std::move(instance)),
-        acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {}
+        acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+    if (tls_files) {
+      tls.emplace(asio::ssl::context::tls_server);
+      tls->use_certificate_chain_file(tls_files->cert_file);
+      tls->use_private_key_file(tls_files->key_file, asio::ssl::context::pem);
+    }
+  }
 
   asio::awaitable<void> accept_loop() {
     for (;;) {
       auto socket = co_await acceptor.async_accept(asio::use_awaitable);
-      asio::co_spawn(io, serve(std::move(socket)), asio::detached);
+      if (tls) {
+        asio::co_spawn(io, serve_tls(std::move(socket)), asio::detached);
+      } else {
+        asio::co_spawn(io, serve_plain(std::move(socket)), asio::detached);
+      }
     }
   }
+
+  asio::awaitable<void> serve_tls(tcp::socket socket) {
+    asio::ssl::stream<tcp::socket> stream(std::move(socket), *tls);
+    boost::system::error_code ec;
+    co_await stream.async_handshake(asio::ssl::stream_base::server,
+                                    asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec) {
+      co_await serve(stream);
+    }
+  }
+
+  asio::awaitable<void> serve_plain(tcp::socket socket) { co_await serve(socket); }
 
   /// Decides the answer to one request (under the mutex).
   Answer answer(const std::map<std::string, std::string>& params, bool& signature_ok) {
@@ -280,7 +304,8 @@ struct FakeOutboundBot::Impl {
     return out;
   }
 
-  asio::awaitable<void> serve(tcp::socket socket) {
+  template <typename Stream>
+  asio::awaitable<void> serve(Stream& socket) {
     boost::beast::flat_buffer buffer;
     http::request<http::string_body> request;
     boost::system::error_code ec;
@@ -354,8 +379,7 @@ struct FakeOutboundBot::Impl {
       log[index].answered = ec ? 0 : a.status;
     }
     changed.notify_all();
-    socket.shutdown(tcp::socket::shutdown_send, ec);
-    socket.close(ec);
+    boost::beast::get_lowest_layer(socket).shutdown(tcp::socket::shutdown_send, ec);
   }
 
   void release_held() {
@@ -369,6 +393,7 @@ struct FakeOutboundBot::Impl {
   std::string instance_id;
   asio::io_context io;
   tcp::acceptor acceptor;
+  std::optional<asio::ssl::context> tls;
   std::thread thread;
   std::list<asio::steady_timer*> held_timers;  ///< only touched on the io thread
 
@@ -390,9 +415,9 @@ struct FakeOutboundBot::Impl {
 };
 
 FakeOutboundBot::FakeOutboundBot(std::string access_key_id, std::string access_key_secret,
-                                 std::string instance_id)
+                                 std::string instance_id, std::optional<ReceiverTls> tls)
     : impl_(std::make_unique<Impl>(std::move(access_key_id), std::move(access_key_secret),
-                                   std::move(instance_id))) {
+                                   std::move(instance_id), tls)) {
   asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
   impl_->thread = std::thread([this] {
     try {
@@ -414,7 +439,8 @@ FakeOutboundBot::~FakeOutboundBot() {
 }
 
 std::string FakeOutboundBot::endpoint() const {
-  return "http://127.0.0.1:" + std::to_string(impl_->acceptor.local_endpoint().port());
+  return std::string(impl_->tls ? "https" : "http") +
+         "://127.0.0.1:" + std::to_string(impl_->acceptor.local_endpoint().port());
 }
 
 void FakeOutboundBot::put(const std::vector<FakeAttempt>& attempts) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "support/timeouts.hpp"
+#include "webhook_receiver.hpp"
 
 namespace dialtrack::test {
 
@@ -41,13 +42,14 @@ struct FakeRequest {
 /// request and can throttle, fail, truncate or hold the next answers.
 class FakeOutboundBot {
  public:
-  FakeOutboundBot(std::string access_key_id, std::string access_key_secret,
-                  std::string instance_id);
+  /// Speaks https with `tls` (see make_test_certificate), else plain http.
+  FakeOutboundBot(std::string access_key_id, std::string access_key_secret, std::string instance_id,
+                  std::optional<ReceiverTls> tls = std::nullopt);
   ~FakeOutboundBot();
   FakeOutboundBot(const FakeOutboundBot&) = delete;
   FakeOutboundBot& operator=(const FakeOutboundBot&) = delete;
 
-  /// `http://127.0.0.1:<port>`.
+  /// `http://127.0.0.1:<port>` (https:// with TLS).
   [[nodiscard]] std::string endpoint() const;
 
   /// Adds or replaces attempts (by task_id); their job groups become known.
