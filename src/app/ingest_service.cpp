@@ -39,8 +39,9 @@ IngestService::IngestService(storage::Store& store, const Clock& clock,
       completion_(completion),
       log_(std::move(log)) {}
 
-IngestResult IngestService::ingest(const std::vector<RecordInput>& records,
-                                   std::vector<Rejection> rejected) {
+IngestResult IngestService::ingest(
+    const std::vector<RecordInput>& records, std::vector<Rejection> rejected,
+    const std::function<void(storage::Transaction&)>& in_transaction) {
   const auto now = clock_.now();
   const std::size_t decode_rejections = rejected.size();
   Counts counts;
@@ -196,6 +197,9 @@ IngestResult IngestService::ingest(const std::vector<RecordInput>& records,
           applied.push_back({id, task->task_type, *to, domain::reason::kFirstCallRecord});
         }
       }
+    }
+    if (in_transaction) {
+      in_transaction(tx);
     }
   });
   log_transitions(*log_, applied);

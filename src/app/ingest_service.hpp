@@ -3,6 +3,7 @@
 #include <spdlog/logger.h>
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,7 +60,11 @@ class IngestService {
   /// Valid records are stored even when others of the batch are rejected; rejections found
   /// while decoding are passed in and returned merged, in index order. A failing completion
   /// check after the write is logged and left to the sweep: it never fails the write.
-  IngestResult ingest(const std::vector<RecordInput>& records, std::vector<Rejection> rejected);
+  /// `in_transaction`, when given, runs last inside the write transaction of the records (a
+  /// pull from a dialer advances its cursor there, so records and cursor commit together); if
+  /// it throws, nothing of the batch is kept and the exception propagates.
+  IngestResult ingest(const std::vector<RecordInput>& records, std::vector<Rejection> rejected,
+                      const std::function<void(storage::Transaction&)>& in_transaction = {});
 
   [[nodiscard]] const domain::StatusClassifier& classifier() const { return classifier_; }
 

@@ -129,4 +129,9 @@ TaskOutcome<std::vector<domain::Transition>> TaskService::history(TaskId task_id
       });
 }
 
+std::optional<storage::TaskSyncState> TaskService::sync_state(domain::TaskId task_id) {
+  return run_transaction(store_, storage::TxMode::kRead,
+                         [&](storage::Transaction& tx) { return tx.task_sync(task_id); });
+}
+
 }  // namespace dialtrack::app

@@ -53,6 +53,8 @@ class TaskService {
   /// any -> 4; idempotent.
   TaskOutcome<domain::Task> remove(domain::TaskId task_id);
   TaskOutcome<std::vector<domain::Transition>> history(domain::TaskId task_id);
+  /// The task's last pull from the dialer; empty when it was never synced.
+  std::optional<storage::TaskSyncState> sync_state(domain::TaskId task_id);
 
  private:
   storage::Store& store_;

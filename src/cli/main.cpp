@@ -17,11 +17,13 @@
 #include "app/recount_service.hpp"
 #include "app/report_service.hpp"
 #include "app/sweep_service.hpp"
+#include "app/sync_service.hpp"
 #include "app/task_service.hpp"
 #include "app/webhook_service.hpp"
 #include "cli/csv_commands.hpp"
 #include "cli/simulate.hpp"
 #include "config/config.hpp"
+#include "dialers/alibaba_outboundbot.hpp"
 #include "domain/calendar.hpp"
 #include "domain/types.hpp"
 #include "http/api.hpp"
@@ -43,7 +45,7 @@ using namespace dialtrack;
 struct Loggers {
   explicit Loggers(const std::string& level) {
     auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-    for (auto* logger : {&main, &http, &tasks, &records, &notify}) {
+    for (auto* logger : {&main, &http, &tasks, &records, &notify, &dialers}) {
       logger->get()->sinks().push_back(sink);
       logger->get()->set_level(spdlog::level::from_str(level));
     }
@@ -53,11 +55,35 @@ struct Loggers {
   std::shared_ptr<spdlog::logger> tasks = std::make_shared<spdlog::logger>("tasks");
   std::shared_ptr<spdlog::logger> records = std::make_shared<spdlog::logger>("records");
   std::shared_ptr<spdlog::logger> notify = std::make_shared<spdlog::logger>("notify");
+  std::shared_ptr<spdlog::logger> dialers = std::make_shared<spdlog::logger>("dialers");
 };
 
 storage::StoreOptions store_options(const config::Config& cfg) {
   return {cfg.read_connections, cfg.pool_size, cfg.acquire_timeout};
 }
+
+/// The configured dialer account, or null when none is (pulling is then refused).
+std::unique_ptr<dialers::DialerSource> dialer_source(const config::Config& cfg) {
+  if (!config::alibaba_configured(cfg)) {
+    return nullptr;
+  }
+  dialers::AlibabaOptions options;
+  options.access_key_id = cfg.alibaba_access_key_id;
+  options.access_key_secret = cfg.alibaba_access_key_secret;
+  options.instance_id = cfg.alibaba_instance_id;
+  options.region = cfg.alibaba_region;
+  options.endpoint = cfg.alibaba_endpoint;
+  options.page_size = cfg.dialer_page_size;
+  options.timeout = cfg.dialer_timeout;
+  options.ca_file = cfg.dialer_ca_file;
+  return std::make_unique<dialers::AlibabaOutboundBot>(std::move(options));
+}
+
+app::SyncOptions sync_options(const config::Config& cfg) {
+  return {cfg.dialer_retry_max_attempts, cfg.dialer_retry_initial, cfg.dialer_retry_max};
+}
+
+std::string instance_name();
 
 /// The use cases over one store, as every subcommand needs them.
 struct Application {
@@ -70,7 +96,10 @@ struct Application {
                logs.records),
         recount(*store, clock, completion, logs.tasks),
         webhooks(*store, clock, logs.notify),
-        reports(*store, clock) {}
+        reports(*store, clock),
+        source(dialer_source(cfg)),
+        sync(*store, clock, ingest, source.get(), sync_options(cfg), logs.dialers,
+             instance_name()) {}
 
   app::SystemClock clock;
   std::unique_ptr<storage::Store> store;
@@ -80,6 +109,8 @@ struct Application {
   app::RecountService recount;
   app::WebhookService webhooks;
   app::ReportService reports;
+  std::unique_ptr<dialers::DialerSource> source;
+  app::SyncService sync;
 };
 
 int cores() {
@@ -150,7 +181,7 @@ int serve(const config::Config& cfg) {
   metrics::Registry metrics;
   http::Api api(
       {application.tasks, application.ingest, application.completion, application.webhooks,
-       std::string(application.store->backend()), application.reports},
+       std::string(application.store->backend()), application.reports, application.sync},
       api_limits, http::RequestLimits{cfg.max_json_depth}, metrics, logs.http, &access);
 
   http::ServerOptions options;
@@ -221,6 +252,27 @@ int serve(const config::Config& cfg) {
     delivery.allow_private_targets = cfg.webhook_allow_private_targets;
     dispatcher.emplace(*application.store, application.clock, delivery, metrics, logs.notify);
   }
+  // The dialer pull: calling tasks with a job group, when an account is configured. Stopped
+  // (after the page in hand) before the job is joined, so shutdown does not wait for a sync.
+  std::optional<app::PeriodicJob> puller;
+  struct StopSyncs {
+    explicit StopSyncs(app::SyncService& s) : sync_(s) {}
+    StopSyncs(const StopSyncs&) = delete;
+    StopSyncs& operator=(const StopSyncs&) = delete;
+    ~StopSyncs() { sync_.stop(); }
+    app::SyncService& sync_;
+  };
+  std::optional<StopSyncs> stop_syncs;
+  if (application.sync.configured() && cfg.dialer_sync_interval.count() > 0) {
+    puller.emplace(
+        "dialer pull", cfg.dialer_sync_interval, [&application] { application.sync.pull_once(); },
+        logs.dialers);
+    stop_syncs.emplace(application.sync);
+    logs.dialers->info(
+        "pulling calling tasks from {} every {} ms",
+        dialers::alibaba_endpoint({.region = cfg.alibaba_region, .endpoint = cfg.alibaba_endpoint}),
+        cfg.dialer_sync_interval.count());
+  }
   const auto bound = server.bind();
   // The one line on stdout: scripts and tests wait for it to know the service is ready.
   std::printf("listening on %s\n", bound.c_str());
@@ -266,6 +318,38 @@ int recount(const config::Config& cfg, std::optional<domain::TaskId> task_id, bo
   }
   std::cout << "\n";
   return report.drifted.empty() || repair ? 0 : 3;
+}
+
+/// Pulls one task's job group (or a job group) from the dialer now and prints the report as
+/// JSON. Exits 0 when every page was stored, 4 when the sync stopped on an error (the pages
+/// before it are stored), 1 when it could not start.
+int sync(const config::Config& cfg, std::optional<domain::TaskId> task_id,
+         const std::string& job_group_id) {
+  Loggers logs(cfg.log_level);
+  Application application(cfg, logs);
+  const auto outcome = task_id ? application.sync.sync_task(*task_id)
+                               : application.sync.sync_job_group(job_group_id);
+  if (const auto* refusal = std::get_if<app::SyncRefusal>(&outcome)) {
+    switch (*refusal) {
+      case app::SyncRefusal::kNoAccount:
+        std::cerr << "no dialer account is configured (dialers.alibaba.access_key_id, "
+                     "access_key_secret and instance_id)\n";
+        break;
+      case app::SyncRefusal::kTaskNotFound:
+        std::cerr << "task " << *task_id << " not found\n";
+        break;
+      case app::SyncRefusal::kNoJobGroup:
+        std::cerr << "task " << *task_id << " has no job_group_id\n";
+        break;
+      case app::SyncRefusal::kAlreadyRunning:
+        std::cerr << "a sync of this job group is already running\n";
+        break;
+    }
+    return 1;
+  }
+  const auto& report = std::get<app::SyncReport>(outcome);
+  std::cout << boost::json::serialize(http::sync_report_json(report)) << "\n";
+  return report.error ? 4 : 0;
 }
 
 int migrate(const config::Config& cfg) {
@@ -488,6 +572,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 86400 * 365));
   simulate_cmd->add_flag("--english-names", sim_options.english_names,
                          "English task and lead names");
+  std::optional<dialtrack::domain::TaskId> sync_task_id;
+  std::string sync_job_group;
+  auto* sync_cmd = cli.add_subcommand(
+      "sync", "pull call results from the dialer now (exit 4 if the sync stopped on an error)");
+  auto* sync_task_opt = sync_cmd->add_option("--task", sync_task_id, "the job group of this task")
+                            ->check(CLI::PositiveNumber);
+  auto* sync_group_opt = sync_cmd->add_option("--job-group", sync_job_group, "this job group");
+  sync_task_opt->excludes(sync_group_opt);
+  sync_cmd->require_option(1);
 
   CLI11_PARSE(cli, argc, argv);
 
@@ -532,6 +625,9 @@ int main(int argc, char** argv) {
     if (simulate_cmd->parsed()) {
       sim_options.duration = std::chrono::seconds(sim_duration);
       return cli::simulate(sim_options);
+    }
+    if (sync_cmd->parsed()) {
+      return sync(cfg, sync_task_id, sync_job_group);
     }
   } catch (const std::exception& e) {
     std::cerr << "dialtrack: " << e.what() << "\n";

@@ -408,6 +408,44 @@ const std::vector<Setting>& settings() {
       {"webhooks.allow_private_targets",
        "true: webhooks may go to loopback, private and link-local addresses (refused by default)",
        [](Config& c, const std::string& v) { c.webhook_allow_private_targets = parse_bool(v); }},
+      {"dialers.alibaba.access_key_id", "Alibaba Cloud AccessKey ID of the OutboundBot account",
+       [](Config& c, const std::string& v) { c.alibaba_access_key_id = v; }},
+      {"dialers.alibaba.access_key_secret",
+       "Alibaba Cloud AccessKey secret (never logged or shown; prefer the environment)",
+       [](Config& c, const std::string& v) { c.alibaba_access_key_secret = v; }},
+      {"dialers.alibaba.instance_id", "OutboundBot instance id",
+       [](Config& c, const std::string& v) { c.alibaba_instance_id = v; }},
+      {"dialers.alibaba.region", "region of the instance (default cn-shanghai)",
+       [](Config& c, const std::string& v) { c.alibaba_region = v; }},
+      {"dialers.alibaba.endpoint",
+       "API endpoint URL (default https://outboundbot.<region>.aliyuncs.com)",
+       [](Config& c, const std::string& v) {
+         if (!v.empty() && !domain::is_webhook_url(v)) {
+           throw std::invalid_argument("'" + v + "' is not an http:// or https:// URL");
+         }
+         c.alibaba_endpoint = v;
+       }},
+      {"dialers.page_size", "call attempts per page asked from the dialer",
+       [](Config& c, const std::string& v) { c.dialer_page_size = parse_int(v, 1, 10'000); }},
+      {"dialers.timeout_ms", "how long one request to the dialer may take (connect to answer)",
+       [](Config& c, const std::string& v) { c.dialer_timeout = ms{parse_int(v, 100, 600'000)}; }},
+      {"dialers.retry_max_attempts", "tries per page while the dialer throttles (first included)",
+       [](Config& c, const std::string& v) {
+         c.dialer_retry_max_attempts = static_cast<int>(parse_int(v, 1, 100));
+       }},
+      {"dialers.retry_initial_ms", "first backoff after a throttled request; doubles per retry",
+       [](Config& c, const std::string& v) {
+         c.dialer_retry_initial = ms{parse_int(v, 1, 600'000)};
+       }},
+      {"dialers.retry_max_ms", "longest backoff after a throttled request",
+       [](Config& c, const std::string& v) { c.dialer_retry_max = ms{parse_int(v, 1, 600'000)}; }},
+      {"dialers.sync_interval_ms",
+       "how often calling tasks with a job_group_id are pulled from the dialer (0: off)",
+       [](Config& c, const std::string& v) {
+         c.dialer_sync_interval = ms{parse_int(v, 0, kMaxInt)};
+       }},
+      {"dialers.ca_file", "PEM file of CA certificates trusted for the dialer, beside the system's",
+       [](Config& c, const std::string& v) { c.dialer_ca_file = v; }},
   };
   return kSettings;
 }
@@ -526,6 +564,17 @@ std::vector<std::string> describe_settings() {
     out.push_back(std::string(s.key) + " (" + env_name(s.key) + "): " + s.description);
   }
   return out;
+}
+
+bool alibaba_configured(const Config& config) {
+  const int set = static_cast<int>(!config.alibaba_access_key_id.empty()) +
+                  static_cast<int>(!config.alibaba_access_key_secret.empty()) +
+                  static_cast<int>(!config.alibaba_instance_id.empty());
+  if (set != 0 && set != 3) {
+    throw ConfigError(
+        "dialers.alibaba: access_key_id, access_key_secret and instance_id must be set together");
+  }
+  return set == 3;
 }
 
 }  // namespace dialtrack::config

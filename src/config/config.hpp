@@ -84,6 +84,20 @@ struct Config {
   std::string signing_secret;  ///< non-empty: pushes must carry X-Dialtrack-Signature
   std::chrono::seconds signature_max_age{300};
   bool webhook_allow_private_targets = false;
+
+  // [dialers]: pulling call results from a dialer account (see docs/dialers.md)
+  std::string alibaba_access_key_id;
+  std::string alibaba_access_key_secret;  ///< never logged or shown
+  std::string alibaba_instance_id;
+  std::string alibaba_region = "cn-shanghai";
+  std::string alibaba_endpoint;  ///< empty: https://outboundbot.<region>.aliyuncs.com
+  std::int64_t dialer_page_size = 100;
+  std::chrono::milliseconds dialer_timeout{10'000};
+  int dialer_retry_max_attempts = 6;
+  std::chrono::milliseconds dialer_retry_initial{500};
+  std::chrono::milliseconds dialer_retry_max{10'000};
+  std::chrono::milliseconds dialer_sync_interval{60'000};  ///< 0 turns the periodic pull off
+  std::string dialer_ca_file;
 };
 
 /// A setting that could not be read: names the setting, where it came from and why.
@@ -106,5 +120,9 @@ std::vector<std::string> process_environment();
 
 /// Every setting as `key (ENV_NAME): description`, for --help and the docs.
 std::vector<std::string> describe_settings();
+
+/// True when an Alibaba OutboundBot account is configured (key id, secret and instance id);
+/// throws ConfigError when only some of the three are set.
+bool alibaba_configured(const Config& config);
 
 }  // namespace dialtrack::config

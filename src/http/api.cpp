@@ -17,6 +17,7 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
       checks_(services_.completion, limits_, metrics),
       webhooks_(services_.webhooks, limits_),
       reports_(services_.reports),
+      sync_(services_.sync),
       router_(request_limits, metrics, std::move(log), access) {
   auto bind = [](auto* routes, Reply (std::remove_pointer_t<decltype(routes)>::*method)(
                                    const RequestContext&)) -> Handler {
@@ -57,6 +58,7 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
     reply.content_type = "application/yaml; charset=utf-8";
     return reply;
   });
+  r.add(verb::post, "/tasks/{task_id}/sync", bind(&sync_, &SyncRoutes::sync_task));
 }
 
 }  // namespace dialtrack::http

@@ -14,6 +14,7 @@
 #include "http/routes/checks.hpp"
 #include "http/routes/records.hpp"
 #include "http/routes/reports.hpp"
+#include "http/routes/sync.hpp"
 #include "http/routes/tasks.hpp"
 #include "http/routes/webhooks.hpp"
 
@@ -27,6 +28,7 @@ struct Services {
   app::WebhookService& webhooks;
   std::string backend;  ///< "sqlite" or "postgresql"
   app::ReportService& reports;
+  app::SyncService& sync;
 };
 
 /// The whole HTTP API: the route objects and the one table that maps routes to them.
@@ -50,6 +52,7 @@ class Api {
   CheckRoutes checks_;
   WebhookRoutes webhooks_;
   ReportRoutes reports_;
+  SyncRoutes sync_;
   Router router_;
 };
 

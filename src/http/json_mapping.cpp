@@ -96,4 +96,37 @@ json::object check_json(const app::CheckResult& result) {
   };
 }
 
+json::object to_json(const storage::TaskSyncState& state) {
+  return {
+      {"last_sync_at", format_timestamp(state.last_sync_at)},
+      {"last_sync_error", optional_string(state.last_sync_error)},
+      {"last_sync_records", state.last_sync_records},
+  };
+}
+
+json::object sync_report_json(const app::SyncReport& report) {
+  json::array completed;
+  for (const auto id : report.completed_tasks) {
+    completed.push_back(id);
+  }
+  json::value error = nullptr;
+  if (report.error) {
+    error = json::object{{"kind", report.error->kind}, {"message", report.error->message}};
+  }
+  return {
+      {"job_group_id", report.job_group_id},
+      {"pages", report.pages},
+      {"fetched", report.fetched},
+      {"accepted", report.accepted},
+      {"updated", report.updated},
+      {"unchanged", report.unchanged},
+      {"stale", report.stale},
+      {"rejected", report.rejected},
+      {"retries", report.retries},
+      {"completed", report.finished},
+      {"completed_tasks", std::move(completed)},
+      {"error", std::move(error)},
+  };
+}
+
 }  // namespace dialtrack::http

@@ -3,7 +3,9 @@
 #include <boost/json.hpp>
 
 #include "app/completion_service.hpp"
+#include "app/sync_service.hpp"
 #include "domain/types.hpp"
+#include "storage/store.hpp"
 
 namespace dialtrack::http {
 
@@ -16,5 +18,9 @@ boost::json::object to_json(const domain::Transition& transition);
 /// The answer of a completion check: `{"task_id", "task_type", "is_completed", "total_calls",
 /// "connected_calls"}`.
 boost::json::object check_json(const app::CheckResult& result);
+/// A task's last sync from the dialer: `{"last_sync_at", "last_sync_error", "last_sync_records"}`.
+boost::json::object to_json(const storage::TaskSyncState& state);
+/// The answer of a sync: counts, pages, whether the last page was reached, the error if any.
+boost::json::object sync_report_json(const app::SyncReport& report);
 
 }  // namespace dialtrack::http

@@ -85,6 +85,15 @@ Pair pair_of(Msg msg) {
       return {"Webhook 地址指向内网、本机或链路本地地址，未被允许",
               "The webhook address is a private, loopback or link-local address, which is not "
               "allowed"};
+    case Msg::kSyncDone:
+      return {"已从外呼平台同步", "Synced from the dialer"};
+    case Msg::kSyncNoAccount:
+      return {"未配置外呼平台账号，无法同步", "No dialer account is configured; cannot sync"};
+    case Msg::kSyncNoJobGroup:
+      return {"任务没有 job_group_id，无法从外呼平台同步",
+              "The task has no job_group_id to sync from the dialer"};
+    case Msg::kSyncRunning:
+      return {"该外呼批次正在同步中", "A sync of this job group is already running"};
   }
   return {"", ""};
 }
@@ -243,6 +252,32 @@ std::string rejection_text(const app::Rejection& r, Language lang) {
                 : "该 call_id 已属于其他任务或电话号码";
   }
   return {};
+}
+
+std::string sync_failed_text(std::string_view kind, Language lang) {
+  struct Reason {
+    std::string_view kind;
+    Pair text;
+  };
+  static constexpr Reason kReasons[] = {
+      {"throttled", {"外呼平台限流，重试后仍失败", "the dialer kept throttling the requests"}},
+      {"auth",
+       {"外呼平台拒绝了访问凭证（AccessKey 或权限）",
+        "the dialer refused the credentials (AccessKey or permission)"}},
+      {"unknown_job_group", {"外呼平台不认识该外呼批次", "the dialer does not know the job group"}},
+      {"network", {"无法连接外呼平台", "the dialer could not be reached"}},
+      {"malformed", {"外呼平台的应答格式不正确", "the dialer's answer was malformed"}},
+      {"server", {"外呼平台返回错误", "the dialer answered an error"}},
+  };
+  for (const auto& r : kReasons) {
+    if (r.kind == kind) {
+      return fmt::format(
+          "{}: {}",
+          lang == Language::kEnglish ? "Sync from the dialer failed" : "从外呼平台同步失败",
+          pick(r.text, lang));
+    }
+  }
+  return lang == Language::kEnglish ? "Sync from the dialer failed" : "从外呼平台同步失败";
 }
 
 }  // namespace dialtrack::http

@@ -140,7 +140,11 @@ Reply TaskRoutes::get(const RequestContext& ctx) {
   if (!task) {
     return failure_reply(app::TaskFailure::kNotFound, ctx.lang);
   }
-  return ok(to_json(*task), text(Msg::kOk, ctx.lang));
+  auto object = to_json(*task);
+  // How the last pull from the dialer went (null when never synced); only on this route.
+  const auto sync = tasks_.sync_state(task->task_id);
+  object["sync"] = sync ? json::value(to_json(*sync)) : json::value(nullptr);
+  return ok(std::move(object), text(Msg::kOk, ctx.lang));
 }
 
 Reply TaskRoutes::add_leads(const RequestContext& ctx) {

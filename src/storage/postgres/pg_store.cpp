@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <set>
 
 #include "storage/postgres/pg_connection.hpp"
 #include "storage/postgres/pg_migrations.hpp"
@@ -278,6 +279,30 @@ const std::vector<NamedStatement>& statements() {
        "WHERE task_id = $1 AND connected_at IS NOT NULL), "
        "record_count = (SELECT count(*) FROM outbound_call_records WHERE task_id = $1), "
        "updated_at = $2 WHERE task_id = $1"},
+      // Dialer sync.
+      {"find_sync_cursor",
+       "SELECT cursor, updated_at FROM dialer_sync_cursors "
+       "WHERE account = $1 AND job_group_id = $2"},
+      {"insert_sync_cursor",
+       "INSERT INTO dialer_sync_cursors (account, job_group_id, cursor, updated_at) "
+       "VALUES ($1, $2, $3, $4) ON CONFLICT (account, job_group_id) DO NOTHING"},
+      {"update_sync_cursor",
+       "UPDATE dialer_sync_cursors SET cursor = $4, updated_at = $5 "
+       "WHERE account = $1 AND job_group_id = $2 AND cursor = $3"},
+      {"record_sync",
+       "INSERT INTO task_sync_state (task_id, last_sync_at, last_sync_error, last_sync_records) "
+       "SELECT task_id, $2, $3, $4 FROM call_tasks WHERE job_group_id = $1 AND task_type <> 4 "
+       "ON CONFLICT (task_id) DO UPDATE SET last_sync_at = excluded.last_sync_at, "
+       "last_sync_error = excluded.last_sync_error, "
+       "last_sync_records = excluded.last_sync_records"},
+      {"task_sync",
+       "SELECT last_sync_at, last_sync_error, last_sync_records FROM task_sync_state "
+       "WHERE task_id = $1"},
+      // Byte order (COLLATE "C"), as SQLite compares text, so `after` pages the same way.
+      {"calling_job_groups",
+       "SELECT DISTINCT job_group_id COLLATE \"C\" FROM call_tasks WHERE task_type = 2 "
+       "AND job_group_id IS NOT NULL AND job_group_id COLLATE \"C\" > $1 "
+       "ORDER BY 1 LIMIT $2"},
   };
   return kStatements;
 }
@@ -853,6 +878,55 @@ class PgTransaction final : public Transaction {
     return out;
   }
 
+  std::optional<SyncCursor> find_sync_cursor(std::string_view account,
+                                             std::string_view job_group_id) override {
+    const auto r = c_->run("find_sync_cursor", Params{}.add(account).add(job_group_id));
+    if (r.rows() == 0) {
+      return std::nullopt;
+    }
+    return SyncCursor{std::string(r.text(0, 0)), timestamp(r.int64(0, 1))};
+  }
+
+  bool advance_sync_cursor(std::string_view account, std::string_view job_group_id,
+                           const std::optional<std::string>& expected, std::string_view next,
+                           Timestamp now) override {
+    const auto r =
+        expected
+            ? c_->run(
+                  "update_sync_cursor",
+                  Params{}.add(account).add(job_group_id).add(*expected).add(next).add(millis(now)))
+            : c_->run("insert_sync_cursor",
+                      Params{}.add(account).add(job_group_id).add(next).add(millis(now)));
+    return r.affected() == 1;
+  }
+
+  std::int64_t record_sync(std::string_view job_group_id, const TaskSyncState& state) override {
+    const auto r = c_->run("record_sync", Params{}
+                                              .add(job_group_id)
+                                              .add(millis(state.last_sync_at))
+                                              .add(state.last_sync_error)
+                                              .add(state.last_sync_records));
+    return r.affected();
+  }
+
+  std::optional<TaskSyncState> task_sync(TaskId task_id) override {
+    const auto r = c_->run("task_sync", Params{}.add(task_id));
+    if (r.rows() == 0) {
+      return std::nullopt;
+    }
+    return TaskSyncState{timestamp(r.int64(0, 0)), r.optional_text(0, 1), r.int64(0, 2)};
+  }
+
+  std::vector<std::string> calling_job_groups(std::string_view after, std::int64_t limit) override {
+    const auto r = c_->run("calling_job_groups", Params{}.add(after).add(limit));
+    std::vector<std::string> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) {
+      out.emplace_back(r.text(i, 0));
+    }
+    return out;
+  }
+
  private:
   PgStore& store_;
   TxMode mode_;
@@ -878,18 +952,23 @@ int PgStore::migrate() {
   c.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
       "description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
-  const auto current = c.exec("SELECT coalesce(max(version), 0) FROM schema_migrations");
-  const int version = static_cast<int>(current.int64(0, 0));
-  int reached = version;
+  // Every version not recorded yet runs, not only those above the highest: versions written
+  // on separate branches may arrive out of order (see pg_migrations.cpp).
+  const auto applied = c.exec("SELECT version FROM schema_migrations");
+  std::set<std::int64_t> done;
+  for (int i = 0; i < applied.rows(); ++i) {
+    done.insert(applied.int64(i, 0));
+  }
+  int reached = done.empty() ? 0 : static_cast<int>(*done.rbegin());
   for (const auto& m : migrations()) {
-    if (m.version <= version) {
+    if (done.contains(m.version)) {
       continue;
     }
     c.exec(m.sql);
     const std::string record = "INSERT INTO schema_migrations (version, description) VALUES (" +
                                std::to_string(m.version) + ", '" + m.description + "')";
     c.exec(record.c_str());
-    reached = m.version;
+    reached = std::max(reached, m.version);
   }
   c.exec("COMMIT");
   return reached;

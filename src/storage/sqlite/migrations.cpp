@@ -131,11 +131,33 @@ CREATE INDEX call_tasks_by_created ON call_tasks (created_at);
 CREATE INDEX call_tasks_by_completed ON call_tasks (completed_at) WHERE completed_at IS NOT NULL;
 )sql";
 
+// Pulling call results from dialers: a cursor per dialer account and job group (a small table
+// without task_id: a reference table on a distributed engine), and the last sync per task.
+constexpr const char* kDialerSync = R"sql(
+CREATE TABLE dialer_sync_cursors (
+  account      TEXT    NOT NULL,
+  job_group_id TEXT    NOT NULL,
+  cursor       TEXT    NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  PRIMARY KEY (account, job_group_id)
+);
+
+CREATE TABLE task_sync_state (
+  task_id           INTEGER PRIMARY KEY,
+  last_sync_at      INTEGER NOT NULL,
+  last_sync_error   TEXT,
+  last_sync_records INTEGER NOT NULL
+);
+)sql";
+
+// Versions are applied by number, each one that is not recorded in schema_migrations yet, so a
+// version added on another branch (4: report indexes) still runs on a database already at 5.
 constexpr std::array kMigrations{
     Migration{1, "tasks, leads, call records and status history", kInitialSchema},
     Migration{2, "leases for background jobs", kJobLeases},
     Migration{3, "webhooks, outbox events and deliveries", kWebhooks},
     Migration{4, "indexes for reports", kReportIndexes},
+    Migration{5, "dialer sync cursors and per-task sync state", kDialerSync},
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <utility>
 
 #include "domain/webhooks.hpp"
@@ -310,6 +311,31 @@ struct Connection {
                   "WHERE task_id = ?1 AND connected_at IS NOT NULL), "
                   "record_count = (SELECT count(*) FROM outbound_call_records WHERE task_id = ?1), "
                   "updated_at = ?2 WHERE task_id = ?1");
+    find_sync_cursor = Statement(db,
+                                 "SELECT cursor, updated_at FROM dialer_sync_cursors "
+                                 "WHERE account = ?1 AND job_group_id = ?2");
+    insert_sync_cursor = Statement(db,
+                                   "INSERT INTO dialer_sync_cursors (account, job_group_id, "
+                                   "cursor, updated_at) VALUES (?1, ?2, ?3, ?4) "
+                                   "ON CONFLICT (account, job_group_id) DO NOTHING");
+    update_sync_cursor = Statement(db,
+                                   "UPDATE dialer_sync_cursors SET cursor = ?4, updated_at = ?5 "
+                                   "WHERE account = ?1 AND job_group_id = ?2 AND cursor = ?3");
+    record_sync = Statement(
+        db,
+        "INSERT INTO task_sync_state (task_id, last_sync_at, last_sync_error, last_sync_records) "
+        "SELECT task_id, ?2, ?3, ?4 FROM call_tasks WHERE job_group_id = ?1 AND task_type <> 4 "
+        "ON CONFLICT (task_id) DO UPDATE SET last_sync_at = excluded.last_sync_at, "
+        "last_sync_error = excluded.last_sync_error, "
+        "last_sync_records = excluded.last_sync_records");
+    task_sync = Statement(db,
+                          "SELECT last_sync_at, last_sync_error, last_sync_records "
+                          "FROM task_sync_state WHERE task_id = ?1");
+    calling_job_groups =
+        Statement(db,
+                  "SELECT DISTINCT job_group_id FROM call_tasks WHERE task_type = 2 "
+                  "AND job_group_id IS NOT NULL AND job_group_id > ?1 "
+                  "ORDER BY job_group_id LIMIT ?2");
   }
 
   Database db;
@@ -324,6 +350,9 @@ struct Connection {
       finish_delivery, deliveries_of, count_deliveries, outbox_backlog, prune_deliveries,
       prune_events, report_by_status, report_by_latest, report_by_hour, daily_created,
       daily_completed, daily_calls, task_records_after;
+  // Dialer sync.
+  Statement find_sync_cursor, insert_sync_cursor, update_sync_cursor, record_sync, task_sync,
+      calling_job_groups;
 };
 
 namespace {
@@ -771,6 +800,51 @@ class SqliteTransaction : public Transaction {
     return out;
   }
 
+  std::optional<SyncCursor> find_sync_cursor(std::string_view account,
+                                             std::string_view job_group_id) override {
+    auto& s = c_.find_sync_cursor.bind(account, job_group_id);
+    if (!s.step()) {
+      return std::nullopt;
+    }
+    return SyncCursor{s.text(0), timestamp(s.int64(1))};
+  }
+
+  bool advance_sync_cursor(std::string_view account, std::string_view job_group_id,
+                           const std::optional<std::string>& expected, std::string_view next,
+                           Timestamp now) override {
+    if (expected) {
+      c_.update_sync_cursor.bind(account, job_group_id, *expected, next, millis(now)).run();
+    } else {
+      c_.insert_sync_cursor.bind(account, job_group_id, next, millis(now)).run();
+    }
+    return c_.db.changes() == 1;
+  }
+
+  std::int64_t record_sync(std::string_view job_group_id, const TaskSyncState& state) override {
+    c_.record_sync
+        .bind(job_group_id, millis(state.last_sync_at), state.last_sync_error,
+              state.last_sync_records)
+        .run();
+    return c_.db.changes();
+  }
+
+  std::optional<TaskSyncState> task_sync(TaskId task_id) override {
+    auto& s = c_.task_sync.bind(task_id);
+    if (!s.step()) {
+      return std::nullopt;
+    }
+    return TaskSyncState{timestamp(s.int64(0)), s.optional_text(1), s.int64(2)};
+  }
+
+  std::vector<std::string> calling_job_groups(std::string_view after, std::int64_t limit) override {
+    std::vector<std::string> out;
+    auto& s = c_.calling_job_groups.bind(after, limit);
+    while (s.step()) {
+      out.push_back(s.text(0));
+    }
+    return out;
+  }
+
  protected:
   Connection& c_;
 
@@ -876,20 +950,25 @@ int SqliteStore::migrate() {
       "description TEXT NOT NULL, applied_at INTEGER NOT NULL)");
   db.exec("BEGIN IMMEDIATE");
   try {
-    Statement current(db, "SELECT coalesce(max(version), 0) FROM schema_migrations");
-    current.bind();
-    const int version = current.step() ? static_cast<int>(current.int64(0)) : 0;
-    int reached = version;
+    // Every version not recorded yet runs, not only those above the highest: versions written
+    // on separate branches may arrive out of order (see migrations.cpp).
+    Statement applied(db, "SELECT version FROM schema_migrations");
+    applied.bind();
+    std::set<std::int64_t> done;
+    while (applied.step()) {
+      done.insert(applied.int64(0));
+    }
+    int reached = done.empty() ? 0 : static_cast<int>(*done.rbegin());
     Statement record(db,
                      "INSERT INTO schema_migrations (version, description, applied_at) "
                      "VALUES (?1, ?2, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))");
     for (const auto& m : migrations()) {
-      if (m.version <= version) {
+      if (done.contains(m.version)) {
         continue;
       }
       db.exec(m.sql);
       record.bind(m.version, m.description).run();
-      reached = m.version;
+      reached = std::max(reached, m.version);
     }
     db.exec("COMMIT");
     return reached;

@@ -1,0 +1,431 @@
+#include "dialers/alibaba_outboundbot.hpp"
+
+#include <algorithm>
+#include <array>
+#include <boost/json.hpp>
+#include <charconv>
+#include <cstdio>
+#include <ctime>
+#include <limits>
+#include <random>
+#include <stdexcept>
+
+#include "dialers/rpc_signature.hpp"
+
+namespace dialtrack::dialers {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kVersion = "2019-12-26";
+constexpr std::string_view kAction = "SearchTask";
+constexpr std::string_view kMethod = "GET";  // SearchTask is a GET action (TS client.ts)
+constexpr std::size_t kMaxMessage = 300;
+
+/// §4.1: the status strings by code, for an answer that gives only `TaskStatus`.
+constexpr std::array<std::string_view, 33> kTaskStatuses{
+    "Executing",
+    "Succeeded",
+    "NoAnswer",
+    "NotExist",
+    "Busy",
+    "Cancelled",
+    "Failed",
+    "NotConnected",
+    "PoweredOff",
+    "OutOfService",
+    "InArrears",
+    "EmptyNumber",
+    "PerDayCallCountLimit",
+    "ContactBlockList",
+    "CallerNotRegistered",
+    "Terminated",
+    "VerificationCancelled",
+    "OutOfServiceNoCall",
+    "InArrearsNoCall",
+    "CallingNumberNotExist",
+    "SucceededFinish",
+    "SucceededChatbotHangUpAfterNoAnswer",
+    "SucceededChatbotHangUpAfterSilence",
+    "SucceededClientHangUpAfterNoAnswer",
+    "SucceededClientHangUp",
+    "SucceededTransferByIntent",
+    "SucceededTransferAfterNoAnswer",
+    "SucceededInoInterAction",
+    "SucceededError",
+    "SucceededSpecialInterceptVoiceAssistant",
+    "SucceededSpecialInterceptExtensionNumberTransfer",
+    "SucceededSpecialInterceptCustomSpecialIntercept",
+    "HighRiskSipCode",
+};
+
+/// Where a pass through a job group's attempts stands (see the class comment).
+struct Cursor {
+  std::int64_t from = 0;
+  std::int64_t page = 0;
+  std::optional<std::int64_t> open;
+  std::optional<std::int64_t> max;
+};
+
+std::optional<std::int64_t> to_int(std::string_view text) {
+  std::int64_t value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || ptr != end) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+/// An unreadable cursor (none yet, or written by another version) starts from the beginning:
+/// the records already stored are read again and counted as unchanged, nothing is lost.
+Cursor parse_cursor(std::string_view text) {
+  Cursor c;
+  while (!text.empty()) {
+    const auto end = text.find(';');
+    const auto item = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+    const auto eq = item.find('=');
+    if (eq == std::string_view::npos) {
+      return {};
+    }
+    const auto key = item.substr(0, eq);
+    const auto value = item.substr(eq + 1);
+    if (value == "-") {
+      continue;
+    }
+    const auto number = to_int(value);
+    if (!number || *number < 0) {
+      return {};
+    }
+    if (key == "from") {
+      c.from = *number;
+    } else if (key == "page") {
+      c.page = *number;
+    } else if (key == "open") {
+      c.open = *number;
+    } else if (key == "max") {
+      c.max = *number;
+    }
+  }
+  return c;
+}
+
+std::string format_cursor(const Cursor& c) {
+  auto opt = [](const std::optional<std::int64_t>& v) {
+    return v ? std::to_string(*v) : std::string("-");
+  };
+  return "from=" + std::to_string(c.from) + ";page=" + std::to_string(c.page) +
+         ";open=" + opt(c.open) + ";max=" + opt(c.max);
+}
+
+std::string iso8601_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  std::array<char, 32> text{};
+  std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text.data();
+}
+
+std::string nonce() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  std::array<char, 33> text{};
+  std::snprintf(text.data(), text.size(), "%016llx%016llx",
+                static_cast<unsigned long long>(random()),
+                static_cast<unsigned long long>(random()));
+  return text.data();
+}
+
+/// A JSON integer, or a string of digits (some Alibaba APIs send numbers as strings).
+std::optional<std::int64_t> number_of(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) {
+    return std::nullopt;
+  }
+  if (v->is_int64()) {
+    return v->as_int64();
+  }
+  if (v->is_uint64() && v->as_uint64() <= std::uint64_t(std::numeric_limits<std::int64_t>::max())) {
+    return static_cast<std::int64_t>(v->as_uint64());
+  }
+  if (v->is_double()) {
+    return static_cast<std::int64_t>(v->as_double());
+  }
+  if (v->is_string()) {
+    return to_int(v->as_string());
+  }
+  throw std::invalid_argument(std::string(key) + " is not a number");
+}
+
+std::optional<std::string> string_of(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) {
+    return std::nullopt;
+  }
+  if (v->is_string()) {
+    return std::string(v->as_string());
+  }
+  if (v->is_int64()) {
+    return std::to_string(v->as_int64());
+  }
+  throw std::invalid_argument(std::string(key) + " is not a string");
+}
+
+std::string first_of(const json::object& o, std::string_view a, std::string_view b) {
+  try {
+    if (auto s = string_of(o, a)) {
+      return *s;
+    }
+    if (auto s = string_of(o, b)) {
+      return *s;
+    }
+  } catch (const std::invalid_argument&) {
+  }
+  return {};
+}
+
+bool starts_with_any(std::string_view text, std::initializer_list<std::string_view> prefixes) {
+  return std::any_of(prefixes.begin(), prefixes.end(),
+                     [&](std::string_view p) { return text.starts_with(p); });
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+/// `Limit:1,Remain:0,TimeLeft:2000,Reset:1234` -> 2000 ms.
+std::optional<std::chrono::milliseconds> time_left(const HttpAnswer& answer) {
+  std::optional<std::chrono::milliseconds> out;
+  for (const char* name : {"x-ratelimit-user-api", "x-ratelimit-user"}) {
+    const auto it = answer.headers.find(name);
+    if (it == answer.headers.end()) {
+      continue;
+    }
+    const auto pos = it->second.find("TimeLeft:");
+    if (pos == std::string::npos) {
+      continue;
+    }
+    std::string_view rest(it->second);
+    rest = rest.substr(pos + 9);
+    rest = rest.substr(0, rest.find(','));
+    if (const auto ms = to_int(rest); ms && *ms >= 0) {
+      out = std::max(out.value_or(std::chrono::milliseconds{0}), std::chrono::milliseconds{*ms});
+    }
+  }
+  return out;
+}
+
+/// The dialer refused the request: which failure, and its code and message for the operator.
+FetchError classify_error(const HttpAnswer& answer, const json::object* body) {
+  std::string code;
+  std::string message;
+  std::string request_id;
+  if (body != nullptr) {
+    code = first_of(*body, "Code", "code");
+    message = first_of(*body, "Message", "message");
+    request_id = first_of(*body, "RequestId", "requestId");
+  }
+  // A SignatureDoesNotMatch message repeats the server's string to sign; it names the
+  // AccessKeyId, which is no business of a log line.
+  if (const auto pos = message.find("server string to sign"); pos != std::string::npos) {
+    message.resize(pos);
+  }
+  if (message.size() > kMaxMessage) {
+    message.resize(kMaxMessage);
+  }
+  while (!message.empty() && (message.back() == ' ' || message.back() == ':')) {
+    message.pop_back();
+  }
+  FetchError error;
+  error.message = std::string(kAction) + " answered HTTP " + std::to_string(answer.status);
+  if (!code.empty()) {
+    error.message += " " + code;
+  }
+  if (!message.empty()) {
+    error.message += ": " + message;
+  }
+  if (!request_id.empty()) {
+    error.message += " (request id " + request_id + ")";
+  }
+  const auto retry_after = time_left(answer);
+  const auto lower_code = lower(code);
+  if (code.starts_with("Throttling") || answer.status == 429 ||
+      (retry_after && answer.status >= 400)) {
+    error.kind = FetchFailure::kThrottled;
+    error.retry_after = retry_after;
+  } else if (answer.status == 401 || answer.status == 403 ||
+             starts_with_any(code,
+                             {"SignatureDoesNotMatch", "IncompleteSignature", "SignatureNonceUsed",
+                              "InvalidAccessKeyId", "InvalidAK", "InvalidTimeStamp", "Forbidden",
+                              "NoPermission", "Permission", "InvalidSecurityToken"})) {
+    error.kind = FetchFailure::kAuth;
+  } else if (answer.status == 404 || lower_code.find("notexist") != std::string::npos ||
+             lower_code.find("notfound") != std::string::npos) {
+    error.kind = FetchFailure::kUnknownJobGroup;
+  } else {
+    error.kind = FetchFailure::kServer;
+  }
+  return error;
+}
+
+FetchError malformed(const std::string& reason) {
+  return {FetchFailure::kMalformed, std::string(kAction) + " answer is malformed: " + reason,
+          std::nullopt};
+}
+
+CallAttempt attempt_of(const json::object& row, std::string_view job_group_id) {
+  CallAttempt a;
+  a.call_id = string_of(row, "TaskId").value_or("");
+  a.job_group_id = string_of(row, "JobGroupId").value_or(std::string(job_group_id));
+  a.job_id = string_of(row, "JobId");
+  a.phone = string_of(row, "CalledNumber").value_or("");
+  if (auto status = string_of(row, "TaskStatusString"); status && !status->empty()) {
+    a.call_status = *status;
+  } else if (const auto code = number_of(row, "TaskStatus");
+             code && *code >= 0 && *code < static_cast<std::int64_t>(kTaskStatuses.size())) {
+    a.call_status = kTaskStatuses[static_cast<std::size_t>(*code)];
+  }
+  const auto actual = number_of(row, "ActualTime");
+  const auto duration_ms = number_of(row, "CallDuration");
+  if (actual && *actual > 0) {
+    a.started_at = domain::Timestamp{std::chrono::milliseconds{*actual}};
+  }
+  if (duration_ms && *duration_ms >= 0) {
+    a.duration = (*duration_ms + 500) / 1000;
+    // The answer has no end time: a finished attempt ends its talk time after its start.
+    if (a.started_at && a.call_status != "Executing") {
+      a.ended_at = *a.started_at + std::chrono::milliseconds{*duration_ms};
+    }
+  }
+  a.event_time = a.ended_at ? a.ended_at : a.started_at;
+  return a;
+}
+
+}  // namespace
+
+std::string alibaba_endpoint(const AlibabaOptions& options) {
+  if (!options.endpoint.empty()) {
+    return options.endpoint;
+  }
+  return "https://outboundbot." + options.region + ".aliyuncs.com";
+}
+
+AlibabaOutboundBot::AlibabaOutboundBot(AlibabaOptions options)
+    : options_(std::move(options)), http_(options_.ca_file) {
+  const auto url = alibaba_endpoint(options_);
+  auto endpoint = Endpoint::parse(url);
+  if (!endpoint) {
+    throw std::invalid_argument("dialers.alibaba.endpoint '" + url +
+                                "' is not an http:// or https:// URL with a host");
+  }
+  endpoint_ = std::move(*endpoint);
+}
+
+AlibabaOutboundBot::~AlibabaOutboundBot() = default;
+
+std::string AlibabaOutboundBot::account() const {
+  return "alibaba:" + options_.instance_id;
+}
+
+FetchOutcome AlibabaOutboundBot::fetch_page(std::string_view job_group_id,
+                                            std::string_view cursor_text) {
+  const auto cursor = parse_cursor(cursor_text);
+  rpc::Params params{
+      {"Action", std::string(kAction)},
+      {"Version", std::string(kVersion)},
+      {"Format", "JSON"},
+      {"AccessKeyId", options_.access_key_id},
+      {"SignatureMethod", "HMAC-SHA1"},
+      {"SignatureVersion", "1.0"},
+      {"SignatureNonce", nonce()},
+      {"Timestamp", iso8601_now()},
+      {"RegionId", options_.region},
+      {"InstanceId", options_.instance_id},
+      {"JobGroupId", std::string(job_group_id)},
+      {"PageIndex", std::to_string(cursor.page)},
+      {"PageSize", std::to_string(options_.page_size)},
+      {"SortBy", "actualTime"},
+      {"SortOrder", "asc"},
+  };
+  if (cursor.from > 0) {
+    params.emplace_back("ActualTimeGte", std::to_string(cursor.from));
+  }
+  const auto signature = rpc::sign(kMethod, params, options_.access_key_secret);
+  std::string target =
+      "/?" + rpc::canonicalized_query(params) + "&Signature=" + rpc::percent_encode(signature);
+
+  auto outcome = http_.request(endpoint_, kMethod, target, options_.timeout);
+  if (const auto* failure = std::get_if<HttpFailure>(&outcome)) {
+    if (failure->truncated) {
+      return malformed(failure->message);
+    }
+    return FetchError{FetchFailure::kNetwork,
+                      std::string(kAction) + " to " + endpoint_.host_header +
+                          " got no answer: " + failure->message,
+                      std::nullopt};
+  }
+  const auto& answer = std::get<HttpAnswer>(outcome);
+  boost::system::error_code ec;
+  const auto parsed = json::parse(answer.body, ec);
+  const json::object* body = ec ? nullptr : parsed.if_object();
+  if (answer.status < 200 || answer.status >= 300) {
+    return classify_error(answer, body);
+  }
+  if (body == nullptr) {
+    return malformed(ec ? "not JSON (" + ec.message() + ")" : "not a JSON object");
+  }
+  if (const auto* success = body->if_contains("Success");
+      success != nullptr && success->is_bool() && !success->as_bool()) {
+    return classify_error(answer, body);
+  }
+  try {
+    ResultPage page;
+    const auto* list = body->if_contains("SearchTaskInfoList");
+    if (list != nullptr && !list->is_null() && !list->is_array()) {
+      return malformed("SearchTaskInfoList is not an array");
+    }
+    const auto total = number_of(*body, "Total");
+    Cursor next = cursor;
+    std::size_t rows = 0;
+    if (list != nullptr && list->is_array()) {
+      rows = list->as_array().size();
+      page.attempts.reserve(rows);
+      for (const auto& item : list->as_array()) {
+        if (!item.is_object()) {
+          return malformed("an item of SearchTaskInfoList is not an object");
+        }
+        auto attempt = attempt_of(item.as_object(), job_group_id);
+        if (attempt.started_at) {
+          const auto ms = attempt.started_at->time_since_epoch().count();
+          next.max = std::max(next.max.value_or(ms), ms);
+          if (attempt.call_status == "Executing") {
+            next.open = std::min(next.open.value_or(ms), ms);
+          }
+        }
+        page.attempts.push_back(std::move(attempt));
+      }
+    }
+    const auto read_so_far = (cursor.page + 1) * options_.page_size;
+    page.last =
+        rows < static_cast<std::size_t>(options_.page_size) || !total || read_so_far >= *total;
+    if (page.last) {
+      Cursor start;
+      start.from = next.open ? *next.open : next.max.value_or(cursor.from);
+      page.next_cursor = format_cursor(start);
+    } else {
+      next.page = cursor.page + 1;
+      page.next_cursor = format_cursor(next);
+    }
+    return page;
+  } catch (const std::invalid_argument& e) {
+    return malformed(e.what());
+  }
+}
+
+}  // namespace dialtrack::dialers
