@@ -15,6 +15,7 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
       records_(services_.ingest, services_.completion, limits_, metrics),
       checks_(services_.completion, limits_, metrics),
       webhooks_(services_.webhooks, limits_),
+      dashboard_(web::embedded_files()),
       router_(request_limits, metrics, std::move(log)) {
   auto bind = [](auto* routes, Reply (std::remove_pointer_t<decltype(routes)>::*method)(
                                    const RequestContext&)) -> Handler {
@@ -47,6 +48,13 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
   r.add(verb::delete_, "/webhooks/{webhook_id}", bind(&webhooks_, &WebhookRoutes::remove));
   r.add(verb::get, "/webhooks/{webhook_id}/deliveries",
         bind(&webhooks_, &WebhookRoutes::deliveries));
+  // The dashboard and the API viewer, compiled into the program (src/web).
+  r.add(verb::get, "/", [this](const RequestContext& ctx) { return dashboard_.index(ctx); });
+  r.add(verb::get, "/assets/{path*}",
+        [this](const RequestContext& ctx) { return dashboard_.asset(ctx); });
+  r.add(verb::get, "/docs", [this](const RequestContext& ctx) { return dashboard_.docs(ctx); });
+  r.add(verb::get, "/docs/{file*}",
+        [this](const RequestContext& ctx) { return dashboard_.docs_file(ctx); });
 }
 
 }  // namespace dialtrack::http

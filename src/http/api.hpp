@@ -12,6 +12,7 @@
 #include "http/router.hpp"
 #include "http/routes/api_limits.hpp"
 #include "http/routes/checks.hpp"
+#include "http/routes/dashboard.hpp"
 #include "http/routes/records.hpp"
 #include "http/routes/tasks.hpp"
 #include "http/routes/webhooks.hpp"
@@ -45,6 +46,7 @@ class Api {
   RecordRoutes records_;
   CheckRoutes checks_;
   WebhookRoutes webhooks_;
+  DashboardRoutes dashboard_;
   Router router_;
 };
 

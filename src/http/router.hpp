@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -25,13 +26,14 @@ using Response = beast_http::response<beast_http::string_body>;
 using Status = beast_http::status;
 
 /// What a handler answers; the router wraps it in the envelope, unless `raw_body` is set
-/// (`/metrics` answers Prometheus text, not JSON).
+/// (`/metrics` answers Prometheus text, the dashboard its files, not JSON).
 struct Reply {
   Status status = Status::ok;
   std::string message;
   boost::json::value data;  ///< null for errors without details
   std::optional<std::string> raw_body;
   std::string content_type;  ///< with `raw_body`
+  std::vector<std::pair<beast_http::field, std::string>> headers;  ///< extra, with `raw_body`
 };
 
 Reply ok(boost::json::value data, std::string message, Status status = Status::ok);
@@ -72,7 +74,8 @@ struct RequestContext {
 
 using Handler = std::function<Reply(const RequestContext&)>;
 
-/// The route table: method, path pattern with `{name}` segments, handler. `handle` is the pure
+/// The route table: method, path pattern with `{name}` segments, handler. A last segment
+/// `{name*}` matches the rest of the path (one or more segments, e.g. `/assets/{path*}`). `handle` is the pure
 /// `request -> response` function the connections call; it never throws: faults become a 500
 /// (or a 503 when the database is unavailable) and are logged.
 class Router {
@@ -90,6 +93,7 @@ class Router {
     beast_http::verb method;
     std::string pattern;
     std::vector<std::string> segments;
+    bool rest = false;  ///< the last segment is `{name*}`
     Handler handler;
     metrics::Histogram* latency = nullptr;
   };
