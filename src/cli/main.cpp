@@ -15,6 +15,7 @@
 #include "app/ingest_service.hpp"
 #include "app/periodic_job.hpp"
 #include "app/recount_service.hpp"
+#include "app/report_service.hpp"
 #include "app/sweep_service.hpp"
 #include "app/task_service.hpp"
 #include "app/webhook_service.hpp"
@@ -63,7 +64,8 @@ struct Application {
                domain::StatusClassifier(cfg.connected_statuses, cfg.connected_prefixes), completion,
                logs.records),
         recount(*store, clock, completion, logs.tasks),
-        webhooks(*store, clock, logs.notify) {}
+        webhooks(*store, clock, logs.notify),
+        reports(*store, clock) {}
 
   app::SystemClock clock;
   std::unique_ptr<storage::Store> store;
@@ -72,6 +74,7 @@ struct Application {
   app::IngestService ingest;
   app::RecountService recount;
   app::WebhookService webhooks;
+  app::ReportService reports;
 };
 
 int cores() {
@@ -97,7 +100,8 @@ int serve(const config::Config& cfg) {
   api_limits.max_records_per_batch = cfg.max_records_per_batch;
   metrics::Registry metrics;
   http::Api api({application.tasks, application.ingest, application.completion,
-                 application.webhooks, std::string(application.store->backend())},
+                 application.webhooks, std::string(application.store->backend()),
+                 application.reports},
                 api_limits, http::RequestLimits{cfg.max_json_depth}, metrics, logs.http);
 
   http::ServerOptions options;

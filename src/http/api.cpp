@@ -15,6 +15,7 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
       records_(services_.ingest, services_.completion, limits_, metrics),
       checks_(services_.completion, limits_, metrics),
       webhooks_(services_.webhooks, limits_),
+      reports_(services_.reports),
       dashboard_(web::embedded_files()),
       router_(request_limits, metrics, std::move(log)) {
   auto bind = [](auto* routes, Reply (std::remove_pointer_t<decltype(routes)>::*method)(
@@ -48,6 +49,8 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
   r.add(verb::delete_, "/webhooks/{webhook_id}", bind(&webhooks_, &WebhookRoutes::remove));
   r.add(verb::get, "/webhooks/{webhook_id}/deliveries",
         bind(&webhooks_, &WebhookRoutes::deliveries));
+  r.add(verb::get, "/reports/tasks/{task_id}", bind(&reports_, &ReportRoutes::task));
+  r.add(verb::get, "/reports/summary", bind(&reports_, &ReportRoutes::summary));
   // The dashboard and the API viewer, compiled into the program (src/web).
   r.add(verb::get, "/", [this](const RequestContext& ctx) { return dashboard_.index(ctx); });
   r.add(verb::get, "/assets/{path*}",

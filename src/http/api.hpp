@@ -14,6 +14,7 @@
 #include "http/routes/checks.hpp"
 #include "http/routes/dashboard.hpp"
 #include "http/routes/records.hpp"
+#include "http/routes/reports.hpp"
 #include "http/routes/tasks.hpp"
 #include "http/routes/webhooks.hpp"
 
@@ -26,6 +27,7 @@ struct Services {
   app::CompletionService& completion;
   app::WebhookService& webhooks;
   std::string backend;  ///< "sqlite" or "postgresql"
+  app::ReportService& reports;
 };
 
 /// The whole HTTP API: the route objects and the one table that maps routes to them.
@@ -46,6 +48,7 @@ class Api {
   RecordRoutes records_;
   CheckRoutes checks_;
   WebhookRoutes webhooks_;
+  ReportRoutes reports_;
   DashboardRoutes dashboard_;
   Router router_;
 };
