@@ -33,7 +33,8 @@ struct Reply {
   boost::json::value data;  ///< null for errors without details
   std::optional<std::string> raw_body;
   std::string content_type;  ///< with `raw_body`
-  std::vector<std::pair<beast_http::field, std::string>> headers;  ///< extra, with `raw_body`
+  /// Extra headers, with `raw_body` (ETag, Cache-Control).
+  std::vector<std::pair<beast_http::field, std::string>> headers;
 };
 
 Reply ok(boost::json::value data, std::string message, Status status = Status::ok);
@@ -75,9 +76,9 @@ struct RequestContext {
 using Handler = std::function<Reply(const RequestContext&)>;
 
 /// The route table: method, path pattern with `{name}` segments, handler. A last segment
-/// `{name*}` matches the rest of the path (one or more segments, e.g. `/assets/{path*}`). `handle` is the pure
-/// `request -> response` function the connections call; it never throws: faults become a 500
-/// (or a 503 when the database is unavailable) and are logged.
+/// `{name*}` matches the rest of the path (one or more segments, e.g. `/assets/{path*}`). `handle`
+/// is the pure `request -> response` function the connections call; it never throws: faults become
+/// a 500 (or a 503 when the database is unavailable) and are logged.
 class Router {
  public:
   Router(RequestLimits limits, metrics::Registry& metrics, std::shared_ptr<spdlog::logger> log);

@@ -10,8 +10,8 @@
 #include <iostream>
 #include <iterator>
 #include <map>
-#include <stdexcept>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -163,8 +163,9 @@ int main(int argc, char** argv) {
     }
     std::sort(entries.begin(), entries.end(),
               [](const Entry& a, const Entry& b) { return a.url < b.url; });
-    const auto repeated = std::adjacent_find(
-        entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.url == b.url; });
+    const auto repeated =
+        std::adjacent_find(entries.begin(), entries.end(),
+                           [](const Entry& a, const Entry& b) { return a.url == b.url; });
     if (repeated != entries.end()) {
       std::cerr << "embed_assets: two files for " << repeated->url << "\n";
       return 1;

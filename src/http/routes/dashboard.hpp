@@ -23,8 +23,7 @@ class DashboardRoutes {
   [[nodiscard]] Reply docs_file(const RequestContext& ctx) const;
 
  private:
-  [[nodiscard]] Reply serve(std::string_view path, const RequestContext& ctx,
-                            bool immutable) const;
+  [[nodiscard]] Reply serve(std::string_view path, const RequestContext& ctx, bool immutable) const;
 
   std::span<const web::EmbeddedFile> files_;
 };
