@@ -30,3 +30,11 @@ export function duration(seconds) {
   if (h > 0) return `${h}:${pad(m)}:${pad(rest)}`
   return `${m}:${pad(rest)}`
 }
+
+/** A shorter time for tight places, `MM-DD HH:mm`. */
+export function formatShort(value) {
+  if (!value) return '—'
+  const d = new Date(value)
+  if (Number.isNaN(d.getTime())) return value
+  return `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+}
