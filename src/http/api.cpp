@@ -53,10 +53,10 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
   r.add(verb::get, "/reports/summary", bind(&reports_, &ReportRoutes::summary));
   // The dashboard and the API viewer, compiled into the program (src/web).
   r.add(verb::get, "/", [this](const RequestContext& ctx) { return dashboard_.index(ctx); });
-  r.add(verb::get, "/assets/{path*}",
+  r.add(verb::get, "/assets/{file}",
         [this](const RequestContext& ctx) { return dashboard_.asset(ctx); });
   r.add(verb::get, "/docs", [this](const RequestContext& ctx) { return dashboard_.docs(ctx); });
-  r.add(verb::get, "/docs/{file*}",
+  r.add(verb::get, "/docs/{file}",
         [this](const RequestContext& ctx) { return dashboard_.docs_file(ctx); });
 }
 

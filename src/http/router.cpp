@@ -121,12 +121,10 @@ void Router::add(beast_http::verb method, std::string pattern, Handler handler) 
   for (const auto s : split_path(pattern)) {
     segments.emplace_back(s);
   }
-  const bool rest = !segments.empty() && segments.back().ends_with("*}");
   auto* latency = &metrics_.histogram("dialtrack_http_request_duration_seconds",
                                       "time from a parsed request to its answer, by route",
                                       {{"route", pattern}});
-  routes_.push_back(
-      {method, std::move(pattern), std::move(segments), rest, std::move(handler), latency});
+  routes_.push_back({method, std::move(pattern), std::move(segments), std::move(handler), latency});
 }
 
 std::vector<std::string> Router::routes() const {
@@ -178,31 +176,23 @@ Response Router::handle(const Request& request) const {
     reply = fail(Status::bad_request, text(Msg::kBadRequest, lang));
     return envelope_response(reply, request.version(), request.keep_alive());
   }
-  const std::string_view path = url->encoded_path();
-  const auto segments = split_path(path);
+  const auto segments = split_path(url->encoded_path());
   bool path_matched = false;
   const Route* found = nullptr;
   std::vector<std::string_view> params;
   for (const auto& route : routes_) {
-    const std::size_t fixed = route.segments.size() - (route.rest ? 1 : 0);
-    if (route.rest ? segments.size() <= fixed : route.segments.size() != segments.size()) {
+    if (route.segments.size() != segments.size()) {
       continue;
     }
     std::vector<std::string_view> candidate;
     bool match = true;
-    for (std::size_t i = 0; i < fixed && match; ++i) {
+    for (std::size_t i = 0; i < segments.size() && match; ++i) {
       const auto& want = route.segments[i];
       if (want.starts_with('{')) {
         candidate.push_back(segments[i]);
       } else {
         match = want == segments[i];
       }
-    }
-    if (match && route.rest) {
-      // The rest of the path, from the first segment the wildcard takes to the end.
-      const auto rest = path.substr(static_cast<std::size_t>(segments[fixed].data() - path.data()));
-      match = !rest.empty();
-      candidate.push_back(rest);
     }
     if (!match) {
       continue;

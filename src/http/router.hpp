@@ -75,10 +75,9 @@ struct RequestContext {
 
 using Handler = std::function<Reply(const RequestContext&)>;
 
-/// The route table: method, path pattern with `{name}` segments, handler. A last segment
-/// `{name*}` matches the rest of the path (one or more segments, e.g. `/assets/{path*}`). `handle`
-/// is the pure `request -> response` function the connections call; it never throws: faults become
-/// a 500 (or a 503 when the database is unavailable) and are logged.
+/// The route table: method, path pattern with `{name}` segments, handler. `handle` is the pure
+/// `request -> response` function the connections call; it never throws: faults become a 500
+/// (or a 503 when the database is unavailable) and are logged.
 class Router {
  public:
   Router(RequestLimits limits, metrics::Registry& metrics, std::shared_ptr<spdlog::logger> log);
@@ -94,7 +93,6 @@ class Router {
     beast_http::verb method;
     std::string pattern;
     std::vector<std::string> segments;
-    bool rest = false;  ///< the last segment is `{name*}`
     Handler handler;
     metrics::Histogram* latency = nullptr;
   };

@@ -8,10 +8,11 @@
 
 namespace dialtrack::http {
 
-/// The files compiled into the program: the dashboard (`GET /`, `GET /assets/{path*}`) and the
-/// API viewer (`GET /docs`, `GET /docs/{file*}`). Every answer carries an ETag and honours
-/// `If-None-Match` with a 304; hashed build outputs under /assets/ are cached for a year,
-/// everything else is revalidated. An unknown file is the usual 404 envelope.
+/// The files compiled into the program: the dashboard (`GET /`, `GET /assets/{file}`) and the
+/// API viewer (`GET /docs`, `GET /docs/{file}`). Both folders are flat (Vite writes every build
+/// output to assets/), so one path segment names a file. Every answer carries an ETag and
+/// honours `If-None-Match` with a 304; hashed build outputs under /assets/ are cached for a
+/// year, everything else is revalidated. An unknown file is the usual 404 envelope.
 class DashboardRoutes {
  public:
   /// `files` sorted by path, as `web::embedded_files()` gives them.
