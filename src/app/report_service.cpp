@@ -127,9 +127,16 @@ std::vector<DaySummary> ReportService::summary(const SummaryRange& range) {
   return days;
 }
 
+std::vector<std::pair<std::int64_t, domain::CallRecord>> ReportService::records_after(
+    domain::TaskId task_id, std::int64_t after, std::int64_t limit) {
+  return run_transaction(store_, storage::TxMode::kRead, [&](storage::Transaction& tx) {
+    return tx.task_records_after(task_id, after, limit);
+  });
+}
+
 domain::DayNumber ReportService::today(std::chrono::minutes utc_offset) const {
-  const auto local = clock_.now().time_since_epoch().count() +
-                     std::chrono::milliseconds(utc_offset).count();
+  const auto local =
+      clock_.now().time_since_epoch().count() + std::chrono::milliseconds(utc_offset).count();
   return local / kDayMillis;
 }
 

@@ -32,9 +32,9 @@ struct TaskReport {
   std::int64_t phones_called = 0;
   std::int64_t calls = 0;
   std::int64_t connected_calls = 0;
-  double connect_rate = 0;        ///< connected_calls / calls
-  double phone_connect_rate = 0;  ///< connected phones / phones
-  double attempts_per_phone = 0;  ///< calls / phones_called
+  double connect_rate = 0;                        ///< connected_calls / calls
+  double phone_connect_rate = 0;                  ///< connected phones / phones
+  double attempts_per_phone = 0;                  ///< calls / phones_called
   std::vector<AttemptsCount> attempts_histogram;  ///< ascending attempts
   std::vector<StatusCount> status_latest;         ///< each phone's latest attempt, desc by count
   std::vector<StatusCount> status_all;            ///< every attempt, desc by count
@@ -74,6 +74,11 @@ class ReportService {
   std::optional<TaskReport> task_report(domain::TaskId task_id);
   /// Every day of the range, days without anything included with zeros.
   std::vector<DaySummary> summary(const SummaryRange& range);
+  /// A page of a task's records for an export: record ids above `after`, oldest first, each
+  /// with its record id (the `after` of the next page).
+  std::vector<std::pair<std::int64_t, domain::CallRecord>> records_after(domain::TaskId task_id,
+                                                                         std::int64_t after,
+                                                                         std::int64_t limit);
   /// Today in this offset (the default end of a summary).
   [[nodiscard]] domain::DayNumber today(std::chrono::minutes utc_offset) const;
 

@@ -1,6 +1,7 @@
 #include "http/api.hpp"
 
 #include "http/routes/health.hpp"
+#include "http/routes/openapi.hpp"
 
 namespace dialtrack::http {
 
@@ -51,6 +52,12 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
         bind(&webhooks_, &WebhookRoutes::deliveries));
   r.add(verb::get, "/reports/tasks/{task_id}", bind(&reports_, &ReportRoutes::task));
   r.add(verb::get, "/reports/summary", bind(&reports_, &ReportRoutes::summary));
+  r.add(verb::get, "/openapi.yaml", [](const RequestContext&) {
+    Reply reply;
+    reply.raw_body = std::string(openapi_yaml());
+    reply.content_type = "application/yaml; charset=utf-8";
+    return reply;
+  });
   // The dashboard and the API viewer, compiled into the program (src/web).
   r.add(verb::get, "/", [this](const RequestContext& ctx) { return dashboard_.index(ctx); });
   r.add(verb::get, "/assets/{file}",

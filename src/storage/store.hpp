@@ -114,8 +114,8 @@ struct StatusCalls {
   std::string call_status;
   std::int64_t calls = 0;
   std::int64_t connected_calls = 0;
-  std::int64_t talk_seconds = 0;  ///< sum of `duration` over the connected attempts
-  std::int64_t talk_calls = 0;    ///< connected attempts that have a duration
+  std::int64_t talk_seconds = 0;           ///< sum of `duration` over the connected attempts
+  std::int64_t talk_calls = 0;             ///< connected attempts that have a duration
   std::optional<Timestamp> first_call_at;  ///< earliest call time (see `task_report`)
   std::optional<Timestamp> last_call_at;   ///< latest call time
 };

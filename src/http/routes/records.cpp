@@ -53,10 +53,16 @@ std::optional<std::string> extra_fields(const json::object& record) {
   return json::serialize(extra);
 }
 
-/// Decodes record `index`: a valid input, or the rejection that names its field.
+}  // namespace
+
 std::variant<app::RecordInput, app::Rejection> decode_record(
     const json::value& item, std::size_t index, const std::optional<std::string>& batch_group) {
-  const std::string prefix = "records[" + std::to_string(index) + "]";
+  return decode_record(item, index, batch_group, "records[" + std::to_string(index) + "]");
+}
+
+std::variant<app::RecordInput, app::Rejection> decode_record(
+    const json::value& item, std::size_t index, const std::optional<std::string>& batch_group,
+    const std::string& prefix) {
   const auto* object = item.if_object();
   if (object == nullptr) {
     return app::Rejection{index, "", app::RejectReason::kInvalidField,
@@ -105,8 +111,6 @@ std::variant<app::RecordInput, app::Rejection> decode_record(
   r.fields.extra_json = extra_fields(*object);
   return r;
 }
-
-}  // namespace
 
 namespace {
 

@@ -56,12 +56,9 @@ std::optional<std::string> query_text(const RequestContext& ctx, std::string_vie
 }
 
 json::object day_json(const app::DaySummary& d) {
-  return {{"date", domain::format_date(d.day)},
-          {"tasks_created", d.tasks_created},
-          {"tasks_completed", d.tasks_completed},
-          {"calls", d.calls},
-          {"connected_calls", d.connected_calls},
-          {"connect_rate", d.connect_rate}};
+  return {{"date", domain::format_date(d.day)},   {"tasks_created", d.tasks_created},
+          {"tasks_completed", d.tasks_completed}, {"calls", d.calls},
+          {"connected_calls", d.connected_calls}, {"connect_rate", d.connect_rate}};
 }
 
 }  // namespace
@@ -91,9 +88,8 @@ json::object task_report_json(const app::TaskReport& r) {
           {"attempts_histogram", std::move(histogram)},
           {"status_latest", status_json(r.status_latest)},
           {"status_all", status_json(r.status_all)},
-          {"talk_time",
-           json::object{{"total_seconds", r.talk_seconds},
-                        {"average_seconds", r.talk_average_seconds}}},
+          {"talk_time", json::object{{"total_seconds", r.talk_seconds},
+                                     {"average_seconds", r.talk_average_seconds}}},
           {"calls_per_hour", std::move(hours)},
           {"first_call_at", optional_time(r.first_call_at)},
           {"last_call_at", optional_time(r.last_call_at)}};
@@ -206,30 +202,37 @@ Reply ReportRoutes::summary(const RequestContext& ctx) {
   }
   const auto days = reports_.summary(range);
   if (std::get<bool>(csv)) {
-    std::string out(csv::kUtf8Bom);
-    csv::Writer w(out);
-    w.row({"date", "tasks_created", "tasks_completed", "calls", "connected_calls",
-           "connect_rate"});
-    for (const auto& d : days) {
-      w.field(std::string_view(domain::format_date(d.day)))
-          .field(d.tasks_created)
-          .field(d.tasks_completed)
-          .field(d.calls)
-          .field(d.connected_calls)
-          .field(d.connect_rate);
-      w.end_row();
-    }
-    return csv_reply(std::move(out));
+    return csv_reply(summary_csv(days));
   }
+  return ok(summary_json(range, days), text(Msg::kOk, ctx.lang));
+}
+
+json::object summary_json(const app::SummaryRange& range,
+                          const std::vector<app::DaySummary>& days) {
   json::array items;
   for (const auto& d : days) {
     items.push_back(day_json(d));
   }
-  return ok(json::object{{"from", domain::format_date(range.from)},
-                         {"to", domain::format_date(range.to)},
-                         {"utc_offset", domain::format_utc_offset(offset)},
-                         {"days", std::move(items)}},
-            text(Msg::kOk, ctx.lang));
+  return {{"from", domain::format_date(range.from)},
+          {"to", domain::format_date(range.to)},
+          {"utc_offset", domain::format_utc_offset(range.utc_offset)},
+          {"days", std::move(items)}};
+}
+
+std::string summary_csv(const std::vector<app::DaySummary>& days) {
+  std::string out(csv::kUtf8Bom);
+  csv::Writer w(out);
+  w.row({"date", "tasks_created", "tasks_completed", "calls", "connected_calls", "connect_rate"});
+  for (const auto& d : days) {
+    w.field(std::string_view(domain::format_date(d.day)))
+        .field(d.tasks_created)
+        .field(d.tasks_completed)
+        .field(d.calls)
+        .field(d.connected_calls)
+        .field(d.connect_rate);
+    w.end_row();
+  }
+  return out;
 }
 
 }  // namespace dialtrack::http

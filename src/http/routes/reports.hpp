@@ -22,4 +22,10 @@ boost::json::object task_report_json(const app::TaskReport& report);
 /// The task report as CSV: BOM, `section,key,value` header, one row per number.
 std::string task_report_csv(const app::TaskReport& report);
 
+/// The summary's `data` object.
+boost::json::object summary_json(const app::SummaryRange& range,
+                                 const std::vector<app::DaySummary>& days);
+/// The summary as CSV: BOM, header, one row per day.
+std::string summary_csv(const std::vector<app::DaySummary>& days);
+
 }  // namespace dialtrack::http

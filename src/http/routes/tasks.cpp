@@ -9,6 +9,31 @@ namespace dialtrack::http {
 namespace json = boost::json;
 using domain::Problem;
 
+std::variant<domain::Lead, domain::FieldError> decode_lead(const json::object& object,
+                                                           const std::string& prefix) {
+  constexpr std::size_t kMaxLeadName = 200;
+  constexpr std::size_t kMaxLeadId = 128;
+  FieldReader in(object, prefix);
+  domain::Lead lead;
+  const auto raw_phone = in.string("phone", Need::kRequired, 64);
+  lead.name = in.string("name", Need::kOptional, kMaxLeadName, true);
+  lead.job_id = in.string("job_id", Need::kOptional, kMaxLeadId);
+  if (const auto* attrs = in.object("attrs", Need::kOptional)) {
+    lead.attrs_json = json::serialize(*attrs);
+  }
+  if (raw_phone) {
+    if (auto phone = domain::normalize_phone(*raw_phone)) {
+      lead.phone = std::move(*phone);
+    } else {
+      in.fail("phone", Problem::kInvalidPhone);
+    }
+  }
+  if (in.error()) {
+    return *in.error();
+  }
+  return lead;
+}
+
 namespace {
 
 constexpr std::size_t kMaxName = 200;
@@ -28,25 +53,11 @@ Decoded<std::vector<domain::Lead>> decode_leads(const json::array& items, std::i
     if (object == nullptr) {
       return bad_field({prefix, Problem::kWrongType, "object"}, lang);
     }
-    FieldReader in(*object, prefix);
-    domain::Lead lead;
-    const auto raw_phone = in.string("phone", Need::kRequired, 64);
-    lead.name = in.string("name", Need::kOptional, kMaxName, true);
-    lead.job_id = in.string("job_id", Need::kOptional, kMaxId);
-    if (const auto* attrs = in.object("attrs", Need::kOptional)) {
-      lead.attrs_json = json::serialize(*attrs);
+    auto lead = decode_lead(*object, prefix);
+    if (auto* error = std::get_if<domain::FieldError>(&lead)) {
+      return bad_field(*error, lang);
     }
-    if (raw_phone) {
-      if (auto phone = domain::normalize_phone(*raw_phone)) {
-        lead.phone = std::move(*phone);
-      } else {
-        in.fail("phone", Problem::kInvalidPhone);
-      }
-    }
-    if (in.error()) {
-      return bad_field(*in.error(), lang);
-    }
-    leads.push_back(std::move(lead));
+    leads.push_back(std::move(std::get<domain::Lead>(lead)));
   }
   return leads;
 }

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <boost/json/object.hpp>
+#include <string>
+#include <variant>
+
 #include "app/task_service.hpp"
 #include "http/router.hpp"
 #include "http/routes/api_limits.hpp"
@@ -23,5 +27,10 @@ class TaskRoutes {
   app::TaskService& tasks_;
   const ApiLimits& limits_;
 };
+
+/// Decodes one lead object (`phone`, `name`?, `job_id`?, `attrs`?), field names under
+/// `prefix`: the lead, or the first problem found.
+std::variant<domain::Lead, domain::FieldError> decode_lead(const boost::json::object& object,
+                                                           const std::string& prefix);
 
 }  // namespace dialtrack::http

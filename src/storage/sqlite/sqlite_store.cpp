@@ -249,14 +249,14 @@ struct Connection {
     outbox_backlog =
         Statement(db, "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'");
     // Reports. The call time of a record: started_at, else event_time, else created_at.
-    report_by_status = Statement(
-        db,
-        "SELECT call_status, count(*), sum(connected), "
-        "coalesce(sum(CASE WHEN connected THEN duration END), 0), "
-        "count(CASE WHEN connected THEN duration END), "
-        "min(coalesce(started_at, event_time, created_at)), "
-        "max(coalesce(started_at, event_time, created_at)) "
-        "FROM outbound_call_records WHERE task_id = ?1 GROUP BY call_status");
+    report_by_status =
+        Statement(db,
+                  "SELECT call_status, count(*), sum(connected), "
+                  "coalesce(sum(CASE WHEN connected THEN duration END), 0), "
+                  "count(CASE WHEN connected THEN duration END), "
+                  "min(coalesce(started_at, event_time, created_at)), "
+                  "max(coalesce(started_at, event_time, created_at)) "
+                  "FROM outbound_call_records WHERE task_id = ?1 GROUP BY call_status");
     report_by_latest = Statement(
         db,
         "SELECT call_status, attempts, count(*) FROM (SELECT call_status, "
@@ -268,9 +268,10 @@ struct Connection {
         db,
         "SELECT coalesce(started_at, event_time, created_at) / 3600000 AS hour, count(*), "
         "sum(connected) FROM outbound_call_records WHERE task_id = ?1 GROUP BY hour ORDER BY hour");
-    daily_created = Statement(db,
-                              "SELECT (created_at + ?3) / 86400000 AS day, count(*) FROM call_tasks "
-                              "WHERE created_at >= ?1 AND created_at < ?2 GROUP BY day");
+    daily_created =
+        Statement(db,
+                  "SELECT (created_at + ?3) / 86400000 AS day, count(*) FROM call_tasks "
+                  "WHERE created_at >= ?1 AND created_at < ?2 GROUP BY day");
     daily_completed =
         Statement(db,
                   "SELECT (completed_at + ?3) / 86400000 AS day, count(*) FROM call_tasks "
