@@ -3,7 +3,7 @@
 // $DIALTRACK_BROWSER_OUTPUT (default build-dev/browser-output).
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { api, chromiumMissing, launchBrowser, screenshotPath, startServer } from './support.mjs'
+import { api, chromiumMissing, launchBrowser, runDialtrack, screenshotPath, startServer } from './support.mjs'
 
 const missing = chromiumMissing()
 if (missing) console.log(`SKIP browser tests: ${missing}`)
@@ -109,6 +109,38 @@ describe('dashboard', { skip: missing ?? false }, () => {
     assert.equal(await row.locator('.progress-text').innerText(), '5/5')
     assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page was reloaded')
     await page.screenshot({ path: screenshotPath('task-completed'), fullPage: true })
+    await page.context().close()
+  })
+
+  test('a task fills up and completes on screen while the dialer simulator runs', async () => {
+    const simulator = runDialtrack([
+      'simulate', '--url', server.base, '--tasks', '1', '--phones', '40', '--rate', '12',
+      '--batch-size', '4', '--connect-rate', '0.6', '--seed', '7', '--english-names',
+    ])
+    // The simulator creates and starts its task first; open the page once it is there.
+    let task = null
+    const deadline = Date.now() + kWait
+    while (!task && Date.now() < deadline) {
+      const list = await api(server.base, 'GET', '/tasks?task_type=2')
+      task = list.items.find((item) => item.name.startsWith('Simulated task'))
+      if (!task) await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    assert.ok(task, 'the simulator created no task')
+
+    const page = await newPage()
+    await page.goto(`${server.base}/`)
+    await page.evaluate(() => {
+      window.__sameDocument = true
+    })
+    const row = page.locator(`tr[data-task-id="${task.task_id}"]`)
+    await row.locator('.state-badge', { hasText: '外呼中' }).waitFor({ timeout: kWait })
+    await page.screenshot({ path: screenshotPath('simulator-running'), fullPage: true })
+    await row.locator('.state-badge', { hasText: '外呼完成' }).waitFor({ timeout: 60000 })
+    assert.equal(await row.locator('.progress-text').innerText(), '40/40')
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page was reloaded')
+    const { code, out } = await simulator
+    assert.equal(code, 0, out)
+    await page.screenshot({ path: screenshotPath('simulator-completed'), fullPage: true })
     await page.context().close()
   })
 
