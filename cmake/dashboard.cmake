@@ -27,7 +27,7 @@ if(DIALTRACK_EMBED_WEB)
     OUTPUT ${npm_installed}
     COMMAND ${NPM_EXECUTABLE} ci --no-audit --no-fund
     WORKING_DIRECTORY ${web_dir}
-    DEPENDS ${web_dir}/package.json ${web_dir}/package-lock.json
+    DEPENDS ${web_dir}/package.json ${web_dir}/package-lock.json ${web_dir}/.npmrc
     COMMENT "npm ci (web/)"
     VERBATIM)
   file(GLOB_RECURSE web_sources CONFIGURE_DEPENDS ${web_dir}/src/*)
