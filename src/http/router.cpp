@@ -138,13 +138,11 @@ std::vector<std::string> Router::routes() const {
 Response envelope_response(const Reply& reply, unsigned version, bool keep_alive) {
   if (reply.raw_body) {
     Response response{reply.status, version};
-    if (!reply.content_type.empty()) {
-      response.set(beast_http::field::content_type, reply.content_type);
-    }
+    response.set(beast_http::field::content_type, reply.content_type);
+    response.keep_alive(keep_alive);
     for (const auto& [name, value] : reply.headers) {
       response.set(name, value);
     }
-    response.keep_alive(keep_alive);
     response.body() = *reply.raw_body;
     response.prepare_payload();
     if (reply.status == Status::not_modified) {

@@ -26,15 +26,14 @@ using Response = beast_http::response<beast_http::string_body>;
 using Status = beast_http::status;
 
 /// What a handler answers; the router wraps it in the envelope, unless `raw_body` is set
-/// (`/metrics` answers Prometheus text, the dashboard its files, not JSON).
+/// (`/metrics` answers Prometheus text, not JSON).
 struct Reply {
   Status status = Status::ok;
   std::string message;
   boost::json::value data;  ///< null for errors without details
   std::optional<std::string> raw_body;
-  std::string content_type;  ///< with `raw_body`
-  /// Extra headers, with `raw_body` (ETag, Cache-Control).
-  std::vector<std::pair<beast_http::field, std::string>> headers;
+  std::string content_type;                                  ///< with `raw_body`
+  std::vector<std::pair<std::string, std::string>> headers;  ///< extra response headers
 };
 
 Reply ok(boost::json::value data, std::string message, Status status = Status::ok);

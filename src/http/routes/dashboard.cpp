@@ -42,16 +42,16 @@ Reply DashboardRoutes::serve(std::string_view path, const RequestContext& ctx,
     return fail(Status::not_found, text(Msg::kRouteNotFound, ctx.lang));
   }
   Reply reply;
-  reply.headers.emplace_back(beast_http::field::etag, std::string(it->etag));
+  reply.headers.emplace_back("ETag", std::string(it->etag));
   // Build outputs under /assets/ have the content hash in their names: they never change.
-  reply.headers.emplace_back(beast_http::field::cache_control,
+  reply.headers.emplace_back("Cache-Control",
                              immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  reply.content_type = std::string(it->content_type);
   if (etag_matches(ctx.request[beast_http::field::if_none_match], it->etag)) {
     reply.status = Status::not_modified;
     reply.raw_body.emplace();
     return reply;
   }
-  reply.content_type = std::string(it->content_type);
   reply.raw_body.emplace(it->body);
   return reply;
 }
