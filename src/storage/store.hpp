@@ -327,8 +327,9 @@ class Transaction {
   // --- reports ------------------------------------------------------------------------------
   /// A task's records aggregated for its report (set-based queries over an index that covers
   /// them). A record's call time is `started_at`, else `event_time`, else `created_at`; a
-  /// phone's latest attempt is the one with the newest `event_time`, then `ended_at` or
-  /// `started_at`, then the last stored.
+  /// phone's latest attempt is the one with the newest `event_time`, else `ended_at`, else
+  /// `started_at`, else `created_at` (on a tie, any of them on SQLite, the last stored on
+  /// PostgreSQL).
   virtual TaskReportRows task_report(TaskId task_id) = 0;
   /// Tasks created, tasks completed and calls (by call time) per local day in [from, to), days
   /// counted in `utc_offset`.

@@ -241,11 +241,11 @@ const std::vector<NamedStatement>& statements() {
        "max(coalesce(started_at, event_time, created_at)) "
        "FROM outbound_call_records WHERE task_id = $1 GROUP BY call_status"},
       {"report_by_latest",
-       "SELECT call_status, attempts, count(*) FROM (SELECT call_status, "
-       "count(*) OVER (PARTITION BY lead_id) AS attempts, row_number() OVER (PARTITION BY lead_id "
-       "ORDER BY event_time DESC NULLS LAST, coalesce(ended_at, started_at) DESC NULLS LAST, "
-       "record_id DESC) AS latest FROM outbound_call_records WHERE task_id = $1) AS l "
-       "WHERE latest = 1 GROUP BY call_status, attempts"},
+       "SELECT call_status, attempts, count(*) FROM (SELECT DISTINCT ON (lead_id) call_status, "
+       "count(*) OVER (PARTITION BY lead_id) AS attempts FROM outbound_call_records "
+       "WHERE task_id = $1 ORDER BY lead_id, "
+       "coalesce(event_time, ended_at, started_at, created_at) DESC, record_id DESC) AS l "
+       "GROUP BY call_status, attempts"},
       {"report_by_hour",
        "SELECT coalesce(started_at, event_time, created_at) / 3600000 AS hour, count(*), "
        "count(*) FILTER (WHERE connected) FROM outbound_call_records WHERE task_id = $1 "

@@ -257,13 +257,14 @@ struct Connection {
                   "min(coalesce(started_at, event_time, created_at)), "
                   "max(coalesce(started_at, event_time, created_at)) "
                   "FROM outbound_call_records WHERE task_id = ?1 GROUP BY call_status");
+    // One pass over the task's index in lead order: SQLite takes a bare column (call_status)
+    // from the row that holds the group's max(), here the phone's latest attempt. Several
+    // times faster than a window function.
     report_by_latest = Statement(
         db,
-        "SELECT call_status, attempts, count(*) FROM (SELECT call_status, "
-        "count(*) OVER (PARTITION BY lead_id) AS attempts, row_number() OVER (PARTITION BY lead_id "
-        "ORDER BY event_time DESC NULLS LAST, coalesce(ended_at, started_at) DESC NULLS LAST, "
-        "record_id DESC) AS latest FROM outbound_call_records WHERE task_id = ?1) "
-        "WHERE latest = 1 GROUP BY call_status, attempts");
+        "SELECT call_status, attempts, count(*) FROM (SELECT call_status, count(*) AS attempts, "
+        "max(coalesce(event_time, ended_at, started_at, created_at)) FROM outbound_call_records "
+        "WHERE task_id = ?1 GROUP BY lead_id) GROUP BY call_status, attempts");
     report_by_hour = Statement(
         db,
         "SELECT coalesce(started_at, event_time, created_at) / 3600000 AS hour, count(*), "
