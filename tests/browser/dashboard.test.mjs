@@ -229,6 +229,8 @@ describe('dashboard', { skip: missing ?? false }, () => {
     if (openapi.ok) {
       await page.locator('.swagger-ui .info .title').waitFor({ timeout: kWait })
       await page.locator('.swagger-ui .opblock-summary-path', { hasText: '/tasks/{task_id}' }).first().waitFor({ timeout: kWait })
+      // "Try it out" goes to this server first.
+      assert.equal(await page.locator('.swagger-ui .servers select').inputValue(), server.base)
     } else {
       console.log(`/openapi.yaml answers ${openapi.status}: only the viewer itself is checked`)
     }
