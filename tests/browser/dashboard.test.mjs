@@ -114,7 +114,7 @@ describe('dashboard', { skip: missing ?? false }, () => {
 
   test('a task fills up and completes on screen while the dialer simulator runs', async () => {
     const simulator = runDialtrack([
-      'simulate', '--url', server.base, '--tasks', '1', '--phones', '40', '--rate', '12',
+      'simulate', '--url', server.base, '--tasks', '1', '--phones', '40', '--rate', '8',
       '--batch-size', '4', '--connect-rate', '0.6', '--seed', '7', '--english-names',
     ])
     // The simulator creates and starts its task first; open the page once it is there.
