@@ -14,7 +14,14 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev wrk
   postgresql-15 postgresql-client-15
+  # browser tests of the dashboard (driven by playwright-core from npm, no browser download),
+  # and a Chinese font for readable screenshots
+  chromium fonts-wqy-zenhei
 )
+# The dashboard is built with Node.js and npm; Debian's (older) ones only when none is on PATH.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

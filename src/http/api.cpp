@@ -18,6 +18,7 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
       webhooks_(services_.webhooks, limits_),
       reports_(services_.reports),
       sync_(services_.sync),
+      dashboard_(web::embedded_files()),
       router_(request_limits, metrics, std::move(log), access) {
   auto bind = [](auto* routes, Reply (std::remove_pointer_t<decltype(routes)>::*method)(
                                    const RequestContext&)) -> Handler {
@@ -59,6 +60,13 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
     return reply;
   });
   r.add(verb::post, "/tasks/{task_id}/sync", bind(&sync_, &SyncRoutes::sync_task));
+  // The dashboard and the API viewer, compiled into the program (src/web).
+  r.add(verb::get, "/", [this](const RequestContext& ctx) { return dashboard_.index(ctx); });
+  r.add(verb::get, "/assets/{file}",
+        [this](const RequestContext& ctx) { return dashboard_.asset(ctx); });
+  r.add(verb::get, "/docs", [this](const RequestContext& ctx) { return dashboard_.docs(ctx); });
+  r.add(verb::get, "/docs/{file}",
+        [this](const RequestContext& ctx) { return dashboard_.docs_file(ctx); });
 }
 
 }  // namespace dialtrack::http

@@ -12,6 +12,7 @@
 #include "http/router.hpp"
 #include "http/routes/api_limits.hpp"
 #include "http/routes/checks.hpp"
+#include "http/routes/dashboard.hpp"
 #include "http/routes/records.hpp"
 #include "http/routes/reports.hpp"
 #include "http/routes/sync.hpp"
@@ -53,6 +54,7 @@ class Api {
   WebhookRoutes webhooks_;
   ReportRoutes reports_;
   SyncRoutes sync_;
+  DashboardRoutes dashboard_;
   Router router_;
 };
 

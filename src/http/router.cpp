@@ -190,6 +190,10 @@ Response envelope_response(const Reply& reply, unsigned version, bool keep_alive
     }
     response.body() = *reply.raw_body;
     response.prepare_payload();
+    if (reply.status == Status::not_modified) {
+      // A 304 has no body; a Content-Length would claim the size of the unsent one.
+      response.erase(beast_http::field::content_length);
+    }
     return response;
   }
   const bool success = static_cast<unsigned>(reply.status) < 400;

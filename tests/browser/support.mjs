@@ -1,0 +1,125 @@
+// Helpers of the browser tests: the real dialtrack binary on port 0 with a fresh SQLite file,
+// its API over loopback HTTP, and Debian's Chromium driven by playwright-core (from web/'s
+// node_modules; no browser download).
+import { spawn } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+export const repoRoot = path.resolve(here, '../..')
+
+export const chromiumPath = process.env.DIALTRACK_CHROMIUM || '/usr/bin/chromium'
+export const binaryPath = process.env.DIALTRACK_BINARY || path.join(repoRoot, 'build-dev/dialtrack')
+export const outputDir = process.env.DIALTRACK_BROWSER_OUTPUT || path.join(repoRoot, 'build-dev/browser-output')
+
+/** playwright-core, installed with the dashboard's packages by `npm ci` in web/. */
+export function loadPlaywright() {
+  const require = createRequire(path.join(repoRoot, 'web/package.json'))
+  return require('playwright-core')
+}
+
+/** Starts `dialtrack serve` on 127.0.0.1:0; resolves once it printed `listening on HOST:PORT`. */
+export async function startServer() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dialtrack-browser-'))
+  const child = spawn(binaryPath, ['serve', '--listen', '127.0.0.1:0', '--db', path.join(dir, 'dialtrack.db')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let log = ''
+  child.stderr.on('data', (chunk) => {
+    log += chunk
+  })
+  const address = await new Promise((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error(`dialtrack did not start within 30 s:\n${out}\n${log}`)), 30000)
+    child.stdout.on('data', (chunk) => {
+      out += chunk
+      const match = out.match(/listening on (\S+):(\d+)/)
+      if (match) {
+        clearTimeout(timer)
+        resolve(`${match[1]}:${match[2]}`)
+      }
+    })
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`dialtrack exited (${code}) before it was ready:\n${out}\n${log}`))
+    })
+  })
+  const base = `http://${address}`
+  return {
+    base,
+    log: () => log,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGTERM')
+        await exited
+      }
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** One API call; answers the envelope's data, throws on an error envelope. */
+export async function api(base, method, urlPath, body) {
+  const response = await fetch(base + urlPath, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const envelope = await response.json()
+  if (!response.ok) {
+    throw new Error(`${method} ${urlPath}: ${response.status} ${JSON.stringify(envelope)}`)
+  }
+  return envelope.data
+}
+
+/** Runs a dialtrack subcommand to its end; answers its exit code and output. */
+export function runDialtrack(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binaryPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (chunk) => {
+      out += chunk
+    })
+    child.stderr.on('data', (chunk) => {
+      out += chunk
+    })
+    child.on('error', reject)
+    child.on('exit', (code) => resolve({ code, out }))
+  })
+}
+
+/**
+ * Debian's Chromium, headless, without the background traffic that this machine's closed network
+ * refuses. playwright-core starts it with a fresh temporary --user-data-dir of its own (it refuses
+ * one given in `args`), removed when the browser closes.
+ */
+export async function launchBrowser() {
+  const { chromium } = loadPlaywright()
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+export function screenshotPath(name) {
+  mkdirSync(outputDir, { recursive: true })
+  return path.join(outputDir, `${name}.png`)
+}
+
+export function chromiumMissing() {
+  return existsSync(chromiumPath) ? null : `chromium not found at ${chromiumPath} (apt-get install chromium, or scripts/setup.sh)`
+}
