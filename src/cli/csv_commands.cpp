@@ -393,7 +393,7 @@ int import_records(app::IngestService& ingest, const std::string& path,
         if (const auto number = numeric_field ? integer(value) : std::nullopt) {
           record[key] = *number;  // times as Unix seconds or milliseconds, as in JSON
         } else {
-          record[key] = std::move(value);
+          record[key] = value;
         }
       }
       auto decoded = http::decode_record(record, batch.size(), std::nullopt, "");

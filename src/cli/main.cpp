@@ -367,7 +367,7 @@ int routes(const config::Config& cfg) {
   metrics::Registry metrics;
   http::Api api(
       {application.tasks, application.ingest, application.completion, application.webhooks,
-       std::string(application.store->backend()), application.reports},
+       std::string(application.store->backend()), application.reports, application.sync},
       http::ApiLimits{}, http::RequestLimits{}, metrics, logs.http);
   for (const auto& route : api.router().routes()) {
     std::cout << route << "\n";
