@@ -318,6 +318,27 @@ TEST_F(DialerSyncTest, RestartMidSyncResumesFromTheLastStoredPage) {
   EXPECT_EQ(records_of(task_id), 1000);
 }
 
+TEST_F(DialerSyncTest, SecondSyncOfARunningJobGroupIsRefused) {
+  start_with_dialer();
+  const auto phones = make_phones(300);
+  const auto task_id = create_task(http(), phones, "busy", "jg-busy");
+  fake_.put(fake_attempts("jg-busy", phones, "SucceededFinish"));
+  fake_.hold_page(1);
+  Response first;
+  std::thread caller([&, port = server_->port()] {
+    HttpConnection connection(port);
+    first = connection.post_text("/tasks/" + std::to_string(task_id) + "/sync", "");
+  });
+  ASSERT_TRUE(fake_.wait_until([](const auto&, std::size_t held) { return held == 1; }));
+  const auto second = sync(task_id);
+  EXPECT_EQ(second.status, 409) << second.body;
+  fake_.hold_page(std::nullopt);
+  caller.join();
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(int_field(first.data_object(), "fetched"), 300);
+  EXPECT_EQ(records_of(task_id), 300);
+}
+
 TEST_F(DialerSyncTest, PeriodicPullerSyncsCallingTasksByItself) {
   start_with_dialer(kSecret, 100);
   const auto phones = make_phones(50);
