@@ -305,7 +305,8 @@ PullReport SyncService::pull_once() {
       {
         const std::lock_guard lock(mutex_);
         if (stopping_) {
-          return report;
+          more = false;
+          break;
         }
       }
       // Renewed per job group: a long pull keeps it, a crashed puller's runs out.

@@ -318,6 +318,73 @@ TEST_F(DialerSyncTest, RestartMidSyncResumesFromTheLastStoredPage) {
   EXPECT_EQ(records_of(task_id), 1000);
 }
 
+TEST_F(DialerSyncTest, SecondSyncOfARunningJobGroupIsRefused) {
+  start_with_dialer();
+  const auto phones = make_phones(300);
+  const auto task_id = create_task(http(), phones, "busy", "jg-busy");
+  fake_.put(fake_attempts("jg-busy", phones, "SucceededFinish"));
+  fake_.hold_page(1);
+  Response first;
+  std::thread caller([&, port = server_->port()] {
+    HttpConnection connection(port);
+    first = connection.post_text("/tasks/" + std::to_string(task_id) + "/sync", "");
+  });
+  ASSERT_TRUE(fake_.wait_until([](const auto&, std::size_t held) { return held == 1; }));
+  const auto second = sync(task_id);
+  EXPECT_EQ(second.status, 409) << second.body;
+  fake_.hold_page(std::nullopt);
+  caller.join();
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(int_field(first.data_object(), "fetched"), 300);
+  EXPECT_EQ(records_of(task_id), 300);
+}
+
+TEST(DialerSyncInstancesTest, TwoInstancesSyncingOneJobGroupStoreEachPageOnce) {
+  FakeOutboundBot fake(kKeyId, kSecret, kInstance);
+  const TestDatabase shared;
+  ServerOptions options;
+  options.db = shared.url();
+  options.env = dialer_env(fake);
+  ServerProcess first(options);
+  first.start();
+  ServerProcess second(options);
+  second.start();
+  const auto phones = make_phones(300);
+  std::int64_t task_id = 0;
+  {
+    HttpConnection http(first.port());
+    task_id = create_task(http, phones, "two instances", "jg-two");
+  }
+  fake.put(fake_attempts("jg-two", phones, "SucceededFinish"));
+
+  // Both instances reach page 1 from the same stored cursor; the page is then answered to both
+  // and only one of them may store it with the next cursor.
+  fake.hold_page(1);
+  std::vector<Response> answers(2);
+  std::thread a([&] {
+    HttpConnection http(first.port());
+    answers[0] = http.post_text("/tasks/" + std::to_string(task_id) + "/sync", "");
+  });
+  ASSERT_TRUE(fake.wait_until([](const auto&, std::size_t held) { return held == 1; }));
+  std::thread b([&] {
+    HttpConnection http(second.port());
+    answers[1] = http.post_text("/tasks/" + std::to_string(task_id) + "/sync", "");
+  });
+  ASSERT_TRUE(fake.wait_until([](const auto&, std::size_t held) { return held == 2; }));
+  fake.hold_page(std::nullopt);
+  a.join();
+  b.join();
+
+  std::vector<unsigned> statuses{answers[0].status, answers[1].status};
+  std::sort(statuses.begin(), statuses.end());
+  ASSERT_EQ(statuses, (std::vector<unsigned>{200, 409})) << answers[0].body << answers[1].body;
+  const auto& loser = answers[0].status == 409 ? answers[0] : answers[1];
+  EXPECT_EQ(string_field(loser.data_object().at("error").as_object(), "kind"), "concurrent_sync");
+  HttpConnection http(first.port());
+  EXPECT_EQ(int_field(followup(http, task_id).data_object(), "total_records"), 300);
+  EXPECT_EQ(int_field(get_task(http, task_id), "task_type"), 3);
+}
+
 TEST_F(DialerSyncTest, PeriodicPullerSyncsCallingTasksByItself) {
   start_with_dialer(kSecret, 100);
   const auto phones = make_phones(50);

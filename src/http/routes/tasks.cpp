@@ -79,6 +79,14 @@ Reply failure_reply(app::TaskFailure failure, Language lang, int task_type = 0) 
 TaskRoutes::TaskRoutes(app::TaskService& tasks, const ApiLimits& limits)
     : tasks_(tasks), limits_(limits) {}
 
+json::object TaskRoutes::with_sync(const domain::Task& task) {
+  auto object = to_json(task);
+  // How the last pull from the dialer went; null when the task was never synced.
+  const auto sync = tasks_.sync_state(task.task_id);
+  object["sync"] = sync ? json::value(to_json(*sync)) : json::value(nullptr);
+  return object;
+}
+
 Reply TaskRoutes::create(const RequestContext& ctx) {
   auto body = ctx.body_object();
   if (auto* error = std::get_if<Reply>(&body)) {
@@ -100,7 +108,7 @@ Reply TaskRoutes::create(const RequestContext& ctx) {
     }
     task.leads = std::move(std::get<std::vector<domain::Lead>>(decoded));
   }
-  return ok(to_json(tasks_.create(task)), text(Msg::kTaskCreated, ctx.lang), Status::created);
+  return ok(with_sync(tasks_.create(task)), text(Msg::kTaskCreated, ctx.lang), Status::created);
 }
 
 Reply TaskRoutes::list(const RequestContext& ctx) {
@@ -140,11 +148,7 @@ Reply TaskRoutes::get(const RequestContext& ctx) {
   if (!task) {
     return failure_reply(app::TaskFailure::kNotFound, ctx.lang);
   }
-  auto object = to_json(*task);
-  // How the last pull from the dialer went (null when never synced); only on this route.
-  const auto sync = tasks_.sync_state(task->task_id);
-  object["sync"] = sync ? json::value(to_json(*sync)) : json::value(nullptr);
-  return ok(std::move(object), text(Msg::kOk, ctx.lang));
+  return ok(with_sync(*task), text(Msg::kOk, ctx.lang));
 }
 
 Reply TaskRoutes::add_leads(const RequestContext& ctx) {
@@ -200,7 +204,7 @@ Reply TaskRoutes::start(const RequestContext& ctx) {
     const auto task = tasks_.get(task_id);
     return failure_reply(*failure, ctx.lang, task ? static_cast<int>(task->task_type) : 0);
   }
-  return ok(to_json(std::get<domain::Task>(outcome)), text(Msg::kOk, ctx.lang));
+  return ok(with_sync(std::get<domain::Task>(outcome)), text(Msg::kOk, ctx.lang));
 }
 
 Reply TaskRoutes::remove(const RequestContext& ctx) {
@@ -212,7 +216,7 @@ Reply TaskRoutes::remove(const RequestContext& ctx) {
   if (const auto* failure = std::get_if<app::TaskFailure>(&outcome)) {
     return failure_reply(*failure, ctx.lang);
   }
-  return ok(to_json(std::get<domain::Task>(outcome)), text(Msg::kTaskDeleted, ctx.lang));
+  return ok(with_sync(std::get<domain::Task>(outcome)), text(Msg::kTaskDeleted, ctx.lang));
 }
 
 Reply TaskRoutes::history(const RequestContext& ctx) {

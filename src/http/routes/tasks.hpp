@@ -24,6 +24,9 @@ class TaskRoutes {
   Reply history(const RequestContext& ctx);
 
  private:
+  /// The task object with its `sync` (one more primary-key read); list items go without it.
+  boost::json::object with_sync(const domain::Task& task);
+
   app::TaskService& tasks_;
   const ApiLimits& limits_;
 };
