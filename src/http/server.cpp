@@ -184,8 +184,15 @@ net::awaitable<void> Server::accept_loop() {
       full = connections_.size() >= options_.max_connections;
     }
     if (full) {
-      log_->warn("refusing a connection: {} are open (http.max_connections)",
-                 options_.max_connections);
+      // One line a second at most, however many are refused: a flood must not flood the log.
+      ++refused_since_log_;
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_refusal_log_ >= std::chrono::seconds(1)) {
+        log_->warn("refused {} connection(s): {} are open (http.max_connections)",
+                   refused_since_log_, options_.max_connections);
+        refused_since_log_ = 0;
+        last_refusal_log_ = now;
+      }
       // A few at a time get a 503 envelope; past that a flood is just closed.
       if (refusing_.fetch_add(1) < kMaxRefusing) {
         auto executor = socket.get_executor();

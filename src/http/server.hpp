@@ -77,6 +77,9 @@ class Server {
   std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> connections_;
   /// Connections being answered 503; beyond a few more are closed without an answer.
   std::atomic<int> refusing_{0};
+  /// For the warning about refused connections; touched by accept_loop only.
+  std::chrono::steady_clock::time_point last_refusal_log_{};
+  std::uint64_t refused_since_log_ = 0;
 };
 
 }  // namespace dialtrack::http

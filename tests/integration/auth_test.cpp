@@ -235,6 +235,26 @@ TEST(AuthEnvTest, BadTokenSettingsStopTheStart) {
   }
 }
 
+TEST(AuthEnvTest, BadTokenFileOrTableStopsTheStart) {
+  TempDir dir("dialtrack-auth");
+  const auto file = dir.path() / "tokens";
+  std::ofstream(file) << "ops admin " << sha256_hex(kAdmin) << "\nbroken line\n";
+  const auto from_file = run_dialtrack({"serve", "--listen", "127.0.0.1:0", "--db", ":memory:"},
+                                       {{"DIALTRACK_AUTH_TOKEN_FILE", file.string()}});
+  EXPECT_EQ(from_file.exit_code, 2);
+  EXPECT_NE(from_file.err.find("line 2"), std::string::npos) << from_file.err;
+
+  const auto config = dir.path() / "config.toml";
+  std::ofstream(config) << "[[auth.tokens]]\nname = \"x\"\nscope = \"read\"\ntoken = \"" << kReader
+                        << "\"\npassword = \"y\"\n";
+  const auto from_table = run_dialtrack(
+      {"serve", "--listen", "127.0.0.1:0", "--db", ":memory:", "--config", config.string()});
+  EXPECT_EQ(from_table.exit_code, 2);
+  EXPECT_NE(from_table.err.find("auth.tokens[0]"), std::string::npos) << from_table.err;
+  // The token is never repeated in an error.
+  EXPECT_EQ(from_table.err.find(kReader), std::string::npos) << from_table.err;
+}
+
 TEST(LoopbackOnlyTest, WithoutTokensTheServiceListensOnLoopbackOnly) {
   ServerOptions options;
   options.listen_flag = false;
