@@ -31,4 +31,23 @@ cmake --build --preset asan-ubsan -j"$jobs"
 step "tests (asan-ubsan)"
 ctest --preset asan-ubsan -j"$jobs"
 
+# ThreadSanitizer, the libFuzzer targets for a bounded time each, and the Debian package
+# installed, started through its unit's ExecStart and purged (see README "Developing").
+step "build (tsan)"
+cmake --preset tsan >/dev/null
+cmake --build --preset tsan -j"$jobs"
+
+step "tests (tsan: unit, storage, integration; SQLite and PostgreSQL)"
+ctest --preset tsan -j"$jobs"
+
+step "build (fuzz: clang, libFuzzer + ASan + UBSan)"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j"$jobs"
+
+step "fuzz (${FUZZ_SECONDS:-30} s per target)"
+scripts/fuzz.sh
+
+step "package (release build, cpack, dpkg -i, ExecStart, /healthz, purge)"
+scripts/package_test.sh
+
 step "all tests passed"
