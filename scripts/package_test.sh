@@ -13,7 +13,10 @@ cd "$(dirname "$0")/.."
 fail() { echo "package_test: FAIL: $*" >&2; exit 1; }
 note() { echo "package_test: $*"; }
 
-[ "$(id -u)" -eq 0 ] || fail "must run as root (dpkg -i)"
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || fail "must run as root (dpkg -i)"
+  exec sudo --preserve-env=SKIP_BUILD,DIALTRACK_LISTEN "$0" "$@"
+fi
 if dpkg-query -W -f='${Status}' dialtrack 2>/dev/null | grep -q "ok installed"; then
   fail "a dialtrack package is already installed; remove it first (dpkg --purge dialtrack)"
 fi
