@@ -15,14 +15,19 @@
 #include "app/ingest_service.hpp"
 #include "app/periodic_job.hpp"
 #include "app/recount_service.hpp"
+#include "app/report_service.hpp"
 #include "app/sweep_service.hpp"
 #include "app/task_service.hpp"
 #include "app/webhook_service.hpp"
+#include "cli/csv_commands.hpp"
+#include "cli/simulate.hpp"
 #include "config/config.hpp"
+#include "domain/calendar.hpp"
 #include "domain/types.hpp"
 #include "http/api.hpp"
 #include "http/json_mapping.hpp"
 #include "http/routes/checks.hpp"
+#include "http/routes/reports.hpp"
 #include "http/server.hpp"
 #include "metrics/metrics.hpp"
 #include "notify/dispatcher.hpp"
@@ -64,7 +69,8 @@ struct Application {
                domain::StatusClassifier(cfg.connected_statuses, cfg.connected_prefixes), completion,
                logs.records),
         recount(*store, clock, completion, logs.tasks),
-        webhooks(*store, clock, logs.notify) {}
+        webhooks(*store, clock, logs.notify),
+        reports(*store, clock) {}
 
   app::SystemClock clock;
   std::unique_ptr<storage::Store> store;
@@ -73,6 +79,7 @@ struct Application {
   app::IngestService ingest;
   app::RecountService recount;
   app::WebhookService webhooks;
+  app::ReportService reports;
 };
 
 int cores() {
@@ -97,9 +104,10 @@ int serve(const config::Config& cfg) {
   api_limits.max_leads_per_request = cfg.max_leads_per_request;
   api_limits.max_records_per_batch = cfg.max_records_per_batch;
   metrics::Registry metrics;
-  http::Api api({application.tasks, application.ingest, application.completion,
-                 application.webhooks, std::string(application.store->backend())},
-                api_limits, http::RequestLimits{cfg.max_json_depth}, metrics, logs.http);
+  http::Api api(
+      {application.tasks, application.ingest, application.completion, application.webhooks,
+       std::string(application.store->backend()), application.reports},
+      api_limits, http::RequestLimits{cfg.max_json_depth}, metrics, logs.http);
 
   http::ServerOptions options;
   options.listen = cfg.listen;
@@ -202,6 +210,106 @@ int backup(const config::Config& cfg, const std::string& target) {
   return 0;
 }
 
+/// Prints every route the server registers ("GET /tasks"), one a line: what the OpenAPI
+/// document must describe.
+int routes(const config::Config& cfg) {
+  Loggers logs(cfg.log_level);
+  Application application(cfg, logs);
+  metrics::Registry metrics;
+  http::Api api(
+      {application.tasks, application.ingest, application.completion, application.webhooks,
+       std::string(application.store->backend()), application.reports},
+      http::ApiLimits{}, http::RequestLimits{}, metrics, logs.http);
+  for (const auto& route : api.router().routes()) {
+    std::cout << route << "\n";
+  }
+  return 0;
+}
+
+/// `dialtrack report`: a task's report, or with `summary` the per-day summary, as JSON or CSV.
+struct ReportArgs {
+  std::optional<domain::TaskId> task_id;
+  bool summary = false;
+  std::string format = "json";
+  std::string from;
+  std::string to;
+  std::string utc_offset = "+00:00";
+};
+
+int report(const config::Config& cfg, const ReportArgs& args) {
+  Loggers logs(cfg.log_level);
+  Application application(cfg, logs);
+  const bool csv = args.format == "csv";
+  if (!args.summary) {
+    if (!args.task_id) {
+      std::cerr << "dialtrack report: give a TASK_ID, or --summary\n";
+      return 2;
+    }
+    const auto r = application.reports.task_report(*args.task_id);
+    if (!r) {
+      std::cerr << "task " << *args.task_id << " not found\n";
+      return 1;
+    }
+    std::cout << (csv ? http::task_report_csv(*r)
+                      : boost::json::serialize(http::task_report_json(*r)) + "\n");
+    return 0;
+  }
+  const auto offset = domain::parse_utc_offset(args.utc_offset);
+  if (!offset) {
+    std::cerr << "dialtrack report: --utc-offset must be +HH:MM or -HH:MM\n";
+    return 2;
+  }
+  app::SummaryRange range;
+  range.utc_offset = *offset;
+  range.to = application.reports.today(*offset);
+  if (!args.to.empty()) {
+    const auto day = domain::parse_date(args.to);
+    if (!day) {
+      std::cerr << "dialtrack report: --to must be YYYY-MM-DD\n";
+      return 2;
+    }
+    range.to = *day;
+  }
+  range.from = range.to - 6;
+  if (!args.from.empty()) {
+    const auto day = domain::parse_date(args.from);
+    if (!day) {
+      std::cerr << "dialtrack report: --from must be YYYY-MM-DD\n";
+      return 2;
+    }
+    range.from = *day;
+  }
+  if (range.from > range.to || range.to - range.from + 1 > app::ReportService::kMaxSummaryDays) {
+    std::cerr << "dialtrack report: --from must not be after --to, at most 366 days\n";
+    return 2;
+  }
+  const auto days = application.reports.summary(range);
+  std::cout << (csv ? http::summary_csv(days)
+                    : boost::json::serialize(http::summary_json(range, days)) + "\n");
+  return 0;
+}
+
+int import_leads(const config::Config& cfg, domain::TaskId task_id, const std::string& file,
+                 const cli::ImportOptions& options) {
+  Loggers logs(cfg.log_level);
+  Application application(cfg, logs);
+  return cli::import_leads(application.tasks, task_id, file, options);
+}
+
+int import_records(const config::Config& cfg, const std::string& file,
+                   const cli::ImportOptions& options) {
+  Loggers logs(cfg.log_level);
+  Application application(cfg, logs);
+  return cli::import_records(application.ingest, file, options);
+}
+
+int export_records(const config::Config& cfg, domain::TaskId task_id,
+                   const std::optional<std::string>& output) {
+  Loggers logs(cfg.log_level);
+  Application application(cfg, logs);
+  return cli::export_records(application.tasks, application.reports, task_id, output);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -244,6 +352,82 @@ int main(int argc, char** argv) {
       "backup", "copy the SQLite database to FILE (online backup; safe while serving)");
   backup_cmd->add_option("FILE", backup_target, "the backup file to write")->required();
 
+  ReportArgs report_args;
+  auto* report_cmd =
+      cli.add_subcommand("report", "print a task's report, or the per-day summary (--summary)");
+  report_cmd->add_option("TASK_ID", report_args.task_id, "task id")->check(CLI::PositiveNumber);
+  report_cmd->add_flag("--summary", report_args.summary, "the per-day summary instead");
+  report_cmd->add_option("--format", report_args.format, "json (default) or csv")
+      ->check(CLI::IsMember({"json", "csv"}));
+  report_cmd->add_option("--from", report_args.from, "summary: first day, YYYY-MM-DD");
+  report_cmd->add_option("--to", report_args.to, "summary: last day, YYYY-MM-DD (default today)");
+  report_cmd->add_option("--utc-offset", report_args.utc_offset,
+                         "summary: the days' UTC offset, +HH:MM (default +00:00)");
+  cli::ImportOptions import_options;
+  dialtrack::domain::TaskId import_task = 0;
+  std::string import_file;
+  auto* import_leads_cmd =
+      cli.add_subcommand("import-leads", "add a task's leads from a CSV file (header: phone,...)");
+  import_leads_cmd->add_option("TASK_ID", import_task, "task id")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  import_leads_cmd->add_option("FILE", import_file, "CSV file")->required();
+  auto* import_records_cmd = cli.add_subcommand(
+      "import-records", "ingest call records from a CSV file (header: call_id,task_id,...)");
+  import_records_cmd->add_option("FILE", import_file, "CSV file")->required();
+  for (auto* cmd : {import_leads_cmd, import_records_cmd}) {
+    cmd->add_option("--encoding", import_options.encoding, "auto (default), utf-8 or gbk")
+        ->check(CLI::IsMember({"auto", "utf-8", "utf8", "gbk", "gb18030"}, CLI::ignore_case));
+    cmd->add_option("--batch-size", import_options.batch_size, "rows per transaction (5000)")
+        ->check(CLI::Range(1, 100000));
+  }
+  std::optional<std::string> export_output;
+  auto* export_cmd =
+      cli.add_subcommand("export-records", "write a task's call records as CSV (UTF-8, BOM)");
+  export_cmd->add_option("TASK_ID", import_task, "task id")->required()->check(CLI::PositiveNumber);
+  export_cmd->add_option("--output,-o", export_output, "file to write (default stdout)");
+
+  auto* routes_cmd =
+      cli.add_subcommand("routes", "print the HTTP routes the server registers, one a line");
+  cli::SimulateOptions sim_options;
+  int sim_duration = 0;
+  auto* simulate_cmd = cli.add_subcommand(
+      "simulate", "a dialer simulator: create tasks and push call results to a running server");
+  simulate_cmd->add_option("--url", sim_options.url, "the server (default http://127.0.0.1:8080)");
+  simulate_cmd->add_option("--token", sim_options.token, "bearer token, when the server wants one");
+  simulate_cmd->add_option("--tasks", sim_options.tasks, "tasks to create (3)")
+      ->check(CLI::Range(1, 1000));
+  simulate_cmd->add_option("--phones", sim_options.phones, "phones per task (100)")
+      ->check(CLI::Range(1, 10'000'000));
+  simulate_cmd
+      ->add_option("--rate", sim_options.rate, "records per second (200; 0: as fast as possible)")
+      ->check(CLI::Range(0.0, 1e7));
+  simulate_cmd->add_option("--batch-size", sim_options.batch_size, "records per request (50)")
+      ->check(CLI::Range(1, 1000));
+  simulate_cmd
+      ->add_option("--connect-rate", sim_options.dialer.connect_rate,
+                   "chance that an attempt connects (0.6)")
+      ->check(CLI::Range(0.0, 1.0));
+  simulate_cmd
+      ->add_option("--max-attempts", sim_options.dialer.max_attempts,
+                   "attempts per phone at most (0: retry until connected)")
+      ->check(CLI::Range(0, 1000));
+  simulate_cmd
+      ->add_option("--duplicate-rate", sim_options.dialer.duplicate_rate,
+                   "chance of resending a record (0.02)")
+      ->check(CLI::Range(0.0, 0.9));
+  simulate_cmd
+      ->add_option("--out-of-order-rate", sim_options.dialer.out_of_order_rate,
+                   "chance of a late older update after a call's result (0.02)")
+      ->check(CLI::Range(0.0, 1.0));
+  simulate_cmd->add_option("--seed", sim_options.dialer.seed, "random seed (1)");
+  simulate_cmd
+      ->add_option("--duration", sim_duration,
+                   "stop after this many seconds (0: when every task is complete)")
+      ->check(CLI::Range(0, 86400 * 365));
+  simulate_cmd->add_flag("--english-names", sim_options.english_names,
+                         "English task and lead names");
+
   CLI11_PARSE(cli, argc, argv);
 
   if (!db.empty()) {
@@ -271,6 +455,25 @@ int main(int argc, char** argv) {
     }
     if (backup_cmd->parsed()) {
       return backup(cfg, backup_target);
+    }
+    if (report_cmd->parsed()) {
+      return report(cfg, report_args);
+    }
+    if (import_leads_cmd->parsed()) {
+      return import_leads(cfg, import_task, import_file, import_options);
+    }
+    if (import_records_cmd->parsed()) {
+      return import_records(cfg, import_file, import_options);
+    }
+    if (export_cmd->parsed()) {
+      return export_records(cfg, import_task, export_output);
+    }
+    if (routes_cmd->parsed()) {
+      return routes(cfg);
+    }
+    if (simulate_cmd->parsed()) {
+      sim_options.duration = std::chrono::seconds(sim_duration);
+      return cli::simulate(sim_options);
     }
   } catch (const std::exception& e) {
     std::cerr << "dialtrack: " << e.what() << "\n";

@@ -1,6 +1,7 @@
 #include "http/api.hpp"
 
 #include "http/routes/health.hpp"
+#include "http/routes/openapi.hpp"
 
 namespace dialtrack::http {
 
@@ -15,6 +16,7 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
       records_(services_.ingest, services_.completion, limits_, metrics),
       checks_(services_.completion, limits_, metrics),
       webhooks_(services_.webhooks, limits_),
+      reports_(services_.reports),
       router_(request_limits, metrics, std::move(log)) {
   auto bind = [](auto* routes, Reply (std::remove_pointer_t<decltype(routes)>::*method)(
                                    const RequestContext&)) -> Handler {
@@ -47,6 +49,14 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
   r.add(verb::delete_, "/webhooks/{webhook_id}", bind(&webhooks_, &WebhookRoutes::remove));
   r.add(verb::get, "/webhooks/{webhook_id}/deliveries",
         bind(&webhooks_, &WebhookRoutes::deliveries));
+  r.add(verb::get, "/reports/tasks/{task_id}", bind(&reports_, &ReportRoutes::task));
+  r.add(verb::get, "/reports/summary", bind(&reports_, &ReportRoutes::summary));
+  r.add(verb::get, "/openapi.yaml", [](const RequestContext&) {
+    Reply reply;
+    reply.raw_body = std::string(openapi_yaml());
+    reply.content_type = "application/yaml; charset=utf-8";
+    return reply;
+  });
 }
 
 }  // namespace dialtrack::http

@@ -13,6 +13,7 @@
 #include "http/routes/api_limits.hpp"
 #include "http/routes/checks.hpp"
 #include "http/routes/records.hpp"
+#include "http/routes/reports.hpp"
 #include "http/routes/tasks.hpp"
 #include "http/routes/webhooks.hpp"
 
@@ -25,6 +26,7 @@ struct Services {
   app::CompletionService& completion;
   app::WebhookService& webhooks;
   std::string backend;  ///< "sqlite" or "postgresql"
+  app::ReportService& reports;
 };
 
 /// The whole HTTP API: the route objects and the one table that maps routes to them.
@@ -45,6 +47,7 @@ class Api {
   RecordRoutes records_;
   CheckRoutes checks_;
   WebhookRoutes webhooks_;
+  ReportRoutes reports_;
   Router router_;
 };
 

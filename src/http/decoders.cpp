@@ -53,10 +53,42 @@ std::optional<std::string> extra_fields(const json::object& record) {
   return json::serialize(extra);
 }
 
-/// Decodes record `index`: a valid input, or the rejection that names its field.
+}  // namespace
+
+DecodeResult<domain::Lead> decode_lead(const json::object& object, const std::string& prefix) {
+  FieldReader in(object, prefix);
+  domain::Lead lead;
+  const auto raw_phone = in.string("phone", Need::kRequired, 64);
+  lead.name = in.string("name", Need::kOptional, kMaxName, true);
+  lead.job_id = in.string("job_id", Need::kOptional, kMaxId);
+  if (const auto* attrs = in.object("attrs", Need::kOptional)) {
+    if (is_finite_json(*attrs)) {
+      lead.attrs_json = json::serialize(*attrs);
+    } else {
+      in.fail("attrs", Problem::kOutOfRange, "number");
+    }
+  }
+  if (raw_phone) {
+    if (auto phone = domain::normalize_phone(*raw_phone)) {
+      lead.phone = std::move(*phone);
+    } else {
+      in.fail("phone", Problem::kInvalidPhone);
+    }
+  }
+  if (in.error()) {
+    return *in.error();
+  }
+  return lead;
+}
+
 std::variant<app::RecordInput, app::Rejection> decode_record(
     const json::value& item, std::size_t index, const std::optional<std::string>& batch_group) {
-  const std::string prefix = "records[" + std::to_string(index) + "]";
+  return decode_record(item, index, batch_group, "records[" + std::to_string(index) + "]");
+}
+
+std::variant<app::RecordInput, app::Rejection> decode_record(
+    const json::value& item, std::size_t index, const std::optional<std::string>& batch_group,
+    const std::string& prefix) {
   const auto* object = item.if_object();
   if (object == nullptr) {
     return app::Rejection{index, "", app::RejectReason::kInvalidField,
@@ -112,8 +144,6 @@ std::variant<app::RecordInput, app::Rejection> decode_record(
   return r;
 }
 
-}  // namespace
-
 DecodeResult<std::vector<domain::Lead>> decode_leads(const json::array& items,
                                                      std::int64_t max_leads) {
   if (static_cast<std::int64_t>(items.size()) > max_leads) {
@@ -127,29 +157,11 @@ DecodeResult<std::vector<domain::Lead>> decode_leads(const json::array& items,
     if (object == nullptr) {
       return domain::FieldError{prefix, Problem::kWrongType, "object"};
     }
-    FieldReader in(*object, prefix);
-    domain::Lead lead;
-    const auto raw_phone = in.string("phone", Need::kRequired, 64);
-    lead.name = in.string("name", Need::kOptional, kMaxName, true);
-    lead.job_id = in.string("job_id", Need::kOptional, kMaxId);
-    if (const auto* attrs = in.object("attrs", Need::kOptional)) {
-      if (is_finite_json(*attrs)) {
-        lead.attrs_json = json::serialize(*attrs);
-      } else {
-        in.fail("attrs", Problem::kOutOfRange, "number");
-      }
+    auto lead = decode_lead(*object, prefix);
+    if (auto* error = std::get_if<domain::FieldError>(&lead)) {
+      return std::move(*error);
     }
-    if (raw_phone) {
-      if (auto phone = domain::normalize_phone(*raw_phone)) {
-        lead.phone = std::move(*phone);
-      } else {
-        in.fail("phone", Problem::kInvalidPhone);
-      }
-    }
-    if (in.error()) {
-      return *in.error();
-    }
-    leads.push_back(std::move(lead));
+    leads.push_back(std::move(std::get<domain::Lead>(lead)));
   }
   return leads;
 }

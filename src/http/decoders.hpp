@@ -20,6 +20,23 @@ namespace dialtrack::http {
 template <typename T>
 using DecodeResult = std::variant<T, domain::FieldError>;
 
+/// One lead object (`phone`, `name`?, `job_id`?, `attrs`?), field names under `prefix`
+/// (`leads[3]`; empty: the bare names, as a CSV import reports them): the lead, or the first
+/// problem found.
+DecodeResult<domain::Lead> decode_lead(const boost::json::object& object,
+                                       const std::string& prefix);
+
+/// Pushed record `index`: a valid input, or the rejection that names its field
+/// (`records[index].phone`); its job group defaults to `batch_group`.
+std::variant<app::RecordInput, app::Rejection> decode_record(
+    const boost::json::value& item, std::size_t index,
+    const std::optional<std::string>& batch_group);
+/// The same with field names under `prefix` (empty: the bare field names, as a CSV import
+/// reports them).
+std::variant<app::RecordInput, app::Rejection> decode_record(
+    const boost::json::value& item, std::size_t index,
+    const std::optional<std::string>& batch_group, const std::string& prefix);
+
 /// `leads` of `POST /tasks` and `POST /tasks/{id}/leads`: every lead valid, or the first error.
 DecodeResult<std::vector<domain::Lead>> decode_leads(const boost::json::array& items,
                                                      std::int64_t max_leads);

@@ -87,6 +87,12 @@ const char* type_name(std::string_view expected, Language lang) {
       {"non-negative", {"非负整数", "a non-negative integer"}},
       {"task_type", {"1 到 4 之间的整数", "an integer from 1 to 4"}},
       {"page_size", {"1 到 1000 之间的整数", "an integer from 1 to 1000"}},
+      {"date", {"YYYY-MM-DD 格式的日期", "a date as YYYY-MM-DD"}},
+      {"date_range",
+       {"不晚于 to 的日期，且范围不超过 366 天",
+        "a date not after to, at most 366 days before it"}},
+      {"utc_offset", {"+HH:MM 或 -HH:MM 格式的时区偏移", "a UTC offset as +HH:MM or -HH:MM"}},
+      {"format", {"json 或 csv", "json or csv"}},
   };
   for (const auto& n : kNames) {
     if (n.key == expected) {

@@ -109,6 +109,52 @@ struct RecordPage {
   std::int64_t total = 0;
 };
 
+/// A task's call records grouped by status (all attempts).
+struct StatusCalls {
+  std::string call_status;
+  std::int64_t calls = 0;
+  std::int64_t connected_calls = 0;
+  std::int64_t talk_seconds = 0;           ///< sum of `duration` over the connected attempts
+  std::int64_t talk_calls = 0;             ///< connected attempts that have a duration
+  std::optional<Timestamp> first_call_at;  ///< earliest call time (see `task_report`)
+  std::optional<Timestamp> last_call_at;   ///< latest call time
+};
+
+/// Phones whose latest attempt has `call_status` and who were called `attempts` times.
+struct LatestAttempts {
+  std::string call_status;
+  std::int64_t attempts = 0;
+  std::int64_t phones = 0;
+};
+
+/// Calls of one UTC hour (by call time).
+struct HourCalls {
+  Timestamp hour{};
+  std::int64_t calls = 0;
+  std::int64_t connected_calls = 0;
+};
+
+/// The grouped rows a task report is made of; `app::ReportService` turns them into numbers.
+struct TaskReportRows {
+  std::vector<StatusCalls> by_status;
+  std::vector<LatestAttempts> by_latest;
+  std::vector<HourCalls> by_hour;
+};
+
+/// A count on one local day: `day` is days since 1970-01-01 in the requested UTC offset.
+struct DayCount {
+  std::int64_t day = 0;
+  std::int64_t count = 0;
+  std::int64_t connected = 0;  ///< for calls: the connected ones
+};
+
+/// Per-day counts of a date range, days without anything left out.
+struct DailyRows {
+  std::vector<DayCount> tasks_created;
+  std::vector<DayCount> tasks_completed;
+  std::vector<DayCount> calls;
+};
+
 /// A webhook subscription. `events` are names from domain/events.hpp.
 struct Webhook {
   std::int64_t webhook_id = 0;
@@ -277,6 +323,21 @@ class Transaction {
 
   /// A task's records, newest first.
   virtual RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) = 0;
+
+  // --- reports ------------------------------------------------------------------------------
+  /// A task's records aggregated for its report (set-based queries over an index that covers
+  /// them). A record's call time is `started_at`, else `event_time`, else `created_at`; a
+  /// phone's latest attempt is the one with the newest `event_time`, else `ended_at`, else
+  /// `started_at`, else `created_at` (on a tie, any of them on SQLite, the last stored on
+  /// PostgreSQL).
+  virtual TaskReportRows task_report(TaskId task_id) = 0;
+  /// Tasks created, tasks completed and calls (by call time) per local day in [from, to), days
+  /// counted in `utc_offset`.
+  virtual DailyRows daily_counts(Timestamp from, Timestamp to, std::chrono::minutes utc_offset) = 0;
+  /// A task's records with record ids above `after`, oldest first, at most `limit`, with the
+  /// record id of each: how an export streams a task of any size page by page.
+  virtual std::vector<std::pair<std::int64_t, domain::CallRecord>> task_records_after(
+      TaskId task_id, std::int64_t after, std::int64_t limit) = 0;
 };
 
 /// Whether a transaction writes. Read transactions see one consistent snapshot and may run

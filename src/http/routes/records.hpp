@@ -1,7 +1,12 @@
 #pragma once
 
+#include <optional>
+#include <string>
+#include <variant>
+
 #include "app/completion_service.hpp"
 #include "app/ingest_service.hpp"
+#include "http/decoders.hpp"
 #include "http/router.hpp"
 #include "http/routes/api_limits.hpp"
 

@@ -1,6 +1,11 @@
 #pragma once
 
+#include <boost/json/object.hpp>
+#include <string>
+#include <variant>
+
 #include "app/task_service.hpp"
+#include "http/decoders.hpp"
 #include "http/router.hpp"
 #include "http/routes/api_limits.hpp"
 

@@ -120,10 +120,24 @@ CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
 CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, delivery_id);
 )sql";
 
+// Reports: the task report's columns covered by one index per task and lead, so its
+// aggregates scan the index of one task; the summary reads tasks and records by time (the
+// call-time expression is exactly the one the report queries use).
+constexpr const char* kReportIndexes = R"sql(
+CREATE INDEX outbound_call_records_report ON outbound_call_records (task_id, lead_id)
+  INCLUDE (event_time, ended_at, started_at, record_id, call_status, connected, duration,
+           created_at);
+CREATE INDEX outbound_call_records_by_call_time ON outbound_call_records
+  ((coalesce(started_at, event_time, created_at)), connected);
+CREATE INDEX call_tasks_by_created ON call_tasks (created_at);
+CREATE INDEX call_tasks_by_completed ON call_tasks (completed_at) WHERE completed_at IS NOT NULL;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "tasks, leads, call records and status history", kInitialSchema},
     Migration{2, "leases for background jobs", kJobLeases},
     Migration{3, "webhooks, outbox events and deliveries", kWebhooks},
+    Migration{4, "indexes for reports", kReportIndexes},
 };
 
 }  // namespace

@@ -232,6 +232,39 @@ const std::vector<NamedStatement>& statements() {
        "WHERE d.webhook_id = $1 ORDER BY d.delivery_id DESC LIMIT $2 OFFSET $3"},
       {"count_deliveries", "SELECT count(*) FROM webhook_deliveries WHERE webhook_id = $1"},
       {"outbox_backlog", "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'"},
+      // Reports. The call time of a record: started_at, else event_time, else created_at.
+      {"report_by_status",
+       "SELECT call_status, count(*), count(*) FILTER (WHERE connected), "
+       "coalesce(sum(duration) FILTER (WHERE connected), 0), "
+       "count(duration) FILTER (WHERE connected), "
+       "min(coalesce(started_at, event_time, created_at)), "
+       "max(coalesce(started_at, event_time, created_at)) "
+       "FROM outbound_call_records WHERE task_id = $1 GROUP BY call_status"},
+      {"report_by_latest",
+       "SELECT call_status, attempts, count(*) FROM (SELECT DISTINCT ON (lead_id) call_status, "
+       "count(*) OVER (PARTITION BY lead_id) AS attempts FROM outbound_call_records "
+       "WHERE task_id = $1 ORDER BY lead_id, "
+       "coalesce(event_time, ended_at, started_at, created_at) DESC, record_id DESC) AS l "
+       "GROUP BY call_status, attempts"},
+      {"report_by_hour",
+       "SELECT coalesce(started_at, event_time, created_at) / 3600000 AS hour, count(*), "
+       "count(*) FILTER (WHERE connected) FROM outbound_call_records WHERE task_id = $1 "
+       "GROUP BY hour ORDER BY hour"},
+      {"daily_created",
+       "SELECT (created_at + $3::bigint) / 86400000 AS day, count(*) FROM call_tasks "
+       "WHERE created_at >= $1 AND created_at < $2 GROUP BY day"},
+      {"daily_completed",
+       "SELECT (completed_at + $3::bigint) / 86400000 AS day, count(*) FROM call_tasks "
+       "WHERE completed_at >= $1 AND completed_at < $2 GROUP BY day"},
+      {"daily_calls",
+       "SELECT (coalesce(started_at, event_time, created_at) + $3::bigint) / 86400000 AS day, "
+       "count(*), count(*) FILTER (WHERE connected) FROM outbound_call_records "
+       "WHERE coalesce(started_at, event_time, created_at) >= $1 "
+       "AND coalesce(started_at, event_time, created_at) < $2 GROUP BY day"},
+      {"task_records_after",
+       "SELECT " DT_RECORD_COLUMNS
+       ", record_id FROM outbound_call_records WHERE task_id = $1 AND record_id > $2 "
+       "ORDER BY record_id LIMIT $3"},
       {"repair_counters",
        "UPDATE call_tasks SET "
        "total_calls = (SELECT count(*) FROM task_leads WHERE task_id = $1), "
@@ -752,6 +785,60 @@ class PgTransaction final : public Transaction {
     const auto count = c_->run("record_count", Params{}.add(task_id));
     if (count.rows() == 1) {
       out.total = count.int64(0, 0);
+    }
+    return out;
+  }
+
+  TaskReportRows task_report(TaskId task_id) override {
+    TaskReportRows out;
+    const auto status = c_->run("report_by_status", Params{}.add(task_id));
+    for (int i = 0; i < status.rows(); ++i) {
+      out.by_status.push_back({std::string(status.text(i, 0)), status.int64(i, 1),
+                               status.int64(i, 2), status.int64(i, 3), status.int64(i, 4),
+                               timestamp(status.optional_int64(i, 5)),
+                               timestamp(status.optional_int64(i, 6))});
+    }
+    const auto latest = c_->run("report_by_latest", Params{}.add(task_id));
+    for (int i = 0; i < latest.rows(); ++i) {
+      out.by_latest.push_back(
+          {std::string(latest.text(i, 0)), latest.int64(i, 1), latest.int64(i, 2)});
+    }
+    const auto hour = c_->run("report_by_hour", Params{}.add(task_id));
+    for (int i = 0; i < hour.rows(); ++i) {
+      out.by_hour.push_back(
+          {timestamp(hour.int64(i, 0) * 3'600'000), hour.int64(i, 1), hour.int64(i, 2)});
+    }
+    return out;
+  }
+
+  DailyRows daily_counts(Timestamp from, Timestamp to, std::chrono::minutes utc_offset) override {
+    const auto params = Params{}
+                            .add(millis(from))
+                            .add(millis(to))
+                            .add(std::int64_t{std::chrono::milliseconds(utc_offset).count()});
+    DailyRows out;
+    const auto created = c_->run("daily_created", params);
+    for (int i = 0; i < created.rows(); ++i) {
+      out.tasks_created.push_back({created.int64(i, 0), created.int64(i, 1), 0});
+    }
+    const auto completed = c_->run("daily_completed", params);
+    for (int i = 0; i < completed.rows(); ++i) {
+      out.tasks_completed.push_back({completed.int64(i, 0), completed.int64(i, 1), 0});
+    }
+    const auto calls = c_->run("daily_calls", params);
+    for (int i = 0; i < calls.rows(); ++i) {
+      out.calls.push_back({calls.int64(i, 0), calls.int64(i, 1), calls.int64(i, 2)});
+    }
+    return out;
+  }
+
+  std::vector<std::pair<std::int64_t, domain::CallRecord>> task_records_after(
+      TaskId task_id, std::int64_t after, std::int64_t limit) override {
+    const auto r = c_->run("task_records_after", Params{}.add(task_id).add(after).add(limit));
+    std::vector<std::pair<std::int64_t, domain::CallRecord>> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) {
+      out.emplace_back(r.int64(i, 15), read_record(r, i).record);
     }
     return out;
   }

@@ -248,6 +248,46 @@ struct Connection {
         Statement(db, "SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ?1");
     outbox_backlog =
         Statement(db, "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'");
+    // Reports. The call time of a record: started_at, else event_time, else created_at.
+    report_by_status =
+        Statement(db,
+                  "SELECT call_status, count(*), sum(connected), "
+                  "coalesce(sum(CASE WHEN connected THEN duration END), 0), "
+                  "count(CASE WHEN connected THEN duration END), "
+                  "min(coalesce(started_at, event_time, created_at)), "
+                  "max(coalesce(started_at, event_time, created_at)) "
+                  "FROM outbound_call_records WHERE task_id = ?1 GROUP BY call_status");
+    // One pass over the task's index in lead order: SQLite takes a bare column (call_status)
+    // from the row that holds the group's max(), here the phone's latest attempt. Several
+    // times faster than a window function.
+    report_by_latest = Statement(
+        db,
+        "SELECT call_status, attempts, count(*) FROM (SELECT call_status, count(*) AS attempts, "
+        "max(coalesce(event_time, ended_at, started_at, created_at)) FROM outbound_call_records "
+        "WHERE task_id = ?1 GROUP BY lead_id) GROUP BY call_status, attempts");
+    report_by_hour = Statement(
+        db,
+        "SELECT coalesce(started_at, event_time, created_at) / 3600000 AS hour, count(*), "
+        "sum(connected) FROM outbound_call_records WHERE task_id = ?1 GROUP BY hour ORDER BY hour");
+    daily_created =
+        Statement(db,
+                  "SELECT (created_at + ?3) / 86400000 AS day, count(*) FROM call_tasks "
+                  "WHERE created_at >= ?1 AND created_at < ?2 GROUP BY day");
+    daily_completed =
+        Statement(db,
+                  "SELECT (completed_at + ?3) / 86400000 AS day, count(*) FROM call_tasks "
+                  "WHERE completed_at >= ?1 AND completed_at < ?2 GROUP BY day");
+    daily_calls = Statement(
+        db,
+        "SELECT (coalesce(started_at, event_time, created_at) + ?3) / 86400000 AS day, count(*), "
+        "sum(connected) FROM outbound_call_records "
+        "WHERE coalesce(started_at, event_time, created_at) >= ?1 "
+        "AND coalesce(started_at, event_time, created_at) < ?2 GROUP BY day");
+    task_records_after =
+        Statement(db, sql("SELECT ", kRecordColumns,
+                          ", record_id FROM outbound_call_records WHERE task_id = ?1 "
+                          "AND record_id > ?2 ORDER BY record_id LIMIT ?3")
+                          .c_str());
     repair_counters =
         Statement(db,
                   "UPDATE call_tasks SET "
@@ -267,7 +307,9 @@ struct Connection {
       audit_tasks, repair_connect_leads, repair_disconnect_leads, repair_counters, insert_event,
       insert_deliveries, insert_webhook, find_webhook_by_url, update_webhook, list_webhooks,
       find_webhook, delete_webhook, fail_webhook_deliveries, claim_deliveries, due_delivery,
-      finish_delivery, deliveries_of, count_deliveries, outbox_backlog;
+      finish_delivery, deliveries_of, count_deliveries, outbox_backlog, report_by_status,
+      report_by_latest, report_by_hour, daily_created, daily_completed, daily_calls,
+      task_records_after;
 };
 
 namespace {
@@ -658,6 +700,53 @@ class SqliteTransaction : public Transaction {
     auto& count = c_.record_count.bind(task_id);
     if (count.step()) {
       out.total = count.int64(0);
+    }
+    return out;
+  }
+
+  TaskReportRows task_report(TaskId task_id) override {
+    TaskReportRows out;
+    auto& status = c_.report_by_status.bind(task_id);
+    while (status.step()) {
+      out.by_status.push_back({status.text(0), status.int64(1), status.int64(2), status.int64(3),
+                               status.int64(4), timestamp(status.optional_int64(5)),
+                               timestamp(status.optional_int64(6))});
+    }
+    auto& latest = c_.report_by_latest.bind(task_id);
+    while (latest.step()) {
+      out.by_latest.push_back({latest.text(0), latest.int64(1), latest.int64(2)});
+    }
+    auto& hour = c_.report_by_hour.bind(task_id);
+    while (hour.step()) {
+      out.by_hour.push_back({timestamp(hour.int64(0) * 3'600'000), hour.int64(1), hour.int64(2)});
+    }
+    return out;
+  }
+
+  DailyRows daily_counts(Timestamp from, Timestamp to, std::chrono::minutes utc_offset) override {
+    const std::int64_t offset = std::chrono::milliseconds(utc_offset).count();
+    DailyRows out;
+    auto& created = c_.daily_created.bind(millis(from), millis(to), offset);
+    while (created.step()) {
+      out.tasks_created.push_back({created.int64(0), created.int64(1), 0});
+    }
+    auto& completed = c_.daily_completed.bind(millis(from), millis(to), offset);
+    while (completed.step()) {
+      out.tasks_completed.push_back({completed.int64(0), completed.int64(1), 0});
+    }
+    auto& calls = c_.daily_calls.bind(millis(from), millis(to), offset);
+    while (calls.step()) {
+      out.calls.push_back({calls.int64(0), calls.int64(1), calls.int64(2)});
+    }
+    return out;
+  }
+
+  std::vector<std::pair<std::int64_t, domain::CallRecord>> task_records_after(
+      TaskId task_id, std::int64_t after, std::int64_t limit) override {
+    std::vector<std::pair<std::int64_t, domain::CallRecord>> out;
+    auto& s = c_.task_records_after.bind(task_id, after, limit);
+    while (s.step()) {
+      out.emplace_back(s.int64(15), read_record(s).record);
     }
     return out;
   }

@@ -1,0 +1,482 @@
+#include "cli/csv_commands.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+
+#include "csv/csv_reader.hpp"
+#include "csv/csv_writer.hpp"
+#include "csv/encoding.hpp"
+#include "domain/time.hpp"
+#include "http/messages.hpp"
+#include "http/routes/records.hpp"
+#include "http/routes/tasks.hpp"
+
+namespace dialtrack::cli {
+namespace {
+
+namespace json = boost::json;
+constexpr auto kLang = http::Language::kEnglish;
+constexpr std::size_t kChunk = 1 << 20;
+
+/// The input cannot be read on (not a bad row): stops the import.
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct FileCloser {
+  void operator()(FILE* f) const { std::fclose(f); }
+};
+using File = std::unique_ptr<FILE, FileCloser>;
+
+/// Rows of a CSV file, decoded to UTF-8 chunk by chunk (bounded memory), BOM dropped.
+class CsvSource {
+ public:
+  CsvSource(const std::string& path, const std::string& encoding_name)
+      : file_(std::fopen(path.c_str(), "rb")), buffer_(kChunk) {
+    if (!file_) {
+      throw InputError("cannot open " + path);
+    }
+    if (encoding_name != "auto") {
+      forced_ = csv::encoding_from_name(encoding_name);
+      if (!forced_) {
+        throw InputError("unknown encoding " + encoding_name + " (auto, utf-8 or gbk)");
+      }
+    }
+  }
+
+  /// The next row, or nothing at the end of the file.
+  std::optional<csv::Row> next() {
+    while (rows_.empty() && !done_) {
+      read_chunk();
+    }
+    if (rows_.empty()) {
+      return std::nullopt;
+    }
+    auto row = std::move(rows_.front());
+    rows_.pop_front();
+    return row;
+  }
+
+  [[nodiscard]] csv::Encoding encoding() const { return encoding_; }
+
+ private:
+  void read_chunk() {
+    const std::size_t n = std::fread(buffer_.data(), 1, buffer_.size(), file_.get());
+    if (n == 0 && std::ferror(file_.get()) != 0) {
+      throw InputError("read error");
+    }
+    const std::string_view bytes(buffer_.data(), n);
+    if (!decoder_) {
+      encoding_ = forced_.value_or(csv::detect_encoding(bytes));
+      decoder_.emplace(encoding_);
+    }
+    std::string text;
+    if (!decoder_->feed(bytes, text)) {
+      throw InputError("the file is not valid GBK at byte " +
+                       std::to_string(decoder_->bad_offset()));
+    }
+    if (first_) {
+      first_ = false;
+      if (text.starts_with(csv::kUtf8Bom)) {
+        text.erase(0, csv::kUtf8Bom.size());
+      }
+    }
+    std::vector<csv::Row> rows;
+    reader_.feed(text, rows);
+    if (n == 0) {
+      done_ = true;
+      if (!decoder_->finish()) {
+        throw InputError("the file ends inside a GBK character");
+      }
+      if (!reader_.finish(rows)) {
+        throw InputError("line " + std::to_string(reader_.open_quote_line()) +
+                         ": a quoted field is never closed");
+      }
+    }
+    for (auto& r : rows) {
+      rows_.push_back(std::move(r));
+    }
+  }
+
+  File file_;
+  std::vector<char> buffer_;
+  std::optional<csv::Encoding> forced_;
+  csv::Encoding encoding_ = csv::Encoding::kUtf8;
+  std::optional<csv::Utf8Decoder> decoder_;
+  csv::Reader reader_;
+  std::deque<csv::Row> rows_;
+  bool first_ = true;
+  bool done_ = false;
+};
+
+/// Rows and rows per second on stderr, redrawn at most 5 times a second, when stderr is a
+/// terminal; bad rows printed through it so they do not mix with the bar.
+class Progress {
+ public:
+  Progress() : on_(isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()) {}
+
+  void update(std::int64_t rows) {
+    if (!on_) {
+      return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(200)) {
+      return;
+    }
+    last_ = now;
+    draw(rows, now);
+  }
+
+  void bad_row(std::int64_t line, const std::string& reason) {
+    if (on_) {
+      std::cerr << "\r\033[K";
+    }
+    std::cerr << "line " << line << ": " << reason << "\n";
+  }
+
+  void finish(std::int64_t rows) {
+    if (on_) {
+      draw(rows, std::chrono::steady_clock::now());
+      std::cerr << "\n";
+    }
+  }
+
+  [[nodiscard]] double rate(std::int64_t rows) const {
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
+    return elapsed.count() > 0 ? static_cast<double>(rows) / elapsed.count() : 0.0;
+  }
+
+ private:
+  void draw(std::int64_t rows, std::chrono::steady_clock::time_point now) {
+    const std::chrono::duration<double> elapsed = now - start_;
+    const double per_second =
+        elapsed.count() > 0 ? static_cast<double>(rows) / elapsed.count() : 0.0;
+    std::cerr << "\r\033[K[" << bar(elapsed.count()) << "] " << rows << " rows, "
+              << static_cast<std::int64_t>(per_second) << " rows/s" << std::flush;
+  }
+
+  /// A moving block: the size of the input is not known while streaming.
+  static std::string bar(double seconds) {
+    constexpr int kWidth = 20;
+    std::string out(kWidth, ' ');
+    const int at = static_cast<int>(seconds * 10) % kWidth;
+    for (int i = 0; i < 4; ++i) {
+      out[static_cast<std::size_t>((at + i) % kWidth)] = '#';
+    }
+    return out;
+  }
+
+  bool on_;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+std::string trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  return std::string(text);
+}
+
+/// The header row, names trimmed and lower-cased; throws when `required` columns are missing.
+std::vector<std::string> read_header(CsvSource& source,
+                                     std::initializer_list<std::string_view> required) {
+  const auto row = source.next();
+  if (!row) {
+    throw InputError("the file is empty: a header row is needed");
+  }
+  std::vector<std::string> header;
+  for (const auto& f : row->fields) {
+    std::string name = trim(f);
+    for (auto& c : name) {
+      c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    header.push_back(std::move(name));
+  }
+  for (const auto need : required) {
+    if (std::find(header.begin(), header.end(), need) == header.end()) {
+      throw InputError("the header row has no " + std::string(need) + " column");
+    }
+  }
+  return header;
+}
+
+/// Why a row cannot be read at all; nothing when it can.
+std::optional<std::string> row_problem(const csv::Row& row, const std::vector<std::string>& header,
+                                       csv::Encoding encoding) {
+  if (row.fields.size() != header.size()) {
+    return std::to_string(row.fields.size()) + " fields, the header has " +
+           std::to_string(header.size());
+  }
+  if (encoding == csv::Encoding::kUtf8) {
+    for (const auto& f : row.fields) {
+      if (!csv::is_valid_utf8(f)) {
+        return std::string("not valid UTF-8 (is the file GBK? try --encoding gbk)");
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> integer(std::string_view text) {
+  std::int64_t value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || ptr != end) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+int fatal(const std::string& message) {
+  std::cerr << "dialtrack: " << message << "\n";
+  return 2;
+}
+
+}  // namespace
+
+int import_leads(app::TaskService& tasks, domain::TaskId task_id, const std::string& path,
+                 const ImportOptions& options) {
+  const auto task = tasks.get(task_id);
+  if (!task) {
+    return fatal("task " + std::to_string(task_id) + " not found");
+  }
+  if (task->task_type == domain::TaskType::kDeleted) {
+    return fatal("task " + std::to_string(task_id) + " is deleted");
+  }
+  std::int64_t rows = 0;
+  std::int64_t bad = 0;
+  std::int64_t added = 0;
+  std::int64_t duplicates = 0;
+  Progress progress;
+  try {
+    CsvSource source(path, options.encoding);
+    const auto header = read_header(source, {"phone"});
+    std::vector<domain::Lead> batch;
+    auto flush = [&] {
+      if (batch.empty()) {
+        return;
+      }
+      auto outcome = tasks.add_leads(task_id, batch);
+      if (std::holds_alternative<app::TaskFailure>(outcome)) {
+        throw InputError("task " + std::to_string(task_id) + " was deleted during the import");
+      }
+      const auto& result = std::get<app::LeadsAdded>(outcome);
+      added += result.added;
+      duplicates += result.duplicates;
+      batch.clear();
+    };
+    while (auto row = source.next()) {
+      ++rows;
+      if (auto problem = row_problem(*row, header, source.encoding())) {
+        ++bad;
+        progress.bad_row(row->line, *problem);
+        continue;
+      }
+      json::object lead;
+      json::object attrs;
+      for (std::size_t i = 0; i < header.size(); ++i) {
+        const auto& key = header[i];
+        const std::string value = trim(row->fields[i]);
+        if (value.empty()) {
+          continue;
+        }
+        if (key == "phone" || key == "name" || key == "job_id") {
+          lead[key] = value;
+        } else if (!key.empty()) {
+          attrs[key] = value;
+        }
+      }
+      if (!attrs.empty()) {
+        lead["attrs"] = std::move(attrs);
+      }
+      auto decoded = http::decode_lead(lead, "");
+      if (auto* error = std::get_if<domain::FieldError>(&decoded)) {
+        ++bad;
+        progress.bad_row(row->line, http::field_error_text(*error, kLang));
+        continue;
+      }
+      batch.push_back(std::move(std::get<domain::Lead>(decoded)));
+      if (batch.size() >= options.batch_size) {
+        flush();
+      }
+      progress.update(rows);
+    }
+    flush();
+  } catch (const InputError& e) {
+    progress.finish(rows);
+    std::cout << "rows " << rows << ", added " << added << ", duplicates " << duplicates << ", bad "
+              << bad << "\n";
+    return fatal(e.what());
+  }
+  progress.finish(rows);
+  std::cout << "rows " << rows << ", added " << added << ", duplicates " << duplicates << ", bad "
+            << bad << " (" << static_cast<std::int64_t>(progress.rate(rows)) << " rows/s)\n";
+  return bad == 0 ? 0 : 1;
+}
+
+int import_records(app::IngestService& ingest, const std::string& path,
+                   const ImportOptions& options) {
+  std::int64_t rows = 0;
+  std::int64_t bad = 0;
+  app::IngestResult total;
+  std::size_t completed = 0;
+  Progress progress;
+  auto summary = [&] {
+    std::cout << "rows " << rows << ", accepted " << total.accepted << ", updated " << total.updated
+              << ", unchanged " << total.unchanged << ", stale " << total.stale << ", rejected "
+              << bad << ", tasks completed " << completed << " ("
+              << static_cast<std::int64_t>(progress.rate(rows)) << " rows/s)\n";
+  };
+  try {
+    CsvSource source(path, options.encoding);
+    const auto header = read_header(source, {"call_id", "phone", "call_status"});
+    std::vector<app::RecordInput> batch;
+    std::vector<std::int64_t> lines;  // the line of each record of the batch
+    auto flush = [&] {
+      if (batch.empty()) {
+        return;
+      }
+      const auto result = ingest.ingest(batch, {});
+      total.accepted += result.accepted;
+      total.updated += result.updated;
+      total.unchanged += result.unchanged;
+      total.stale += result.stale;
+      completed += result.completed_tasks.size();
+      for (const auto& r : result.rejected) {
+        ++bad;
+        progress.bad_row(lines.at(r.index), http::rejection_text(r, kLang));
+      }
+      batch.clear();
+      lines.clear();
+    };
+    while (auto row = source.next()) {
+      ++rows;
+      if (auto problem = row_problem(*row, header, source.encoding())) {
+        ++bad;
+        progress.bad_row(row->line, *problem);
+        continue;
+      }
+      json::object record;
+      for (std::size_t i = 0; i < header.size(); ++i) {
+        const auto& key = header[i];
+        std::string value = trim(row->fields[i]);
+        // Columns of `export-records` that the store sets itself.
+        if (value.empty() || key.empty() || key == "connected" || key == "created_at" ||
+            key == "updated_at") {
+          continue;
+        }
+        if (key == "extra") {
+          // An exported extra object is merged back as the record's extra fields.
+          boost::system::error_code ec;
+          auto parsed = json::parse(value, ec);
+          if (!ec && parsed.is_object()) {
+            record[key] = std::move(parsed);
+            continue;
+          }
+        }
+        const bool numeric_field = key == "task_id" || key == "duration" || key == "started_at" ||
+                                   key == "ended_at" || key == "event_time";
+        if (const auto number = numeric_field ? integer(value) : std::nullopt) {
+          record[key] = *number;  // times as Unix seconds or milliseconds, as in JSON
+        } else {
+          record[key] = value;
+        }
+      }
+      auto decoded = http::decode_record(record, batch.size(), std::nullopt, "");
+      if (auto* rejection = std::get_if<app::Rejection>(&decoded)) {
+        ++bad;
+        progress.bad_row(row->line, http::rejection_text(*rejection, kLang));
+        continue;
+      }
+      batch.push_back(std::move(std::get<app::RecordInput>(decoded)));
+      lines.push_back(row->line);
+      if (batch.size() >= options.batch_size) {
+        flush();
+      }
+      progress.update(rows);
+    }
+    flush();
+  } catch (const InputError& e) {
+    progress.finish(rows);
+    summary();
+    return fatal(e.what());
+  }
+  progress.finish(rows);
+  summary();
+  return bad == 0 ? 0 : 1;
+}
+
+int export_records(app::TaskService& tasks, app::ReportService& reports, domain::TaskId task_id,
+                   const std::optional<std::string>& output) {
+  if (!tasks.get(task_id)) {
+    return fatal("task " + std::to_string(task_id) + " not found");
+  }
+  File file;
+  FILE* out = stdout;
+  if (output) {
+    file.reset(std::fopen(output->c_str(), "wb"));
+    if (!file) {
+      return fatal("cannot write " + *output);
+    }
+    out = file.get();
+  }
+  std::string text(csv::kUtf8Bom);
+  csv::Writer w(text);
+  w.row({"call_id", "task_id", "phone", "call_status", "connected", "started_at", "ended_at",
+         "duration", "event_time", "job_group_id", "job_id", "extra", "created_at", "updated_at"});
+  const auto time_text = [](const std::optional<domain::Timestamp>& at) {
+    return at ? domain::format_timestamp(*at) : std::string();
+  };
+  std::int64_t after = 0;
+  std::int64_t count = 0;
+  constexpr std::int64_t kPage = 1000;
+  for (;;) {
+    const auto page = reports.records_after(task_id, after, kPage);
+    for (const auto& [record_id, r] : page) {
+      after = record_id;
+      const auto& f = r.fields;
+      w.field(std::string_view(r.call_id))
+          .field(r.task_id)
+          .field(std::string_view(r.phone))
+          .field(std::string_view(f.call_status))
+          .field(std::string_view(r.connected ? "true" : "false"))
+          .field(std::string_view(time_text(f.started_at)))
+          .field(std::string_view(time_text(f.ended_at)))
+          .field(std::string_view(f.duration ? std::to_string(*f.duration) : std::string()))
+          .field(std::string_view(time_text(f.event_time)))
+          .field(std::string_view(f.job_group_id.value_or("")))
+          .field(std::string_view(f.job_id.value_or("")))
+          .field(std::string_view(f.extra_json.value_or("")))
+          .field(std::string_view(domain::format_timestamp(r.created_at)))
+          .field(std::string_view(domain::format_timestamp(r.updated_at)));
+      w.end_row();
+      ++count;
+    }
+    if (std::fwrite(text.data(), 1, text.size(), out) != text.size()) {
+      return fatal("write error");
+    }
+    text.clear();
+    if (static_cast<std::int64_t>(page.size()) < kPage) {
+      break;
+    }
+  }
+  std::fflush(out);
+  std::cerr << count << " records exported\n";
+  return 0;
+}
+
+}  // namespace dialtrack::cli

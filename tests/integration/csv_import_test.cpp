@@ -1,0 +1,246 @@
+// `dialtrack import-leads`, `import-records` and `export-records`: the binary run as a process
+// on the server's database; what it stored read back over HTTP; bad rows reported by line.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <regex>
+
+#include "support/csv_text.hpp"
+#include "support/process.hpp"
+#include "support/server_test.hpp"
+
+namespace dialtrack::test {
+namespace {
+
+namespace json = boost::json;
+
+// 张三, 外呼 and 备注 in GBK.
+const std::string kZhangSanGbk = "\xD5\xC5\xC8\xFD";
+const std::string kWaiHuGbk = "\xCD\xE2\xBA\xF4";
+const std::string kBeiZhuGbk = "\xB1\xB8\xD7\xA2";
+
+/// The number after `word ` in the summary line.
+std::int64_t summary_count(const std::string& out, const std::string& word) {
+  std::smatch m;
+  const std::regex pattern(word + " ([0-9]+)");
+  if (!std::regex_search(out, m, pattern)) {
+    throw std::runtime_error("no '" + word + " N' in: " + out);
+  }
+  return std::stoll(m[1].str());
+}
+
+/// The line numbers reported as `line N: ...`.
+std::vector<std::int64_t> reported_lines(const std::string& err) {
+  std::vector<std::int64_t> out;
+  const std::regex pattern("line ([0-9]+): ");
+  for (auto it = std::sregex_iterator(err.begin(), err.end(), pattern);
+       it != std::sregex_iterator(); ++it) {
+    out.push_back(std::stoll((*it)[1].str()));
+  }
+  return out;
+}
+
+class CsvImportTest : public ServerTest {
+ protected:
+  std::string file(const std::string& name, std::string_view bytes) {
+    return write_file(server_.dir().string(), name, bytes);
+  }
+  CommandResult run(std::vector<std::string> args) {
+    args.push_back("--db");
+    args.push_back(server_.db());
+    return run_dialtrack(args, {}, std::chrono::seconds(60));
+  }
+  /// Pushes one NoAnswer record per phone: each is accepted only if the phone is a lead.
+  std::int64_t leads_found(std::int64_t task_id, const std::vector<std::string>& phones) {
+    json::array records;
+    for (const auto& p : phones) {
+      records.push_back(call_record("probe-" + p, task_id, p, "NoAnswer"));
+    }
+    return push(http(), std::move(records)).accepted;
+  }
+};
+
+TEST_F(CsvImportTest, ImportLeadsStoresGoodRowsAndReportsBadOnesByLine) {
+  const auto task_id = create_task(http(), {});
+  const auto path = file("leads.csv",
+                         "\xEF\xBB\xBF"
+                         "phone,name,city\r\n"                        // 1
+                         "13800000001,张三,北京\r\n"                  // 2
+                         "138-0000-0002,\"李, 四\",上海\r\n"          // 3
+                         "not-a-phone,王五,广州\r\n"                  // 4 bad phone
+                         "13800000003\r\n"                            // 5 too few fields
+                         "13800000001,again,\r\n"                     // 6 duplicate
+                         "\"13800000004\",\"two\r\nlines\",深圳\r\n"  // 7-8
+                         ",noname,x\r\n"                              // 9 no phone
+                         "13800000005,,\r\n");                        // 10
+  const auto result = run({"import-leads", std::to_string(task_id), path});
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  EXPECT_EQ(reported_lines(result.err), (std::vector<std::int64_t>{4, 5, 9})) << result.err;
+  EXPECT_NE(result.err.find("phone"), std::string::npos) << result.err;
+  EXPECT_EQ(summary_count(result.out, "rows"), 8);
+  EXPECT_EQ(summary_count(result.out, "added"), 4);
+  EXPECT_EQ(summary_count(result.out, "duplicates"), 1);
+  EXPECT_EQ(summary_count(result.out, "bad"), 3);
+
+  EXPECT_EQ(int_field(get_task(http(), task_id), "total_calls"), 4);
+  EXPECT_EQ(leads_found(task_id, {"13800000001", "13800000002", "13800000004", "13800000005"}), 4);
+}
+
+TEST_F(CsvImportTest, GbkFilesAreDetectedOrNamed) {
+  const auto task_id = create_task(http(), {});
+  const std::string gbk =
+      "phone,name\r\n13900000001," + kZhangSanGbk + "\r\n13900000002," + kWaiHuGbk + "\r\n";
+  const auto detected = run({"import-leads", std::to_string(task_id), file("auto.csv", gbk)});
+  EXPECT_EQ(detected.exit_code, 0) << detected.out << detected.err;
+  EXPECT_EQ(summary_count(detected.out, "added"), 2);
+
+  const std::string named = "phone,name\n13900000003," + kWaiHuGbk + kZhangSanGbk + "\n";
+  const auto forced =
+      run({"import-leads", std::to_string(task_id), file("named.csv", named), "--encoding", "gbk"});
+  EXPECT_EQ(forced.exit_code, 0) << forced.out << forced.err;
+  EXPECT_EQ(summary_count(forced.out, "added"), 1);
+  EXPECT_EQ(int_field(get_task(http(), task_id), "total_calls"), 3);
+
+  // A GBK column name and value come through as UTF-8 in the record's extra fields.
+  const std::string records = "call_id,task_id,phone,call_status," + kBeiZhuGbk + "\r\ng-1," +
+                              std::to_string(task_id) + ",13900000001,NoAnswer," + kWaiHuGbk +
+                              "\r\n";
+  const auto ingested = run({"import-records", file("records.csv", records)});
+  EXPECT_EQ(ingested.exit_code, 0) << ingested.out << ingested.err;
+  const auto page = followup(http(), task_id);
+  ASSERT_EQ(page.status, 200U) << page.describe();
+  const auto& items = page.data_object().at("records").as_array();
+  ASSERT_EQ(items.size(), 1U);
+  const auto& extra = items[0].as_object().at("extra");
+  ASSERT_TRUE(extra.is_object()) << json::serialize(items[0]);
+  EXPECT_EQ(string_field(extra.as_object(), "备注"), "外呼");
+
+  // Declared UTF-8, the GBK bytes are bad rows, reported, nothing stored from them.
+  const auto wrong =
+      run({"import-leads", std::to_string(task_id), file("wrong.csv", gbk), "--encoding", "utf-8"});
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_EQ(reported_lines(wrong.err), (std::vector<std::int64_t>{2, 3})) << wrong.err;
+}
+
+TEST_F(CsvImportTest, ImportRecordsIngestsLikeTheApiAndReportsBadRowsByLine) {
+  const std::vector<std::string> phones{"13700000001", "13700000002"};
+  const auto task_id = create_task(http(), phones);
+  const auto t = std::to_string(task_id);
+  const std::string csv =
+      "call_id,task_id,phone,call_status,started_at,duration,event_time\n"  // 1
+      "r-1," +
+      t +
+      ",13700000001,NoAnswer,2026-11-28T09:00:00Z,0,2026-11-28T09:00:05Z\n"  // 2
+      "r-2," +
+      t +
+      ",13700000001,SucceededFinish,2026-11-28 10:00:00,30,1795856400\n"  // 3
+      "r-3," +
+      t +
+      ",13799999999,Busy,,,\n"         // 4
+      "r-4,abc,13700000002,Busy,,,\n"  // 5
+      "r-5," +
+      t +
+      ",13700000002,Bad Status!,,,\n"  // 6
+      "r-6," +
+      t +
+      ",13700000002,Busy,not-a-time,,\n"  // 7
+      "r-7," +
+      t +
+      ",13700000002,SucceededClientHangUp,,12,\n"  // 8
+      "r-1," +
+      t + ",13700000001,NoAnswer,2026-11-28T09:00:00Z,0,2026-11-28T09:00:05Z\n";  // 9
+  const auto result = run({"import-records", file("records.csv", csv), "--batch-size", "2"});
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  // Lines 5-7 fail decoding; line 4 is rejected when its batch is stored.
+  auto lines = reported_lines(result.err);
+  std::sort(lines.begin(), lines.end());
+  EXPECT_EQ(lines, (std::vector<std::int64_t>{4, 5, 6, 7})) << result.err;
+  EXPECT_EQ(summary_count(result.out, "accepted"), 3) << result.out;
+  EXPECT_EQ(summary_count(result.out, "unchanged"), 1) << result.out;
+  EXPECT_EQ(summary_count(result.out, "rejected"), 4) << result.out;
+  EXPECT_EQ(summary_count(result.out, "tasks completed"), 1) << result.out;
+
+  EXPECT_EQ(
+      all_records(http(), task_id),
+      (std::map<std::string, std::string>{
+          {"r-1", "NoAnswer"}, {"r-2", "SucceededFinish"}, {"r-7", "SucceededClientHangUp"}}));
+  const auto task = get_task(http(), task_id);
+  EXPECT_EQ(int_field(task, "task_type"), 3);
+  EXPECT_EQ(int_field(task, "connected_calls"), 2);
+  EXPECT_EQ(history(http(), task_id).back().reason, "records_ingested");
+}
+
+TEST_F(CsvImportTest, UnknownTaskAndMissingColumnsStopTheImport) {
+  const auto leads = file("l.csv", "phone\n13800000001\n");
+  const auto unknown = run({"import-leads", "987654", leads});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("not found"), std::string::npos) << unknown.err;
+
+  const auto records = run({"import-records", file("r.csv", "call_id,phone\nx,1\n")});
+  EXPECT_EQ(records.exit_code, 2);
+  EXPECT_NE(records.err.find("call_status"), std::string::npos) << records.err;
+
+  const auto task_id = create_task(http(), {});
+  const auto open_quote =
+      run({"import-leads", std::to_string(task_id), file("q.csv", "phone\n\"13800000001\n")});
+  EXPECT_EQ(open_quote.exit_code, 2);
+  EXPECT_NE(open_quote.err.find("line 2"), std::string::npos) << open_quote.err;
+}
+
+TEST_F(CsvImportTest, ExportWritesEveryRecordAsCsvWithBom) {
+  const auto phones = make_phones(30);
+  const auto task_id = create_task(http(), phones, "导出");
+  json::array records;
+  for (std::size_t i = 0; i < phones.size(); ++i) {
+    auto r = call_record_at("ex-" + std::to_string(i), task_id, phones[i],
+                            i % 3 == 0 ? "SucceededFinish" : "NoAnswer", static_cast<int>(i));
+    r["duration"] = static_cast<std::int64_t>(i);
+    r["note"] = "备注, \"" + std::to_string(i) + "\"";
+    records.push_back(std::move(r));
+  }
+  ASSERT_EQ(push(http(), std::move(records)).accepted, 30);
+
+  const auto out = server_.dir().string() + "/export.csv";
+  const auto result = run({"export-records", std::to_string(task_id), "--output", out});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::ifstream in(out, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_TRUE(text.starts_with("\xEF\xBB\xBF"));
+  const auto rows = parse_csv(std::string_view(text).substr(3));
+  ASSERT_EQ(rows.size(), 31U);
+  const auto& header = rows[0];
+  std::map<std::string, std::size_t> column;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    column[header[i]] = i;
+  }
+  for (const char* name :
+       {"call_id", "task_id", "phone", "call_status", "duration", "event_time", "extra"}) {
+    ASSERT_TRUE(column.contains(name)) << name;
+  }
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const auto& row = rows[i];
+    ASSERT_EQ(row.size(), header.size());
+    const std::size_t n = i - 1;  // oldest first
+    EXPECT_EQ(row[column["call_id"]], "ex-" + std::to_string(n));
+    EXPECT_EQ(row[column["task_id"]], std::to_string(task_id));
+    EXPECT_EQ(row[column["phone"]], phones[n]);
+    EXPECT_EQ(row[column["call_status"]], n % 3 == 0 ? "SucceededFinish" : "NoAnswer");
+    EXPECT_EQ(row[column["duration"]], std::to_string(n));
+    EXPECT_EQ(row[column["event_time"]], event_time(static_cast<int>(n)));
+    const auto extra = json::parse(row[column["extra"]]).as_object();
+    EXPECT_EQ(string_field(extra, "note"), "备注, \"" + std::to_string(n) + "\"");
+  }
+
+  // Exported rows import again as unchanged records.
+  const auto again = run({"import-records", out});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(summary_count(again.out, "unchanged"), 30) << again.out;
+}
+
+}  // namespace
+}  // namespace dialtrack::test
