@@ -9,7 +9,7 @@ files() { git ls-files -co --exclude-standard -- "$@" | while read -r f; do [ -f
 case "${1:-}" in
   format)
     # shellcheck disable=SC2046
-    clang-format --dry-run --Werror $(files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' 'bench/*.hpp')
+    clang-format --dry-run --Werror $(files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' 'bench/*.hpp' 'fuzz/*.cpp' 'fuzz/*.hpp')
     echo "lint: clang-format clean"
     ;;
   tidy)

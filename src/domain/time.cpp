@@ -99,9 +99,17 @@ std::optional<Timestamp> parse_timestamp(std::string_view text) {
   if (!ymd.ok()) {
     return std::nullopt;
   }
-  const auto at = sys_days{ymd} + hours{hour} + minutes{minute} + seconds{second} +
-                  milliseconds{millis} - minutes{offset_minutes};
-  return time_point_cast<milliseconds>(at);
+  const auto at = time_point_cast<milliseconds>(sys_days{ymd} + hours{hour} + minutes{minute} +
+                                                seconds{second} + milliseconds{millis} -
+                                                minutes{offset_minutes});
+  // An offset or a leap second can carry 0000-01-01 or 9999-12-31 out of the four-digit years,
+  // which format_timestamp could not show as RFC 3339 (found by fuzz/timestamp_fuzzer).
+  constexpr auto kFirst = sys_days{std::chrono::year{0} / 1 / 1};
+  constexpr auto kEnd = sys_days{std::chrono::year{10000} / 1 / 1};
+  if (at < kFirst || at >= kEnd) {
+    return std::nullopt;
+  }
+  return at;
 }
 
 std::optional<Timestamp> timestamp_from_epoch_number(double value) {

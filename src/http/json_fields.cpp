@@ -151,6 +151,27 @@ std::optional<std::int64_t> as_int64(const json::value& value) {
   return std::nullopt;
 }
 
+bool is_finite_json(const json::value& value) {
+  if (const auto* d = value.if_double()) {
+    return std::isfinite(*d);
+  }
+  if (const auto* a = value.if_array()) {
+    for (const auto& item : *a) {
+      if (!is_finite_json(item)) {
+        return false;
+      }
+    }
+  }
+  if (const auto* o = value.if_object()) {
+    for (const auto& [key, item] : *o) {
+      if (!is_finite_json(item)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 std::size_t utf8_length(std::string_view text) {
   std::size_t count = 0;
   for (const char c : text) {

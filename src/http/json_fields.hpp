@@ -48,6 +48,11 @@ class FieldReader {
 /// Reads a JSON integer (or an integral double) as int64; empty for anything else.
 std::optional<std::int64_t> as_int64(const boost::json::value& value);
 
+/// False when `value` holds, at any depth, a number outside the range of a double: Boost.JSON
+/// reads `1e309` as infinity and would write it back as `Infinity`, which is not JSON, so such
+/// a value must not be stored as JSON text (found by fuzz/record_batch_fuzzer).
+bool is_finite_json(const boost::json::value& value);
+
 /// Counts Unicode code points of valid UTF-8 text.
 std::size_t utf8_length(std::string_view text);
 

@@ -1,7 +1,9 @@
 #include <algorithm>
 #include <string>
 
+#include "storage/backup.hpp"
 #include "storage/postgres/pg_store.hpp"
+#include "storage/sqlite/backup.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "storage/store.hpp"
 
@@ -17,6 +19,20 @@ std::unique_ptr<Store> open_store(std::string_view db, const StoreOptions& optio
     throw StoreError("the database path is empty");
   }
   return std::make_unique<sqlite::SqliteStore>(std::move(path), options.read_connections);
+}
+
+}  // namespace dialtrack::storage
+
+namespace dialtrack::storage {
+
+BackupResult backup_database(std::string_view db, const std::string& target) {
+  if (db.starts_with("postgresql://") || db.starts_with("postgres://")) {
+    throw StoreError(
+        "backup copies SQLite databases; back up PostgreSQL with pg_dump (docs/operations.md)");
+  }
+  const std::string path(db.starts_with("sqlite:") ? db.substr(7) : db);
+  const auto copied = sqlite::backup(path, target);
+  return {copied.pages, copied.bytes};
 }
 
 }  // namespace dialtrack::storage

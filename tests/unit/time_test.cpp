@@ -82,6 +82,20 @@ TEST(ParseTimestamp, RejectsGarbage) {
   }
 }
 
+TEST(ParseTimestamp, RejectsTimesThatLeaveTheFourDigitYears) {
+  // Found by fuzz/timestamp_fuzzer: an offset or a leap second moved these to year 10000 or -1,
+  // which format_timestamp cannot show as RFC 3339.
+  for (const std::string_view text :
+       {"9999-12-31t23:59:60-00:30", "9999-12-31T23:30:00-00:30", "0000-01-01T00:00:00+00:01",
+        "0000-01-01T00:00:59.999+23:59"}) {
+    EXPECT_EQ(parse_timestamp(text), std::nullopt) << text;
+  }
+  EXPECT_EQ(parse_timestamp("9999-12-31T23:59:59.999Z"), utc(9999, 12, 31, 23, 59, 59, 999));
+  EXPECT_EQ(parse_timestamp("9999-12-31T23:59:59+00:00"), utc(9999, 12, 31, 23, 59, 59));
+  EXPECT_EQ(parse_timestamp("0000-01-01T00:00:00Z"), utc(0, 1, 1, 0, 0, 0));
+  EXPECT_EQ(parse_timestamp("0000-01-01T00:30:00+00:30"), utc(0, 1, 1, 0, 0, 0));
+}
+
 TEST(TimestampFromEpochNumber, ReadsSecondsBelowTenToTheEleven) {
   EXPECT_EQ(timestamp_from_epoch_number(0), Timestamp{});
   EXPECT_EQ(timestamp_from_epoch_number(1764336011), epoch_millis(1764336011000));

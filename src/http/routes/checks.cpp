@@ -1,12 +1,11 @@
 #include "http/routes/checks.hpp"
 
-#include "http/json_fields.hpp"
+#include "http/decoders.hpp"
 #include "http/json_mapping.hpp"
 
 namespace dialtrack::http {
 
 namespace json = boost::json;
-using domain::Problem;
 
 namespace {
 
@@ -53,14 +52,11 @@ Reply CheckRoutes::check_post(const RequestContext& ctx) {
   if (auto* error = std::get_if<Reply>(&body)) {
     return std::move(*error);
   }
-  FieldReader in(std::get<json::object>(body), "");
-  const auto task_id = in.integer("task_id", Need::kRequired, 1, INT64_MAX, "positive");
-  // The caller's view of the state is only validated; the answer reports the stored state.
-  in.integer("task_type", Need::kOptional, 1, 4, "task_type");
-  if (in.error()) {
-    return bad_field(*in.error(), ctx.lang);
+  const auto task_id = decode_check_request(std::get<json::object>(body));
+  if (const auto* error = std::get_if<domain::FieldError>(&task_id)) {
+    return bad_field(*error, ctx.lang);
   }
-  return check_one(*task_id, ctx.lang);
+  return check_one(std::get<std::int64_t>(task_id), ctx.lang);
 }
 
 Reply CheckRoutes::check_get(const RequestContext& ctx) {
@@ -76,30 +72,11 @@ Reply CheckRoutes::check_batch(const RequestContext& ctx) {
   if (auto* error = std::get_if<Reply>(&body)) {
     return std::move(*error);
   }
-  FieldReader in(std::get<json::object>(body), "");
-  const auto* ids = in.array("task_ids", Need::kRequired);
-  if (in.error()) {
-    return bad_field(*in.error(), ctx.lang);
+  const auto decoded = decode_check_batch(std::get<json::object>(body), limits_.max_batch_check);
+  if (const auto* error = std::get_if<domain::FieldError>(&decoded)) {
+    return bad_field(*error, ctx.lang);
   }
-  if (ids->empty()) {
-    return bad_field({"task_ids", Problem::kEmpty}, ctx.lang);
-  }
-  if (static_cast<std::int64_t>(ids->size()) > limits_.max_batch_check) {
-    return bad_field({"task_ids", Problem::kTooMany, {}, limits_.max_batch_check}, ctx.lang);
-  }
-  std::vector<std::int64_t> task_ids;
-  task_ids.reserve(ids->size());
-  for (std::size_t i = 0; i < ids->size(); ++i) {
-    const std::string field = "task_ids[" + std::to_string(i) + "]";
-    if (!(*ids)[i].is_number()) {
-      return bad_field({field, Problem::kWrongType, "integer"}, ctx.lang);
-    }
-    const auto id = as_int64((*ids)[i]);
-    if (!id || *id <= 0) {
-      return bad_field({field, Problem::kOutOfRange, "positive"}, ctx.lang);
-    }
-    task_ids.push_back(*id);
-  }
+  const auto& task_ids = std::get<std::vector<std::int64_t>>(decoded);
   json::array results;
   for (const auto task_id : task_ids) {
     const auto result = completion_.check(task_id, domain::reason::kBatchCheck);

@@ -6,6 +6,7 @@
 
 #include "app/completion_service.hpp"
 #include "app/ingest_service.hpp"
+#include "http/decoders.hpp"
 #include "http/router.hpp"
 #include "http/routes/api_limits.hpp"
 
@@ -33,16 +34,5 @@ class RecordRoutes {
   metrics::Counter& completed_by_ingest_;
   metrics::Counter& completed_by_followup_;
 };
-
-/// Decodes pushed record `index`: a valid input, or the rejection that names its field
-/// (`records[index].phone`).
-std::variant<app::RecordInput, app::Rejection> decode_record(
-    const boost::json::value& item, std::size_t index,
-    const std::optional<std::string>& batch_group);
-/// The same with field names under `prefix` (empty: the bare field names, as a CSV import
-/// reports them).
-std::variant<app::RecordInput, app::Rejection> decode_record(
-    const boost::json::value& item, std::size_t index,
-    const std::optional<std::string>& batch_group, const std::string& prefix);
 
 }  // namespace dialtrack::http

@@ -1,66 +1,16 @@
 #include "http/routes/tasks.hpp"
 
-#include "domain/phone.hpp"
+#include "http/decoders.hpp"
 #include "http/json_fields.hpp"
 #include "http/json_mapping.hpp"
 
 namespace dialtrack::http {
 
 namespace json = boost::json;
-using domain::Problem;
-
-std::variant<domain::Lead, domain::FieldError> decode_lead(const json::object& object,
-                                                           const std::string& prefix) {
-  constexpr std::size_t kMaxLeadName = 200;
-  constexpr std::size_t kMaxLeadId = 128;
-  FieldReader in(object, prefix);
-  domain::Lead lead;
-  const auto raw_phone = in.string("phone", Need::kRequired, 64);
-  lead.name = in.string("name", Need::kOptional, kMaxLeadName, true);
-  lead.job_id = in.string("job_id", Need::kOptional, kMaxLeadId);
-  if (const auto* attrs = in.object("attrs", Need::kOptional)) {
-    lead.attrs_json = json::serialize(*attrs);
-  }
-  if (raw_phone) {
-    if (auto phone = domain::normalize_phone(*raw_phone)) {
-      lead.phone = std::move(*phone);
-    } else {
-      in.fail("phone", Problem::kInvalidPhone);
-    }
-  }
-  if (in.error()) {
-    return *in.error();
-  }
-  return lead;
-}
 
 namespace {
 
-constexpr std::size_t kMaxName = 200;
 constexpr std::size_t kMaxId = 128;
-
-/// Decodes `leads`: every lead must be valid, or the whole request is refused.
-Decoded<std::vector<domain::Lead>> decode_leads(const json::array& items, std::int64_t max,
-                                                Language lang) {
-  if (static_cast<std::int64_t>(items.size()) > max) {
-    return bad_field({"leads", Problem::kTooMany, {}, max}, lang);
-  }
-  std::vector<domain::Lead> leads;
-  leads.reserve(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const std::string prefix = "leads[" + std::to_string(i) + "]";
-    const auto* object = items[i].if_object();
-    if (object == nullptr) {
-      return bad_field({prefix, Problem::kWrongType, "object"}, lang);
-    }
-    auto lead = decode_lead(*object, prefix);
-    if (auto* error = std::get_if<domain::FieldError>(&lead)) {
-      return bad_field(*error, lang);
-    }
-    leads.push_back(std::move(std::get<domain::Lead>(lead)));
-  }
-  return leads;
-}
 
 Reply failure_reply(app::TaskFailure failure, Language lang, int task_type = 0) {
   switch (failure) {
@@ -92,23 +42,12 @@ Reply TaskRoutes::create(const RequestContext& ctx) {
   if (auto* error = std::get_if<Reply>(&body)) {
     return std::move(*error);
   }
-  FieldReader in(std::get<json::object>(body), "");
-  app::NewTask task;
-  auto name = in.string("name", Need::kRequired, kMaxName);
-  task.job_group_id = in.string("job_group_id", Need::kOptional, kMaxId);
-  const auto* leads = in.array("leads", Need::kOptional);
-  if (in.error()) {
-    return bad_field(*in.error(), ctx.lang);
+  auto task = decode_new_task(std::get<json::object>(body), limits_.max_leads_per_request);
+  if (const auto* error = std::get_if<domain::FieldError>(&task)) {
+    return bad_field(*error, ctx.lang);
   }
-  task.name = std::move(*name);
-  if (leads != nullptr) {
-    auto decoded = decode_leads(*leads, limits_.max_leads_per_request, ctx.lang);
-    if (auto* error = std::get_if<Reply>(&decoded)) {
-      return std::move(*error);
-    }
-    task.leads = std::move(std::get<std::vector<domain::Lead>>(decoded));
-  }
-  return ok(with_sync(tasks_.create(task)), text(Msg::kTaskCreated, ctx.lang), Status::created);
+  return ok(with_sync(tasks_.create(std::get<app::NewTask>(task))),
+            text(Msg::kTaskCreated, ctx.lang), Status::created);
 }
 
 Reply TaskRoutes::list(const RequestContext& ctx) {
@@ -160,17 +99,9 @@ Reply TaskRoutes::add_leads(const RequestContext& ctx) {
   if (auto* error = std::get_if<Reply>(&body)) {
     return std::move(*error);
   }
-  FieldReader in(std::get<json::object>(body), "");
-  const auto* leads = in.array("leads", Need::kRequired);
-  if (in.error()) {
-    return bad_field(*in.error(), ctx.lang);
-  }
-  if (leads->empty()) {
-    return bad_field({"leads", Problem::kEmpty}, ctx.lang);
-  }
-  auto decoded = decode_leads(*leads, limits_.max_leads_per_request, ctx.lang);
-  if (auto* error = std::get_if<Reply>(&decoded)) {
-    return std::move(*error);
+  auto decoded = decode_added_leads(std::get<json::object>(body), limits_.max_leads_per_request);
+  if (const auto* error = std::get_if<domain::FieldError>(&decoded)) {
+    return bad_field(*error, ctx.lang);
   }
   const auto outcome =
       tasks_.add_leads(std::get<std::int64_t>(id), std::get<std::vector<domain::Lead>>(decoded));

@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "app/task_service.hpp"
+#include "http/decoders.hpp"
 #include "http/router.hpp"
 #include "http/routes/api_limits.hpp"
 
@@ -30,10 +31,5 @@ class TaskRoutes {
   app::TaskService& tasks_;
   const ApiLimits& limits_;
 };
-
-/// Decodes one lead object (`phone`, `name`?, `job_id`?, `attrs`?), field names under
-/// `prefix`: the lead, or the first problem found.
-std::variant<domain::Lead, domain::FieldError> decode_lead(const boost::json::object& object,
-                                                           const std::string& prefix);
 
 }  // namespace dialtrack::http
