@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: formatting and clang-tidy, unit,
-# storage and integration tests (the real binary over loopback HTTP), then the same tests again
-# under AddressSanitizer + UndefinedBehaviorSanitizer. Exits non-zero on the first failure.
+# storage, integration (the real binary over loopback HTTP, on SQLite and on a throwaway
+# PostgreSQL cluster) and browser tests, then the tests again under AddressSanitizer +
+# UndefinedBehaviorSanitizer and under ThreadSanitizer, the libFuzzer targets for a bounded
+# time, and the Debian package installed and started. Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="$(nproc)"
