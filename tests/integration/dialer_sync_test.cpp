@@ -160,7 +160,11 @@ TEST_F(DialerSyncTest, HundredThousandCallsSyncPageByPageInBoundedMemory) {
             << peak_before / 1024 << " MiB), peak after (VmHWM) " << peak / 1024
             << " MiB, RSS after " << status_kb(pid, "VmRSS") / 1024 << " MiB\n";
   // One page is held at a time: holding all 100,000 attempts would add far more than this.
+  // AddressSanitizer keeps freed memory in quarantine, so the bound only holds without it (the
+  // server is built with the test's flags).
+#if !defined(__SANITIZE_ADDRESS__)
   EXPECT_LT(peak - rss_before, 64 * 1024);
+#endif
   // `http()` sat idle through the sync, longer than the server keeps an idle connection.
   EXPECT_EQ(int_field(get_task(slow, task_id), "task_type"), 3);
 }
