@@ -385,7 +385,7 @@ const std::vector<Setting>& settings() {
        "hours that finished outbox events and their deliveries are kept (pruned by the sweep; "
        "0 keeps them forever)",
        [](Config& c, const std::string& v) {
-         c.webhook_retention = std::chrono::hours{parse_int(v, 0, 24 * 3660)};
+         c.webhook_retention = std::chrono::hours{parse_int(v, 0, std::int64_t{24} * 3660)};
        }},
       {"auth.tokens",
        "API tokens, name:scope:token or name:scope:sha256:HEX, comma-separated (scope: read, "
