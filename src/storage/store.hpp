@@ -356,6 +356,7 @@ class Transaction {
   /// record id of each: how an export streams a task of any size page by page.
   virtual std::vector<std::pair<std::int64_t, domain::CallRecord>> task_records_after(
       TaskId task_id, std::int64_t after, std::int64_t limit) = 0;
+
   // --- dialer sync --------------------------------------------------------------------------
   /// The job group's cursor with this dialer account; empty when it was never synced.
   virtual std::optional<SyncCursor> find_sync_cursor(std::string_view account,
