@@ -13,9 +13,9 @@ CompletionService::CompletionService(storage::Store& store, const Clock& clock,
 
 std::optional<CheckResult> CompletionService::check(domain::TaskId task_id,
                                                     std::string_view reason) {
-  // Most checks find nothing to do: answer them from a read transaction, which runs beside
+  // Most checks find nothing to do: answer them from one read statement, which runs beside
   // writers, and take the write path only when the counters say the task is complete.
-  auto task = run_transaction(store_, storage::TxMode::kRead,
+  auto task = run_transaction(store_, storage::TxMode::kSingleRead,
                               [&](storage::Transaction& tx) { return tx.find_task(task_id); });
   if (!task) {
     return std::nullopt;

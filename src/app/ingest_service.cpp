@@ -1,6 +1,7 @@
 #include "app/ingest_service.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -12,6 +13,7 @@ namespace dialtrack::app {
 
 using domain::LeadId;
 using domain::TaskId;
+using domain::TaskType;
 
 namespace {
 
@@ -31,12 +33,11 @@ struct Counts {
 }  // namespace
 
 IngestService::IngestService(storage::Store& store, const Clock& clock,
-                             domain::StatusClassifier classifier, CompletionService& completion,
+                             domain::StatusClassifier classifier,
                              std::shared_ptr<spdlog::logger> log)
     : store_(store),
       clock_(clock),
       classifier_(std::move(classifier)),
-      completion_(completion),
       log_(std::move(log)) {}
 
 IngestResult IngestService::ingest(
@@ -47,32 +48,31 @@ IngestResult IngestService::ingest(
   Counts counts;
   std::set<TaskId> touched;
   std::vector<AppliedTransition> applied;
+  std::vector<TaskId> completed;
 
   run_transaction(store_, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
     counts = {};
     touched.clear();
     applied.clear();
+    completed.clear();
     rejected.resize(decode_rejections);
 
-    // 0. The tasks this batch names, locked first and in id order: concurrent writers for the
-    // same task queue here instead of deadlocking on its records, leads and counters.
+    // Nothing is locked while the batch is read and decided: the stored records are locked by
+    // call_id (find_records), a new call_id pushed twice at once loses the race on its unique
+    // key and runs again (StoreConflict), and the tasks are locked only for their counters
+    // (upsert_records), so concurrent writers for one task overlap up to that point.
+
+    // 0. The leads of records named by job group.
     std::vector<std::pair<std::string, std::string>> by_group_all;
-    std::vector<TaskId> named_tasks;
     for (const auto& r : records) {
-      if (r.task_id) {
-        named_tasks.push_back(*r.task_id);
-      } else if (r.fields.job_group_id) {
+      if (!r.task_id && r.fields.job_group_id) {
         by_group_all.emplace_back(*r.fields.job_group_id, r.phone);
       }
     }
     std::map<std::pair<std::string, std::string>, storage::LeadMatch> group_leads;
     for (auto& m : tx.find_leads_by_job_group(by_group_all)) {
-      named_tasks.push_back(m.lead.task_id);
       group_leads.emplace(std::pair{m.job_group_id, m.lead.phone}, m.lead);
     }
-    std::sort(named_tasks.begin(), named_tasks.end());
-    named_tasks.erase(std::unique(named_tasks.begin(), named_tasks.end()), named_tasks.end());
-    tx.lock_tasks(named_tasks);
 
     // 1. What is stored already, by call_id.
     std::vector<std::string> call_ids;
@@ -101,11 +101,13 @@ IngestResult IngestService::ingest(
     for (auto& m : tx.find_leads(by_task)) {
       leads.emplace(std::pair{m.task_id, m.phone}, m);
     }
-    std::map<TaskId, std::optional<domain::Task>> tasks;
-    auto task_of = [&](TaskId id) -> const std::optional<domain::Task>& {
-      auto it = tasks.find(id);
-      if (it == tasks.end()) {
-        it = tasks.emplace(id, tx.find_task(id)).first;
+    // Whether a task named by a record without a lead exists (to tell the two reasons apart).
+    std::map<TaskId, bool> task_exists;
+    auto exists = [&](TaskId id) {
+      auto it = task_exists.find(id);
+      if (it == task_exists.end()) {
+        const std::array ids{id};
+        it = task_exists.emplace(id, !tx.find_tasks(ids).empty()).first;
       }
       return it->second;
     };
@@ -150,7 +152,7 @@ IngestResult IngestService::ingest(
         } else {
           rejected.push_back(
               {r.index, r.call_id,
-               task_of(*r.task_id) ? RejectReason::kLeadNotFound : RejectReason::kTaskNotFound,
+               exists(*r.task_id) ? RejectReason::kLeadNotFound : RejectReason::kTaskNotFound,
                std::nullopt});
           continue;
         }
@@ -186,17 +188,23 @@ IngestResult IngestService::ingest(
                           connected_leads.end());
     tx.mark_leads_connected(connected_leads, now);
 
-    // 5. A task's first call record starts it (1 -> 2).
-    for (const TaskId id : touched) {
-      const auto& task = task_of(id);
-      if (!task) {
-        continue;
-      }
-      if (const auto to = domain::transitions::on_start(task->task_type)) {
-        if (tx.transition(id, task->task_type, *to, domain::reason::kFirstCallRecord, now)) {
-          applied.push_back({id, task->task_type, *to, domain::reason::kFirstCallRecord});
+    // 5. A task's first call record starts it (1 -> 2). Its row is locked by now (4).
+    const std::vector<TaskId> touched_ids(touched.begin(), touched.end());
+    for (const auto& task : tx.find_tasks(touched_ids)) {
+      if (const auto to = domain::transitions::on_start(task.task_type)) {
+        if (tx.transition(task.task_id, task.task_type, *to, domain::reason::kFirstCallRecord,
+                          now)) {
+          applied.push_back({task.task_id, task.task_type, *to, domain::reason::kFirstCallRecord});
         }
       }
+    }
+    // 6. The completion check of every touched task, in the same transaction and one statement:
+    // the counters are final here (this writer holds the task rows), so the writer that
+    // connects a task's last lead is the one that completes it, before it answers.
+    completed = tx.complete_where_counters_full(touched_ids, domain::reason::kRecordsIngested, now);
+    for (const TaskId id : completed) {
+      applied.push_back(
+          {id, TaskType::kCalling, TaskType::kCompleted, domain::reason::kRecordsIngested});
     }
     if (in_transaction) {
       in_transaction(tx);
@@ -213,20 +221,7 @@ IngestResult IngestService::ingest(
   std::stable_sort(result.rejected.begin(), result.rejected.end(),
                    [](const Rejection& a, const Rejection& b) { return a.index < b.index; });
 
-  // The records are committed; from here on nothing may fail the request.
-  for (const TaskId id : touched) {
-    try {
-      const auto checked = completion_.check(id, domain::reason::kRecordsIngested);
-      if (checked && checked->completed_now) {
-        result.completed_tasks.push_back(id);
-      }
-    } catch (const std::exception& e) {
-      log_->warn(
-          "completion check of task {} after ingestion failed; the records are stored and the next "
-          "check of the task catches it up: {}",
-          id, e.what());
-    }
-  }
+  result.completed_tasks = std::move(completed);
   return result;
 }
 

@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "app/clock.hpp"
-#include "app/completion_service.hpp"
 #include "domain/call_status.hpp"
 #include "domain/types.hpp"
 #include "domain/validation.hpp"
@@ -51,15 +50,15 @@ struct IngestResult {
 };
 
 /// Stores a batch of call records in one transaction, keeping the leads' connected flags and
-/// the tasks' counters in step, then checks the touched tasks for completion.
+/// the tasks' counters in step, and completes the touched tasks whose every lead is connected
+/// in that same transaction.
 class IngestService {
  public:
   IngestService(storage::Store& store, const Clock& clock, domain::StatusClassifier classifier,
-                CompletionService& completion, std::shared_ptr<spdlog::logger> log);
+                std::shared_ptr<spdlog::logger> log);
 
   /// Valid records are stored even when others of the batch are rejected; rejections found
-  /// while decoding are passed in and returned merged, in index order. A failing completion
-  /// check after the write is logged and left to the sweep: it never fails the write.
+  /// while decoding are passed in and returned merged, in index order.
   /// `in_transaction`, when given, runs last inside the write transaction of the records (a
   /// pull from a dialer advances its cursor there, so records and cursor commit together); if
   /// it throws, nothing of the batch is kept and the exception propagates.
@@ -72,7 +71,6 @@ class IngestService {
   storage::Store& store_;
   const Clock& clock_;
   domain::StatusClassifier classifier_;
-  CompletionService& completion_;
   std::shared_ptr<spdlog::logger> log_;
 };
 

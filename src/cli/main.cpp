@@ -93,7 +93,7 @@ struct Application {
         completion(*store, clock, logs.tasks),
         tasks(*store, clock, logs.tasks),
         ingest(*store, clock,
-               domain::StatusClassifier(cfg.connected_statuses, cfg.connected_prefixes), completion,
+               domain::StatusClassifier(cfg.connected_statuses, cfg.connected_prefixes),
                logs.records),
         recount(*store, clock, completion, logs.tasks),
         webhooks(*store, clock, logs.notify),

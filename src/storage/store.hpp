@@ -242,9 +242,12 @@ class Transaction {
                              Timestamp now) = 0;
   /// In a write transaction the task row stays locked until the end on backends with row locks.
   virtual std::optional<domain::Task> find_task(TaskId task_id) = 0;
+  /// The tasks with these ids that exist, in id order, read in one statement without taking
+  /// locks (a writer that needs them locked has locked them already, see `upsert_records`).
+  virtual std::vector<domain::Task> find_tasks(std::span<const TaskId> task_ids) = 0;
   /// Locks these task rows until the end of the transaction, in id order, on backends with row
-  /// locks (a no-op where writers are serialised anyway). A write that touches several tasks
-  /// takes them first, so concurrent writers queue per task instead of deadlocking.
+  /// locks (a no-op where writers are serialised anyway). Writers that move the counters of
+  /// several tasks take them in this one order, so they queue per task instead of deadlocking.
   virtual void lock_tasks(std::span<const TaskId> task_ids) = 0;
   virtual TaskPage list_tasks(const TaskListQuery& query) = 0;
   virtual void set_job_group(TaskId task_id, std::string_view job_group_id, Timestamp now) = 0;
@@ -262,6 +265,11 @@ class Transaction {
   /// completed the task.
   virtual bool complete_if_counters_full(TaskId task_id, std::string_view reason,
                                          Timestamp now) = 0;
+  /// `complete_if_counters_full` for several tasks in one statement where the backend can;
+  /// returns the ids of the tasks this call completed, in id order.
+  virtual std::vector<TaskId> complete_where_counters_full(std::span<const TaskId> task_ids,
+                                                           std::string_view reason,
+                                                           Timestamp now) = 0;
 
   virtual std::vector<domain::Transition> history(TaskId task_id) = 0;
 
@@ -286,7 +294,9 @@ class Transaction {
   /// Loads the stored records for these call ids (locking them on backends that lock rows).
   virtual std::vector<StoredRecord> find_records(std::span<const std::string> call_ids) = 0;
   /// Inserts the new records (`is_new`) and overwrites the others by call_id; keeps the task's
-  /// record count in step.
+  /// record count in step. On backends with row locks the tasks of these records are locked
+  /// (`lock_tasks`) after the rows are written and before any counter moves, and stay locked
+  /// to the end: concurrent writers for one task wait only for its counters and the commit.
   virtual void upsert_records(std::span<const RecordWrite> records, Timestamp now) = 0;
   // --- background jobs ----------------------------------------------------------------------
   /// Tasks in state 2 with ids above `after`, in id order, at most `limit`, with counters.
@@ -384,8 +394,10 @@ struct PoolUse {
 };
 
 /// Whether a transaction writes. Read transactions see one consistent snapshot and may run
-/// beside writes; write transactions are serialised by the database.
-enum class TxMode { kRead, kWrite };
+/// beside writes; write transactions are serialised by the database. A single read runs one
+/// statement only, which is its own snapshot: PostgreSQL sends it without BEGIN and COMMIT
+/// (one round trip instead of three); elsewhere it is a read transaction.
+enum class TxMode { kRead, kWrite, kSingleRead };
 
 /// The database. Implementations: SQLite (embedded) and PostgreSQL (several instances).
 class Store {

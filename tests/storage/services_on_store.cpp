@@ -27,8 +27,7 @@ void ServicesOnStore::SetUp() {
   StoreContract::SetUp();
   completion_ = std::make_unique<app::CompletionService>(store(), clock_, log_);
   tasks_ = std::make_unique<app::TaskService>(store(), clock_, log_);
-  ingest_ = std::make_unique<app::IngestService>(store(), clock_, domain::StatusClassifier{},
-                                                 *completion_, log_);
+  ingest_ = std::make_unique<app::IngestService>(store(), clock_, domain::StatusClassifier{}, log_);
 }
 
 domain::Task ServicesOnStore::create_task(std::initializer_list<std::string_view> phones,

@@ -101,5 +101,75 @@ TEST_P(StoreContract, TransitionIntoCompletedSetsCompletedAt) {
   EXPECT_EQ(task(id).completed_at, at(7000));
 }
 
+TEST_P(StoreContract, CompletesEveryFullCallingTaskOfASetInOneCall) {
+  const TaskId full = add_task({"100", "200"});
+  const TaskId partial = add_task({"100", "200"});
+  const TaskId created = add_task({"100"});
+  const TaskId also_full = add_task({"300"});
+  for (const TaskId id : {full, partial, also_full}) {
+    ASSERT_TRUE(move(id, TaskType::kCreated, TaskType::kCalling));
+  }
+  ASSERT_EQ(connect(full, {"100", "200"}), 2);
+  ASSERT_EQ(connect(partial, {"100"}), 1);
+  ASSERT_EQ(connect(created, {"100"}), 1);
+  ASSERT_EQ(connect(also_full, {"300"}), 1);
+
+  auto tx = begin_write();
+  const std::vector<TaskId> ids{also_full, 4242, partial, created, full};
+  EXPECT_EQ(tx->complete_where_counters_full(ids, "records_ingested", at(9000)),
+            (std::vector<TaskId>{std::min(full, also_full), std::max(full, also_full)}));
+  tx->commit();
+
+  for (const TaskId id : {full, also_full}) {
+    EXPECT_EQ(task(id).task_type, TaskType::kCompleted);
+    EXPECT_EQ(task(id).completed_at, at(9000));
+    const auto rows = history(id);
+    ASSERT_EQ(completions(rows), 1U);
+    EXPECT_EQ(rows.back().reason, "records_ingested");
+  }
+  EXPECT_EQ(task(partial).task_type, TaskType::kCalling);
+  EXPECT_EQ(task(created).task_type, TaskType::kCreated);
+
+  auto again = begin_write();
+  EXPECT_TRUE(again->complete_where_counters_full(ids, "records_ingested", at(9500)).empty());
+  again->commit();
+  EXPECT_EQ(completions(history(full)), 1U);
+}
+
+TEST_P(StoreContract, FindsTasksBySetInIdOrderLeavingOutUnknownIds) {
+  const TaskId first = add_task({"100"});
+  const TaskId second = add_task({"100", "200"});
+  for (const auto mode : {storage::TxMode::kWrite, storage::TxMode::kRead}) {
+    auto tx = store().begin(mode);
+    const std::vector<TaskId> ids{second, 4242, first};
+    const auto found = tx->find_tasks(ids);
+    ASSERT_EQ(found.size(), 2U);
+    EXPECT_EQ(found[0].task_id, first);
+    EXPECT_EQ(found[1].task_id, second);
+    EXPECT_EQ(found[1].total_calls, 2);
+    EXPECT_TRUE(tx->find_tasks({}).empty());
+  }
+}
+
+TEST_P(StoreContract, ASingleReadSeesWhatIsCommitted) {
+  const TaskId id = add_task({"100"});
+  ASSERT_TRUE(move(id, TaskType::kCreated, TaskType::kCalling));
+  {
+    auto tx = store().begin(storage::TxMode::kSingleRead);
+    const auto found = tx->find_task(id);
+    ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->task_type, TaskType::kCalling);
+    tx->commit();
+  }
+  {
+    // Ended without commit, as a failed request would: the connection is fit for the next one.
+    auto tx = store().begin(storage::TxMode::kSingleRead);
+    EXPECT_FALSE(tx->find_task(4242).has_value());
+  }
+  ASSERT_EQ(connect(id, {"100"}), 1);
+  auto tx = store().begin(storage::TxMode::kSingleRead);
+  EXPECT_EQ(tx->find_task(id)->connected_calls, 1);
+}
+
 }  // namespace
 }  // namespace dialtrack::store_test

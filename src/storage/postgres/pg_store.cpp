@@ -72,6 +72,13 @@ const std::vector<NamedStatement>& statements() {
       "h AS (INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
       "SELECT task_id, 2, 3, $3, $2 FROM t RETURNING task_id)" +
       outbox_ctes("2", "3", "$3", "$2") + "SELECT task_id FROM h";
+  static const std::string kCompleteMany =
+      "WITH t AS (UPDATE call_tasks SET task_type = 3, updated_at = $2, completed_at = $2 "
+      "WHERE task_id = ANY($1::bigint[]) AND task_type = 2 AND total_calls > 0 "
+      "AND connected_calls = total_calls RETURNING task_id), "
+      "h AS (INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
+      "SELECT task_id, 2, 3, $3, $2 FROM t RETURNING task_id)" +
+      outbox_ctes("2", "3", "$3", "$2") + "SELECT task_id FROM h ORDER BY task_id";
   static const std::vector<NamedStatement> kStatements{
       {"insert_task",
        "WITH t AS (INSERT INTO call_tasks (name, job_group_id, task_type, total_calls, "
@@ -83,6 +90,9 @@ const std::vector<NamedStatement>& statements() {
       {"lock_tasks",
        "SELECT task_id FROM call_tasks WHERE task_id = ANY($1::bigint[]) ORDER BY task_id "
        "FOR UPDATE"},
+      {"find_tasks",
+       "SELECT " DT_TASK_COLUMNS " FROM call_tasks WHERE task_id = ANY($1::bigint[]) "
+       "ORDER BY task_id"},
       {"find_task_for_update",
        "SELECT " DT_TASK_COLUMNS " FROM call_tasks WHERE task_id = $1 FOR UPDATE"},
       {"list_tasks",
@@ -96,6 +106,7 @@ const std::vector<NamedStatement>& statements() {
        "UPDATE call_tasks SET job_group_id = $2, updated_at = $3 WHERE task_id = $1"},
       {"transition", kTransition.c_str()},
       {"complete", kComplete.c_str()},
+      {"complete_many", kCompleteMany.c_str()},
       {"history",
        "SELECT from_type, to_type, reason, at FROM task_status_history WHERE task_id = $1 "
        "ORDER BY history_id"},
@@ -383,6 +394,9 @@ StoredRecord read_record(const Result& r, int row) {
 class PgTransaction final : public Transaction {
  public:
   PgTransaction(PgStore& store, TxMode mode) : store_(store), mode_(mode), c_(store.acquire()) {
+    if (mode == TxMode::kSingleRead) {
+      return;  // one statement, sent on its own: its own snapshot, no BEGIN or COMMIT
+    }
     try {
       // Reads see one snapshot (as SQLite's do); writes use READ COMMITTED with conditional
       // updates and row locks, which re-check their conditions against the latest row.
@@ -395,7 +409,7 @@ class PgTransaction final : public Transaction {
   }
 
   ~PgTransaction() override {
-    if (!done_ && !c_->broken()) {
+    if (!done_ && mode_ != TxMode::kSingleRead && !c_->broken()) {
       try {
         c_->exec("ROLLBACK");
       } catch (const StoreError&) {
@@ -408,7 +422,9 @@ class PgTransaction final : public Transaction {
   PgTransaction& operator=(const PgTransaction&) = delete;
 
   void commit() override {
-    c_->exec("COMMIT");
+    if (mode_ != TxMode::kSingleRead) {
+      c_->exec("COMMIT");
+    }
     done_ = true;
   }
 
@@ -434,6 +450,21 @@ class PgTransaction final : public Transaction {
       return std::nullopt;
     }
     return read_task(r, 0);
+  }
+
+  std::vector<Task> find_tasks(std::span<const TaskId> task_ids) override {
+    std::vector<Task> out;
+    if (task_ids.empty()) {
+      return out;
+    }
+    const auto r = c_->run(
+        "find_tasks",
+        Params{}.add_array(std::vector<std::int64_t>(task_ids.begin(), task_ids.end())));
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) {
+      out.push_back(read_task(r, i));
+    }
+    return out;
   }
 
   TaskPage list_tasks(const TaskListQuery& query) override {
@@ -476,6 +507,25 @@ class PgTransaction final : public Transaction {
     const auto r = c_->run("complete", Params{}.add(task_id).add(millis(now)).add(reason));
     return r.rows() == 1;
   }
+  std::vector<TaskId> complete_where_counters_full(std::span<const TaskId> task_ids,
+                                                   std::string_view reason,
+                                                   Timestamp now) override {
+    std::vector<TaskId> completed;
+    if (task_ids.empty()) {
+      return completed;
+    }
+    const auto r = c_->run(
+        "complete_many",
+        Params{}
+            .add_array(std::vector<std::int64_t>(task_ids.begin(), task_ids.end()))
+            .add(millis(now))
+            .add(reason));
+    for (int i = 0; i < r.rows(); ++i) {
+      completed.push_back(r.int64(i, 0));
+    }
+    return completed;
+  }
+
 
   std::vector<Transition> history(TaskId task_id) override {
     const auto r = c_->run("history", Params{}.add(task_id));
@@ -612,7 +662,9 @@ class PgTransaction final : public Transaction {
     Columns inserts;
     Columns updates;
     std::map<TaskId, std::int64_t> inserted;
+    std::vector<TaskId> tasks;
     for (const auto& r : records) {
+      tasks.push_back(r.task_id);
       if (r.is_new) {
         inserts.add(r);
         ++inserted[r.task_id];
@@ -637,13 +689,6 @@ class PgTransaction final : public Transaction {
                                     .add_array(c.event_time)
                                     .add_array(c.extra)
                                     .add(millis(now)));
-      std::vector<std::int64_t> task_ids;
-      std::vector<std::int64_t> counts;
-      for (const auto& [task_id, count] : inserted) {
-        task_ids.push_back(task_id);
-        counts.push_back(count);
-      }
-      c_->run("add_record_counts", Params{}.add_array(task_ids).add_array(counts).add(millis(now)));
     }
     if (!updates.call_id.empty()) {
       const auto& c = updates;
@@ -659,6 +704,21 @@ class PgTransaction final : public Transaction {
                                     .add_array(c.event_time)
                                     .add_array(c.extra)
                                     .add(millis(now)));
+    }
+    // Only now, with the rows written, the tasks are locked (in id order) for their counters:
+    // a concurrent writer for the same task waits for this transaction's counter updates and
+    // commit, not for its reads and inserts.
+    std::sort(tasks.begin(), tasks.end());
+    tasks.erase(std::unique(tasks.begin(), tasks.end()), tasks.end());
+    lock_tasks(tasks);
+    if (!inserted.empty()) {
+      std::vector<std::int64_t> task_ids;
+      std::vector<std::int64_t> counts;
+      for (const auto& [task_id, count] : inserted) {
+        task_ids.push_back(task_id);
+        counts.push_back(count);
+      }
+      c_->run("add_record_counts", Params{}.add_array(task_ids).add_array(counts).add(millis(now)));
     }
   }
 

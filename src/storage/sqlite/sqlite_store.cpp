@@ -432,6 +432,19 @@ class SqliteTransaction : public Transaction {
     return read_task(s);
   }
 
+  std::vector<Task> find_tasks(std::span<const TaskId> task_ids) override {
+    std::vector<TaskId> ids(task_ids.begin(), task_ids.end());
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<Task> out;
+    for (const TaskId id : ids) {
+      if (auto task = find_task(id)) {
+        out.push_back(std::move(*task));
+      }
+    }
+    return out;
+  }
+
   TaskPage list_tasks(const TaskListQuery& query) override {
     TaskPage page;
     const std::int64_t offset = (query.page - 1) * query.page_size;
@@ -482,6 +495,22 @@ class SqliteTransaction : public Transaction {
         .run();
     write_events(task_id, TaskType::kCalling, TaskType::kCompleted, reason, now);
     return true;
+  }
+
+  std::vector<TaskId> complete_where_counters_full(std::span<const TaskId> task_ids,
+                                                   std::string_view reason,
+                                                   Timestamp now) override {
+    // One writer at a time: statement by statement costs no round trips here.
+    std::vector<TaskId> ids(task_ids.begin(), task_ids.end());
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<TaskId> completed;
+    for (const TaskId id : ids) {
+      if (complete_if_counters_full(id, reason, now)) {
+        completed.push_back(id);
+      }
+    }
+    return completed;
   }
 
   std::vector<Transition> history(TaskId task_id) override {
