@@ -35,10 +35,7 @@ struct Counts {
 IngestService::IngestService(storage::Store& store, const Clock& clock,
                              domain::StatusClassifier classifier,
                              std::shared_ptr<spdlog::logger> log)
-    : store_(store),
-      clock_(clock),
-      classifier_(std::move(classifier)),
-      log_(std::move(log)) {}
+    : store_(store), clock_(clock), classifier_(std::move(classifier)), log_(std::move(log)) {}
 
 IngestResult IngestService::ingest(
     const std::vector<RecordInput>& records, std::vector<Rejection> rejected,

@@ -90,9 +90,8 @@ const std::vector<NamedStatement>& statements() {
       {"lock_tasks",
        "SELECT task_id FROM call_tasks WHERE task_id = ANY($1::bigint[]) ORDER BY task_id "
        "FOR UPDATE"},
-      {"find_tasks",
-       "SELECT " DT_TASK_COLUMNS " FROM call_tasks WHERE task_id = ANY($1::bigint[]) "
-       "ORDER BY task_id"},
+      {"find_tasks", "SELECT " DT_TASK_COLUMNS " FROM call_tasks WHERE task_id = ANY($1::bigint[]) "
+                     "ORDER BY task_id"},
       {"find_task_for_update",
        "SELECT " DT_TASK_COLUMNS " FROM call_tasks WHERE task_id = $1 FOR UPDATE"},
       {"list_tasks",
@@ -457,9 +456,9 @@ class PgTransaction final : public Transaction {
     if (task_ids.empty()) {
       return out;
     }
-    const auto r = c_->run(
-        "find_tasks",
-        Params{}.add_array(std::vector<std::int64_t>(task_ids.begin(), task_ids.end())));
+    const auto r =
+        c_->run("find_tasks",
+                Params{}.add_array(std::vector<std::int64_t>(task_ids.begin(), task_ids.end())));
     out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) {
       out.push_back(read_task(r, i));
@@ -515,17 +514,15 @@ class PgTransaction final : public Transaction {
       return completed;
     }
     const auto r = c_->run(
-        "complete_many",
-        Params{}
-            .add_array(std::vector<std::int64_t>(task_ids.begin(), task_ids.end()))
-            .add(millis(now))
-            .add(reason));
+        "complete_many", Params{}
+                             .add_array(std::vector<std::int64_t>(task_ids.begin(), task_ids.end()))
+                             .add(millis(now))
+                             .add(reason));
     for (int i = 0; i < r.rows(); ++i) {
       completed.push_back(r.int64(i, 0));
     }
     return completed;
   }
-
 
   std::vector<Transition> history(TaskId task_id) override {
     const auto r = c_->run("history", Params{}.add(task_id));
