@@ -7,6 +7,7 @@
 
 #include "storage/postgres/pg_connection.hpp"
 #include "storage/postgres/pg_migrations.hpp"
+#include "storage/time_columns.hpp"
 #include "storage/webhook_rows.hpp"
 
 namespace dialtrack::storage::postgres {
@@ -321,9 +322,8 @@ const std::vector<NamedStatement>& statements() {
 #undef DT_WEBHOOK_COLUMNS
 #undef DT_RECORD_COLUMNS
 
-std::int64_t millis(Timestamp at) {
-  return at.time_since_epoch().count();
-}
+using time_columns::millis;
+using time_columns::timestamp;
 
 std::optional<std::string> millis_text(const std::optional<Timestamp>& at) {
   if (!at) {
@@ -337,17 +337,6 @@ std::optional<std::string> int_text(const std::optional<std::int64_t>& value) {
     return std::nullopt;
   }
   return std::to_string(*value);
-}
-
-Timestamp timestamp(std::int64_t value) {
-  return Timestamp{std::chrono::milliseconds{value}};
-}
-
-std::optional<Timestamp> timestamp(const std::optional<std::int64_t>& value) {
-  if (!value) {
-    return std::nullopt;
-  }
-  return timestamp(*value);
 }
 
 Task read_task(const Result& r, int row) {

@@ -9,6 +9,7 @@
 #include "storage/sqlite/group_commit.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_db.hpp"
+#include "storage/time_columns.hpp"
 #include "storage/webhook_rows.hpp"
 
 namespace dialtrack::storage::sqlite {
@@ -26,27 +27,8 @@ constexpr const char* kRecordColumns =
     "call_id, task_id, lead_id, phone, job_group_id, job_id, call_status, connected, started_at, "
     "ended_at, duration, event_time, extra, created_at, updated_at";
 
-std::int64_t millis(Timestamp at) {
-  return at.time_since_epoch().count();
-}
-
-std::optional<std::int64_t> millis(const std::optional<Timestamp>& at) {
-  if (!at) {
-    return std::nullopt;
-  }
-  return millis(*at);
-}
-
-Timestamp timestamp(std::int64_t value) {
-  return Timestamp{std::chrono::milliseconds{value}};
-}
-
-std::optional<Timestamp> timestamp(const std::optional<std::int64_t>& value) {
-  if (!value) {
-    return std::nullopt;
-  }
-  return timestamp(*value);
-}
+using time_columns::millis;
+using time_columns::timestamp;
 
 std::string sql(const char* head, const char* columns, const char* tail) {
   return std::string(head) + columns + tail;
