@@ -22,10 +22,11 @@ export function loadPlaywright() {
 }
 
 /** Starts `dialtrack serve` on 127.0.0.1:0; resolves once it printed `listening on HOST:PORT`. */
-export async function startServer() {
+export async function startServer({ env = {} } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'dialtrack-browser-'))
   const child = spawn(binaryPath, ['serve', '--listen', '127.0.0.1:0', '--db', path.join(dir, 'dialtrack.db')], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   })
   let log = ''
   child.stderr.on('data', (chunk) => {
@@ -63,10 +64,12 @@ export async function startServer() {
 }
 
 /** One API call; answers the envelope's data, throws on an error envelope. */
-export async function api(base, method, urlPath, body) {
+export async function api(base, method, urlPath, body, token) {
+  const headers = body === undefined ? {} : { 'Content-Type': 'application/json' }
+  if (token) headers.Authorization = `Bearer ${token}`
   const response = await fetch(base + urlPath, {
     method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   })
   const envelope = await response.json()
