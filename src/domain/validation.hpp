@@ -18,6 +18,7 @@ enum class Problem {
   kInvalidUrl,    ///< not an http:// or https:// URL with a host
   kUnknownEvent,  ///< not one of the webhook events
   kNulCharacter,  ///< a string holding U+0000, which PostgreSQL text cannot store
+  kInvalidUtf8,   ///< text that is not UTF-8 (a percent-encoded query value can be anything)
 };
 
 /// A problem with the named field (`leads[3].phone`, `records[0].call_status`).

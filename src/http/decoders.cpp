@@ -3,6 +3,7 @@
 #include <array>
 #include <string_view>
 
+#include "csv/encoding.hpp"
 #include "domain/call_status.hpp"
 #include "domain/phone.hpp"
 #include "http/json_fields.hpp"
@@ -231,6 +232,28 @@ DecodeResult<std::int64_t> decode_check_request(const json::object& body) {
     return *in.error();
   }
   return *task_id;
+}
+
+DecodeResult<std::optional<std::string>> decode_name_search(const std::optional<std::string>& q) {
+  if (!q) {
+    return std::optional<std::string>{};
+  }
+  constexpr std::string_view kSpace = " \t\n\v\f\r";
+  const auto first = q->find_first_not_of(kSpace);
+  if (first == std::string::npos) {
+    return std::optional<std::string>{};
+  }
+  const auto text = std::string_view(*q).substr(first, q->find_last_not_of(kSpace) + 1 - first);
+  if (text.find('\0') != std::string_view::npos) {
+    return domain::FieldError{"q", Problem::kNulCharacter};
+  }
+  if (!csv::is_valid_utf8(text)) {
+    return domain::FieldError{"q", Problem::kInvalidUtf8};
+  }
+  if (utf8_length(text) > kMaxNameSearch) {
+    return domain::FieldError{"q", Problem::kTooLong, {}, static_cast<long long>(kMaxNameSearch)};
+  }
+  return std::optional<std::string>{text};
 }
 
 DecodeResult<std::vector<std::int64_t>> decode_check_batch(const json::object& body,

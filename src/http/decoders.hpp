@@ -48,6 +48,13 @@ DecodeResult<app::NewTask> decode_new_task(const boost::json::object& body, std:
 DecodeResult<std::vector<domain::Lead>> decode_added_leads(const boost::json::object& body,
                                                            std::int64_t max_leads);
 
+/// `q` of `GET /tasks`, the text to look for in task names, as the query string carried it
+/// (percent-decoded): ASCII white space trimmed; absent or empty is no search. At most
+/// `kMaxNameSearch` Unicode code points (not bytes) after trimming, like a task name; valid
+/// UTF-8 without NUL, so that both backends can compare it.
+inline constexpr std::size_t kMaxNameSearch = 200;
+DecodeResult<std::optional<std::string>> decode_name_search(const std::optional<std::string>& q);
+
 /// `POST /outbound_call_records`, decoded record by record: a bad record is a rejection, only a
 /// bad envelope (no `records` array, too many records) is an error of the whole request.
 struct RecordBatch {

@@ -233,6 +233,9 @@ std::string field_error_text(const domain::FieldError& e, Language lang) {
     case domain::Problem::kNulCharacter:
       return en ? fmt::format("field {} must not contain the NUL character (U+0000)", f)
                 : fmt::format("字段 {} 不能包含 NUL 字符（U+0000）", f);
+    case domain::Problem::kInvalidUtf8:
+      return en ? fmt::format("field {} is not valid UTF-8 text", f)
+                : fmt::format("字段 {} 不是有效的 UTF-8 文本", f);
   }
   return f;
 }

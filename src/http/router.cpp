@@ -78,8 +78,7 @@ Decoded<std::int64_t> RequestContext::path_id(std::size_t index, std::string_vie
                json::object{{"field", name}}};
 }
 
-Decoded<std::optional<std::int64_t>> RequestContext::query_optional_int(
-    std::string_view name, std::int64_t min, std::int64_t max, std::string_view range) const {
+std::optional<std::string> RequestContext::query_value(std::string_view name) const {
   // The last occurrence wins. Not params_view::find_last: in Boost 1.81 it misses a key whose
   // value holds a '=' (`?page=0=1`), which would let a bad value pass as absent.
   std::optional<std::string> found;
@@ -88,6 +87,12 @@ Decoded<std::optional<std::int64_t>> RequestContext::query_optional_int(
       found = param.value;
     }
   }
+  return found;
+}
+
+Decoded<std::optional<std::int64_t>> RequestContext::query_optional_int(
+    std::string_view name, std::int64_t min, std::int64_t max, std::string_view range) const {
+  const auto found = query_value(name);
   if (!found || found->empty()) {
     return std::optional<std::int64_t>{};
   }

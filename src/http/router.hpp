@@ -63,6 +63,8 @@ struct RequestContext {
   [[nodiscard]] Decoded<boost::json::object> body_object(bool empty_is_object = false) const;
   /// The path parameter `index` as a positive int64.
   [[nodiscard]] Decoded<std::int64_t> path_id(std::size_t index, std::string_view name) const;
+  /// A query parameter's percent-decoded value (the last one when repeated); empty when absent.
+  [[nodiscard]] std::optional<std::string> query_value(std::string_view name) const;
   /// A query parameter as an integer in [min, max]; `fallback` when absent.
   [[nodiscard]] Decoded<std::int64_t> query_int(std::string_view name, std::int64_t fallback,
                                                 std::int64_t min, std::int64_t max,

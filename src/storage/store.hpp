@@ -97,6 +97,10 @@ struct TaskListQuery {
   std::optional<TaskType> task_type;
   std::int64_t page = 1;
   std::int64_t page_size = 20;
+  /// Only tasks whose name contains this text: a plain substring (`%` and `_` are literal),
+  /// ASCII letters matched case-insensitively. Other letters (`É`/`é`) follow the backend:
+  /// never folded on SQLite, folded on PostgreSQL as the database's LC_CTYPE says.
+  std::optional<std::string> name_contains;
 };
 
 struct TaskPage {
@@ -249,6 +253,8 @@ class Transaction {
   /// locks (a no-op where writers are serialised anyway). Writers that move the counters of
   /// several tasks take them in this one order, so they queue per task instead of deadlocking.
   virtual void lock_tasks(std::span<const TaskId> task_ids) = 0;
+  /// One page of the tasks the query's filters match, newest first (task_id DESC), and how
+  /// many they match in all.
   virtual TaskPage list_tasks(const TaskListQuery& query) = 0;
   virtual void set_job_group(TaskId task_id, std::string_view job_group_id, Timestamp now) = 0;
 

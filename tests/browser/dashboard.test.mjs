@@ -20,12 +20,17 @@ describe('dashboard', { skip: missing ?? false }, () => {
   let browser
   let calling // 5 leads: 3 connected, 1 unanswered, 1 not called yet
   let fresh // 2 leads, no records
+  let archived // the oldest task, 20 newer ones keep it off the list's first page
 
   const phones = ['13800000001', '13800000002', '13800000003', '13800000004', '13800000005']
 
   before(async () => {
     server = await startServer()
     browser = await launchBrowser()
+    archived = await api(server.base, 'POST', '/tasks', { name: '九月老客户回访 Archive' })
+    for (let i = 0; i < 20; i += 1) {
+      await api(server.base, 'POST', '/tasks', { name: `filler ${i}` })
+    }
     fresh = await api(server.base, 'POST', '/tasks', {
       name: '新任务 fresh',
       leads: [{ phone: '13900000001' }, { phone: '13900000002' }],
@@ -62,6 +67,11 @@ describe('dashboard', { skip: missing ?? false }, () => {
 
   test('the task list shows each task with its state and connected/total progress', async () => {
     const page = await newPage()
+    const listed = []
+    page.on('request', (request) => {
+      const url = new URL(request.url())
+      if (url.pathname === '/tasks') listed.push(url.searchParams)
+    })
     await page.goto(`${server.base}/`)
     const row = page.locator(`tr[data-task-id="${calling.task_id}"]`)
     await row.locator('.progress-text', { hasText: '3/5' }).waitFor({ timeout: kWait })
@@ -77,11 +87,24 @@ describe('dashboard', { skip: missing ?? false }, () => {
     assert.equal(await page.locator('tr.task-row').count(), 1)
     await page.locator('button[data-filter="0"]').click()
     await page.locator('tr.task-row').nth(1).waitFor({ timeout: kWait })
+    const archivedRow = page.locator(`tr[data-task-id="${archived.task_id}"]`)
+    assert.equal(await page.locator('tr.task-row').count(), 20)
+    assert.equal(await archivedRow.count(), 0, 'the oldest task is on the first page')
 
     // Search by name.
     await page.locator('[data-test="search"]').fill('fresh')
     await page.locator(`tr[data-task-id="${calling.task_id}"]`).waitFor({ state: 'detached', timeout: kWait })
     assert.equal(await page.locator('tr.task-row').count(), 1)
+    // The service searches every task: it finds one that is not on the list's first page.
+    await page.locator('[data-test="search"]').fill('ARCHIVE')
+    await archivedRow.waitFor({ timeout: kWait })
+    assert.equal(await page.locator('tr.task-row').count(), 1)
+    await page.locator('[data-test="search"]').fill('续费')
+    await page.locator(`tr[data-task-id="${calling.task_id}"]`).waitFor({ timeout: kWait })
+    assert.equal(await page.locator('tr.task-row').count(), 1)
+    // Asked of the service (`q`), a page at a time.
+    assert.ok(listed.some((params) => params.get('q') === 'ARCHIVE' && params.get('page_size') === '20'))
+    assert.ok(listed.some((params) => params.get('q') === '续费'))
     await page.locator('[data-test="search"]').fill('')
     await page.locator(`tr[data-task-id="${calling.task_id}"]`).waitFor({ timeout: kWait })
     await page.screenshot({ path: screenshotPath('task-list'), fullPage: true })

@@ -60,10 +60,15 @@ Reply TaskRoutes::list(const RequestContext& ctx) {
       return std::move(*error);
     }
   }
+  auto name = decode_name_search(ctx.query_value("q"));
+  if (const auto* error = std::get_if<domain::FieldError>(&name)) {
+    return bad_field(*error, ctx.lang);
+  }
   storage::TaskListQuery query;
   if (const auto t = std::get<std::optional<std::int64_t>>(type)) {
     query.task_type = domain::task_type_from_int(*t);
   }
+  query.name_contains = std::move(std::get<std::optional<std::string>>(name));
   query.page = std::get<std::int64_t>(page);
   query.page_size = std::get<std::int64_t>(page_size);
   const auto result = tasks_.list(query);

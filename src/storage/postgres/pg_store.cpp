@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "storage/like_pattern.hpp"
 #include "storage/postgres/pg_connection.hpp"
 #include "storage/postgres/pg_migrations.hpp"
 #include "storage/time_columns.hpp"
@@ -102,6 +103,18 @@ const std::vector<NamedStatement>& statements() {
        " FROM call_tasks WHERE task_type = $1 ORDER BY task_id DESC LIMIT $2 OFFSET $3"},
       {"count_tasks", "SELECT count(*) FROM call_tasks"},
       {"count_tasks_by_type", "SELECT count(*) FROM call_tasks WHERE task_type = $1"},
+      // Search by name ($1: a contains_pattern). ILIKE folds letters as the database's LC_CTYPE
+      // says. No index serves it: a pattern that starts with '%' cannot use a b-tree, so this
+      // scans the tasks (pg_trgm's GIN index could, should the table grow that large).
+      {"list_tasks_by_name",
+       "SELECT " DT_TASK_COLUMNS " FROM call_tasks WHERE name ILIKE $1 ESCAPE '\\' "
+       "ORDER BY task_id DESC LIMIT $2 OFFSET $3"},
+      {"list_tasks_by_name_and_type",
+       "SELECT " DT_TASK_COLUMNS " FROM call_tasks WHERE name ILIKE $1 ESCAPE '\\' "
+       "AND task_type = $2 ORDER BY task_id DESC LIMIT $3 OFFSET $4"},
+      {"count_tasks_by_name", "SELECT count(*) FROM call_tasks WHERE name ILIKE $1 ESCAPE '\\'"},
+      {"count_tasks_by_name_and_type",
+       "SELECT count(*) FROM call_tasks WHERE name ILIKE $1 ESCAPE '\\' AND task_type = $2"},
       {"set_job_group",
        "UPDATE call_tasks SET job_group_id = $2, updated_at = $3 WHERE task_id = $1"},
       {"transition", kTransition.c_str()},
@@ -456,23 +469,27 @@ class PgTransaction final : public Transaction {
   }
 
   TaskPage list_tasks(const TaskListQuery& query) override {
-    TaskPage page;
-    const std::int64_t offset = (query.page - 1) * query.page_size;
-    if (query.task_type) {
-      const int type = static_cast<int>(*query.task_type);
-      const auto rows =
-          c_->run("list_tasks_by_type", Params{}.add(type).add(query.page_size).add(offset));
-      for (int i = 0; i < rows.rows(); ++i) {
-        page.items.push_back(read_task(rows, i));
-      }
-      page.total = c_->run("count_tasks_by_type", Params{}.add(type)).int64(0, 0);
-    } else {
-      const auto rows = c_->run("list_tasks", Params{}.add(query.page_size).add(offset));
-      for (int i = 0; i < rows.rows(); ++i) {
-        page.items.push_back(read_task(rows, i));
-      }
-      page.total = c_->run("count_tasks").int64(0, 0);
+    // One prepared statement per combination of filters, their parameters in this order.
+    Params filters;
+    if (query.name_contains) {
+      filters.add(contains_pattern(*query.name_contains));
     }
+    if (query.task_type) {
+      filters.add(static_cast<int>(*query.task_type));
+    }
+    const bool by_name = query.name_contains.has_value();
+    const bool by_type = query.task_type.has_value();
+    const char* list = by_name ? (by_type ? "list_tasks_by_name_and_type" : "list_tasks_by_name")
+                               : (by_type ? "list_tasks_by_type" : "list_tasks");
+    const char* count = by_name ? (by_type ? "count_tasks_by_name_and_type" : "count_tasks_by_name")
+                                : (by_type ? "count_tasks_by_type" : "count_tasks");
+    const std::int64_t offset = (query.page - 1) * query.page_size;
+    TaskPage page;
+    const auto rows = c_->run(list, Params(filters).add(query.page_size).add(offset));
+    for (int i = 0; i < rows.rows(); ++i) {
+      page.items.push_back(read_task(rows, i));
+    }
+    page.total = c_->run(count, filters).int64(0, 0);
     return page;
   }
 

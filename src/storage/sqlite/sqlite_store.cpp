@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "domain/webhooks.hpp"
+#include "storage/like_pattern.hpp"
 #include "storage/sqlite/group_commit.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_db.hpp"
@@ -62,6 +63,21 @@ struct Connection {
                 .c_str());
     count_tasks = Statement(db, "SELECT count(*) FROM call_tasks");
     count_tasks_by_type = Statement(db, "SELECT count(*) FROM call_tasks WHERE task_type = ?1");
+    // Search by name (?1: a contains_pattern). SQLite's LIKE folds ASCII letters only. No index
+    // serves it: a pattern that starts with '%' cannot use a b-tree, so this scans the tasks.
+    list_tasks_by_name = Statement(db, sql("SELECT ", kTaskColumns,
+                                           " FROM call_tasks WHERE name LIKE ?1 ESCAPE '\\' "
+                                           "ORDER BY task_id DESC LIMIT ?2 OFFSET ?3")
+                                           .c_str());
+    list_tasks_by_name_and_type =
+        Statement(db, sql("SELECT ", kTaskColumns,
+                          " FROM call_tasks WHERE name LIKE ?1 ESCAPE '\\' AND task_type = ?2 "
+                          "ORDER BY task_id DESC LIMIT ?3 OFFSET ?4")
+                          .c_str());
+    count_tasks_by_name =
+        Statement(db, "SELECT count(*) FROM call_tasks WHERE name LIKE ?1 ESCAPE '\\'");
+    count_tasks_by_name_and_type = Statement(
+        db, "SELECT count(*) FROM call_tasks WHERE name LIKE ?1 ESCAPE '\\' AND task_type = ?2");
     set_job_group = Statement(
         db, "UPDATE call_tasks SET job_group_id = ?2, updated_at = ?3 WHERE task_id = ?1");
     transition =
@@ -322,7 +338,8 @@ struct Connection {
 
   Database db;
   Statement insert_task, find_task, list_tasks, list_tasks_by_type, count_tasks,
-      count_tasks_by_type, set_job_group, transition, complete, insert_history, history,
+      count_tasks_by_type, list_tasks_by_name, list_tasks_by_name_and_type, count_tasks_by_name,
+      count_tasks_by_name_and_type, set_job_group, transition, complete, insert_history, history,
       insert_lead, add_total_calls, find_lead, find_lead_by_group, mark_lead_connected,
       add_connected_calls, find_record, insert_record, update_record, add_record_count,
       task_records, record_count, calling_tasks, acquire_lease, release_lease, audit_task,
@@ -432,8 +449,17 @@ class SqliteTransaction : public Transaction {
     const std::int64_t offset = (query.page - 1) * query.page_size;
     Statement* rows = nullptr;
     Statement* count = nullptr;
-    if (query.task_type) {
-      const int type = static_cast<int>(*query.task_type);
+    const int type = query.task_type ? static_cast<int>(*query.task_type) : 0;
+    if (query.name_contains) {
+      const auto pattern = contains_pattern(*query.name_contains);
+      if (query.task_type) {
+        rows = &c_.list_tasks_by_name_and_type.bind(pattern, type, query.page_size, offset);
+        count = &c_.count_tasks_by_name_and_type.bind(pattern, type);
+      } else {
+        rows = &c_.list_tasks_by_name.bind(pattern, query.page_size, offset);
+        count = &c_.count_tasks_by_name.bind(pattern);
+      }
+    } else if (query.task_type) {
       rows = &c_.list_tasks_by_type.bind(type, query.page_size, offset);
       count = &c_.count_tasks_by_type.bind(type);
     } else {
