@@ -551,38 +551,35 @@ int main(int argc, char** argv) {
   int sim_duration = 0;
   auto* simulate_cmd = cli.add_subcommand(
       "simulate", "a dialer simulator: create tasks and push call results to a running server");
-  simulate_cmd->add_option("--url", sim_options.url, "the server (default http://127.0.0.1:8080)");
-  simulate_cmd->add_option("--token", sim_options.token, "bearer token, when the server wants one");
-  simulate_cmd->add_option("--tasks", sim_options.tasks, "tasks to create (3)")
-      ->check(CLI::Range(1, 1000));
-  simulate_cmd->add_option("--phones", sim_options.phones, "phones per task (100)")
-      ->check(CLI::Range(1, 10'000'000));
-  simulate_cmd
-      ->add_option("--rate", sim_options.rate, "records per second (200; 0: as fast as possible)")
-      ->check(CLI::Range(0.0, 1e7));
-  simulate_cmd->add_option("--batch-size", sim_options.batch_size, "records per request (50)")
-      ->check(CLI::Range(1, 1000));
-  simulate_cmd
-      ->add_option("--connect-rate", sim_options.dialer.connect_rate,
-                   "chance that an attempt connects (0.6)")
-      ->check(CLI::Range(0.0, 1.0));
-  simulate_cmd
-      ->add_option("--max-attempts", sim_options.dialer.max_attempts,
-                   "attempts per phone at most (0: retry until connected)")
-      ->check(CLI::Range(0, 1000));
-  simulate_cmd
-      ->add_option("--duplicate-rate", sim_options.dialer.duplicate_rate,
-                   "chance of resending a record (0.02)")
-      ->check(CLI::Range(0.0, 0.9));
-  simulate_cmd
-      ->add_option("--out-of-order-rate", sim_options.dialer.out_of_order_rate,
-                   "chance of a late older update after a call's result (0.02)")
-      ->check(CLI::Range(0.0, 1.0));
-  simulate_cmd->add_option("--seed", sim_options.dialer.seed, "random seed (1)");
-  simulate_cmd
-      ->add_option("--duration", sim_duration,
-                   "stop after this many seconds (0: when every task is complete)")
-      ->check(CLI::Range(0, 86400 * 365));
+  // Each option of `simulate` once: name, value, help, and the range it must be in (if any).
+  const auto sim_option = [simulate_cmd](const std::string& name, auto& value,
+                                         const std::string& help,
+                                         std::optional<CLI::Validator> range = std::nullopt) {
+    auto* option = simulate_cmd->add_option(name, value, help);
+    if (range) {
+      option->check(*range);
+    }
+  };
+  sim_option("--url", sim_options.url, "the server (default http://127.0.0.1:8080)");
+  sim_option("--token", sim_options.token, "bearer token, when the server wants one");
+  sim_option("--tasks", sim_options.tasks, "tasks to create (3)", CLI::Range(1, 1000));
+  sim_option("--phones", sim_options.phones, "phones per task (100)", CLI::Range(1, 10'000'000));
+  sim_option("--rate", sim_options.rate, "records per second (200; 0: as fast as possible)",
+             CLI::Range(0.0, 1e7));
+  sim_option("--batch-size", sim_options.batch_size, "records per request (50)",
+             CLI::Range(1, 1000));
+  sim_option("--connect-rate", sim_options.dialer.connect_rate,
+             "chance that an attempt connects (0.6)", CLI::Range(0.0, 1.0));
+  sim_option("--max-attempts", sim_options.dialer.max_attempts,
+             "attempts per phone at most (0: retry until connected)", CLI::Range(0, 1000));
+  sim_option("--duplicate-rate", sim_options.dialer.duplicate_rate,
+             "chance of resending a record (0.02)", CLI::Range(0.0, 0.9));
+  sim_option("--out-of-order-rate", sim_options.dialer.out_of_order_rate,
+             "chance of a late older update after a call's result (0.02)", CLI::Range(0.0, 1.0));
+  sim_option("--seed", sim_options.dialer.seed, "random seed (1)");
+  sim_option("--duration", sim_duration,
+             "stop after this many seconds (0: when every task is complete)",
+             CLI::Range(0, 86400 * 365));
   simulate_cmd->add_flag("--english-names", sim_options.english_names,
                          "English task and lead names");
   std::optional<dialtrack::domain::TaskId> sync_task_id;

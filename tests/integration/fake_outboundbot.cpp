@@ -5,32 +5,24 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/verb.hpp>
 #include <boost/json.hpp>
 #include <condition_variable>
 #include <cstdio>
-#include <list>
 #include <mutex>
 #include <set>
 #include <stdexcept>
-#include <thread>
+
+#include "loopback_http_server.hpp"
 
 namespace dialtrack::test {
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 namespace json = boost::json;
-using tcp = asio::ip::tcp;
 
 namespace {
 
@@ -150,41 +142,17 @@ std::string FakeRequest::param(const std::string& name) const {
 }
 
 struct FakeOutboundBot::Impl {
+  using Request = LoopbackHttpServer::Request;
+  using Reply = LoopbackHttpServer::Reply;
+
   Impl(std::string id, std::string secret, std::string instance,
-       const std::optional<ReceiverTls>& tls_files)
+       const std::optional<ReceiverTls>& tls)
       : access_key_id(std::move(id)),
         access_key_secret(std::move(secret)),
         instance_id(std::move(instance)),
-        acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
-    if (tls_files) {
-      tls.emplace(asio::ssl::context::tls_server);
-      tls->use_certificate_chain_file(tls_files->cert_file);
-      tls->use_private_key_file(tls_files->key_file, asio::ssl::context::pem);
-    }
-  }
-
-  asio::awaitable<void> accept_loop() {
-    for (;;) {
-      auto socket = co_await acceptor.async_accept(asio::use_awaitable);
-      if (tls) {
-        asio::co_spawn(io, serve_tls(std::move(socket)), asio::detached);
-      } else {
-        asio::co_spawn(io, serve_plain(std::move(socket)), asio::detached);
-      }
-    }
-  }
-
-  asio::awaitable<void> serve_tls(tcp::socket socket) {
-    asio::ssl::stream<tcp::socket> stream(std::move(socket), *tls);
-    boost::system::error_code ec;
-    co_await stream.async_handshake(asio::ssl::stream_base::server,
-                                    asio::redirect_error(asio::use_awaitable, ec));
-    if (!ec) {
-      co_await serve(stream);
-    }
-  }
-
-  asio::awaitable<void> serve_plain(tcp::socket socket) { co_await serve(socket); }
+        server(
+            0, tls, [this](Request request) { return handle(std::move(request)); },
+            "fake OutboundBot") {}
 
   /// Decides the answer to one request (under the mutex).
   Answer answer(const std::map<std::string, std::string>& params, bool& signature_ok) {
@@ -304,16 +272,7 @@ struct FakeOutboundBot::Impl {
     return out;
   }
 
-  template <typename Stream>
-  asio::awaitable<void> serve(Stream& socket) {
-    boost::beast::flat_buffer buffer;
-    http::request<http::string_body> request;
-    boost::system::error_code ec;
-    co_await http::async_read(socket, buffer, request,
-                              asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) {
-      co_return;
-    }
+  asio::awaitable<std::optional<Reply>> handle(Request request) {
     FakeRequest received;
     const std::string target(request.target());
     const auto q = target.find('?');
@@ -341,15 +300,12 @@ struct FakeOutboundBot::Impl {
     }
     changed.notify_all();
     if (held_here) {
-      asio::steady_timer release(io, std::chrono::hours(24));
-      auto entry = held_timers.insert(held_timers.end(), &release);
-      co_await release.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      held_timers.erase(entry);
+      const bool released = co_await server.hold();
       {
         const std::lock_guard lock(mutex);
         --held_count;
-        if (stopping) {
-          co_return;
+        if (!released) {
+          co_return std::nullopt;
         }
       }
       changed.notify_all();
@@ -372,30 +328,18 @@ struct FakeOutboundBot::Impl {
     }
     head += "\r\n";
     head += a.truncate ? a.body.substr(0, a.body.size() / 2) : a.body;
-    co_await asio::async_write(socket, asio::buffer(head),
-                               asio::redirect_error(asio::use_awaitable, ec));
-    {
-      const std::lock_guard lock(mutex);
-      log[index].answered = ec ? 0 : a.status;
-    }
-    changed.notify_all();
-    boost::beast::get_lowest_layer(socket).shutdown(tcp::socket::shutdown_send, ec);
-  }
-
-  void release_held() {
-    for (auto* timer : held_timers) {
-      timer->cancel();
-    }
+    co_return Reply{std::move(head), [this, index, status = a.status](bool written) {
+                      {
+                        const std::lock_guard lock(mutex);
+                        log[index].answered = written ? status : 0;
+                      }
+                      changed.notify_all();
+                    }};
   }
 
   std::string access_key_id;
   std::string access_key_secret;
   std::string instance_id;
-  asio::io_context io;
-  tcp::acceptor acceptor;
-  std::optional<asio::ssl::context> tls;
-  std::thread thread;
-  std::list<asio::steady_timer*> held_timers;  ///< only touched on the io thread
 
   mutable std::mutex mutex;
   std::condition_variable changed;
@@ -411,36 +355,18 @@ struct FakeOutboundBot::Impl {
   int truncations_left = 0;
   std::optional<std::int64_t> hold;
   std::size_t held_count = 0;
-  bool stopping = false;
+  LoopbackHttpServer server;  ///< last: stopped (its thread joined) before the state above goes
 };
 
 FakeOutboundBot::FakeOutboundBot(std::string access_key_id, std::string access_key_secret,
                                  std::string instance_id, std::optional<ReceiverTls> tls)
     : impl_(std::make_unique<Impl>(std::move(access_key_id), std::move(access_key_secret),
-                                   std::move(instance_id), tls)) {
-  asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
-  impl_->thread = std::thread([this] {
-    try {
-      impl_->io.run();
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "fake OutboundBot stopped: %s\n", e.what());
-    }
-  });
-}
+                                   std::move(instance_id), tls)) {}
 
-FakeOutboundBot::~FakeOutboundBot() {
-  {
-    const std::lock_guard lock(impl_->mutex);
-    impl_->stopping = true;
-  }
-  asio::post(impl_->io, [this] { impl_->release_held(); });
-  impl_->io.stop();
-  impl_->thread.join();
-}
+FakeOutboundBot::~FakeOutboundBot() = default;
 
 std::string FakeOutboundBot::endpoint() const {
-  return std::string(impl_->tls ? "https" : "http") +
-         "://127.0.0.1:" + std::to_string(impl_->acceptor.local_endpoint().port());
+  return impl_->server.url();
 }
 
 void FakeOutboundBot::put(const std::vector<FakeAttempt>& attempts) {
@@ -482,7 +408,7 @@ void FakeOutboundBot::hold_page(std::optional<std::int64_t> page_index) {
     impl_->hold = page_index;
   }
   if (!page_index) {
-    asio::post(impl_->io, [this] { impl_->release_held(); });
+    impl_->server.release_held();
   }
 }
 

@@ -4,31 +4,21 @@
 #include <openssl/hmac.h>
 
 #include <array>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <cctype>
 #include <condition_variable>
-#include <cstdio>
-#include <list>
 #include <mutex>
 #include <stdexcept>
-#include <thread>
 
+#include "loopback_http_server.hpp"
 #include "support/process.hpp"
 
 namespace dialtrack::test {
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
-using tcp = asio::ip::tcp;
 
 std::string ReceivedRequest::header(const std::string& lower_case_name) const {
   const auto it = headers.find(lower_case_name);
@@ -48,48 +38,15 @@ ReceiverTls make_test_certificate(const std::string& dir) {
 }
 
 struct WebhookReceiver::Impl {
-  Impl(std::uint16_t port, std::optional<ReceiverTls> tls_files)
-      : acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), port)) {
-    if (tls_files) {
-      tls.emplace(asio::ssl::context::tls_server);
-      tls->use_certificate_chain_file(tls_files->cert_file);
-      tls->use_private_key_file(tls_files->key_file, asio::ssl::context::pem);
-    }
-  }
+  using Request = LoopbackHttpServer::Request;
+  using Reply = LoopbackHttpServer::Reply;
 
-  asio::awaitable<void> accept_loop() {
-    for (;;) {
-      auto socket = co_await acceptor.async_accept(asio::use_awaitable);
-      if (tls) {
-        asio::co_spawn(io, serve_tls(std::move(socket)), asio::detached);
-      } else {
-        asio::co_spawn(io, serve_plain(std::move(socket)), asio::detached);
-      }
-    }
-  }
+  Impl(std::uint16_t port, const std::optional<ReceiverTls>& tls)
+      : server(
+            port, tls, [this](Request request) { return handle(std::move(request)); },
+            "webhook receiver") {}
 
-  asio::awaitable<void> serve_tls(tcp::socket socket) {
-    asio::ssl::stream<tcp::socket> stream(std::move(socket), *tls);
-    boost::system::error_code ec;
-    co_await stream.async_handshake(asio::ssl::stream_base::server,
-                                    asio::redirect_error(asio::use_awaitable, ec));
-    if (!ec) {
-      co_await serve(stream);
-    }
-  }
-
-  asio::awaitable<void> serve_plain(tcp::socket socket) { co_await serve(socket); }
-
-  template <typename Stream>
-  asio::awaitable<void> serve(Stream& socket) {
-    boost::beast::flat_buffer buffer;
-    http::request<http::string_body> request;
-    boost::system::error_code ec;
-    co_await http::async_read(socket, buffer, request,
-                              asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) {
-      co_return;  // the client went away before sending a whole request
-    }
+  asio::awaitable<std::optional<Reply>> handle(Request request) {
     ReceivedRequest received;
     received.method = std::string(request.method_string());
     received.target = std::string(request.target());
@@ -112,15 +69,12 @@ struct WebhookReceiver::Impl {
     }
     changed.notify_all();
     if (held_here) {
-      // Wait (without answering) until hold(false) cancels the timer or the receiver stops.
-      asio::steady_timer release(io, std::chrono::hours(24));
-      auto entry = held_timers.insert(held_timers.end(), &release);
-      co_await release.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      held_timers.erase(entry);
+      // Wait (without answering) until hold(false) releases it or the receiver stops.
+      const bool released = co_await server.hold();
       const std::lock_guard lock(mutex);
       --held_count;
-      if (stopping) {
-        co_return;
+      if (!released) {
+        co_return std::nullopt;
       }
     }
     unsigned status = 200;
@@ -138,26 +92,14 @@ struct WebhookReceiver::Impl {
     response.set(http::field::connection, "close");
     response.body() = "ok";
     response.prepare_payload();
-    co_await http::async_write(socket, response, asio::redirect_error(asio::use_awaitable, ec));
-    {
-      const std::lock_guard lock(mutex);
-      log[index].answered = ec ? 0 : status;
-    }
-    changed.notify_all();
-    boost::beast::get_lowest_layer(socket).shutdown(tcp::socket::shutdown_send, ec);
+    co_return Reply{LoopbackHttpServer::wire(response), [this, index, status](bool written) {
+                      {
+                        const std::lock_guard lock(mutex);
+                        log[index].answered = written ? status : 0;
+                      }
+                      changed.notify_all();
+                    }};
   }
-
-  void release_held() {
-    for (auto* timer : held_timers) {
-      timer->cancel();
-    }
-  }
-
-  asio::io_context io;
-  tcp::acceptor acceptor;
-  std::optional<asio::ssl::context> tls;
-  std::thread thread;
-  std::list<asio::steady_timer*> held_timers;  ///< only touched on the io thread
 
   mutable std::mutex mutex;
   std::condition_variable changed;
@@ -166,40 +108,20 @@ struct WebhookReceiver::Impl {
   unsigned answer_status = 200;
   bool holding = false;
   std::size_t held_count = 0;
-  bool stopping = false;
+  LoopbackHttpServer server;  ///< last: stopped (its thread joined) before the state above goes
 };
 
 WebhookReceiver::WebhookReceiver(std::uint16_t port, std::optional<ReceiverTls> tls)
-    : impl_(std::make_unique<Impl>(port, std::move(tls))) {
-  asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
-  impl_->thread = std::thread([this] {
-    try {
-      impl_->io.run();
-    } catch (const std::exception& e) {
-      // A broken client connection ends its own coroutine; anything reaching here is a bug of
-      // the receiver, and the test that uses it fails by its missing requests.
-      std::fprintf(stderr, "webhook receiver stopped: %s\n", e.what());
-    }
-  });
-}
+    : impl_(std::make_unique<Impl>(port, tls)) {}
 
-WebhookReceiver::~WebhookReceiver() {
-  {
-    const std::lock_guard lock(impl_->mutex);
-    impl_->stopping = true;
-  }
-  asio::post(impl_->io, [this] { impl_->release_held(); });
-  impl_->io.stop();
-  impl_->thread.join();
-}
+WebhookReceiver::~WebhookReceiver() = default;
 
 std::uint16_t WebhookReceiver::port() const {
-  return impl_->acceptor.local_endpoint().port();
+  return impl_->server.port();
 }
 
 std::string WebhookReceiver::url(std::string_view path) const {
-  return std::string(impl_->tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port()) +
-         std::string(path);
+  return impl_->server.url(path);
 }
 
 void WebhookReceiver::fail_next(int count) {
@@ -218,7 +140,7 @@ void WebhookReceiver::hold(bool on) {
     impl_->holding = on;
   }
   if (!on) {
-    asio::post(impl_->io, [this] { impl_->release_held(); });
+    impl_->server.release_held();
   }
 }
 
