@@ -2,7 +2,9 @@
 
 #include <spdlog/logger.h>
 
+#include <chrono>
 #include <memory>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -22,11 +24,18 @@ struct AppliedTransition {
 /// Logs each transition as one operator-readable line: task id, from, to and reason.
 void log_transitions(spdlog::logger& log, const std::vector<AppliedTransition>& transitions);
 
+/// How long to wait before attempt `attempt + 1` after a lost race: a random time up to
+/// 2^attempt ms (at most 64 ms), so that writers that collided on the same new call_ids do
+/// not meet again at once.
+std::chrono::microseconds conflict_backoff(int attempt);
+
 /// Runs `work(tx)` in a transaction and commits it. When the store reports a lost race
-/// (StoreConflict) the whole unit is run again from scratch, a bounded number of times.
+/// (StoreConflict: a unique key taken by a concurrent writer, a deadlock, a serialization
+/// failure) the whole unit is run again from scratch after a short random wait, a bounded
+/// number of times. Blocking: runs on worker threads, never on I/O threads.
 template <typename Work>
 auto run_transaction(storage::Store& store, storage::TxMode mode, Work&& work) {
-  constexpr int kAttempts = 5;
+  constexpr int kAttempts = 12;
   for (int attempt = 1;; ++attempt) {
     try {
       auto tx = store.begin(mode);
@@ -44,6 +53,7 @@ auto run_transaction(storage::Store& store, storage::TxMode mode, Work&& work) {
         throw;
       }
     }
+    std::this_thread::sleep_for(conflict_backoff(attempt));
   }
 }
 
