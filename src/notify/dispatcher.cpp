@@ -134,11 +134,8 @@ std::size_t Dispatcher::run_round(WebhookClient& client, const std::string& hold
   for (std::size_t i = 0; i < due.size(); ++i) {
     outcomes.push_back(outcome_of(due[i], results[i], now));
   }
-  app::run_transaction(store_, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
-    for (std::size_t i = 0; i < due.size(); ++i) {
-      tx.finish_delivery(due[i].delivery_id, outcomes[i], now);
-    }
-  });
+  // Counted before the outcomes are stored: the attempts happened whether or not the write
+  // below succeeds, and a reader who sees a stored outcome then finds it counted.
   for (const auto& outcome : outcomes) {
     switch (outcome.status) {
       case DeliveryStatus::kDelivered:
@@ -152,6 +149,11 @@ std::size_t Dispatcher::run_round(WebhookClient& client, const std::string& hold
         break;
     }
   }
+  app::run_transaction(store_, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
+    for (std::size_t i = 0; i < due.size(); ++i) {
+      tx.finish_delivery(due[i].delivery_id, outcomes[i], now);
+    }
+  });
   return due.size();
 }
 
