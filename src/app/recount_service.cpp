@@ -49,8 +49,7 @@ RecountReport RecountService::recount(std::optional<domain::TaskId> task_id, boo
     }
     if (audit.report_drifted()) {
       log_->warn("task {} report aggregates rebuilt: calls {}, attempts {}, records {}",
-                 audit.task_id, audit.report_calls, audit.lead_attempts,
-                 audit.actual_record_count);
+                 audit.task_id, audit.report_calls, audit.lead_attempts, audit.actual_record_count);
     }
     const auto checked = completion_.check(audit.task_id, domain::reason::kRecount);
     if (checked && checked->completed_now) {

@@ -418,7 +418,8 @@ int report(const config::Config& cfg, const ReportArgs& args) {
   }
   const auto offset = domain::parse_utc_offset(args.utc_offset);
   if (!offset) {
-    std::cerr << "dialtrack report: --utc-offset must be +HH:MM or -HH:MM, in whole quarter hours\n";
+    std::cerr
+        << "dialtrack report: --utc-offset must be +HH:MM or -HH:MM, in whole quarter hours\n";
     return 2;
   }
   app::SummaryRange range;

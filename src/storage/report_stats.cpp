@@ -31,8 +31,8 @@ Contribution contribution(TaskId task_id, LeadId lead_id, const domain::RecordFi
   c.connected = connected;
   c.duration = fields.duration;
   c.call_time = millis(fields.started_at.value_or(fields.event_time.value_or(created_at)));
-  c.latest_time = millis(fields.event_time.value_or(
-      fields.ended_at.value_or(fields.started_at.value_or(created_at))));
+  c.latest_time = millis(
+      fields.event_time.value_or(fields.ended_at.value_or(fields.started_at.value_or(created_at))));
   return c;
 }
 

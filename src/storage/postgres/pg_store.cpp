@@ -770,17 +770,17 @@ class PgTransaction final : public Transaction {
     if (!updates.call_id.empty()) {
       const auto& c = updates;
       const auto changed = c_->run("update_records", Params{}
-                                    .add_array(c.call_id)
-                                    .add_array(c.job_group_id)
-                                    .add_array(c.job_id)
-                                    .add_array(c.call_status)
-                                    .add_array(c.connected)
-                                    .add_array(c.started_at)
-                                    .add_array(c.ended_at)
-                                    .add_array(c.duration)
-                                    .add_array(c.event_time)
-                                    .add_array(c.extra)
-                                    .add(millis(now)));
+                                                         .add_array(c.call_id)
+                                                         .add_array(c.job_group_id)
+                                                         .add_array(c.job_id)
+                                                         .add_array(c.call_status)
+                                                         .add_array(c.connected)
+                                                         .add_array(c.started_at)
+                                                         .add_array(c.ended_at)
+                                                         .add_array(c.duration)
+                                                         .add_array(c.event_time)
+                                                         .add_array(c.extra)
+                                                         .add(millis(now)));
       for (int i = 0; i < changed.rows(); ++i) {
         count_update(changed, i, deltas);
       }
@@ -1011,12 +1011,11 @@ class PgTransaction final : public Transaction {
     for (int i = 0; i < completed.rows(); ++i) {
       out.tasks_completed.push_back({completed.int64(i, 0), completed.int64(i, 1), 0});
     }
-    const auto calls =
-        c_->run("daily_calls",
-                Params{}
-                    .add(report_stats::first_slot_at_or_after(from))
-                    .add(report_stats::first_slot_at_or_after(to))
-                    .add(std::int64_t{std::chrono::milliseconds(utc_offset).count()}));
+    const auto calls = c_->run(
+        "daily_calls", Params{}
+                           .add(report_stats::first_slot_at_or_after(from))
+                           .add(report_stats::first_slot_at_or_after(to))
+                           .add(std::int64_t{std::chrono::milliseconds(utc_offset).count()}));
     for (int i = 0; i < calls.rows(); ++i) {
       out.calls.push_back({calls.int64(i, 0), calls.int64(i, 1), calls.int64(i, 2)});
     }

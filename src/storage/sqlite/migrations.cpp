@@ -203,8 +203,7 @@ constexpr std::array kMigrations{
     Migration{3, "webhooks, outbox events and deliveries", kWebhooks},
     Migration{4, "indexes for reports", kReportIndexes},
     Migration{5, "dialer sync cursors and per-task sync state", kDialerSync},
-    Migration{6, "report aggregates kept at write time; report indexes dropped",
-              kReportAggregates},
+    Migration{6, "report aggregates kept at write time; report indexes dropped", kReportAggregates},
 };
 
 }  // namespace

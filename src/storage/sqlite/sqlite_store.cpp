@@ -155,30 +155,30 @@ struct Connection {
                               "WHERE job_leases.holder = excluded.holder "
                               "OR job_leases.expires_at < ?3");
     release_lease = Statement(db, "DELETE FROM job_leases WHERE name = ?1 AND holder = ?2");
-    audit_task =
-        Statement(db,
-                  "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
-                  "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
-                  "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
-                  "WHERE r.task_id = t.task_id AND r.connected), "
-                  "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id), "
-                  "(SELECT coalesce(sum(calls), 0) FROM task_call_stats s "
-                  "WHERE s.task_id = t.task_id), "
-                  "(SELECT coalesce(sum(attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id) "
-                  "FROM call_tasks t "
-                  "WHERE t.task_id = ?1");
-    audit_tasks =
-        Statement(db,
-                  "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
-                  "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
-                  "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
-                  "WHERE r.task_id = t.task_id AND r.connected), "
-                  "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id), "
-                  "(SELECT coalesce(sum(calls), 0) FROM task_call_stats s "
-                  "WHERE s.task_id = t.task_id), "
-                  "(SELECT coalesce(sum(attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id) "
-                  "FROM call_tasks t "
-                  "WHERE t.task_id > ?1 ORDER BY t.task_id LIMIT ?2");
+    audit_task = Statement(
+        db,
+        "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
+        "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
+        "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
+        "WHERE r.task_id = t.task_id AND r.connected), "
+        "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id), "
+        "(SELECT coalesce(sum(calls), 0) FROM task_call_stats s "
+        "WHERE s.task_id = t.task_id), "
+        "(SELECT coalesce(sum(attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id) "
+        "FROM call_tasks t "
+        "WHERE t.task_id = ?1");
+    audit_tasks = Statement(
+        db,
+        "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
+        "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
+        "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
+        "WHERE r.task_id = t.task_id AND r.connected), "
+        "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id), "
+        "(SELECT coalesce(sum(calls), 0) FROM task_call_stats s "
+        "WHERE s.task_id = t.task_id), "
+        "(SELECT coalesce(sum(attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id) "
+        "FROM call_tasks t "
+        "WHERE t.task_id > ?1 ORDER BY t.task_id LIMIT ?2");
     repair_connect_leads = Statement(
         db,
         "UPDATE task_leads SET connected_at = ?2 WHERE task_id = ?1 AND connected_at IS NULL "
@@ -275,22 +275,22 @@ struct Connection {
                              "ORDER BY e.created_at LIMIT ?2)");
     // Reports, from the aggregates that upsert_records keeps (storage/report_stats.hpp): rows
     // whose calls fell to 0 (every record moved out) are left out.
-    add_call_stats =
-        Statement(db,
-                  "INSERT INTO task_call_stats (task_id, call_status, slot, calls, connected_calls, "
-                  "talk_seconds, talk_calls, first_at, last_at) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-                  "ON CONFLICT (task_id, call_status, slot) DO UPDATE SET "
-                  "calls = calls + excluded.calls, "
-                  "connected_calls = connected_calls + excluded.connected_calls, "
-                  "talk_seconds = talk_seconds + excluded.talk_seconds, "
-                  "talk_calls = talk_calls + excluded.talk_calls, "
-                  "first_at = CASE WHEN calls > 0 "
-                  "THEN coalesce(min(first_at, excluded.first_at), first_at, excluded.first_at) "
-                  "ELSE coalesce(excluded.first_at, first_at) END, "
-                  "last_at = CASE WHEN calls > 0 "
-                  "THEN coalesce(max(last_at, excluded.last_at), last_at, excluded.last_at) "
-                  "ELSE coalesce(excluded.last_at, last_at) END");
+    add_call_stats = Statement(
+        db,
+        "INSERT INTO task_call_stats (task_id, call_status, slot, calls, connected_calls, "
+        "talk_seconds, talk_calls, first_at, last_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+        "ON CONFLICT (task_id, call_status, slot) DO UPDATE SET "
+        "calls = calls + excluded.calls, "
+        "connected_calls = connected_calls + excluded.connected_calls, "
+        "talk_seconds = talk_seconds + excluded.talk_seconds, "
+        "talk_calls = talk_calls + excluded.talk_calls, "
+        "first_at = CASE WHEN calls > 0 "
+        "THEN coalesce(min(first_at, excluded.first_at), first_at, excluded.first_at) "
+        "ELSE coalesce(excluded.first_at, first_at) END, "
+        "last_at = CASE WHEN calls > 0 "
+        "THEN coalesce(max(last_at, excluded.last_at), last_at, excluded.last_at) "
+        "ELSE coalesce(excluded.last_at, last_at) END");
     // The candidate (?3, ?4) becomes the latest attempt when it is at least as late, or when
     // the batch overwrote the stored latest attempt (its old time ?5 reaches latest_at).
     add_lead_stats = Statement(
@@ -305,25 +305,26 @@ struct Connection {
         db,
         "INSERT INTO task_call_stats (task_id, call_status, slot, calls, connected_calls, "
         "talk_seconds, talk_calls, first_at, last_at) "
-        "SELECT task_id, call_status, coalesce(started_at, event_time, created_at) / 900000 AS slot, "
+        "SELECT task_id, call_status, coalesce(started_at, event_time, created_at) / 900000 AS "
+        "slot, "
         "count(*), sum(connected), coalesce(sum(CASE WHEN connected THEN duration END), 0), "
         "count(CASE WHEN connected THEN duration END), "
         "min(coalesce(started_at, event_time, created_at)), "
         "max(coalesce(started_at, event_time, created_at)) "
         "FROM outbound_call_records WHERE task_id = ?1 GROUP BY call_status, slot");
-    rebuild_lead_stats_clear = Statement(
-        db,
-        "UPDATE task_leads SET attempts = 0, latest_status = NULL, latest_at = NULL "
-        "WHERE task_id = ?1 AND (attempts <> 0 OR latest_at IS NOT NULL)");
+    rebuild_lead_stats_clear =
+        Statement(db,
+                  "UPDATE task_leads SET attempts = 0, latest_status = NULL, latest_at = NULL "
+                  "WHERE task_id = ?1 AND (attempts <> 0 OR latest_at IS NOT NULL)");
     // The bare call_status is the latest attempt's: SQLite takes it from the row of the max().
-    rebuild_lead_stats = Statement(
-        db,
-        "UPDATE task_leads SET attempts = a.attempts, latest_status = a.latest_status, "
-        "latest_at = a.latest_at FROM (SELECT lead_id, count(*) AS attempts, "
-        "call_status AS latest_status, "
-        "max(coalesce(event_time, ended_at, started_at, created_at)) AS latest_at "
-        "FROM outbound_call_records WHERE task_id = ?1 GROUP BY lead_id) AS a "
-        "WHERE task_leads.lead_id = a.lead_id");
+    rebuild_lead_stats =
+        Statement(db,
+                  "UPDATE task_leads SET attempts = a.attempts, latest_status = a.latest_status, "
+                  "latest_at = a.latest_at FROM (SELECT lead_id, count(*) AS attempts, "
+                  "call_status AS latest_status, "
+                  "max(coalesce(event_time, ended_at, started_at, created_at)) AS latest_at "
+                  "FROM outbound_call_records WHERE task_id = ?1 GROUP BY lead_id) AS a "
+                  "WHERE task_leads.lead_id = a.lead_id");
     report_by_status = Statement(db,
                                  "SELECT call_status, sum(calls), sum(connected_calls), "
                                  "sum(talk_seconds), sum(talk_calls), min(first_at), max(last_at) "
@@ -697,9 +698,9 @@ class SqliteTransaction : public Transaction {
                   millis(f.started_at), millis(f.ended_at), f.duration, millis(f.event_time),
                   f.extra_json, millis(now))
             .run();
-        deltas.update(before.first, report_stats::contribution(before.first.task_id,
-                                                               before.first.lead_id, f,
-                                                               r.connected, before.second));
+        deltas.update(before.first,
+                      report_stats::contribution(before.first.task_id, before.first.lead_id, f,
+                                                 r.connected, before.second));
       }
     }
     for (const auto& [task_id, count] : inserted) {
