@@ -121,6 +121,7 @@ CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, de
 // Reports: one index covering every column the task report reads, so its aggregates scan the
 // index of one task and never the table; the summary reads tasks and records by time (the
 // call-time expression is exactly the one the report queries use).
+// Version 6 drops the first two (the report reads aggregates kept at write time instead).
 constexpr const char* kReportIndexes = R"sql(
 CREATE INDEX outbound_call_records_report ON outbound_call_records
   (task_id, lead_id, event_time, ended_at, started_at, call_status, connected, duration,
