@@ -82,6 +82,40 @@ const std::vector<NamedStatement>& statements() {
       "h AS (INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
       "SELECT task_id, 2, 3, $3, $2 FROM t RETURNING task_id)" +
       outbox_ctes("2", "3", "$3", "$2") + "SELECT task_id FROM h ORDER BY task_id";
+  // What a batch of record writes adds to its tasks, in one statement: one round trip while
+  // the tasks are locked (every writer of a task queues there). The record counts of the
+  // tasks ($1-$3), the report's status rows ($4-$12, storage/report_stats.hpp) and the leads'
+  // attempts and latest attempts ($13-$17); an empty array leaves its part out. A candidate
+  // (u.status, u.at) becomes the lead's latest attempt when it is at least as late, or when
+  // the batch overwrote the stored latest attempt (its old time u.replaced_at reaches
+  // latest_at). A status row whose calls fell to 0 takes the bounds of what is added next.
+  static const std::string kAddRecordStats =
+      "WITH counts AS (UPDATE call_tasks t SET record_count = t.record_count + u.n, "
+      "updated_at = $3 FROM unnest($1::bigint[], $2::bigint[]) AS u(task_id, n) "
+      "WHERE t.task_id = u.task_id RETURNING 1), "
+      "stats AS (INSERT INTO task_call_stats AS s (task_id, call_status, slot, calls, "
+      "connected_calls, talk_seconds, talk_calls, first_at, last_at) "
+      "SELECT * FROM unnest($4::bigint[], $5::text[], $6::bigint[], $7::bigint[], "
+      "$8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[]) "
+      "ON CONFLICT (task_id, call_status, slot) DO UPDATE SET "
+      "calls = s.calls + excluded.calls, "
+      "connected_calls = s.connected_calls + excluded.connected_calls, "
+      "talk_seconds = s.talk_seconds + excluded.talk_seconds, "
+      "talk_calls = s.talk_calls + excluded.talk_calls, "
+      "first_at = CASE WHEN s.calls > 0 THEN least(s.first_at, excluded.first_at) "
+      "ELSE coalesce(excluded.first_at, s.first_at) END, "
+      "last_at = CASE WHEN s.calls > 0 THEN greatest(s.last_at, excluded.last_at) "
+      "ELSE coalesce(excluded.last_at, s.last_at) END RETURNING 1), "
+      "leads AS (UPDATE task_leads l SET attempts = l.attempts + u.attempts, "
+      "latest_status = CASE WHEN l.latest_at IS NULL OR u.at >= l.latest_at "
+      "OR l.latest_at <= u.replaced_at THEN u.status ELSE l.latest_status END, "
+      "latest_at = CASE WHEN l.latest_at IS NULL OR u.at >= l.latest_at "
+      "OR l.latest_at <= u.replaced_at THEN u.at ELSE l.latest_at END "
+      "FROM unnest($13::bigint[], $14::bigint[], $15::text[], $16::bigint[], $17::bigint[]) "
+      "AS u(lead_id, attempts, status, at, replaced_at) WHERE l.lead_id = u.lead_id "
+      "RETURNING 1) "
+      "SELECT (SELECT count(*) FROM counts), (SELECT count(*) FROM stats), "
+      "(SELECT count(*) FROM leads)";
   static const std::vector<NamedStatement> kStatements{
       {"insert_task",
        "WITH t AS (INSERT INTO call_tasks (name, job_group_id, task_type, total_calls, "
@@ -182,31 +216,6 @@ const std::vector<NamedStatement>& statements() {
        "RETURNING o.task_id, o.lead_id, o.call_status, o.connected, o.started_at, o.ended_at, "
        "o.duration, o.event_time, o.created_at, r.call_status, r.connected, r.started_at, "
        "r.ended_at, r.duration, r.event_time"},
-      // The report's aggregates (storage/report_stats.hpp), one statement each per batch.
-      {"add_call_stats",
-       "INSERT INTO task_call_stats AS s (task_id, call_status, slot, calls, connected_calls, "
-       "talk_seconds, talk_calls, first_at, last_at) "
-       "SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], "
-       "$5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[]) "
-       "ON CONFLICT (task_id, call_status, slot) DO UPDATE SET "
-       "calls = s.calls + excluded.calls, "
-       "connected_calls = s.connected_calls + excluded.connected_calls, "
-       "talk_seconds = s.talk_seconds + excluded.talk_seconds, "
-       "talk_calls = s.talk_calls + excluded.talk_calls, "
-       "first_at = CASE WHEN s.calls > 0 THEN least(s.first_at, excluded.first_at) "
-       "ELSE coalesce(excluded.first_at, s.first_at) END, "
-       "last_at = CASE WHEN s.calls > 0 THEN greatest(s.last_at, excluded.last_at) "
-       "ELSE coalesce(excluded.last_at, s.last_at) END"},
-      // The candidate (u.status, u.at) becomes the latest attempt when it is at least as late,
-      // or when the batch overwrote the stored latest attempt (its old time reaches latest_at).
-      {"add_lead_stats",
-       "UPDATE task_leads l SET attempts = l.attempts + u.attempts, "
-       "latest_status = CASE WHEN l.latest_at IS NULL OR u.at >= l.latest_at "
-       "OR l.latest_at <= u.replaced_at THEN u.status ELSE l.latest_status END, "
-       "latest_at = CASE WHEN l.latest_at IS NULL OR u.at >= l.latest_at "
-       "OR l.latest_at <= u.replaced_at THEN u.at ELSE l.latest_at END "
-       "FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[]) "
-       "AS u(lead_id, attempts, status, at, replaced_at) WHERE l.lead_id = u.lead_id"},
       {"rebuild_call_stats_clear", "DELETE FROM task_call_stats WHERE task_id = $1"},
       {"rebuild_call_stats",
        "INSERT INTO task_call_stats (task_id, call_status, slot, calls, connected_calls, "
@@ -226,9 +235,7 @@ const std::vector<NamedStatement>& statements() {
        "FROM outbound_call_records WHERE task_id = $1 ORDER BY lead_id, "
        "coalesce(event_time, ended_at, started_at, created_at) DESC, record_id DESC) AS a "
        "ON a.lead_id = k.lead_id WHERE k.task_id = $1 AND l.lead_id = k.lead_id"},
-      {"add_record_counts",
-       "UPDATE call_tasks t SET record_count = t.record_count + u.n, updated_at = $3 "
-       "FROM unnest($1::bigint[], $2::bigint[]) AS u(task_id, n) WHERE t.task_id = u.task_id"},
+      {"add_record_stats", kAddRecordStats.c_str()},
       {"task_records", "SELECT " DT_RECORD_COLUMNS
                        " FROM outbound_call_records WHERE task_id = $1 ORDER BY record_id DESC "
                        "LIMIT $2 OFFSET $3"},
@@ -791,16 +798,9 @@ class PgTransaction final : public Transaction {
     std::sort(tasks.begin(), tasks.end());
     tasks.erase(std::unique(tasks.begin(), tasks.end()), tasks.end());
     lock_tasks(tasks);
-    if (!inserted.empty()) {
-      std::vector<std::int64_t> task_ids;
-      std::vector<std::int64_t> counts;
-      for (const auto& [task_id, count] : inserted) {
-        task_ids.push_back(task_id);
-        counts.push_back(count);
-      }
-      c_->run("add_record_counts", Params{}.add_array(task_ids).add_array(counts).add(millis(now)));
+    if (!inserted.empty() || !deltas.empty()) {
+      add_record_stats(inserted, deltas, now);
     }
-    add_report_stats(deltas);
   }
 
   void rebuild_report_stats(TaskId task_id) override {
@@ -1083,53 +1083,56 @@ class PgTransaction final : public Transaction {
   }
 
  private:
-  /// The report's aggregates of a batch: one statement for the status rows, one for the leads
-  /// (their tasks are locked by now, so no other writer touches these rows).
-  void add_report_stats(const report_stats::Deltas& deltas) {
-    const auto calls = deltas.call_stats();
-    if (!calls.empty()) {
-      std::vector<std::int64_t> task_ids, slots, counts, connected, talk_seconds, talk_calls;
-      std::vector<std::optional<std::string>> statuses, first_at, last_at;
-      for (const auto& d : calls) {
-        task_ids.push_back(d.task_id);
-        statuses.emplace_back(d.call_status);
-        slots.push_back(d.slot);
-        counts.push_back(d.calls);
-        connected.push_back(d.connected_calls);
-        talk_seconds.push_back(d.talk_seconds);
-        talk_calls.push_back(d.talk_calls);
-        first_at.push_back(int_text(d.first_at));
-        last_at.push_back(int_text(d.last_at));
-      }
-      c_->run("add_call_stats", Params{}
-                                    .add_array(task_ids)
-                                    .add_array(statuses)
-                                    .add_array(slots)
-                                    .add_array(counts)
-                                    .add_array(connected)
-                                    .add_array(talk_seconds)
-                                    .add_array(talk_calls)
-                                    .add_array(first_at)
-                                    .add_array(last_at));
+  /// The record counts and the report's aggregates of a batch, in one statement
+  /// (add_record_stats); the tasks are locked by now, so no other writer touches these rows.
+  void add_record_stats(const std::map<TaskId, std::int64_t>& inserted,
+                        const report_stats::Deltas& deltas, Timestamp now) {
+    Params params;
+    std::vector<std::int64_t> counted_tasks, counts;
+    for (const auto& [task_id, count] : inserted) {
+      counted_tasks.push_back(task_id);
+      counts.push_back(count);
     }
-    const auto leads = deltas.lead_stats();  // in lead id order
-    if (!leads.empty()) {
-      std::vector<std::int64_t> lead_ids, attempts, latest_at;
-      std::vector<std::optional<std::string>> statuses, replaced_at;
-      for (const auto& d : leads) {
-        lead_ids.push_back(d.lead_id);
-        attempts.push_back(d.attempts);
-        statuses.emplace_back(d.latest_status);
-        latest_at.push_back(d.latest_at);
-        replaced_at.push_back(int_text(d.replaced_at));
-      }
-      c_->run("add_lead_stats", Params{}
-                                    .add_array(lead_ids)
-                                    .add_array(attempts)
-                                    .add_array(statuses)
-                                    .add_array(latest_at)
-                                    .add_array(replaced_at));
+    params.add_array(counted_tasks).add_array(counts).add(millis(now));
+
+    std::vector<std::int64_t> task_ids, slots, calls, connected, talk_seconds, talk_calls;
+    std::vector<std::optional<std::string>> statuses, first_at, last_at;
+    for (const auto& d : deltas.call_stats()) {  // in key order
+      task_ids.push_back(d.task_id);
+      statuses.emplace_back(d.call_status);
+      slots.push_back(d.slot);
+      calls.push_back(d.calls);
+      connected.push_back(d.connected_calls);
+      talk_seconds.push_back(d.talk_seconds);
+      talk_calls.push_back(d.talk_calls);
+      first_at.push_back(int_text(d.first_at));
+      last_at.push_back(int_text(d.last_at));
     }
+    params.add_array(task_ids)
+        .add_array(statuses)
+        .add_array(slots)
+        .add_array(calls)
+        .add_array(connected)
+        .add_array(talk_seconds)
+        .add_array(talk_calls)
+        .add_array(first_at)
+        .add_array(last_at);
+
+    std::vector<std::int64_t> lead_ids, attempts, latest_at;
+    std::vector<std::optional<std::string>> latest_status, replaced_at;
+    for (const auto& d : deltas.lead_stats()) {  // in lead id order
+      lead_ids.push_back(d.lead_id);
+      attempts.push_back(d.attempts);
+      latest_status.emplace_back(d.latest_status);
+      latest_at.push_back(d.latest_at);
+      replaced_at.push_back(int_text(d.replaced_at));
+    }
+    params.add_array(lead_ids)
+        .add_array(attempts)
+        .add_array(latest_status)
+        .add_array(latest_at)
+        .add_array(replaced_at);
+    c_->run("add_record_stats", params);
   }
 
   PgStore& store_;
