@@ -379,11 +379,12 @@ class Transaction {
   /// status; the cost grows with statuses x quarter hours + phones, not with records. A
   /// record's call time is `started_at`, else `event_time`, else `created_at`; a phone's latest
   /// attempt is the one with the newest `event_time`, else `ended_at`, else `started_at`, else
-  /// `created_at` (on a tie, the last written). Exact for records written once. After updates:
-  /// `first_call_at` / `last_call_at` may still include the old call time of a record whose
-  /// call time changed, within a quarter hour that other records of its old status share; and
-  /// a phone's latest attempt is wrong only when an update made the latest attempt older than
-  /// another attempt the same batch did not write. `rebuild_report_stats` makes them exact.
+  /// `created_at` (on a tie, the last written; after a rebuild on SQLite, any of them). Exact
+  /// for records written once. After updates, a status's first and last call time may still
+  /// include the old call time of a record whose call time changed (within a quarter hour that
+  /// other records of its old status share), and a phone's latest attempt is wrong only when
+  /// an update made its latest attempt older than another attempt that the same batch did not
+  /// write. `rebuild_report_stats` makes them exact.
   virtual TaskReportRows task_report(TaskId task_id) = 0;
   /// Tasks created, tasks completed and calls (by call time) per local day in [from, to), days
   /// counted in `utc_offset`. Calls are counted by quarter hour (the report's aggregates), so

@@ -273,8 +273,8 @@ struct Connection {
                              "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE "
                              "d.event_id = e.event_id AND d.status = 'pending') "
                              "ORDER BY e.created_at LIMIT ?2)");
-    // Reports, from the aggregates that upsert_records keeps (storage/report_stats.hpp): rows
-    // whose calls fell to 0 (every record moved out) are left out.
+    // The report's aggregates (storage/report_stats.hpp), kept by upsert_records: a status row
+    // whose calls fell to 0 (every record moved out) takes the bounds of what is added next.
     add_call_stats = Statement(
         db,
         "INSERT INTO task_call_stats (task_id, call_status, slot, calls, connected_calls, "
@@ -305,9 +305,9 @@ struct Connection {
         db,
         "INSERT INTO task_call_stats (task_id, call_status, slot, calls, connected_calls, "
         "talk_seconds, talk_calls, first_at, last_at) "
-        "SELECT task_id, call_status, coalesce(started_at, event_time, created_at) / 900000 AS "
-        "slot, "
-        "count(*), sum(connected), coalesce(sum(CASE WHEN connected THEN duration END), 0), "
+        "SELECT task_id, call_status, "
+        "coalesce(started_at, event_time, created_at) / 900000 AS slot, count(*), "
+        "sum(connected), coalesce(sum(CASE WHEN connected THEN duration END), 0), "
         "count(CASE WHEN connected THEN duration END), "
         "min(coalesce(started_at, event_time, created_at)), "
         "max(coalesce(started_at, event_time, created_at)) "
@@ -325,6 +325,7 @@ struct Connection {
                   "max(coalesce(event_time, ended_at, started_at, created_at)) AS latest_at "
                   "FROM outbound_call_records WHERE task_id = ?1 GROUP BY lead_id) AS a "
                   "WHERE task_leads.lead_id = a.lead_id");
+    // Reports, from those aggregates: rows whose calls fell to 0 are left out.
     report_by_status = Statement(db,
                                  "SELECT call_status, sum(calls), sum(connected_calls), "
                                  "sum(talk_seconds), sum(talk_calls), min(first_at), max(last_at) "
