@@ -1,6 +1,7 @@
 // The task report (GET /reports/tasks/{id}) on tasks of 10^4 and 10^6 call records, on a real
-// SQLite file: app::ReportService::task_report, i.e. the store's three aggregate queries over
-// the report index (migration 4) plus the task row.
+// SQLite file: app::ReportService::task_report, i.e. the store's three report queries over the
+// aggregates the record writes keep (schema version 6; the report index of version 4 before
+// it) plus the task row.
 //
 // Each task has records / 2 phones with two attempts each (a not-connected one, then a second
 // that is connected for two phones in three), statuses from a real cloud dialer, started over

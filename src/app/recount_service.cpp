@@ -33,13 +33,24 @@ RecountReport RecountService::recount(std::optional<domain::TaskId> task_id, boo
   for (const auto& audit : report.drifted) {
     // Repairing recomputes inside the write transaction, so records pushed since the audit count.
     run_transaction(store_, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
-      tx.repair_counters(audit.task_id, clock_.now());
+      if (audit.counters_drifted()) {
+        tx.repair_counters(audit.task_id, clock_.now());
+      }
+      if (audit.report_drifted()) {
+        tx.rebuild_report_stats(audit.task_id);
+      }
     });
-    log_->warn(
-        "task {} counters repaired: total_calls {} -> {}, connected_calls {} -> {}, records {} -> "
-        "{}",
-        audit.task_id, audit.total_calls, audit.actual_total_calls, audit.connected_calls,
-        audit.actual_connected_calls, audit.record_count, audit.actual_record_count);
+    if (audit.counters_drifted()) {
+      log_->warn(
+          "task {} counters repaired: total_calls {} -> {}, connected_calls {} -> {}, records {} "
+          "-> {}",
+          audit.task_id, audit.total_calls, audit.actual_total_calls, audit.connected_calls,
+          audit.actual_connected_calls, audit.record_count, audit.actual_record_count);
+    }
+    if (audit.report_drifted()) {
+      log_->warn("task {} report aggregates rebuilt: calls {}, attempts {}, records {}",
+                 audit.task_id, audit.report_calls, audit.lead_attempts, audit.actual_record_count);
+    }
     const auto checked = completion_.check(audit.task_id, domain::reason::kRecount);
     if (checked && checked->completed_now) {
       report.completed.push_back(audit.task_id);

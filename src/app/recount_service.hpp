@@ -19,8 +19,10 @@ struct RecountReport {
   std::vector<domain::TaskId> completed;  ///< tasks the repair let complete
 };
 
-/// `dialtrack recount`: recomputes every counter from the leads and records, reports drift and,
-/// when asked, repairs it. A maintenance scan, never on the request path.
+/// `dialtrack recount`: recomputes every counter from the leads and records, checks that the
+/// report's aggregates count every record once (storage::CounterAudit), reports drift and,
+/// when asked, repairs it (counters recomputed, aggregates rebuilt from the records). A
+/// maintenance scan, never on the request path.
 class RecountService {
  public:
   RecountService(storage::Store& store, const Clock& clock, CompletionService& completion,

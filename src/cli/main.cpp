@@ -310,7 +310,11 @@ int recount(const config::Config& cfg, std::optional<domain::TaskId> task_id, bo
     std::cout << "task " << a.task_id << ": total_calls " << a.total_calls << " (actual "
               << a.actual_total_calls << "), connected_calls " << a.connected_calls << " (actual "
               << a.actual_connected_calls << "), records " << a.record_count << " (actual "
-              << a.actual_record_count << ")" << (repair ? " - repaired" : "") << "\n";
+              << a.actual_record_count << ")";
+    if (a.report_drifted()) {
+      std::cout << ", report calls " << a.report_calls << ", lead attempts " << a.lead_attempts;
+    }
+    std::cout << (repair ? " - repaired" : "") << "\n";
   }
   std::cout << report.tasks_checked << " tasks checked, " << report.drifted.size() << " with drift"
             << (repair ? ", repaired" : "");
@@ -414,7 +418,8 @@ int report(const config::Config& cfg, const ReportArgs& args) {
   }
   const auto offset = domain::parse_utc_offset(args.utc_offset);
   if (!offset) {
-    std::cerr << "dialtrack report: --utc-offset must be +HH:MM or -HH:MM\n";
+    std::cerr
+        << "dialtrack report: --utc-offset must be +HH:MM or -HH:MM, in whole quarter hours\n";
     return 2;
   }
   app::SummaryRange range;

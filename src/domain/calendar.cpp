@@ -69,7 +69,8 @@ std::optional<std::chrono::minutes> parse_utc_offset(std::string_view text) {
     hours = digits(rest.substr(0, 2));
     minutes = digits(rest.substr(3, 2));
   }
-  if (!hours || !minutes || *minutes > 59 || *hours * 60 + *minutes > 14 * 60) {
+  if (!hours || !minutes || *minutes > 59 || *minutes % 15 != 0 ||
+      *hours * 60 + *minutes > 14 * 60) {
     return std::nullopt;
   }
   return std::chrono::minutes{sign * (*hours * 60 + *minutes)};

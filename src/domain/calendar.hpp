@@ -17,7 +17,9 @@ std::optional<DayNumber> parse_date(std::string_view text);
 /// Formats a day as `YYYY-MM-DD`.
 std::string format_date(DayNumber day);
 
-/// Parses a UTC offset `+HH:MM` / `-HH:MM` (also `Z`, `+HHMM`, `+HH`), at most 14 hours.
+/// Parses a UTC offset `+HH:MM` / `-HH:MM` (also `Z`, `+HHMM`, `+HH`), at most 14 hours, in
+/// whole quarter hours (as every offset in use is: the daily summary counts calls by quarter
+/// hour).
 std::optional<std::chrono::minutes> parse_utc_offset(std::string_view text);
 
 /// Formats an offset as `+HH:MM` / `-HH:MM`.

@@ -120,7 +120,9 @@ const char* type_name(std::string_view expected, Language lang) {
       {"date_range",
        {"不晚于 to 的日期，且范围不超过 366 天",
         "a date not after to, at most 366 days before it"}},
-      {"utc_offset", {"+HH:MM 或 -HH:MM 格式的时区偏移", "a UTC offset as +HH:MM or -HH:MM"}},
+      {"utc_offset",
+       {"+HH:MM 或 -HH:MM 格式、整刻钟的时区偏移",
+        "a UTC offset as +HH:MM or -HH:MM, in whole quarter hours"}},
       {"format", {"json 或 csv", "json or csv"}},
   };
   for (const auto& n : kNames) {

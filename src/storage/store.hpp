@@ -86,11 +86,21 @@ struct CounterAudit {
   std::int64_t actual_total_calls = 0;
   std::int64_t actual_connected_calls = 0;
   std::int64_t actual_record_count = 0;
+  /// The report's aggregates (see `task_report`): the calls of the task's status rows and the
+  /// attempts of its leads, each of which should equal the number of records. A cheap check:
+  /// it finds records counted twice or not at all, not a record counted under a wrong status,
+  /// time or lead.
+  std::int64_t report_calls = 0;
+  std::int64_t lead_attempts = 0;
 
-  [[nodiscard]] bool drifted() const {
+  [[nodiscard]] bool counters_drifted() const {
     return total_calls != actual_total_calls || connected_calls != actual_connected_calls ||
            record_count != actual_record_count;
   }
+  [[nodiscard]] bool report_drifted() const {
+    return report_calls != actual_record_count || lead_attempts != actual_record_count;
+  }
+  [[nodiscard]] bool drifted() const { return counters_drifted() || report_drifted(); }
 };
 
 struct TaskListQuery {
@@ -300,9 +310,11 @@ class Transaction {
   /// Loads the stored records for these call ids (locking them on backends that lock rows).
   virtual std::vector<StoredRecord> find_records(std::span<const std::string> call_ids) = 0;
   /// Inserts the new records (`is_new`) and overwrites the others by call_id; keeps the task's
-  /// record count in step. On backends with row locks the tasks of these records are locked
-  /// (`lock_tasks`) after the rows are written and before any counter moves, and stay locked
-  /// to the end: concurrent writers for one task wait only for its counters and the commit.
+  /// record count and the report's aggregates (see `task_report`) in step: an overwrite takes
+  /// the stored version out of them and adds the new one. On backends with row locks the tasks
+  /// of these records are locked (`lock_tasks`) after the rows are written and before any
+  /// counter or aggregate moves, and stay locked to the end: concurrent writers for one task
+  /// wait only for its counters and the commit.
   virtual void upsert_records(std::span<const RecordWrite> records, Timestamp now) = 0;
   // --- background jobs ----------------------------------------------------------------------
   /// Tasks in state 2 with ids above `after`, in id order, at most `limit`, with counters.
@@ -354,19 +366,31 @@ class Transaction {
                                                    std::int64_t limit) = 0;
   /// Sets the leads' connected flags and the task's counters to what its records say.
   virtual void repair_counters(TaskId task_id, Timestamp now) = 0;
+  /// Recomputes the task's report aggregates (its status rows and its leads' attempts and
+  /// latest attempts) from its records: a scan of the task's records, for `recount --fix`.
+  virtual void rebuild_report_stats(TaskId task_id) = 0;
 
   /// A task's records, newest first.
   virtual RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) = 0;
 
   // --- reports ------------------------------------------------------------------------------
-  /// A task's records aggregated for its report (set-based queries over an index that covers
-  /// them). A record's call time is `started_at`, else `event_time`, else `created_at`; a
-  /// phone's latest attempt is the one with the newest `event_time`, else `ended_at`, else
-  /// `started_at`, else `created_at` (on a tie, any of them on SQLite, the last stored on
-  /// PostgreSQL).
+  /// A task's report, read from the aggregates its record writes keep (schema version 6): one
+  /// row per call status and quarter hour of call time, and per lead its attempts and latest
+  /// status; the cost grows with statuses x quarter hours + phones, not with records. A
+  /// record's call time is `started_at`, else `event_time`, else `created_at`; a phone's latest
+  /// attempt is the one with the newest `event_time`, else `ended_at`, else `started_at`, else
+  /// `created_at` (on a tie, the last written; after a rebuild on SQLite, any of them). Exact
+  /// for records written once. After updates, a status's first and last call time may still
+  /// include the old call time of a record whose call time changed (within a quarter hour that
+  /// other records of its old status share), and a phone's latest attempt is wrong only when
+  /// an update made its latest attempt older than another attempt that the same batch did not
+  /// write. `rebuild_report_stats` makes them exact.
   virtual TaskReportRows task_report(TaskId task_id) = 0;
   /// Tasks created, tasks completed and calls (by call time) per local day in [from, to), days
-  /// counted in `utc_offset`.
+  /// counted in `utc_offset`. Calls are counted by quarter hour (the report's aggregates), so
+  /// `utc_offset` must be a whole number of quarter hours (std::invalid_argument otherwise), and
+  /// `from` and `to` count the quarter hours that start in [from, to) (exact when they are
+  /// local midnights).
   virtual DailyRows daily_counts(Timestamp from, Timestamp to, std::chrono::minutes utc_offset) = 0;
   /// A task's records with record ids above `after`, oldest first, at most `limit`, with the
   /// record id of each: how an export streams a task of any size page by page.

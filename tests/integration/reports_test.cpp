@@ -387,6 +387,7 @@ TEST_F(SummaryTest, BadParametersAreA400NamingTheField) {
       {"/reports/summary?from=2024-01-01&to=2026-01-01", "from"},
       {"/reports/summary?utc_offset=%2B25:00", "utc_offset"},
       {"/reports/summary?utc_offset=8", "utc_offset"},
+      {"/reports/summary?utc_offset=%2B05:17", "utc_offset"},
       {"/reports/summary?format=xml", "format"},
       {"/reports/tasks/1?format=pdf", "format"},
       {"/reports/tasks/abc", "task_id"},

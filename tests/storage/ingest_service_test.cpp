@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "services_on_store.hpp"
 
 namespace dialtrack::store_test {
@@ -121,6 +123,36 @@ TEST_P(ServicesOnStore, AbsentFieldsOfAnUpdateKeepTheStoredValues) {
   EXPECT_EQ(stored->fields.started_at, at(5));
   EXPECT_EQ(stored->fields.event_time, at(10));
   EXPECT_EQ(stored->fields.extra_json, R"({"line":3})");
+}
+
+TEST_P(ServicesOnStore, ReportFollowsTheUpdatesPushedForACall) {
+  // Through the use case: a callback, its update, a stale one, and a repeat inside one batch.
+  const auto created = create_task({"100", "200"});
+  const TaskId id = created.task_id;
+  ASSERT_EQ(ingest({record_input(0, "c-1", id, "100", "NoAnswer", 1000)}).accepted, 1);
+  ASSERT_EQ(ingest({record_input(0, "c-1", id, "100", "SucceededFinish", 2000)}).updated, 1);
+  ASSERT_EQ(ingest({record_input(0, "c-1", id, "100", "NoAnswer", 3000)}).stale, 1);
+  const auto batch = ingest({record_input(0, "c-2", id, "200", "NoAnswer", 1000),
+                             record_input(1, "c-2", id, "200", "Busy", 1500)});
+  ASSERT_EQ(batch.accepted, 1);
+  ASSERT_EQ(batch.updated, 1);
+
+  const auto rows = begin_read()->task_report(id);
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> by_status;  // calls, connected
+  for (const auto& s : rows.by_status) {
+    by_status[s.call_status] = {s.calls, s.connected_calls};
+  }
+  EXPECT_EQ(by_status, (std::map<std::string, std::pair<std::int64_t, std::int64_t>>{
+                           {"Busy", {1, 0}}, {"SucceededFinish", {1, 1}}}));
+  std::map<std::string, std::int64_t> latest;  // status -> phones, one attempt each
+  for (const auto& l : rows.by_latest) {
+    EXPECT_EQ(l.attempts, 1);
+    latest[l.call_status] += l.phones;
+  }
+  EXPECT_EQ(latest, (std::map<std::string, std::int64_t>{{"Busy", 1}, {"SucceededFinish", 1}}));
+  ASSERT_EQ(rows.by_hour.size(), 1U);
+  EXPECT_EQ(rows.by_hour[0].calls, 2);
+  EXPECT_EQ(rows.by_hour[0].connected_calls, 1);
 }
 
 }  // namespace

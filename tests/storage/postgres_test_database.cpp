@@ -1,6 +1,9 @@
 #include "postgres_test_database.hpp"
 
+#include <string>
+
 #include "pg_fixture.hpp"
+#include "storage/postgres/pg_migrations.hpp"
 
 namespace dialtrack::store_test {
 namespace {
@@ -11,6 +14,19 @@ class PostgresTestDatabase final : public TestDatabase {
     return storage::open_store(database_.url(), {});
   }
   void execute(std::string_view sql) override { database_.execute(sql); }
+  void migrate_through(int version) override {
+    // As PgStore::migrate records them.
+    execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
+        "description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+    for (const auto& m : storage::postgres::migrations()) {
+      if (m.version <= version) {
+        execute(m.sql);
+        execute("INSERT INTO schema_migrations (version, description) VALUES (" +
+                std::to_string(m.version) + ", 'test')");
+      }
+    }
+  }
 
  private:
   pg_fixture::ScratchDatabase database_;

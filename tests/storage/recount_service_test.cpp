@@ -92,5 +92,48 @@ TEST_P(ServicesOnStore, IngestedRecordsLeaveNoDrift) {
   EXPECT_EQ(stored.connected_calls, 2);
 }
 
+TEST_P(ServicesOnStore, RecountFindsReportAggregatesThatDriftedAndFixRebuildsThem) {
+  const auto created = create_task({"100", "200"});
+  const TaskId id = created.task_id;
+  ASSERT_EQ(ingest({record_input(0, "c-1", id, "100", "NoAnswer", 1000),
+                    record_input(1, "c-2", id, "200", "Busy", 2000),
+                    record_input(2, "c-3", id, "200", "NoAnswer", 3000)})
+                .accepted,
+            3);
+  const auto before = begin_read()->task_report(id);
+  execute_sql(
+      "UPDATE task_call_stats SET calls = calls * 2; "
+      "UPDATE task_leads SET attempts = 0, latest_status = NULL, latest_at = NULL");
+
+  app::RecountService recount(store(), clock_, *completion_, log_);
+  const auto found = recount.recount(id, false);
+  ASSERT_EQ(task_ids(found.drifted), (std::vector<TaskId>{id}));
+  EXPECT_FALSE(found.drifted[0].counters_drifted());
+  EXPECT_TRUE(found.drifted[0].report_drifted());
+  EXPECT_EQ(found.drifted[0].report_calls, 6);
+  EXPECT_EQ(found.drifted[0].lead_attempts, 0);
+  EXPECT_EQ(found.drifted[0].actual_record_count, 3);
+  EXPECT_TRUE(begin_read()->task_report(id).by_latest.empty()) << "left as found";
+
+  const auto fixed = recount.recount(id, true);
+  EXPECT_TRUE(fixed.repaired);
+  EXPECT_TRUE(fixed.completed.empty());
+  EXPECT_TRUE(recount.recount(std::nullopt, false).drifted.empty());
+  const auto after = begin_read()->task_report(id);
+  ASSERT_EQ(after.by_status.size(), before.by_status.size());
+  std::int64_t calls = 0;
+  for (const auto& s : after.by_status) {
+    calls += s.calls;
+  }
+  EXPECT_EQ(calls, 3);
+  std::int64_t phones = 0;
+  for (const auto& l : after.by_latest) {
+    phones += l.phones;
+    EXPECT_EQ(l.call_status, "NoAnswer") << "each phone's latest attempt";
+  }
+  EXPECT_EQ(phones, 2);
+  EXPECT_EQ(after.by_hour.size(), before.by_hour.size());
+}
+
 }  // namespace
 }  // namespace dialtrack::store_test

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "storage/sqlite/migrations.hpp"
+
 namespace dialtrack::store_test {
 namespace {
 
@@ -32,9 +34,25 @@ class SqliteTestDatabase final : public TestDatabase {
     return storage::open_store(path(), {.read_connections = 2});
   }
 
+  void migrate_through(int version) override {
+    // As SqliteStore::migrate records them.
+    execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "description TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+    for (const auto& m : storage::sqlite::migrations()) {
+      if (m.version <= version) {
+        execute(m.sql);
+        execute("INSERT INTO schema_migrations (version, description, applied_at) VALUES (" +
+                std::to_string(m.version) + ", 'test', 0)");
+      }
+    }
+  }
+
   void execute(std::string_view sql) override {
     sqlite3* db = nullptr;
-    int code = sqlite3_open_v2(path().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+    // CREATE: migrate_through starts a database that no store has created yet.
+    int code =
+        sqlite3_open_v2(path().c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     if (code == SQLITE_OK) {
       sqlite3_busy_timeout(db, 5000);
       code = sqlite3_exec(db, std::string(sql).c_str(), nullptr, nullptr, nullptr);

@@ -32,6 +32,10 @@ class TestDatabase {
   /// Runs SQL without results on the database directly, beside any open store: how a test
   /// plants what the store never writes, such as counters that drifted from the records.
   virtual void execute(std::string_view sql) = 0;
+  /// Applies the backend's schema migrations up to `version` only, recording them as the store
+  /// does, on a database no store has opened yet: a database of an older schema, which the
+  /// next `open` migrates.
+  virtual void migrate_through(int version) = 0;
 };
 
 /// A backend under test: its name (a gtest parameter name) and how to make a fresh database.
@@ -84,6 +88,8 @@ class StoreContract : public ::testing::TestWithParam<StoreFactory> {
   void reopen();
   /// Runs SQL on the database behind the store's back (see TestDatabase::execute).
   void execute_sql(std::string_view sql) { database_->execute(sql); }
+  /// Another empty database of the backend under test, that no store has opened.
+  std::unique_ptr<TestDatabase> another_database() { return GetParam().make_database(); }
 
   /// Commits a task in state 1 with these leads.
   TaskId add_task(std::initializer_list<std::string_view> phones,

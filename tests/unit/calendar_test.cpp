@@ -24,7 +24,9 @@ TEST(Calendar, ParsesAndFormatsUtcOffsets) {
   EXPECT_EQ(parse_utc_offset("+09"), minutes(540));
   EXPECT_EQ(parse_utc_offset("Z"), minutes(0));
   EXPECT_EQ(parse_utc_offset("+14:00"), minutes(840));
-  for (const char* bad : {"+14:01", "+25:00", "08:00", "+8", "+08:60", "+08-00", "", "UTC"}) {
+  EXPECT_EQ(parse_utc_offset("+12:45"), minutes(765));
+  for (const char* bad :
+       {"+14:01", "+25:00", "08:00", "+8", "+08:60", "+08-00", "", "UTC", "+05:17", "-00:01"}) {
     EXPECT_FALSE(parse_utc_offset(bad)) << bad;
   }
   EXPECT_EQ(format_utc_offset(minutes(480)), "+08:00");

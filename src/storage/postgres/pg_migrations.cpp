@@ -123,6 +123,7 @@ CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, de
 // Reports: the task report's columns covered by one index per task and lead, so its
 // aggregates scan the index of one task; the summary reads tasks and records by time (the
 // call-time expression is exactly the one the report queries use).
+// Version 6 drops the first two (the report reads aggregates kept at write time instead).
 constexpr const char* kReportIndexes = R"sql(
 CREATE INDEX outbound_call_records_report ON outbound_call_records (task_id, lead_id)
   INCLUDE (event_time, ended_at, started_at, record_id, call_status, connected, duration,
@@ -152,6 +153,53 @@ CREATE TABLE task_sync_state (
 );
 )sql";
 
+// The report's aggregates, kept by every record write (storage/report_stats.hpp): per task,
+// call status and quarter hour of call time (`slot` = call time / 900000, the call time being
+// coalesce(started_at, event_time, created_at) as in the report), and per lead its attempts and
+// the status of its latest one (by coalesce(event_time, ended_at, started_at, created_at), the
+// last stored on a tie). Filled from the records while the report indexes of version 4 still
+// serve the scans, which then go: the aggregates answer the report and the summary.
+constexpr const char* kReportAggregates = R"sql(
+CREATE TABLE task_call_stats (
+  task_id         bigint NOT NULL,
+  call_status     text   NOT NULL,
+  slot            bigint NOT NULL,
+  calls           bigint NOT NULL,
+  connected_calls bigint NOT NULL,
+  talk_seconds    bigint NOT NULL,
+  talk_calls      bigint NOT NULL,
+  first_at        bigint,
+  last_at         bigint,
+  PRIMARY KEY (task_id, call_status, slot)
+);
+INSERT INTO task_call_stats (task_id, call_status, slot, calls, connected_calls, talk_seconds,
+                             talk_calls, first_at, last_at)
+SELECT task_id, call_status, coalesce(started_at, event_time, created_at) / 900000 AS slot,
+       count(*), count(*) FILTER (WHERE connected),
+       coalesce(sum(duration) FILTER (WHERE connected), 0),
+       count(duration) FILTER (WHERE connected),
+       min(coalesce(started_at, event_time, created_at)),
+       max(coalesce(started_at, event_time, created_at))
+FROM outbound_call_records GROUP BY task_id, call_status, slot;
+CREATE INDEX task_call_stats_by_slot ON task_call_stats (slot);
+
+ALTER TABLE task_leads ADD COLUMN attempts bigint NOT NULL DEFAULT 0,
+                       ADD COLUMN latest_status text,
+                       ADD COLUMN latest_at bigint;
+UPDATE task_leads l SET attempts = a.attempts, latest_status = a.latest_status,
+                        latest_at = a.latest_at
+FROM (SELECT DISTINCT ON (lead_id) lead_id, count(*) OVER (PARTITION BY lead_id) AS attempts,
+             call_status AS latest_status,
+             coalesce(event_time, ended_at, started_at, created_at) AS latest_at
+      FROM outbound_call_records
+      ORDER BY lead_id, coalesce(event_time, ended_at, started_at, created_at) DESC,
+               record_id DESC) AS a
+WHERE l.lead_id = a.lead_id;
+
+DROP INDEX IF EXISTS outbound_call_records_report;
+DROP INDEX IF EXISTS outbound_call_records_by_call_time;
+)sql";
+
 // Versions are applied by number, each one that is not recorded in schema_migrations yet, so a
 // version added on another branch (4: report indexes) still runs on a database already at 5.
 constexpr std::array kMigrations{
@@ -160,6 +208,7 @@ constexpr std::array kMigrations{
     Migration{3, "webhooks, outbox events and deliveries", kWebhooks},
     Migration{4, "indexes for reports", kReportIndexes},
     Migration{5, "dialer sync cursors and per-task sync state", kDialerSync},
+    Migration{6, "report aggregates kept at write time; report indexes dropped", kReportAggregates},
 };
 
 }  // namespace

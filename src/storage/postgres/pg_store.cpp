@@ -8,6 +8,7 @@
 #include "storage/like_pattern.hpp"
 #include "storage/postgres/pg_connection.hpp"
 #include "storage/postgres/pg_migrations.hpp"
+#include "storage/report_stats.hpp"
 #include "storage/time_columns.hpp"
 #include "storage/webhook_rows.hpp"
 
@@ -81,6 +82,40 @@ const std::vector<NamedStatement>& statements() {
       "h AS (INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
       "SELECT task_id, 2, 3, $3, $2 FROM t RETURNING task_id)" +
       outbox_ctes("2", "3", "$3", "$2") + "SELECT task_id FROM h ORDER BY task_id";
+  // What a batch of record writes adds to its tasks, in one statement: one round trip while
+  // the tasks are locked (every writer of a task queues there). The record counts of the
+  // tasks ($1-$3), the report's status rows ($4-$12, storage/report_stats.hpp) and the leads'
+  // attempts and latest attempts ($13-$17); an empty array leaves its part out. A candidate
+  // (u.status, u.at) becomes the lead's latest attempt when it is at least as late, or when
+  // the batch overwrote the stored latest attempt (its old time u.replaced_at reaches
+  // latest_at). A status row whose calls fell to 0 takes the bounds of what is added next.
+  static const std::string kAddRecordStats =
+      "WITH counts AS (UPDATE call_tasks t SET record_count = t.record_count + u.n, "
+      "updated_at = $3 FROM unnest($1::bigint[], $2::bigint[]) AS u(task_id, n) "
+      "WHERE t.task_id = u.task_id RETURNING 1), "
+      "stats AS (INSERT INTO task_call_stats AS s (task_id, call_status, slot, calls, "
+      "connected_calls, talk_seconds, talk_calls, first_at, last_at) "
+      "SELECT * FROM unnest($4::bigint[], $5::text[], $6::bigint[], $7::bigint[], "
+      "$8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[]) "
+      "ON CONFLICT (task_id, call_status, slot) DO UPDATE SET "
+      "calls = s.calls + excluded.calls, "
+      "connected_calls = s.connected_calls + excluded.connected_calls, "
+      "talk_seconds = s.talk_seconds + excluded.talk_seconds, "
+      "talk_calls = s.talk_calls + excluded.talk_calls, "
+      "first_at = CASE WHEN s.calls > 0 THEN least(s.first_at, excluded.first_at) "
+      "ELSE coalesce(excluded.first_at, s.first_at) END, "
+      "last_at = CASE WHEN s.calls > 0 THEN greatest(s.last_at, excluded.last_at) "
+      "ELSE coalesce(excluded.last_at, s.last_at) END RETURNING 1), "
+      "leads AS (UPDATE task_leads l SET attempts = l.attempts + u.attempts, "
+      "latest_status = CASE WHEN l.latest_at IS NULL OR u.at >= l.latest_at "
+      "OR l.latest_at <= u.replaced_at THEN u.status ELSE l.latest_status END, "
+      "latest_at = CASE WHEN l.latest_at IS NULL OR u.at >= l.latest_at "
+      "OR l.latest_at <= u.replaced_at THEN u.at ELSE l.latest_at END "
+      "FROM unnest($13::bigint[], $14::bigint[], $15::text[], $16::bigint[], $17::bigint[]) "
+      "AS u(lead_id, attempts, status, at, replaced_at) WHERE l.lead_id = u.lead_id "
+      "RETURNING 1) "
+      "SELECT (SELECT count(*) FROM counts), (SELECT count(*) FROM stats), "
+      "(SELECT count(*) FROM leads)";
   static const std::vector<NamedStatement> kStatements{
       {"insert_task",
        "WITH t AS (INSERT INTO call_tasks (name, job_group_id, task_type, total_calls, "
@@ -162,6 +197,9 @@ const std::vector<NamedStatement>& statements() {
        "$6::text[], $7::text[], $8::boolean[], $9::bigint[], $10::bigint[], $11::bigint[], "
        "$12::bigint[], $13::text[]) AS u(call_id, task_id, lead_id, phone, job_group_id, job_id, "
        "call_status, connected, started_at, ended_at, duration, event_time, extra)"},
+      // Returns the stored version (`o`, read before the update: the statement does not see its
+      // own changes, and FOR UPDATE makes it the latest committed one) beside the new one, for
+      // the report's aggregates.
       {"update_records",
        "UPDATE outbound_call_records r SET job_group_id = u.job_group_id, job_id = u.job_id, "
        "call_status = u.call_status, connected = u.connected, started_at = u.started_at, "
@@ -170,10 +208,34 @@ const std::vector<NamedStatement>& statements() {
        "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], "
        "$6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::text[]) "
        "AS u(call_id, job_group_id, job_id, call_status, connected, started_at, ended_at, "
-       "duration, event_time, extra) WHERE r.call_id = u.call_id"},
-      {"add_record_counts",
-       "UPDATE call_tasks t SET record_count = t.record_count + u.n, updated_at = $3 "
-       "FROM unnest($1::bigint[], $2::bigint[]) AS u(task_id, n) WHERE t.task_id = u.task_id"},
+       "duration, event_time, extra), "
+       "(SELECT record_id, task_id, lead_id, call_status, connected, started_at, ended_at, "
+       "duration, event_time, created_at FROM outbound_call_records "
+       "WHERE call_id = ANY($1::text[]) ORDER BY call_id FOR UPDATE) AS o "
+       "WHERE r.call_id = u.call_id AND o.record_id = r.record_id "
+       "RETURNING o.task_id, o.lead_id, o.call_status, o.connected, o.started_at, o.ended_at, "
+       "o.duration, o.event_time, o.created_at, r.call_status, r.connected, r.started_at, "
+       "r.ended_at, r.duration, r.event_time"},
+      {"rebuild_call_stats_clear", "DELETE FROM task_call_stats WHERE task_id = $1"},
+      {"rebuild_call_stats",
+       "INSERT INTO task_call_stats (task_id, call_status, slot, calls, connected_calls, "
+       "talk_seconds, talk_calls, first_at, last_at) "
+       "SELECT task_id, call_status, coalesce(started_at, event_time, created_at) / 900000, "
+       "count(*), count(*) FILTER (WHERE connected), "
+       "coalesce(sum(duration) FILTER (WHERE connected), 0), "
+       "count(duration) FILTER (WHERE connected), "
+       "min(coalesce(started_at, event_time, created_at)), "
+       "max(coalesce(started_at, event_time, created_at)) "
+       "FROM outbound_call_records WHERE task_id = $1 GROUP BY 1, 2, 3"},
+      {"rebuild_lead_stats",
+       "UPDATE task_leads l SET attempts = coalesce(a.attempts, 0), latest_status = a.status, "
+       "latest_at = a.at FROM task_leads k LEFT JOIN (SELECT DISTINCT ON (lead_id) lead_id, "
+       "count(*) OVER (PARTITION BY lead_id) AS attempts, call_status AS status, "
+       "coalesce(event_time, ended_at, started_at, created_at) AS at "
+       "FROM outbound_call_records WHERE task_id = $1 ORDER BY lead_id, "
+       "coalesce(event_time, ended_at, started_at, created_at) DESC, record_id DESC) AS a "
+       "ON a.lead_id = k.lead_id WHERE k.task_id = $1 AND l.lead_id = k.lead_id"},
+      {"add_record_stats", kAddRecordStats.c_str()},
       {"task_records", "SELECT " DT_RECORD_COLUMNS
                        " FROM outbound_call_records WHERE task_id = $1 ORDER BY record_id DESC "
                        "LIMIT $2 OFFSET $3"},
@@ -191,7 +253,9 @@ const std::vector<NamedStatement>& statements() {
        "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
        "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
        "WHERE r.task_id = t.task_id AND r.connected), "
-       "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id) "
+       "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id), "
+       "(SELECT coalesce(sum(calls), 0) FROM task_call_stats s WHERE s.task_id = t.task_id), "
+       "(SELECT coalesce(sum(attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id) "
        "FROM call_tasks t "
        "WHERE t.task_id = $1"},
       {"audit_tasks",
@@ -199,7 +263,9 @@ const std::vector<NamedStatement>& statements() {
        "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
        "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
        "WHERE r.task_id = t.task_id AND r.connected), "
-       "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id) "
+       "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id), "
+       "(SELECT coalesce(sum(calls), 0) FROM task_call_stats s WHERE s.task_id = t.task_id), "
+       "(SELECT coalesce(sum(attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id) "
        "FROM call_tasks t "
        "WHERE t.task_id > $1 ORDER BY t.task_id LIMIT $2"},
       {"repair_connect_leads",
@@ -263,35 +329,29 @@ const std::vector<NamedStatement>& statements() {
        "AND d.status = 'pending') ORDER BY e.created_at LIMIT $2 FOR UPDATE SKIP LOCKED), "
        "gone AS (DELETE FROM webhook_deliveries WHERE event_id IN (SELECT event_id FROM old)) "
        "DELETE FROM outbox_events WHERE event_id IN (SELECT event_id FROM old)"},
-      // Reports. The call time of a record: started_at, else event_time, else created_at.
+      // Reports, from the aggregates that upsert_records keeps: rows whose calls fell to 0
+      // (every record moved out) are left out.
       {"report_by_status",
-       "SELECT call_status, count(*), count(*) FILTER (WHERE connected), "
-       "coalesce(sum(duration) FILTER (WHERE connected), 0), "
-       "count(duration) FILTER (WHERE connected), "
-       "min(coalesce(started_at, event_time, created_at)), "
-       "max(coalesce(started_at, event_time, created_at)) "
-       "FROM outbound_call_records WHERE task_id = $1 GROUP BY call_status"},
+       "SELECT call_status, sum(calls), sum(connected_calls), sum(talk_seconds), "
+       "sum(talk_calls), min(first_at), max(last_at) FROM task_call_stats "
+       "WHERE task_id = $1 AND calls > 0 GROUP BY call_status"},
       {"report_by_latest",
-       "SELECT call_status, attempts, count(*) FROM (SELECT DISTINCT ON (lead_id) call_status, "
-       "count(*) OVER (PARTITION BY lead_id) AS attempts FROM outbound_call_records "
-       "WHERE task_id = $1 ORDER BY lead_id, "
-       "coalesce(event_time, ended_at, started_at, created_at) DESC, record_id DESC) AS l "
-       "GROUP BY call_status, attempts"},
+       "SELECT latest_status, attempts, count(*) FROM task_leads "
+       "WHERE task_id = $1 AND attempts > 0 GROUP BY 1, 2"},
       {"report_by_hour",
-       "SELECT coalesce(started_at, event_time, created_at) / 3600000 AS hour, count(*), "
-       "count(*) FILTER (WHERE connected) FROM outbound_call_records WHERE task_id = $1 "
-       "GROUP BY hour ORDER BY hour"},
+       "SELECT slot / 4 AS hour, sum(calls), sum(connected_calls) FROM task_call_stats "
+       "WHERE task_id = $1 AND calls > 0 GROUP BY hour ORDER BY hour"},
       {"daily_created",
        "SELECT (created_at + $3::bigint) / 86400000 AS day, count(*) FROM call_tasks "
        "WHERE created_at >= $1 AND created_at < $2 GROUP BY day"},
       {"daily_completed",
        "SELECT (completed_at + $3::bigint) / 86400000 AS day, count(*) FROM call_tasks "
        "WHERE completed_at >= $1 AND completed_at < $2 GROUP BY day"},
+      // By quarter hour ($1, $2: slots); a whole-quarter-hour offset keeps each in one day.
       {"daily_calls",
-       "SELECT (coalesce(started_at, event_time, created_at) + $3::bigint) / 86400000 AS day, "
-       "count(*), count(*) FILTER (WHERE connected) FROM outbound_call_records "
-       "WHERE coalesce(started_at, event_time, created_at) >= $1 "
-       "AND coalesce(started_at, event_time, created_at) < $2 GROUP BY day"},
+       "SELECT (slot * 900000 + $3::bigint) / 86400000 AS day, sum(calls), "
+       "sum(connected_calls) FROM task_call_stats "
+       "WHERE slot >= $1 AND slot < $2 AND calls > 0 GROUP BY day"},
       {"task_records_after",
        "SELECT " DT_RECORD_COLUMNS
        ", record_id FROM outbound_call_records WHERE task_id = $1 AND record_id > $2 "
@@ -390,6 +450,25 @@ StoredRecord read_record(const Result& r, int row) {
   rec.created_at = timestamp(r.int64(row, 13));
   rec.updated_at = timestamp(r.int64(row, 14));
   return out;
+}
+
+/// The stored and the new version of one overwritten record, as `update_records` returns them
+/// (task, lead, then each version's status, connected, started_at, ended_at, duration and
+/// event_time, the stored one's created_at between them), counted into the report's aggregates.
+void count_update(const Result& r, int row, report_stats::Deltas& deltas) {
+  const TaskId task_id = r.int64(row, 0);
+  const LeadId lead_id = r.int64(row, 1);
+  const Timestamp created_at = timestamp(r.int64(row, 8));
+  auto version = [&](int first) {
+    domain::RecordFields f;
+    f.call_status = std::string(r.text(row, first));
+    f.started_at = timestamp(r.optional_int64(row, first + 2));
+    f.ended_at = timestamp(r.optional_int64(row, first + 3));
+    f.duration = r.optional_int64(row, first + 4);
+    f.event_time = timestamp(r.optional_int64(row, first + 5));
+    return report_stats::contribution(task_id, lead_id, f, r.boolean(row, first + 1), created_at);
+  };
+  deltas.update(version(2), version(9));
 }
 
 class PgTransaction final : public Transaction {
@@ -666,11 +745,13 @@ class PgTransaction final : public Transaction {
     Columns updates;
     std::map<TaskId, std::int64_t> inserted;
     std::vector<TaskId> tasks;
+    report_stats::Deltas deltas;
     for (const auto& r : records) {
       tasks.push_back(r.task_id);
       if (r.is_new) {
         inserts.add(r);
         ++inserted[r.task_id];
+        deltas.insert(report_stats::contribution(r.task_id, r.lead_id, r.fields, r.connected, now));
       } else {
         updates.add(r);
       }
@@ -695,18 +776,21 @@ class PgTransaction final : public Transaction {
     }
     if (!updates.call_id.empty()) {
       const auto& c = updates;
-      c_->run("update_records", Params{}
-                                    .add_array(c.call_id)
-                                    .add_array(c.job_group_id)
-                                    .add_array(c.job_id)
-                                    .add_array(c.call_status)
-                                    .add_array(c.connected)
-                                    .add_array(c.started_at)
-                                    .add_array(c.ended_at)
-                                    .add_array(c.duration)
-                                    .add_array(c.event_time)
-                                    .add_array(c.extra)
-                                    .add(millis(now)));
+      const auto changed = c_->run("update_records", Params{}
+                                                         .add_array(c.call_id)
+                                                         .add_array(c.job_group_id)
+                                                         .add_array(c.job_id)
+                                                         .add_array(c.call_status)
+                                                         .add_array(c.connected)
+                                                         .add_array(c.started_at)
+                                                         .add_array(c.ended_at)
+                                                         .add_array(c.duration)
+                                                         .add_array(c.event_time)
+                                                         .add_array(c.extra)
+                                                         .add(millis(now)));
+      for (int i = 0; i < changed.rows(); ++i) {
+        count_update(changed, i, deltas);
+      }
     }
     // Only now, with the rows written, the tasks are locked (in id order) for their counters:
     // a concurrent writer for the same task waits for this transaction's counter updates and
@@ -714,15 +798,18 @@ class PgTransaction final : public Transaction {
     std::sort(tasks.begin(), tasks.end());
     tasks.erase(std::unique(tasks.begin(), tasks.end()), tasks.end());
     lock_tasks(tasks);
-    if (!inserted.empty()) {
-      std::vector<std::int64_t> task_ids;
-      std::vector<std::int64_t> counts;
-      for (const auto& [task_id, count] : inserted) {
-        task_ids.push_back(task_id);
-        counts.push_back(count);
-      }
-      c_->run("add_record_counts", Params{}.add_array(task_ids).add_array(counts).add(millis(now)));
+    if (!inserted.empty() || !deltas.empty()) {
+      add_record_stats(inserted, deltas, now);
     }
+  }
+
+  void rebuild_report_stats(TaskId task_id) override {
+    const std::array ids{task_id};
+    lock_tasks(ids);  // as writers do, before the leads
+    const auto params = Params{}.add(task_id);
+    c_->run("rebuild_call_stats_clear", params);
+    c_->run("rebuild_call_stats", params);
+    c_->run("rebuild_lead_stats", params);
   }
 
   std::vector<Task> calling_tasks(TaskId after, std::int64_t limit) override {
@@ -754,7 +841,7 @@ class PgTransaction final : public Transaction {
     out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) {
       out.push_back({r.int64(i, 0), r.int64(i, 1), r.int64(i, 2), r.int64(i, 3), r.int64(i, 4),
-                     r.int64(i, 5), r.int64(i, 6)});
+                     r.int64(i, 5), r.int64(i, 6), r.int64(i, 7), r.int64(i, 8)});
     }
     return out;
   }
@@ -910,6 +997,7 @@ class PgTransaction final : public Transaction {
   }
 
   DailyRows daily_counts(Timestamp from, Timestamp to, std::chrono::minutes utc_offset) override {
+    report_stats::require_quarter_hours(utc_offset);
     const auto params = Params{}
                             .add(millis(from))
                             .add(millis(to))
@@ -923,7 +1011,11 @@ class PgTransaction final : public Transaction {
     for (int i = 0; i < completed.rows(); ++i) {
       out.tasks_completed.push_back({completed.int64(i, 0), completed.int64(i, 1), 0});
     }
-    const auto calls = c_->run("daily_calls", params);
+    const auto calls = c_->run(
+        "daily_calls", Params{}
+                           .add(report_stats::first_slot_at_or_after(from))
+                           .add(report_stats::first_slot_at_or_after(to))
+                           .add(std::int64_t{std::chrono::milliseconds(utc_offset).count()}));
     for (int i = 0; i < calls.rows(); ++i) {
       out.calls.push_back({calls.int64(i, 0), calls.int64(i, 1), calls.int64(i, 2)});
     }
@@ -991,6 +1083,58 @@ class PgTransaction final : public Transaction {
   }
 
  private:
+  /// The record counts and the report's aggregates of a batch, in one statement
+  /// (add_record_stats); the tasks are locked by now, so no other writer touches these rows.
+  void add_record_stats(const std::map<TaskId, std::int64_t>& inserted,
+                        const report_stats::Deltas& deltas, Timestamp now) {
+    Params params;
+    std::vector<std::int64_t> counted_tasks, counts;
+    for (const auto& [task_id, count] : inserted) {
+      counted_tasks.push_back(task_id);
+      counts.push_back(count);
+    }
+    params.add_array(counted_tasks).add_array(counts).add(millis(now));
+
+    std::vector<std::int64_t> task_ids, slots, calls, connected, talk_seconds, talk_calls;
+    std::vector<std::optional<std::string>> statuses, first_at, last_at;
+    for (const auto& d : deltas.call_stats()) {  // in key order
+      task_ids.push_back(d.task_id);
+      statuses.emplace_back(d.call_status);
+      slots.push_back(d.slot);
+      calls.push_back(d.calls);
+      connected.push_back(d.connected_calls);
+      talk_seconds.push_back(d.talk_seconds);
+      talk_calls.push_back(d.talk_calls);
+      first_at.push_back(int_text(d.first_at));
+      last_at.push_back(int_text(d.last_at));
+    }
+    params.add_array(task_ids)
+        .add_array(statuses)
+        .add_array(slots)
+        .add_array(calls)
+        .add_array(connected)
+        .add_array(talk_seconds)
+        .add_array(talk_calls)
+        .add_array(first_at)
+        .add_array(last_at);
+
+    std::vector<std::int64_t> lead_ids, attempts, latest_at;
+    std::vector<std::optional<std::string>> latest_status, replaced_at;
+    for (const auto& d : deltas.lead_stats()) {  // in lead id order
+      lead_ids.push_back(d.lead_id);
+      attempts.push_back(d.attempts);
+      latest_status.emplace_back(d.latest_status);
+      latest_at.push_back(d.latest_at);
+      replaced_at.push_back(int_text(d.replaced_at));
+    }
+    params.add_array(lead_ids)
+        .add_array(attempts)
+        .add_array(latest_status)
+        .add_array(latest_at)
+        .add_array(replaced_at);
+    c_->run("add_record_stats", params);
+  }
+
   PgStore& store_;
   TxMode mode_;
   std::unique_ptr<Connection> c_;

@@ -7,6 +7,7 @@
 
 #include "domain/webhooks.hpp"
 #include "storage/like_pattern.hpp"
+#include "storage/report_stats.hpp"
 #include "storage/sqlite/group_commit.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_db.hpp"
@@ -129,6 +130,11 @@ struct Connection {
                               "call_status = ?4, connected = ?5, started_at = ?6, ended_at = ?7, "
                               "duration = ?8, event_time = ?9, extra = ?10, updated_at = ?11 "
                               "WHERE call_id = ?1");
+    // What an overwrite takes out of the report's aggregates: the stored version.
+    find_record_stats = Statement(db,
+                                  "SELECT task_id, lead_id, call_status, connected, started_at, "
+                                  "ended_at, duration, event_time, created_at "
+                                  "FROM outbound_call_records WHERE call_id = ?1");
     add_record_count = Statement(db,
                                  "UPDATE call_tasks SET record_count = record_count + ?2, "
                                  "updated_at = ?3 WHERE task_id = ?1");
@@ -149,24 +155,30 @@ struct Connection {
                               "WHERE job_leases.holder = excluded.holder "
                               "OR job_leases.expires_at < ?3");
     release_lease = Statement(db, "DELETE FROM job_leases WHERE name = ?1 AND holder = ?2");
-    audit_task =
-        Statement(db,
-                  "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
-                  "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
-                  "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
-                  "WHERE r.task_id = t.task_id AND r.connected), "
-                  "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id) "
-                  "FROM call_tasks t "
-                  "WHERE t.task_id = ?1");
-    audit_tasks =
-        Statement(db,
-                  "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
-                  "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
-                  "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
-                  "WHERE r.task_id = t.task_id AND r.connected), "
-                  "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id) "
-                  "FROM call_tasks t "
-                  "WHERE t.task_id > ?1 ORDER BY t.task_id LIMIT ?2");
+    audit_task = Statement(
+        db,
+        "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
+        "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
+        "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
+        "WHERE r.task_id = t.task_id AND r.connected), "
+        "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id), "
+        "(SELECT coalesce(sum(calls), 0) FROM task_call_stats s "
+        "WHERE s.task_id = t.task_id), "
+        "(SELECT coalesce(sum(attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id) "
+        "FROM call_tasks t "
+        "WHERE t.task_id = ?1");
+    audit_tasks = Statement(
+        db,
+        "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
+        "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
+        "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
+        "WHERE r.task_id = t.task_id AND r.connected), "
+        "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id), "
+        "(SELECT coalesce(sum(calls), 0) FROM task_call_stats s "
+        "WHERE s.task_id = t.task_id), "
+        "(SELECT coalesce(sum(attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id) "
+        "FROM call_tasks t "
+        "WHERE t.task_id > ?1 ORDER BY t.task_id LIMIT ?2");
     repair_connect_leads = Statement(
         db,
         "UPDATE task_leads SET connected_at = ?2 WHERE task_id = ?1 AND connected_at IS NULL "
@@ -261,27 +273,71 @@ struct Connection {
                              "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE "
                              "d.event_id = e.event_id AND d.status = 'pending') "
                              "ORDER BY e.created_at LIMIT ?2)");
-    // Reports. The call time of a record: started_at, else event_time, else created_at.
-    report_by_status =
+    // The report's aggregates (storage/report_stats.hpp), kept by upsert_records: a status row
+    // whose calls fell to 0 (every record moved out) takes the bounds of what is added next.
+    add_call_stats = Statement(
+        db,
+        "INSERT INTO task_call_stats (task_id, call_status, slot, calls, connected_calls, "
+        "talk_seconds, talk_calls, first_at, last_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+        "ON CONFLICT (task_id, call_status, slot) DO UPDATE SET "
+        "calls = calls + excluded.calls, "
+        "connected_calls = connected_calls + excluded.connected_calls, "
+        "talk_seconds = talk_seconds + excluded.talk_seconds, "
+        "talk_calls = talk_calls + excluded.talk_calls, "
+        "first_at = CASE WHEN calls > 0 "
+        "THEN coalesce(min(first_at, excluded.first_at), first_at, excluded.first_at) "
+        "ELSE coalesce(excluded.first_at, first_at) END, "
+        "last_at = CASE WHEN calls > 0 "
+        "THEN coalesce(max(last_at, excluded.last_at), last_at, excluded.last_at) "
+        "ELSE coalesce(excluded.last_at, last_at) END");
+    // The candidate (?3, ?4) becomes the latest attempt when it is at least as late, or when
+    // the batch overwrote the stored latest attempt (its old time ?5 reaches latest_at).
+    add_lead_stats = Statement(
+        db,
+        "UPDATE task_leads SET attempts = attempts + ?2, "
+        "latest_status = CASE WHEN latest_at IS NULL OR ?4 >= latest_at OR latest_at <= ?5 "
+        "THEN ?3 ELSE latest_status END, "
+        "latest_at = CASE WHEN latest_at IS NULL OR ?4 >= latest_at OR latest_at <= ?5 "
+        "THEN ?4 ELSE latest_at END WHERE lead_id = ?1");
+    rebuild_call_stats_clear = Statement(db, "DELETE FROM task_call_stats WHERE task_id = ?1");
+    rebuild_call_stats = Statement(
+        db,
+        "INSERT INTO task_call_stats (task_id, call_status, slot, calls, connected_calls, "
+        "talk_seconds, talk_calls, first_at, last_at) "
+        "SELECT task_id, call_status, "
+        "coalesce(started_at, event_time, created_at) / 900000 AS slot, count(*), "
+        "sum(connected), coalesce(sum(CASE WHEN connected THEN duration END), 0), "
+        "count(CASE WHEN connected THEN duration END), "
+        "min(coalesce(started_at, event_time, created_at)), "
+        "max(coalesce(started_at, event_time, created_at)) "
+        "FROM outbound_call_records WHERE task_id = ?1 GROUP BY call_status, slot");
+    rebuild_lead_stats_clear =
         Statement(db,
-                  "SELECT call_status, count(*), sum(connected), "
-                  "coalesce(sum(CASE WHEN connected THEN duration END), 0), "
-                  "count(CASE WHEN connected THEN duration END), "
-                  "min(coalesce(started_at, event_time, created_at)), "
-                  "max(coalesce(started_at, event_time, created_at)) "
-                  "FROM outbound_call_records WHERE task_id = ?1 GROUP BY call_status");
-    // One pass over the task's index in lead order: SQLite takes a bare column (call_status)
-    // from the row that holds the group's max(), here the phone's latest attempt. Several
-    // times faster than a window function.
-    report_by_latest = Statement(
-        db,
-        "SELECT call_status, attempts, count(*) FROM (SELECT call_status, count(*) AS attempts, "
-        "max(coalesce(event_time, ended_at, started_at, created_at)) FROM outbound_call_records "
-        "WHERE task_id = ?1 GROUP BY lead_id) GROUP BY call_status, attempts");
-    report_by_hour = Statement(
-        db,
-        "SELECT coalesce(started_at, event_time, created_at) / 3600000 AS hour, count(*), "
-        "sum(connected) FROM outbound_call_records WHERE task_id = ?1 GROUP BY hour ORDER BY hour");
+                  "UPDATE task_leads SET attempts = 0, latest_status = NULL, latest_at = NULL "
+                  "WHERE task_id = ?1 AND (attempts <> 0 OR latest_at IS NOT NULL)");
+    // The bare call_status is the latest attempt's: SQLite takes it from the row of the max().
+    rebuild_lead_stats =
+        Statement(db,
+                  "UPDATE task_leads SET attempts = a.attempts, latest_status = a.latest_status, "
+                  "latest_at = a.latest_at FROM (SELECT lead_id, count(*) AS attempts, "
+                  "call_status AS latest_status, "
+                  "max(coalesce(event_time, ended_at, started_at, created_at)) AS latest_at "
+                  "FROM outbound_call_records WHERE task_id = ?1 GROUP BY lead_id) AS a "
+                  "WHERE task_leads.lead_id = a.lead_id");
+    // Reports, from those aggregates: rows whose calls fell to 0 are left out.
+    report_by_status = Statement(db,
+                                 "SELECT call_status, sum(calls), sum(connected_calls), "
+                                 "sum(talk_seconds), sum(talk_calls), min(first_at), max(last_at) "
+                                 "FROM task_call_stats WHERE task_id = ?1 AND calls > 0 "
+                                 "GROUP BY call_status");
+    report_by_latest = Statement(db,
+                                 "SELECT latest_status, attempts, count(*) FROM task_leads "
+                                 "WHERE task_id = ?1 AND attempts > 0 GROUP BY 1, 2");
+    report_by_hour = Statement(db,
+                               "SELECT slot / 4 AS hour, sum(calls), sum(connected_calls) "
+                               "FROM task_call_stats WHERE task_id = ?1 AND calls > 0 "
+                               "GROUP BY hour ORDER BY hour");
     daily_created =
         Statement(db,
                   "SELECT (created_at + ?3) / 86400000 AS day, count(*) FROM call_tasks "
@@ -290,12 +346,11 @@ struct Connection {
         Statement(db,
                   "SELECT (completed_at + ?3) / 86400000 AS day, count(*) FROM call_tasks "
                   "WHERE completed_at >= ?1 AND completed_at < ?2 GROUP BY day");
-    daily_calls = Statement(
-        db,
-        "SELECT (coalesce(started_at, event_time, created_at) + ?3) / 86400000 AS day, count(*), "
-        "sum(connected) FROM outbound_call_records "
-        "WHERE coalesce(started_at, event_time, created_at) >= ?1 "
-        "AND coalesce(started_at, event_time, created_at) < ?2 GROUP BY day");
+    // By quarter hour (?1, ?2: slots); a whole-quarter-hour offset keeps each in one day.
+    daily_calls = Statement(db,
+                            "SELECT (slot * 900000 + ?3) / 86400000 AS day, sum(calls), "
+                            "sum(connected_calls) FROM task_call_stats "
+                            "WHERE slot >= ?1 AND slot < ?2 AND calls > 0 GROUP BY day");
     task_records_after =
         Statement(db, sql("SELECT ", kRecordColumns,
                           ", record_id FROM outbound_call_records WHERE task_id = ?1 "
@@ -349,6 +404,9 @@ struct Connection {
       finish_delivery, deliveries_of, count_deliveries, outbox_backlog, prune_deliveries,
       prune_events, report_by_status, report_by_latest, report_by_hour, daily_created,
       daily_completed, daily_calls, task_records_after;
+  // The report's aggregates.
+  Statement find_record_stats, add_call_stats, add_lead_stats, rebuild_call_stats_clear,
+      rebuild_call_stats, rebuild_lead_stats_clear, rebuild_lead_stats;
   // Dialer sync.
   Statement find_sync_cursor, insert_sync_cursor, update_sync_cursor, record_sync, task_sync,
       calling_job_groups;
@@ -389,6 +447,20 @@ StoredRecord read_record(const Statement& s) {
   r.created_at = timestamp(s.int64(13));
   r.updated_at = timestamp(s.int64(14));
   return out;
+}
+
+/// The stored version of a record as the report's aggregates count it (find_record_stats),
+/// and its created_at.
+std::pair<report_stats::Contribution, Timestamp> read_contribution(const Statement& s) {
+  domain::RecordFields fields;
+  fields.call_status = s.text(2);
+  fields.started_at = timestamp(s.optional_int64(4));
+  fields.ended_at = timestamp(s.optional_int64(5));
+  fields.duration = s.optional_int64(6);
+  fields.event_time = timestamp(s.optional_int64(7));
+  const Timestamp created_at = timestamp(s.int64(8));
+  return {report_stats::contribution(s.int64(0), s.int64(1), fields, s.int64(3) != 0, created_at),
+          created_at};
 }
 
 Webhook read_webhook(const Statement& s) {
@@ -604,6 +676,7 @@ class SqliteTransaction : public Transaction {
 
   void upsert_records(std::span<const RecordWrite> records, Timestamp now) override {
     std::map<TaskId, std::int64_t> inserted;
+    report_stats::Deltas deltas;
     for (const auto& r : records) {
       const auto& f = r.fields;
       if (r.is_new) {
@@ -613,16 +686,36 @@ class SqliteTransaction : public Transaction {
                   millis(f.event_time), f.extra_json, millis(now))
             .run();
         ++inserted[r.task_id];
+        deltas.insert(report_stats::contribution(r.task_id, r.lead_id, f, r.connected, now));
       } else {
+        // The stored version leaves the aggregates; the row is hot: the caller just read it.
+        auto& stored = c_.find_record_stats.bind(r.call_id);
+        if (!stored.step()) {
+          continue;  // nothing to overwrite
+        }
+        const auto before = read_contribution(stored);
         c_.update_record
             .bind(r.call_id, f.job_group_id, f.job_id, f.call_status, r.connected ? 1 : 0,
                   millis(f.started_at), millis(f.ended_at), f.duration, millis(f.event_time),
                   f.extra_json, millis(now))
             .run();
+        deltas.update(before.first,
+                      report_stats::contribution(before.first.task_id, before.first.lead_id, f,
+                                                 r.connected, before.second));
       }
     }
     for (const auto& [task_id, count] : inserted) {
       c_.add_record_count.bind(task_id, count, millis(now)).run();
+    }
+    for (const auto& d : deltas.call_stats()) {
+      c_.add_call_stats
+          .bind(d.task_id, d.call_status, d.slot, d.calls, d.connected_calls, d.talk_seconds,
+                d.talk_calls, d.first_at, d.last_at)
+          .run();
+    }
+    for (const auto& d : deltas.lead_stats()) {
+      c_.add_lead_stats.bind(d.lead_id, d.attempts, d.latest_status, d.latest_at, d.replaced_at)
+          .run();
     }
   }
 
@@ -650,8 +743,8 @@ class SqliteTransaction : public Transaction {
     auto& s = task_id ? c_.audit_task.bind(*task_id) : c_.audit_tasks.bind(after, limit);
     std::vector<CounterAudit> out;
     while (s.step()) {
-      out.push_back(
-          {s.int64(0), s.int64(1), s.int64(2), s.int64(3), s.int64(4), s.int64(5), s.int64(6)});
+      out.push_back({s.int64(0), s.int64(1), s.int64(2), s.int64(3), s.int64(4), s.int64(5),
+                     s.int64(6), s.int64(7), s.int64(8)});
     }
     return out;
   }
@@ -660,6 +753,13 @@ class SqliteTransaction : public Transaction {
     c_.repair_connect_leads.bind(task_id, millis(now)).run();
     c_.repair_disconnect_leads.bind(task_id).run();
     c_.repair_counters.bind(task_id, millis(now)).run();
+  }
+
+  void rebuild_report_stats(TaskId task_id) override {
+    c_.rebuild_call_stats_clear.bind(task_id).run();
+    c_.rebuild_call_stats.bind(task_id).run();
+    c_.rebuild_lead_stats_clear.bind(task_id).run();
+    c_.rebuild_lead_stats.bind(task_id).run();
   }
 
   Webhook insert_webhook(std::string_view url, std::string_view secret,
@@ -810,6 +910,7 @@ class SqliteTransaction : public Transaction {
   }
 
   DailyRows daily_counts(Timestamp from, Timestamp to, std::chrono::minutes utc_offset) override {
+    report_stats::require_quarter_hours(utc_offset);
     const std::int64_t offset = std::chrono::milliseconds(utc_offset).count();
     DailyRows out;
     auto& created = c_.daily_created.bind(millis(from), millis(to), offset);
@@ -820,7 +921,8 @@ class SqliteTransaction : public Transaction {
     while (completed.step()) {
       out.tasks_completed.push_back({completed.int64(0), completed.int64(1), 0});
     }
-    auto& calls = c_.daily_calls.bind(millis(from), millis(to), offset);
+    auto& calls = c_.daily_calls.bind(report_stats::first_slot_at_or_after(from),
+                                      report_stats::first_slot_at_or_after(to), offset);
     while (calls.step()) {
       out.calls.push_back({calls.int64(0), calls.int64(1), calls.int64(2)});
     }

@@ -1,0 +1,116 @@
+#include "storage/report_stats.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "storage/time_columns.hpp"
+
+namespace dialtrack::storage::report_stats {
+
+using time_columns::millis;
+
+std::int64_t first_slot_at_or_after(Timestamp at) {
+  const std::int64_t ms = millis(at);
+  return ms > 0 ? (ms + kSlotMillis - 1) / kSlotMillis : ms / kSlotMillis;
+}
+
+void require_quarter_hours(std::chrono::minutes utc_offset) {
+  if (utc_offset.count() % 15 != 0) {
+    throw std::invalid_argument("the daily summary counts in whole quarter hours: UTC offset of " +
+                                std::to_string(utc_offset.count()) + " minutes");
+  }
+}
+
+Contribution contribution(TaskId task_id, LeadId lead_id, const domain::RecordFields& fields,
+                          bool connected, Timestamp created_at) {
+  Contribution c;
+  c.task_id = task_id;
+  c.lead_id = lead_id;
+  c.call_status = fields.call_status;
+  c.connected = connected;
+  c.duration = fields.duration;
+  c.call_time = millis(fields.started_at.value_or(fields.event_time.value_or(created_at)));
+  c.latest_time = millis(
+      fields.event_time.value_or(fields.ended_at.value_or(fields.started_at.value_or(created_at))));
+  return c;
+}
+
+void Deltas::insert(const Contribution& record) {
+  count(record, 1);
+  candidate(record);
+  ++leads_.at(record.lead_id).attempts;
+}
+
+void Deltas::update(const Contribution& before, const Contribution& after) {
+  const bool same_row = before.task_id == after.task_id &&
+                        before.call_status == after.call_status &&
+                        before.call_time == after.call_time;
+  if (!same_row || before.connected != after.connected || before.duration != after.duration) {
+    count(before, -1);
+    count(after, 1);
+  }
+  if (before.call_status != after.call_status || before.latest_time != after.latest_time) {
+    candidate(after);
+    auto& lead = leads_.at(after.lead_id);
+    lead.replaced_at = std::max(lead.replaced_at.value_or(before.latest_time), before.latest_time);
+  }
+}
+
+void Deltas::count(const Contribution& record, std::int64_t sign) {
+  const std::int64_t slot = record.call_time / kSlotMillis;
+  auto [it, added] = calls_.try_emplace({record.task_id, record.call_status, slot});
+  auto& row = it->second;
+  if (added) {
+    row.task_id = record.task_id;
+    row.call_status = record.call_status;
+    row.slot = slot;
+  }
+  row.calls += sign;
+  if (record.connected) {
+    row.connected_calls += sign;
+    if (record.duration) {
+      row.talk_seconds += sign * *record.duration;
+      row.talk_calls += sign;
+    }
+  }
+  if (sign > 0) {
+    row.first_at = std::min(row.first_at.value_or(record.call_time), record.call_time);
+    row.last_at = std::max(row.last_at.value_or(record.call_time), record.call_time);
+  }
+}
+
+void Deltas::candidate(const Contribution& record) {
+  auto [it, added] = leads_.try_emplace(record.lead_id);
+  auto& lead = it->second;
+  // Later in the batch wins a tie, as the last stored record does.
+  if (added || record.latest_time >= lead.latest_at) {
+    lead.task_id = record.task_id;
+    lead.lead_id = record.lead_id;
+    lead.latest_status = record.call_status;
+    lead.latest_at = record.latest_time;
+  }
+}
+
+std::vector<CallStatDelta> Deltas::call_stats() const {
+  std::vector<CallStatDelta> out;
+  out.reserve(calls_.size());
+  for (const auto& [key, row] : calls_) {
+    if (row.calls != 0 || row.connected_calls != 0 || row.talk_seconds != 0 ||
+        row.talk_calls != 0 || row.first_at) {
+      out.push_back(row);
+    }
+  }
+  return out;
+}
+
+std::vector<LeadStatDelta> Deltas::lead_stats() const {
+  std::vector<LeadStatDelta> out;
+  out.reserve(leads_.size());
+  for (const auto& [id, lead] : leads_) {
+    out.push_back(lead);
+  }
+  return out;
+}
+
+}  // namespace dialtrack::storage::report_stats

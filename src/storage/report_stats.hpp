@@ -1,0 +1,101 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "storage/store.hpp"
+
+/// The report's aggregates, kept at write time by both backends (schema version 6): one row
+/// per task, call status and quarter hour of call time in `task_call_stats`, and per lead its
+/// number of attempts and the status of its latest one in `task_leads`. `upsert_records`
+/// computes what a batch changes with `Deltas` and applies it in its own transaction, so every
+/// path that writes records keeps them in step.
+namespace dialtrack::storage::report_stats {
+
+/// A quarter hour: the time slot of `task_call_stats` (`slot` = call time / kSlotMillis). UTC
+/// offsets are whole quarter hours, so a slot never straddles two local days.
+inline constexpr std::int64_t kSlotMillis = 900'000;
+
+/// The first slot that starts at or after `at`: the daily summary counts the slots that start
+/// in [from, to).
+std::int64_t first_slot_at_or_after(Timestamp at);
+
+/// Throws std::invalid_argument unless the offset is a whole number of quarter hours (every UTC
+/// offset in use is), the precision of the daily summary's calls.
+void require_quarter_hours(std::chrono::minutes utc_offset);
+
+/// What one version of a stored record adds to its task's report.
+struct Contribution {
+  TaskId task_id = 0;
+  LeadId lead_id = 0;
+  std::string call_status;
+  bool connected = false;
+  std::optional<std::int64_t> duration;
+  std::int64_t call_time = 0;    ///< started_at, else event_time, else created_at (ms)
+  std::int64_t latest_time = 0;  ///< event_time, else ended_at, else started_at, else created_at
+};
+
+Contribution contribution(TaskId task_id, LeadId lead_id, const domain::RecordFields& fields,
+                          bool connected, Timestamp created_at);
+
+/// What to add to one row of `task_call_stats` (inserted when missing). The counts are signed:
+/// an overwritten record is taken out of the row it was counted in. `first_at` and `last_at`
+/// are the earliest and latest call time of the records added to the row (empty when the delta
+/// only takes records out); the stored ones only widen, so after an update that moved a record
+/// out of a row that keeps other records, the row's bounds may still include its old call time
+/// (which lies in the row's quarter hour).
+struct CallStatDelta {
+  TaskId task_id = 0;
+  std::string call_status;
+  std::int64_t slot = 0;
+  std::int64_t calls = 0;
+  std::int64_t connected_calls = 0;
+  std::int64_t talk_seconds = 0;  ///< sum of duration over connected records
+  std::int64_t talk_calls = 0;    ///< connected records with a duration
+  std::optional<std::int64_t> first_at;
+  std::optional<std::int64_t> last_at;
+};
+
+/// What to add to one lead: attempts (records inserted), and the latest of the lead's records
+/// the batch wrote, which becomes the lead's latest attempt when it is at least as late as the
+/// stored one, or when the batch overwrote the stored latest attempt itself (`replaced_at`: the
+/// latest time, before the batch, of the lead's records the batch overwrote; the stored
+/// `latest_at` is then no later than it).
+struct LeadStatDelta {
+  TaskId task_id = 0;
+  LeadId lead_id = 0;
+  std::int64_t attempts = 0;
+  std::string latest_status;
+  std::int64_t latest_at = 0;
+  std::optional<std::int64_t> replaced_at;
+};
+
+/// The aggregate changes of one batch of record writes, in the order the batch wrote them.
+class Deltas {
+ public:
+  /// A record inserted.
+  void insert(const Contribution& record);
+  /// A record overwritten: `before` as it was stored, `after` as it is now (same task and lead).
+  void update(const Contribution& before, const Contribution& after);
+
+  /// The rows to change, by (task_id, call_status, slot); rows that the batch leaves as they
+  /// are are left out.
+  [[nodiscard]] std::vector<CallStatDelta> call_stats() const;
+  /// The leads to change, by lead id.
+  [[nodiscard]] std::vector<LeadStatDelta> lead_stats() const;
+  [[nodiscard]] bool empty() const { return calls_.empty() && leads_.empty(); }
+
+ private:
+  void count(const Contribution& record, std::int64_t sign);
+  void candidate(const Contribution& record);
+
+  std::map<std::tuple<TaskId, std::string, std::int64_t>, CallStatDelta> calls_;
+  std::map<LeadId, LeadStatDelta> leads_;
+};
+
+}  // namespace dialtrack::storage::report_stats
