@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -15,6 +14,7 @@
 #include "csv/csv_reader.hpp"
 #include "csv/csv_writer.hpp"
 #include "csv/encoding.hpp"
+#include "domain/integer.hpp"
 #include "domain/time.hpp"
 #include "http/messages.hpp"
 #include "http/routes/records.hpp"
@@ -231,16 +231,6 @@ std::optional<std::string> row_problem(const csv::Row& row, const std::vector<st
   return std::nullopt;
 }
 
-std::optional<std::int64_t> integer(std::string_view text) {
-  std::int64_t value = 0;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc{} || ptr != end) {
-    return std::nullopt;
-  }
-  return value;
-}
-
 int fatal(const std::string& message) {
   std::cerr << "dialtrack: " << message << "\n";
   return 2;
@@ -390,7 +380,7 @@ int import_records(app::IngestService& ingest, const std::string& path,
         }
         const bool numeric_field = key == "task_id" || key == "duration" || key == "started_at" ||
                                    key == "ended_at" || key == "event_time";
-        if (const auto number = numeric_field ? integer(value) : std::nullopt) {
+        if (const auto number = numeric_field ? domain::parse_int64(value) : std::nullopt) {
           record[key] = *number;  // times as Unix seconds or milliseconds, as in JSON
         } else {
           record[key] = value;

@@ -4,13 +4,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <fstream>
 #include <functional>
 #include <sstream>
 
 #include "domain/address.hpp"
 #include "domain/call_status.hpp"
+#include "domain/integer.hpp"
 #include "domain/webhooks.hpp"
 
 extern char** environ;  // NOLINT: POSIX
@@ -19,12 +19,11 @@ namespace dialtrack::config {
 namespace {
 
 std::int64_t parse_int(const std::string& text, std::int64_t min, std::int64_t max) {
-  std::int64_t value = 0;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc{} || ptr != end) {
+  const auto parsed = domain::parse_int64(text);
+  if (!parsed) {
     throw std::invalid_argument("'" + text + "' is not an integer");
   }
+  const std::int64_t value = *parsed;
   if (value < min || value > max) {
     throw std::invalid_argument(std::to_string(value) + " is outside " + std::to_string(min) +
                                 ".." + std::to_string(max));

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <boost/json.hpp>
-#include <charconv>
 #include <cstdio>
 #include <ctime>
 #include <limits>
@@ -11,6 +10,7 @@
 #include <stdexcept>
 
 #include "dialers/rpc_signature.hpp"
+#include "domain/integer.hpp"
 
 namespace dialtrack::dialers {
 
@@ -68,16 +68,6 @@ struct Cursor {
   std::optional<std::int64_t> max;
 };
 
-std::optional<std::int64_t> to_int(std::string_view text) {
-  std::int64_t value = 0;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc{} || ptr != end) {
-    return std::nullopt;
-  }
-  return value;
-}
-
 /// An unreadable cursor (none yet, or written by another version) starts from the beginning:
 /// the records already stored are read again and counted as unchanged, nothing is lost.
 Cursor parse_cursor(std::string_view text) {
@@ -95,7 +85,7 @@ Cursor parse_cursor(std::string_view text) {
     if (value == "-") {
       continue;
     }
-    const auto number = to_int(value);
+    const auto number = domain::parse_int64(value);
     if (!number || *number < 0) {
       return {};
     }
@@ -154,7 +144,7 @@ std::optional<std::int64_t> number_of(const json::object& o, std::string_view ke
     return static_cast<std::int64_t>(v->as_double());
   }
   if (v->is_string()) {
-    return to_int(v->as_string());
+    return domain::parse_int64(v->as_string());
   }
   throw std::invalid_argument(std::string(key) + " is not a number");
 }
@@ -214,7 +204,7 @@ std::optional<std::chrono::milliseconds> time_left(const HttpAnswer& answer) {
     std::string_view rest(it->second);
     rest = rest.substr(pos + 9);
     rest = rest.substr(0, rest.find(','));
-    if (const auto ms = to_int(rest); ms && *ms >= 0) {
+    if (const auto ms = domain::parse_int64(rest); ms && *ms >= 0) {
       out = std::max(out.value_or(std::chrono::milliseconds{0}), std::chrono::milliseconds{*ms});
     }
   }

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "domain/address.hpp"
+#include "domain/integer.hpp"
 
 namespace dialtrack::http {
 
@@ -206,13 +207,11 @@ std::optional<Denial> Access::check_signature(const Request& request) const {
     return Denial::kSignatureMissing;
   }
   const std::string_view timestamp = trim(timestamp_it->value());
-  std::int64_t sent = 0;
-  const auto* end = timestamp.data() + timestamp.size();
-  const auto [ptr, ec] = std::from_chars(timestamp.data(), end, sent);
-  if (timestamp.empty() || ec != std::errc{} || ptr != end) {
+  const auto sent = domain::parse_int64(timestamp);
+  if (!sent) {
     return Denial::kSignatureInvalid;
   }
-  const auto age = options_.unix_now() - sent;
+  const auto age = options_.unix_now() - *sent;
   if (age > options_.signature_max_age.count() || -age > options_.signature_max_age.count()) {
     return Denial::kSignatureExpired;
   }

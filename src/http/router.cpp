@@ -1,9 +1,9 @@
 #include "http/router.hpp"
 
 #include <boost/url/parse.hpp>
-#include <charconv>
 #include <chrono>
 
+#include "domain/integer.hpp"
 #include "http/auth.hpp"
 #include "storage/store.hpp"
 
@@ -38,10 +38,8 @@ std::vector<std::string_view> split_path(std::string_view path) {
 }
 
 std::optional<std::int64_t> parse_positive(std::string_view text) {
-  std::int64_t value = 0;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc{} || ptr != end || value <= 0) {
+  const auto value = domain::parse_int64(text);
+  if (!value || *value <= 0) {
     return std::nullopt;
   }
   return value;
@@ -96,14 +94,11 @@ Decoded<std::optional<std::int64_t>> RequestContext::query_optional_int(
   if (!found || found->empty()) {
     return std::optional<std::int64_t>{};
   }
-  std::int64_t value = 0;
-  const std::string& text = *found;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc{} || ptr != end || value < min || value > max) {
+  const auto value = domain::parse_int64(*found);
+  if (!value || *value < min || *value > max) {
     return bad_field({std::string(name), domain::Problem::kOutOfRange, std::string(range)}, lang);
   }
-  return std::optional<std::int64_t>{value};
+  return value;
 }
 
 Decoded<std::int64_t> RequestContext::query_int(std::string_view name, std::int64_t fallback,
