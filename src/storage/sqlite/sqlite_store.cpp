@@ -1069,6 +1069,11 @@ class WriteTransaction final : public SqliteTransaction {
 SqliteStore::SqliteStore(std::string path, int read_connections)
     : path_(std::move(path)), read_connections_(read_connections) {
   writer_ = std::make_unique<Connection>(path_);
+  // Checkpoint every 10,000 WAL pages (about 40 MB) instead of SQLite's 1,000: a batch of
+  // records dirties its leads' pages (the report's per-phone aggregates), scattered over the
+  // task; with fewer checkpoints a page written by many commits is copied back once.
+  // Measured: ingestion 27,000 -> 33,000 records/s (bench/README.md).
+  writer_->db.exec("PRAGMA wal_autocheckpoint = 10000");
   group_commit_ = std::make_unique<GroupCommit>(writer_->db);
   migrate();
   writer_->prepare();
