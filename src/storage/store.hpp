@@ -312,9 +312,10 @@ class Transaction {
   /// Inserts the new records (`is_new`) and overwrites the others by call_id; keeps the task's
   /// record count and the report's aggregates (see `task_report`) in step: an overwrite takes
   /// the stored version out of them and adds the new one. On backends with row locks the tasks
-  /// of these records are locked (`lock_tasks`) after the rows are written and before any
-  /// counter or aggregate moves, and stay locked to the end: concurrent writers for one task
-  /// wait only for its counters and the commit.
+  /// of these records are locked (`lock_tasks`) after the rows are written and the leads'
+  /// aggregates moved (their lead rows locked in lead id order), before any task counter or
+  /// status row moves, and stay locked to the end: concurrent writers for one task wait only
+  /// for its counters and the commit.
   virtual void upsert_records(std::span<const RecordWrite> records, Timestamp now) = 0;
   // --- background jobs ----------------------------------------------------------------------
   /// Tasks in state 2 with ids above `after`, in id order, at most `limit`, with counters.

@@ -84,11 +84,9 @@ const std::vector<NamedStatement>& statements() {
       outbox_ctes("2", "3", "$3", "$2") + "SELECT task_id FROM h ORDER BY task_id";
   // What a batch of record writes adds to its tasks, in one statement: one round trip while
   // the tasks are locked (every writer of a task queues there). The record counts of the
-  // tasks ($1-$3), the report's status rows ($4-$12, storage/report_stats.hpp) and the leads'
-  // attempts and latest attempts ($13-$17); an empty array leaves its part out. A candidate
-  // (u.status, u.at) becomes the lead's latest attempt when it is at least as late, or when
-  // the batch overwrote the stored latest attempt (its old time u.replaced_at reaches
-  // latest_at). A status row whose calls fell to 0 takes the bounds of what is added next.
+  // tasks ($1-$3) and the report's status rows ($4-$12, storage/report_stats.hpp); an empty
+  // array leaves its part out. A status row whose calls fell to 0 takes the bounds of what is
+  // added next.
   static const std::string kAddRecordStats =
       "WITH counts AS (UPDATE call_tasks t SET record_count = t.record_count + u.n, "
       "updated_at = $3 FROM unnest($1::bigint[], $2::bigint[]) AS u(task_id, n) "
@@ -105,17 +103,26 @@ const std::vector<NamedStatement>& statements() {
       "first_at = CASE WHEN s.calls > 0 THEN least(s.first_at, excluded.first_at) "
       "ELSE coalesce(excluded.first_at, s.first_at) END, "
       "last_at = CASE WHEN s.calls > 0 THEN greatest(s.last_at, excluded.last_at) "
-      "ELSE coalesce(excluded.last_at, s.last_at) END RETURNING 1), "
-      "leads AS (UPDATE task_leads l SET attempts = l.attempts + u.attempts, "
+      "ELSE coalesce(excluded.last_at, s.last_at) END RETURNING 1) "
+      "SELECT (SELECT count(*) FROM counts), (SELECT count(*) FROM stats)";
+  // The leads' attempts and latest attempts of a batch, before the tasks are locked: these
+  // rows are the batch's own leads, scattered over the task, and their updates need not hold
+  // up the other writers of the task. The rows are locked in lead id order (the CTE), as
+  // every writer locks leads, and always before it locks tasks: no deadlock. A candidate
+  // (u.status, u.at) becomes the lead's latest attempt when it is at least as late, or when
+  // the batch overwrote the stored latest attempt (its old time u.replaced_at reaches
+  // latest_at).
+  static const std::string kAddLeadStats =
+      "WITH locked AS MATERIALIZED (SELECT lead_id FROM task_leads "
+      "WHERE lead_id = ANY($1::bigint[]) ORDER BY lead_id FOR UPDATE) "
+      "UPDATE task_leads l SET attempts = l.attempts + u.attempts, "
       "latest_status = CASE WHEN l.latest_at IS NULL OR u.at >= l.latest_at "
       "OR l.latest_at <= u.replaced_at THEN u.status ELSE l.latest_status END, "
       "latest_at = CASE WHEN l.latest_at IS NULL OR u.at >= l.latest_at "
       "OR l.latest_at <= u.replaced_at THEN u.at ELSE l.latest_at END "
-      "FROM unnest($13::bigint[], $14::bigint[], $15::text[], $16::bigint[], $17::bigint[]) "
-      "AS u(lead_id, attempts, status, at, replaced_at) WHERE l.lead_id = u.lead_id "
-      "RETURNING 1) "
-      "SELECT (SELECT count(*) FROM counts), (SELECT count(*) FROM stats), "
-      "(SELECT count(*) FROM leads)";
+      "FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[]) "
+      "AS u(lead_id, attempts, status, at, replaced_at) "
+      "WHERE l.lead_id = u.lead_id AND u.lead_id IN (SELECT lead_id FROM locked)";
   static const std::vector<NamedStatement> kStatements{
       {"insert_task",
        "WITH t AS (INSERT INTO call_tasks (name, job_group_id, task_type, total_calls, "
@@ -236,6 +243,9 @@ const std::vector<NamedStatement>& statements() {
        "coalesce(event_time, ended_at, started_at, created_at) DESC, record_id DESC) AS a "
        "ON a.lead_id = k.lead_id WHERE k.task_id = $1 AND l.lead_id = k.lead_id"},
       {"add_record_stats", kAddRecordStats.c_str()},
+      {"add_lead_stats", kAddLeadStats.c_str()},
+      {"lock_task_leads",
+       "SELECT lead_id FROM task_leads WHERE task_id = $1 ORDER BY lead_id FOR UPDATE"},
       {"task_records", "SELECT " DT_RECORD_COLUMNS
                        " FROM outbound_call_records WHERE task_id = $1 ORDER BY record_id DESC "
                        "LIMIT $2 OFFSET $3"},
@@ -792,21 +802,23 @@ class PgTransaction final : public Transaction {
         count_update(changed, i, deltas);
       }
     }
+    add_lead_stats(deltas);
     // Only now, with the rows written, the tasks are locked (in id order) for their counters:
     // a concurrent writer for the same task waits for this transaction's counter updates and
     // commit, not for its reads and inserts.
     std::sort(tasks.begin(), tasks.end());
     tasks.erase(std::unique(tasks.begin(), tasks.end()), tasks.end());
     lock_tasks(tasks);
-    if (!inserted.empty() || !deltas.empty()) {
+    if (!inserted.empty() || !deltas.call_stats().empty()) {
       add_record_stats(inserted, deltas, now);
     }
   }
 
   void rebuild_report_stats(TaskId task_id) override {
     const std::array ids{task_id};
-    lock_tasks(ids);  // as writers do, before the leads
     const auto params = Params{}.add(task_id);
+    c_->run("lock_task_leads", params);  // as writers do: the leads, then the task
+    lock_tasks(ids);
     c_->run("rebuild_call_stats_clear", params);
     c_->run("rebuild_call_stats", params);
     c_->run("rebuild_lead_stats", params);
@@ -1083,7 +1095,30 @@ class PgTransaction final : public Transaction {
   }
 
  private:
-  /// The record counts and the report's aggregates of a batch, in one statement
+  /// The leads' part of the report's aggregates (add_lead_stats), before the tasks are locked.
+  void add_lead_stats(const report_stats::Deltas& deltas) {
+    const auto leads = deltas.lead_stats();  // in lead id order
+    if (leads.empty()) {
+      return;
+    }
+    std::vector<std::int64_t> lead_ids, attempts, latest_at;
+    std::vector<std::optional<std::string>> latest_status, replaced_at;
+    for (const auto& d : leads) {
+      lead_ids.push_back(d.lead_id);
+      attempts.push_back(d.attempts);
+      latest_status.emplace_back(d.latest_status);
+      latest_at.push_back(d.latest_at);
+      replaced_at.push_back(int_text(d.replaced_at));
+    }
+    c_->run("add_lead_stats", Params{}
+                                  .add_array(lead_ids)
+                                  .add_array(attempts)
+                                  .add_array(latest_status)
+                                  .add_array(latest_at)
+                                  .add_array(replaced_at));
+  }
+
+  /// The record counts and the report's status rows of a batch, in one statement
   /// (add_record_stats); the tasks are locked by now, so no other writer touches these rows.
   void add_record_stats(const std::map<TaskId, std::int64_t>& inserted,
                         const report_stats::Deltas& deltas, Timestamp now) {
@@ -1118,20 +1153,6 @@ class PgTransaction final : public Transaction {
         .add_array(first_at)
         .add_array(last_at);
 
-    std::vector<std::int64_t> lead_ids, attempts, latest_at;
-    std::vector<std::optional<std::string>> latest_status, replaced_at;
-    for (const auto& d : deltas.lead_stats()) {  // in lead id order
-      lead_ids.push_back(d.lead_id);
-      attempts.push_back(d.attempts);
-      latest_status.emplace_back(d.latest_status);
-      latest_at.push_back(d.latest_at);
-      replaced_at.push_back(int_text(d.replaced_at));
-    }
-    params.add_array(lead_ids)
-        .add_array(attempts)
-        .add_array(latest_status)
-        .add_array(latest_at)
-        .add_array(replaced_at);
     c_->run("add_record_stats", params);
   }
 
