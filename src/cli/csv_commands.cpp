@@ -10,6 +10,7 @@
 #include <iostream>
 #include <memory>
 #include <stdexcept>
+#include <variant>
 
 #include "csv/csv_reader.hpp"
 #include "csv/csv_writer.hpp"
@@ -238,6 +239,122 @@ int fatal(const std::string& message) {
 
 }  // namespace
 
+/// Rows read and rows refused (by the reader, by the row's decoding or by the store).
+struct RowCounts {
+  std::int64_t rows = 0;
+  std::int64_t bad = 0;
+};
+
+/// The loop of both imports: reads the file after its header row by row, reports each bad row
+/// (its line and reason) and goes on, gives each good row's trimmed fields to `decode` (which
+/// returns the item or the reason the row is bad) and hands the items, in batches of
+/// `options.batch_size`, with the line of each, to `submit`. Throws InputError when the file
+/// cannot be read on.
+template <typename Item, typename Decode, typename Submit>
+void import_rows(const std::string& path, const ImportOptions& options,
+                 std::initializer_list<std::string_view> required, Progress& progress,
+                 RowCounts& counts, Decode decode, Submit submit) {
+  CsvSource source(path, options.encoding);
+  const auto header = read_header(source, required);
+  std::vector<Item> batch;
+  std::vector<std::int64_t> lines;  // the line of each item of the batch
+  auto flush = [&] {
+    if (!batch.empty()) {
+      submit(batch, lines);
+      batch.clear();
+      lines.clear();
+    }
+  };
+  std::vector<std::string> values;
+  while (auto row = source.next()) {
+    ++counts.rows;
+    if (auto problem = row_problem(*row, header, source.encoding())) {
+      ++counts.bad;
+      progress.bad_row(row->line, *problem);
+      continue;
+    }
+    values.clear();
+    for (const auto& field : row->fields) {
+      values.push_back(trim(field));
+    }
+    std::variant<Item, std::string> decoded = decode(header, values, batch.size());
+    if (auto* reason = std::get_if<std::string>(&decoded)) {
+      ++counts.bad;
+      progress.bad_row(row->line, *reason);
+      continue;
+    }
+    batch.push_back(std::move(std::get<Item>(decoded)));
+    lines.push_back(row->line);
+    if (batch.size() >= options.batch_size) {
+      flush();
+    }
+    progress.update(counts.rows);
+  }
+  flush();
+}
+
+std::variant<domain::Lead, std::string> lead_of_row(const std::vector<std::string>& header,
+                                                    const std::vector<std::string>& values) {
+  json::object lead;
+  json::object attrs;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const auto& key = header[i];
+    const auto& value = values[i];
+    if (value.empty()) {
+      continue;
+    }
+    if (key == "phone" || key == "name" || key == "job_id") {
+      lead[key] = value;
+    } else if (!key.empty()) {
+      attrs[key] = value;
+    }
+  }
+  if (!attrs.empty()) {
+    lead["attrs"] = std::move(attrs);
+  }
+  auto decoded = http::decode_lead(lead, "");
+  if (auto* error = std::get_if<domain::FieldError>(&decoded)) {
+    return http::field_error_text(*error, kLang);
+  }
+  return std::move(std::get<domain::Lead>(decoded));
+}
+
+std::variant<app::RecordInput, std::string> record_of_row(const std::vector<std::string>& header,
+                                                          const std::vector<std::string>& values,
+                                                          std::size_t index) {
+  json::object record;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const auto& key = header[i];
+    const auto& value = values[i];
+    // Columns of `export-records` that the store sets itself.
+    if (value.empty() || key.empty() || key == "connected" || key == "created_at" ||
+        key == "updated_at") {
+      continue;
+    }
+    if (key == "extra") {
+      // An exported extra object is merged back as the record's extra fields.
+      boost::system::error_code ec;
+      auto parsed = json::parse(value, ec);
+      if (!ec && parsed.is_object()) {
+        record[key] = std::move(parsed);
+        continue;
+      }
+    }
+    const bool numeric_field = key == "task_id" || key == "duration" || key == "started_at" ||
+                               key == "ended_at" || key == "event_time";
+    if (const auto number = numeric_field ? domain::parse_int64(value) : std::nullopt) {
+      record[key] = *number;  // times as Unix seconds or milliseconds, as in JSON
+    } else {
+      record[key] = value;
+    }
+  }
+  auto decoded = http::decode_record(record, index, std::nullopt, "");
+  if (auto* rejection = std::get_if<app::Rejection>(&decoded)) {
+    return http::rejection_text(*rejection, kLang);
+  }
+  return std::move(std::get<app::RecordInput>(decoded));
+}
+
 int import_leads(app::TaskService& tasks, domain::TaskId task_id, const std::string& path,
                  const ImportOptions& options) {
   const auto task = tasks.get(task_id);
@@ -247,167 +364,75 @@ int import_leads(app::TaskService& tasks, domain::TaskId task_id, const std::str
   if (task->task_type == domain::TaskType::kDeleted) {
     return fatal("task " + std::to_string(task_id) + " is deleted");
   }
-  std::int64_t rows = 0;
-  std::int64_t bad = 0;
+  RowCounts counts;
   std::int64_t added = 0;
   std::int64_t duplicates = 0;
   Progress progress;
+  auto summary = [&](std::string_view tail) {
+    std::cout << "rows " << counts.rows << ", added " << added << ", duplicates " << duplicates
+              << ", bad " << counts.bad << tail << "\n";
+  };
   try {
-    CsvSource source(path, options.encoding);
-    const auto header = read_header(source, {"phone"});
-    std::vector<domain::Lead> batch;
-    auto flush = [&] {
-      if (batch.empty()) {
-        return;
-      }
-      auto outcome = tasks.add_leads(task_id, batch);
-      if (std::holds_alternative<app::TaskFailure>(outcome)) {
-        throw InputError("task " + std::to_string(task_id) + " was deleted during the import");
-      }
-      const auto& result = std::get<app::LeadsAdded>(outcome);
-      added += result.added;
-      duplicates += result.duplicates;
-      batch.clear();
-    };
-    while (auto row = source.next()) {
-      ++rows;
-      if (auto problem = row_problem(*row, header, source.encoding())) {
-        ++bad;
-        progress.bad_row(row->line, *problem);
-        continue;
-      }
-      json::object lead;
-      json::object attrs;
-      for (std::size_t i = 0; i < header.size(); ++i) {
-        const auto& key = header[i];
-        const std::string value = trim(row->fields[i]);
-        if (value.empty()) {
-          continue;
-        }
-        if (key == "phone" || key == "name" || key == "job_id") {
-          lead[key] = value;
-        } else if (!key.empty()) {
-          attrs[key] = value;
-        }
-      }
-      if (!attrs.empty()) {
-        lead["attrs"] = std::move(attrs);
-      }
-      auto decoded = http::decode_lead(lead, "");
-      if (auto* error = std::get_if<domain::FieldError>(&decoded)) {
-        ++bad;
-        progress.bad_row(row->line, http::field_error_text(*error, kLang));
-        continue;
-      }
-      batch.push_back(std::move(std::get<domain::Lead>(decoded)));
-      if (batch.size() >= options.batch_size) {
-        flush();
-      }
-      progress.update(rows);
-    }
-    flush();
+    import_rows<domain::Lead>(
+        path, options, {"phone"}, progress, counts,
+        [](const auto& header, const auto& values, std::size_t) {
+          return lead_of_row(header, values);
+        },
+        [&](const std::vector<domain::Lead>& batch, const std::vector<std::int64_t>&) {
+          auto outcome = tasks.add_leads(task_id, batch);
+          if (std::holds_alternative<app::TaskFailure>(outcome)) {
+            throw InputError("task " + std::to_string(task_id) + " was deleted during the import");
+          }
+          const auto& result = std::get<app::LeadsAdded>(outcome);
+          added += result.added;
+          duplicates += result.duplicates;
+        });
   } catch (const InputError& e) {
-    progress.finish(rows);
-    std::cout << "rows " << rows << ", added " << added << ", duplicates " << duplicates << ", bad "
-              << bad << "\n";
+    progress.finish(counts.rows);
+    summary("");
     return fatal(e.what());
   }
-  progress.finish(rows);
-  std::cout << "rows " << rows << ", added " << added << ", duplicates " << duplicates << ", bad "
-            << bad << " (" << static_cast<std::int64_t>(progress.rate(rows)) << " rows/s)\n";
-  return bad == 0 ? 0 : 1;
+  progress.finish(counts.rows);
+  summary(" (" + std::to_string(static_cast<std::int64_t>(progress.rate(counts.rows))) +
+          " rows/s)");
+  return counts.bad == 0 ? 0 : 1;
 }
 
 int import_records(app::IngestService& ingest, const std::string& path,
                    const ImportOptions& options) {
-  std::int64_t rows = 0;
-  std::int64_t bad = 0;
+  RowCounts counts;
   app::IngestResult total;
   std::size_t completed = 0;
   Progress progress;
   auto summary = [&] {
-    std::cout << "rows " << rows << ", accepted " << total.accepted << ", updated " << total.updated
-              << ", unchanged " << total.unchanged << ", stale " << total.stale << ", rejected "
-              << bad << ", tasks completed " << completed << " ("
-              << static_cast<std::int64_t>(progress.rate(rows)) << " rows/s)\n";
+    std::cout << "rows " << counts.rows << ", accepted " << total.accepted << ", updated "
+              << total.updated << ", unchanged " << total.unchanged << ", stale " << total.stale
+              << ", rejected " << counts.bad << ", tasks completed " << completed << " ("
+              << static_cast<std::int64_t>(progress.rate(counts.rows)) << " rows/s)\n";
   };
   try {
-    CsvSource source(path, options.encoding);
-    const auto header = read_header(source, {"call_id", "phone", "call_status"});
-    std::vector<app::RecordInput> batch;
-    std::vector<std::int64_t> lines;  // the line of each record of the batch
-    auto flush = [&] {
-      if (batch.empty()) {
-        return;
-      }
-      const auto result = ingest.ingest(batch, {});
-      total.accepted += result.accepted;
-      total.updated += result.updated;
-      total.unchanged += result.unchanged;
-      total.stale += result.stale;
-      completed += result.completed_tasks.size();
-      for (const auto& r : result.rejected) {
-        ++bad;
-        progress.bad_row(lines.at(r.index), http::rejection_text(r, kLang));
-      }
-      batch.clear();
-      lines.clear();
-    };
-    while (auto row = source.next()) {
-      ++rows;
-      if (auto problem = row_problem(*row, header, source.encoding())) {
-        ++bad;
-        progress.bad_row(row->line, *problem);
-        continue;
-      }
-      json::object record;
-      for (std::size_t i = 0; i < header.size(); ++i) {
-        const auto& key = header[i];
-        std::string value = trim(row->fields[i]);
-        // Columns of `export-records` that the store sets itself.
-        if (value.empty() || key.empty() || key == "connected" || key == "created_at" ||
-            key == "updated_at") {
-          continue;
-        }
-        if (key == "extra") {
-          // An exported extra object is merged back as the record's extra fields.
-          boost::system::error_code ec;
-          auto parsed = json::parse(value, ec);
-          if (!ec && parsed.is_object()) {
-            record[key] = std::move(parsed);
-            continue;
+    import_rows<app::RecordInput>(
+        path, options, {"call_id", "phone", "call_status"}, progress, counts, record_of_row,
+        [&](const std::vector<app::RecordInput>& batch, const std::vector<std::int64_t>& lines) {
+          const auto result = ingest.ingest(batch, {});
+          total.accepted += result.accepted;
+          total.updated += result.updated;
+          total.unchanged += result.unchanged;
+          total.stale += result.stale;
+          completed += result.completed_tasks.size();
+          for (const auto& r : result.rejected) {
+            ++counts.bad;
+            progress.bad_row(lines.at(r.index), http::rejection_text(r, kLang));
           }
-        }
-        const bool numeric_field = key == "task_id" || key == "duration" || key == "started_at" ||
-                                   key == "ended_at" || key == "event_time";
-        if (const auto number = numeric_field ? domain::parse_int64(value) : std::nullopt) {
-          record[key] = *number;  // times as Unix seconds or milliseconds, as in JSON
-        } else {
-          record[key] = value;
-        }
-      }
-      auto decoded = http::decode_record(record, batch.size(), std::nullopt, "");
-      if (auto* rejection = std::get_if<app::Rejection>(&decoded)) {
-        ++bad;
-        progress.bad_row(row->line, http::rejection_text(*rejection, kLang));
-        continue;
-      }
-      batch.push_back(std::move(std::get<app::RecordInput>(decoded)));
-      lines.push_back(row->line);
-      if (batch.size() >= options.batch_size) {
-        flush();
-      }
-      progress.update(rows);
-    }
-    flush();
+        });
   } catch (const InputError& e) {
-    progress.finish(rows);
+    progress.finish(counts.rows);
     summary();
     return fatal(e.what());
   }
-  progress.finish(rows);
+  progress.finish(counts.rows);
   summary();
-  return bad == 0 ? 0 : 1;
+  return counts.bad == 0 ? 0 : 1;
 }
 
 int export_records(app::TaskService& tasks, app::ReportService& reports, domain::TaskId task_id,
