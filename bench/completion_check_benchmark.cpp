@@ -22,11 +22,11 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>  // mkdtemp (POSIX)
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -35,6 +35,7 @@
 
 #include "app/clock.hpp"
 #include "app/completion_service.hpp"
+#include "bench_support.hpp"
 #include "domain/call_status.hpp"
 #include "domain/types.hpp"
 #include "storage/store.hpp"
@@ -81,12 +82,6 @@ struct TaskShape {
   }
 };
 
-std::string phone_of(std::int64_t index) {
-  std::array<char, 32> buffer{};
-  std::snprintf(buffer.data(), buffer.size(), "138%08lld", static_cast<long long>(index));
-  return buffer.data();
-}
-
 /// Writes one task, its leads, call records and counters in one transaction, the way
 /// ingestion leaves them: records stored, leads marked connected, counters raised.
 TaskId populate_task(dialtrack::storage::Store& store, const TaskShape& shape) {
@@ -99,51 +94,42 @@ TaskId populate_task(dialtrack::storage::Store& store, const TaskShape& shape) {
   tx->transition(task_id, TaskType::kCreated, TaskType::kCalling, domain::reason::kApiStart, now);
 
   constexpr std::array kConnectedStatuses{"SucceededFinish", "SucceededClientHangUp", "Connected"};
-  std::vector<domain::Lead> leads;
-  std::vector<std::pair<TaskId, std::string>> keys;
   std::vector<storage::RecordWrite> records;
   std::vector<LeadId> connected;
-  for (std::int64_t first = 0; first < shape.phones; first += kBatchPhones) {
-    const std::int64_t last = std::min(shape.phones, first + kBatchPhones);
-    leads.clear();
-    keys.clear();
-    for (std::int64_t i = first; i < last; ++i) {
-      leads.push_back({phone_of(i), std::nullopt, std::nullopt, std::nullopt});
-      keys.emplace_back(task_id, leads.back().phone);
-    }
-    tx->insert_leads(task_id, leads, now);
-
-    records.clear();
-    connected.clear();
-    for (const auto& lead : tx->find_leads(keys)) {
-      const std::int64_t i = std::stoll(lead.phone.substr(3));
-      const bool never_connected = !shape.all_connected && i == shape.phones - 1;
-      auto add = [&](int attempt, std::string status) {
-        storage::RecordWrite w;
-        w.call_id =
-            "bench-" + std::to_string(task_id) + "-" + lead.phone + "-" + std::to_string(attempt);
-        w.task_id = task_id;
-        w.lead_id = lead.lead_id;
-        w.phone = lead.phone;
-        w.connected = classifier.is_connected(status);
-        w.fields.call_status = std::move(status);
-        w.fields.duration = w.connected ? 42 : 0;
-        w.fields.event_time = now;
-        w.is_new = true;
-        records.push_back(std::move(w));
-      };
-      if (i % 2 == 1) {
-        add(1, "NoAnswer");
-      }
-      const auto status = static_cast<std::size_t>(i) % kConnectedStatuses.size();
-      add(2, never_connected ? "Busy" : kConnectedStatuses.at(status));
-      if (records.back().connected) {
-        connected.push_back(lead.lead_id);
-      }
-    }
-    tx->upsert_records(records, now);
-    tx->mark_leads_connected(connected, now);
-  }
+  dialtrack::bench::insert_leads_in_batches(
+      *tx, task_id, shape.phones, "138", now, kBatchPhones,
+      [&](std::span<const storage::LeadMatch> batch) {
+        records.clear();
+        connected.clear();
+        for (const auto& lead : batch) {
+          const std::int64_t i = dialtrack::bench::phone_index(lead.phone);
+          const bool never_connected = !shape.all_connected && i == shape.phones - 1;
+          auto add = [&](int attempt, std::string status) {
+            storage::RecordWrite w;
+            w.call_id = "bench-" + std::to_string(task_id) + "-" + lead.phone + "-" +
+                        std::to_string(attempt);
+            w.task_id = task_id;
+            w.lead_id = lead.lead_id;
+            w.phone = lead.phone;
+            w.connected = classifier.is_connected(status);
+            w.fields.call_status = std::move(status);
+            w.fields.duration = w.connected ? 42 : 0;
+            w.fields.event_time = now;
+            w.is_new = true;
+            records.push_back(std::move(w));
+          };
+          if (i % 2 == 1) {
+            add(1, "NoAnswer");
+          }
+          const auto status = static_cast<std::size_t>(i) % kConnectedStatuses.size();
+          add(2, never_connected ? "Busy" : kConnectedStatuses.at(status));
+          if (records.back().connected) {
+            connected.push_back(lead.lead_id);
+          }
+        }
+        tx->upsert_records(records, now);
+        tx->mark_leads_connected(connected, now);
+      });
   tx->commit();
   return task_id;
 }
@@ -151,7 +137,7 @@ TaskId populate_task(dialtrack::storage::Store& store, const TaskShape& shape) {
 /// The populated database: where it is and which task has which shape.
 struct BenchDatabase {
   std::filesystem::path path;
-  std::filesystem::path temp_dir;  ///< removed at the end when the file is not kept
+  std::unique_ptr<dialtrack::bench::TempDir> temp_dir;  ///< when the file is not kept
   std::map<TaskShape, TaskId> tasks;
 };
 
@@ -180,12 +166,8 @@ BenchDatabase prepare_database(const std::string& kept_file) {
   if (!kept_file.empty()) {
     out.path = kept_file;
   } else {
-    std::string dir = (std::filesystem::temp_directory_path() / "dialtrack-bench-XXXXXX").string();
-    if (mkdtemp(dir.data()) == nullptr) {
-      throw std::runtime_error("cannot create a temporary directory for the benchmark database");
-    }
-    out.temp_dir = dir;
-    out.path = out.temp_dir / "completion_check.db";
+    out.temp_dir = std::make_unique<dialtrack::bench::TempDir>("dialtrack-bench");
+    out.path = out.temp_dir->path() / "completion_check.db";
   }
   auto store = dialtrack::storage::open_store(out.path.string(), {.read_connections = 1});
   out.tasks = find_tasks(*store);
@@ -341,9 +323,5 @@ int main(int argc, char** argv) {
     exit_code = 1;
   }
   benchmark::Shutdown();
-  if (!database.temp_dir.empty()) {
-    std::error_code ignored;
-    std::filesystem::remove_all(database.temp_dir, ignored);
-  }
-  return exit_code;
+  return exit_code;  // the temporary directory, if any, goes with `database`
 }

@@ -13,15 +13,15 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>  // mkdtemp (POSIX)
-#include <filesystem>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "app/clock.hpp"
 #include "app/report_service.hpp"
+#include "bench_support.hpp"
 #include "domain/types.hpp"
 #include "storage/store.hpp"
 
@@ -32,30 +32,12 @@ namespace storage = dialtrack::storage;
 
 constexpr std::int64_t kBatch = 10'000;
 
-std::string phone_of(std::int64_t index) {
-  std::array<char, 32> buffer{};
-  std::snprintf(buffer.data(), buffer.size(), "139%08lld", static_cast<long long>(index));
-  return buffer.data();
-}
-
 /// A temporary directory with the database file, removed at the end.
 struct Database {
-  Database() {
-    std::string dir = (std::filesystem::temp_directory_path() / "report-bench-XXXXXX").string();
-    if (mkdtemp(dir.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed");
-    }
-    path = std::filesystem::path(dir) / "bench.db";
-    store = storage::open_store(path.string(), {.read_connections = 2});
-  }
-  ~Database() {
-    store.reset();
-    std::filesystem::remove_all(path.parent_path());
-  }
-  Database(const Database&) = delete;
-  Database& operator=(const Database&) = delete;
+  Database()
+      : store(storage::open_store((dir.path() / "bench.db").string(), {.read_connections = 2})) {}
 
-  std::filesystem::path path;
+  dialtrack::bench::TempDir dir{"report-bench"};
   std::unique_ptr<storage::Store> store;
 };
 
@@ -68,43 +50,35 @@ domain::TaskId populate(storage::Store& store, std::int64_t records) {
   auto tx = store.begin(storage::TxMode::kWrite);
   const auto task_id = tx->insert_task("report bench", std::nullopt, now);
   tx->transition(task_id, domain::TaskType::kCreated, domain::TaskType::kCalling, "bench", now);
-  std::vector<domain::Lead> leads;
-  std::vector<std::pair<domain::TaskId, std::string>> keys;
   std::vector<storage::RecordWrite> writes;
-  for (std::int64_t first = 0; first < phones; first += kBatch) {
-    const std::int64_t last = std::min(phones, first + kBatch);
-    leads.clear();
-    keys.clear();
-    for (std::int64_t i = first; i < last; ++i) {
-      leads.push_back({phone_of(i), std::nullopt, std::nullopt, std::nullopt});
-      keys.emplace_back(task_id, leads.back().phone);
-    }
-    tx->insert_leads(task_id, leads, now);
-    writes.clear();
-    for (const auto& lead : tx->find_leads(keys)) {
-      const std::int64_t i = std::stoll(lead.phone.substr(3));
-      for (int attempt = 0; attempt < 2; ++attempt) {
-        storage::RecordWrite w;
-        w.call_id = "b-" + std::to_string(i) + "-" + std::to_string(attempt);
-        w.task_id = task_id;
-        w.lead_id = lead.lead_id;
-        w.phone = lead.phone;
-        const auto status = attempt == 0 ? kFirst[static_cast<std::size_t>(i) % kFirst.size()]
-                                         : kSecond[static_cast<std::size_t>(i) % kSecond.size()];
-        w.fields.call_status = status;
-        w.connected = std::string_view(status).starts_with("Succeeded");
-        const auto started =
-            start + std::chrono::milliseconds((i * 36'000'000 / phones) + attempt * 60'000);
-        w.fields.started_at = started;
-        w.fields.duration = w.connected ? 20 + i % 200 : 0;
-        w.fields.ended_at = started + std::chrono::seconds(*w.fields.duration);
-        w.fields.event_time = *w.fields.ended_at + std::chrono::seconds(1);
-        w.is_new = true;
-        writes.push_back(std::move(w));
-      }
-    }
-    tx->upsert_records(writes, now);
-  }
+  dialtrack::bench::insert_leads_in_batches(
+      *tx, task_id, phones, "139", now, kBatch, [&](std::span<const storage::LeadMatch> batch) {
+        writes.clear();
+        for (const auto& lead : batch) {
+          const std::int64_t i = dialtrack::bench::phone_index(lead.phone);
+          for (int attempt = 0; attempt < 2; ++attempt) {
+            storage::RecordWrite w;
+            w.call_id = "b-" + std::to_string(i) + "-" + std::to_string(attempt);
+            w.task_id = task_id;
+            w.lead_id = lead.lead_id;
+            w.phone = lead.phone;
+            const auto status = attempt == 0
+                                    ? kFirst[static_cast<std::size_t>(i) % kFirst.size()]
+                                    : kSecond[static_cast<std::size_t>(i) % kSecond.size()];
+            w.fields.call_status = status;
+            w.connected = std::string_view(status).starts_with("Succeeded");
+            const auto started =
+                start + std::chrono::milliseconds((i * 36'000'000 / phones) + attempt * 60'000);
+            w.fields.started_at = started;
+            w.fields.duration = w.connected ? 20 + i % 200 : 0;
+            w.fields.ended_at = started + std::chrono::seconds(*w.fields.duration);
+            w.fields.event_time = *w.fields.ended_at + std::chrono::seconds(1);
+            w.is_new = true;
+            writes.push_back(std::move(w));
+          }
+        }
+        tx->upsert_records(writes, now);
+      });
   tx->commit();
   return task_id;
 }
