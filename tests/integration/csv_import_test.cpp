@@ -1,13 +1,19 @@
 // `dialtrack import-leads`, `import-records` and `export-records`: the binary run as a process
 // on the server's database; what it stored read back over HTTP; bad rows reported by line.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <system_error>
 
 #include "support/csv_text.hpp"
 #include "support/process.hpp"
@@ -96,6 +102,9 @@ TEST_F(CsvImportTest, ImportLeadsStoresGoodRowsAndReportsBadOnesByLine) {
   EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
   EXPECT_EQ(reported_lines(result.err), (std::vector<std::int64_t>{4, 5, 9})) << result.err;
   EXPECT_NE(result.err.find("phone"), std::string::npos) << result.err;
+  // stderr is a pipe here, not a terminal: no progress line, only the bad rows.
+  EXPECT_EQ(result.err.find('\033'), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find(" rows/s"), std::string::npos) << result.err;
   EXPECT_EQ(summary_count(result.out, "rows"), 8);
   EXPECT_EQ(summary_count(result.out, "added"), 4);
   EXPECT_EQ(summary_count(result.out, "duplicates"), 1);
@@ -103,6 +112,97 @@ TEST_F(CsvImportTest, ImportLeadsStoresGoodRowsAndReportsBadOnesByLine) {
 
   EXPECT_EQ(int_field(get_task(http(), task_id), "total_calls"), 4);
   EXPECT_EQ(leads_found(task_id, {"13800000001", "13800000002", "13800000004", "13800000005"}), 4);
+}
+
+/// What a command wrote to a terminal (its stderr, a pseudo-terminal) and to a pipe (stdout).
+struct TerminalRun {
+  int exit_code = -1;
+  std::string terminal;
+  std::string out;
+};
+
+TerminalRun run_with_stderr_on_a_terminal(const std::vector<std::string>& args) {
+  int master = -1;
+  int slave = -1;
+  std::array<int, 2> out_pipe{};
+  if (::openpty(&master, &slave, nullptr, nullptr, nullptr) != 0 ||
+      ::pipe2(out_pipe.data(), O_CLOEXEC) != 0) {
+    throw std::system_error(errno, std::generic_category(), "openpty/pipe2");
+  }
+  std::vector<std::string> argv{dialtrack_binary().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const pid_t pid = spawn_process(argv, {}, out_pipe[1], slave);
+  ::close(slave);  // the child's copy is the last one: reading the master ends with EIO
+  ::close(out_pipe[1]);
+  TerminalRun result;
+  std::array<pollfd, 2> fds{pollfd{master, POLLIN, 0}, pollfd{out_pipe[0], POLLIN, 0}};
+  std::array<std::string*, 2> sinks{&result.terminal, &result.out};
+  const auto until = std::chrono::steady_clock::now() + answer_deadline();
+  int open_count = 2;
+  while (open_count > 0 && std::chrono::steady_clock::now() < until) {
+    if (::poll(fds.data(), fds.size(), 100) <= 0) {
+      continue;
+    }
+    for (std::size_t i = 0; i < fds.size(); ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) {
+        continue;
+      }
+      std::array<char, 4096> chunk{};
+      const ssize_t got = ::read(fds[i].fd, chunk.data(), chunk.size());
+      if (got > 0) {
+        sinks[i]->append(chunk.data(), static_cast<std::size_t>(got));
+      } else if (got == 0 || errno != EINTR) {  // EOF on the pipe, EIO on the terminal
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_count;
+      }
+    }
+  }
+  for (const auto& fd : fds) {
+    if (fd.fd >= 0) {
+      ::close(fd.fd);
+    }
+  }
+  result.exit_code = wait_for_exit(pid, answer_deadline()).value_or(-1);
+  return result;
+}
+
+/// How often `needle` occurs in `text`.
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+  std::size_t count = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+TEST_F(CsvImportTest, OnATerminalAProgressLineIsRedrawnAndBadRowsBreakIt) {
+  const auto task_id = create_task(http(), {});
+  constexpr int kRows = 3000;
+  std::string csv = "phone\n";
+  for (int i = 0; i < kRows; ++i) {
+    csv += (i == 1 ? std::string("not-a-phone") : "1360000" + std::to_string(1000 + i)) + "\n";
+  }
+  const auto result = run_with_stderr_on_a_terminal(
+      {"import-leads", std::to_string(task_id), file("progress.csv", csv), "--db", server_.db()});
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.terminal;  // one bad row
+  // The line is redrawn in place (carriage return, erase line): at least once while reading
+  // and once at the end, where it shows every row.
+  EXPECT_GE(occurrences(result.terminal, "\r\033[K["), 2U) << result.terminal;
+  const auto last = result.terminal.rfind("\r\033[K[");
+  ASSERT_NE(last, std::string::npos) << result.terminal;
+  const auto final_line = result.terminal.substr(last);
+  EXPECT_NE(final_line.find("] " + std::to_string(kRows) + " rows, "), std::string::npos)
+      << final_line;
+  EXPECT_NE(final_line.find(" rows/s"), std::string::npos) << final_line;
+  // The bad row (line 3) is printed on a line of its own: the bar is erased before it.
+  EXPECT_NE(result.terminal.find("\r\033[Kline 3: "), std::string::npos) << result.terminal;
+  // stdout is not the terminal: the summary alone, without drawing.
+  EXPECT_EQ(result.out.find('\033'), std::string::npos) << result.out;
+  EXPECT_EQ(summary_count(result.out, "rows"), kRows);
+  EXPECT_EQ(summary_count(result.out, "added"), kRows - 1);
+  EXPECT_EQ(summary_count(result.out, "bad"), 1);
+  EXPECT_EQ(int_field(get_task(http(), task_id), "total_calls"), kRows - 1);
 }
 
 TEST_F(CsvImportTest, GbkFilesAreDetectedOrNamed) {
