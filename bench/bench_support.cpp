@@ -41,9 +41,9 @@ std::int64_t phone_index(std::string_view phone) {
 }
 
 void insert_leads_in_batches(
-    storage::Transaction& tx, domain::TaskId task_id, std::int64_t phones, std::string_view prefix,
-    domain::Timestamp now, std::int64_t batch,
-    const std::function<void(std::span<const storage::LeadMatch>)>& write_records) {
+    store_api::Transaction& tx, domain::TaskId task_id, std::int64_t phones,
+    std::string_view prefix, domain::Timestamp now, std::int64_t batch,
+    const std::function<void(std::span<const store_api::LeadMatch>)>& write_records) {
   std::vector<domain::Lead> leads;
   std::vector<std::pair<domain::TaskId, std::string>> keys;
   for (std::int64_t first = 0; first < phones; first += batch) {
@@ -54,8 +54,8 @@ void insert_leads_in_batches(
       leads.push_back({phone(prefix, i), std::nullopt, std::nullopt, std::nullopt});
       keys.emplace_back(task_id, leads.back().phone);
     }
-    tx.insert_leads(task_id, leads, now);
-    write_records(tx.find_leads(keys));
+    tx.leads().insert_leads(task_id, leads, now);
+    write_records(tx.leads().find_leads(keys));
   }
 }
 

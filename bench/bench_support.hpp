@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "domain/types.hpp"
-#include "storage/store.hpp"
+#include "store_api/store.hpp"
 
 namespace dialtrack::bench {
 
@@ -40,8 +40,8 @@ std::int64_t phone_index(std::string_view phone);
 /// the caller's transaction; after each batch, `write_records` gets the stored leads of that
 /// batch to write their records.
 void insert_leads_in_batches(
-    storage::Transaction& tx, domain::TaskId task_id, std::int64_t phones, std::string_view prefix,
-    domain::Timestamp now, std::int64_t batch,
-    const std::function<void(std::span<const storage::LeadMatch>)>& write_records);
+    store_api::Transaction& tx, domain::TaskId task_id, std::int64_t phones,
+    std::string_view prefix, domain::Timestamp now, std::int64_t batch,
+    const std::function<void(std::span<const store_api::LeadMatch>)>& write_records);
 
 }  // namespace dialtrack::bench

@@ -38,7 +38,8 @@
 #include "bench_support.hpp"
 #include "domain/call_status.hpp"
 #include "domain/types.hpp"
-#include "storage/store.hpp"
+#include "storage/open_store.hpp"
+#include "store_api/store.hpp"
 
 namespace {
 
@@ -84,28 +85,29 @@ struct TaskShape {
 
 /// Writes one task, its leads, call records and counters in one transaction, the way
 /// ingestion leaves them: records stored, leads marked connected, counters raised.
-TaskId populate_task(dialtrack::storage::Store& store, const TaskShape& shape) {
+TaskId populate_task(dialtrack::store_api::Store& store, const TaskShape& shape) {
   namespace domain = dialtrack::domain;
-  namespace storage = dialtrack::storage;
+  namespace store_api = dialtrack::store_api;
   const domain::StatusClassifier classifier;
   const auto now = dialtrack::app::SystemClock{}.now();
-  auto tx = store.begin(storage::TxMode::kWrite);
-  const TaskId task_id = tx->insert_task(shape.name(), std::nullopt, now);
-  tx->transition(task_id, TaskType::kCreated, TaskType::kCalling, domain::reason::kApiStart, now);
+  auto tx = store.begin(store_api::TxMode::kWrite);
+  const TaskId task_id = tx->tasks().insert_task(shape.name(), std::nullopt, now);
+  tx->tasks().transition(task_id, TaskType::kCreated, TaskType::kCalling, domain::reason::kApiStart,
+                         now);
 
   constexpr std::array kConnectedStatuses{"SucceededFinish", "SucceededClientHangUp", "Connected"};
-  std::vector<storage::RecordWrite> records;
+  std::vector<store_api::RecordWrite> records;
   std::vector<LeadId> connected;
   dialtrack::bench::insert_leads_in_batches(
       *tx, task_id, shape.phones, "138", now, kBatchPhones,
-      [&](std::span<const storage::LeadMatch> batch) {
+      [&](std::span<const store_api::LeadMatch> batch) {
         records.clear();
         connected.clear();
         for (const auto& lead : batch) {
           const std::int64_t i = dialtrack::bench::phone_index(lead.phone);
           const bool never_connected = !shape.all_connected && i == shape.phones - 1;
           auto add = [&](int attempt, std::string status) {
-            storage::RecordWrite w;
+            store_api::RecordWrite w;
             w.call_id = "bench-" + std::to_string(task_id) + "-" + lead.phone + "-" +
                         std::to_string(attempt);
             w.task_id = task_id;
@@ -127,8 +129,8 @@ TaskId populate_task(dialtrack::storage::Store& store, const TaskShape& shape) {
             connected.push_back(lead.lead_id);
           }
         }
-        tx->upsert_records(records, now);
-        tx->mark_leads_connected(connected, now);
+        tx->records().upsert_records(records, now);
+        tx->leads().mark_leads_connected(connected, now);
       });
   tx->commit();
   return task_id;
@@ -142,10 +144,10 @@ struct BenchDatabase {
 };
 
 /// Finds the tasks a previous run left in the file, by name.
-std::map<TaskShape, TaskId> find_tasks(dialtrack::storage::Store& store) {
+std::map<TaskShape, TaskId> find_tasks(dialtrack::store_api::Store& store) {
   std::map<std::string, TaskId> by_name;
-  auto tx = store.begin(dialtrack::storage::TxMode::kRead);
-  for (const auto& task : tx->list_tasks({std::nullopt, 1, 1000}).items) {
+  auto tx = store.begin(dialtrack::store_api::TxMode::kRead);
+  for (const auto& task : tx->tasks().list_tasks({std::nullopt, 1, 1000}).items) {
     by_name.emplace(task.name, task.task_id);
   }
   tx->commit();

@@ -23,12 +23,14 @@
 #include "app/report_service.hpp"
 #include "bench_support.hpp"
 #include "domain/types.hpp"
-#include "storage/store.hpp"
+#include "storage/open_store.hpp"
+#include "store_api/store.hpp"
 
 namespace {
 
 namespace domain = dialtrack::domain;
 namespace storage = dialtrack::storage;
+namespace store_api = dialtrack::store_api;
 
 constexpr std::int64_t kBatch = 10'000;
 
@@ -38,26 +40,27 @@ struct Database {
       : store(storage::open_store((dir.path() / "bench.db").string(), {.read_connections = 2})) {}
 
   dialtrack::bench::TempDir dir{"report-bench"};
-  std::unique_ptr<storage::Store> store;
+  std::unique_ptr<store_api::Store> store;
 };
 
-domain::TaskId populate(storage::Store& store, std::int64_t records) {
+domain::TaskId populate(store_api::Store& store, std::int64_t records) {
   constexpr std::array kFirst{"NoAnswer", "Busy", "PoweredOff", "Unreachable", "Rejected"};
   constexpr std::array kSecond{"SucceededFinish", "SucceededClientHangUp", "NoAnswer"};
   const auto now = dialtrack::app::SystemClock{}.now();
   const auto start = now - std::chrono::hours(10);
   const std::int64_t phones = records / 2;
-  auto tx = store.begin(storage::TxMode::kWrite);
-  const auto task_id = tx->insert_task("report bench", std::nullopt, now);
-  tx->transition(task_id, domain::TaskType::kCreated, domain::TaskType::kCalling, "bench", now);
-  std::vector<storage::RecordWrite> writes;
+  auto tx = store.begin(store_api::TxMode::kWrite);
+  const auto task_id = tx->tasks().insert_task("report bench", std::nullopt, now);
+  tx->tasks().transition(task_id, domain::TaskType::kCreated, domain::TaskType::kCalling, "bench",
+                         now);
+  std::vector<store_api::RecordWrite> writes;
   dialtrack::bench::insert_leads_in_batches(
-      *tx, task_id, phones, "139", now, kBatch, [&](std::span<const storage::LeadMatch> batch) {
+      *tx, task_id, phones, "139", now, kBatch, [&](std::span<const store_api::LeadMatch> batch) {
         writes.clear();
         for (const auto& lead : batch) {
           const std::int64_t i = dialtrack::bench::phone_index(lead.phone);
           for (int attempt = 0; attempt < 2; ++attempt) {
-            storage::RecordWrite w;
+            store_api::RecordWrite w;
             w.call_id = "b-" + std::to_string(i) + "-" + std::to_string(attempt);
             w.task_id = task_id;
             w.lead_id = lead.lead_id;
@@ -77,7 +80,7 @@ domain::TaskId populate(storage::Store& store, std::int64_t records) {
             writes.push_back(std::move(w));
           }
         }
-        tx->upsert_records(writes, now);
+        tx->records().upsert_records(writes, now);
       });
   tx->commit();
   return task_id;

@@ -7,7 +7,7 @@ namespace dialtrack::app {
 
 using domain::TaskType;
 
-CompletionService::CompletionService(storage::Store& store, const Clock& clock,
+CompletionService::CompletionService(store_api::Store& store, const Clock& clock,
                                      std::shared_ptr<spdlog::logger> log)
     : store_(store), clock_(clock), log_(std::move(log)) {}
 
@@ -15,8 +15,9 @@ std::optional<CheckResult> CompletionService::check(domain::TaskId task_id,
                                                     std::string_view reason) {
   // Most checks find nothing to do: answer them from one read statement, which runs beside
   // writers, and take the write path only when the counters say the task is complete.
-  auto task = run_transaction(store_, storage::TxMode::kSingleRead,
-                              [&](storage::Transaction& tx) { return tx.find_task(task_id); });
+  auto task =
+      run_transaction(store_, store_api::TxMode::kSingleRead,
+                      [&](store_api::Transaction& tx) { return tx.tasks().find_task(task_id); });
   if (!task) {
     return std::nullopt;
   }
@@ -24,9 +25,9 @@ std::optional<CheckResult> CompletionService::check(domain::TaskId task_id,
     return CheckResult{std::move(*task), false};
   }
   const auto now = clock_.now();
-  auto result = run_transaction(store_, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
-    const bool completed = tx.complete_if_counters_full(task_id, reason, now);
-    return CheckResult{*tx.find_task(task_id), completed};
+  auto result = run_transaction(store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) {
+    const bool completed = tx.tasks().complete_if_counters_full(task_id, reason, now);
+    return CheckResult{*tx.tasks().find_task(task_id), completed};
   });
   if (result.completed_now) {
     log_transitions(*log_, {{task_id, TaskType::kCalling, TaskType::kCompleted, reason}});
@@ -40,8 +41,8 @@ std::optional<FollowupResult> CompletionService::followup(domain::TaskId task_id
   if (!checked) {
     return std::nullopt;
   }
-  auto records = run_transaction(store_, storage::TxMode::kRead, [&](storage::Transaction& tx) {
-    return tx.task_records(task_id, page, page_size);
+  auto records = run_transaction(store_, store_api::TxMode::kRead, [&](store_api::Transaction& tx) {
+    return tx.records().task_records(task_id, page, page_size);
   });
   return FollowupResult{std::move(*checked), std::move(records)};
 }

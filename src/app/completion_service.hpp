@@ -8,7 +8,7 @@
 
 #include "app/clock.hpp"
 #include "domain/types.hpp"
-#include "storage/store.hpp"
+#include "store_api/store.hpp"
 
 namespace dialtrack::app {
 
@@ -22,7 +22,7 @@ struct CheckResult {
 
 struct FollowupResult {
   CheckResult check;
-  storage::RecordPage records;
+  store_api::RecordPage records;
 };
 
 /// The completion rule applied to stored tasks. A check reads the task's counters (never its
@@ -30,7 +30,8 @@ struct FollowupResult {
 /// check costs the same for 10 phones and for a million.
 class CompletionService {
  public:
-  CompletionService(storage::Store& store, const Clock& clock, std::shared_ptr<spdlog::logger> log);
+  CompletionService(store_api::Store& store, const Clock& clock,
+                    std::shared_ptr<spdlog::logger> log);
 
   /// Checks one task; `reason` is written to the history if it completes. Empty when unknown.
   std::optional<CheckResult> check(domain::TaskId task_id, std::string_view reason);
@@ -39,7 +40,7 @@ class CompletionService {
                                          std::int64_t page_size);
 
  private:
-  storage::Store& store_;
+  store_api::Store& store_;
   const Clock& clock_;
   std::shared_ptr<spdlog::logger> log_;
 };

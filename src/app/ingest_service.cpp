@@ -19,7 +19,7 @@ namespace {
 
 /// The latest known state of one call_id while the batch is applied in order.
 struct RecordState {
-  storage::RecordWrite write;
+  store_api::RecordWrite write;
   bool dirty = false;
 };
 
@@ -32,14 +32,14 @@ struct Counts {
 
 }  // namespace
 
-IngestService::IngestService(storage::Store& store, const Clock& clock,
+IngestService::IngestService(store_api::Store& store, const Clock& clock,
                              domain::StatusClassifier classifier,
                              std::shared_ptr<spdlog::logger> log)
     : store_(store), clock_(clock), classifier_(std::move(classifier)), log_(std::move(log)) {}
 
 IngestResult IngestService::ingest(
     const std::vector<RecordInput>& records, std::vector<Rejection> rejected,
-    const std::function<void(storage::Transaction&)>& in_transaction) {
+    const std::function<void(store_api::Transaction&)>& in_transaction) {
   const auto now = clock_.now();
   const std::size_t decode_rejections = rejected.size();
   Counts counts;
@@ -47,7 +47,7 @@ IngestResult IngestService::ingest(
   std::vector<AppliedTransition> applied;
   std::vector<TaskId> completed;
 
-  run_transaction(store_, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
+  run_transaction(store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) {
     counts = {};
     touched.clear();
     applied.clear();
@@ -66,8 +66,8 @@ IngestResult IngestService::ingest(
         by_group_all.emplace_back(*r.fields.job_group_id, r.phone);
       }
     }
-    std::map<std::pair<std::string, std::string>, storage::LeadMatch> group_leads;
-    for (auto& m : tx.find_leads_by_job_group(by_group_all)) {
+    std::map<std::pair<std::string, std::string>, store_api::LeadMatch> group_leads;
+    for (auto& m : tx.leads().find_leads_by_job_group(by_group_all)) {
       group_leads.emplace(std::pair{m.job_group_id, m.lead.phone}, m.lead);
     }
 
@@ -81,7 +81,7 @@ IngestResult IngestService::ingest(
     call_ids.erase(std::unique(call_ids.begin(), call_ids.end()), call_ids.end());
     std::unordered_map<std::string, RecordState> state;
     std::vector<std::string> write_order;  // first change of each call_id, in push order
-    for (auto& stored : tx.find_records(call_ids)) {
+    for (auto& stored : tx.records().find_records(call_ids)) {
       auto& s = state[stored.record.call_id];
       s.write = {stored.record.call_id, stored.record.task_id,           stored.lead_id,
                  stored.record.phone,   std::move(stored.record.fields), stored.record.connected};
@@ -94,8 +94,8 @@ IngestResult IngestService::ingest(
         by_task.emplace_back(*r.task_id, r.phone);
       }
     }
-    std::map<std::pair<TaskId, std::string>, storage::LeadMatch> leads;
-    for (auto& m : tx.find_leads(by_task)) {
+    std::map<std::pair<TaskId, std::string>, store_api::LeadMatch> leads;
+    for (auto& m : tx.leads().find_leads(by_task)) {
       leads.emplace(std::pair{m.task_id, m.phone}, m);
     }
     // Whether a task named by a record without a lead exists (to tell the two reasons apart).
@@ -104,7 +104,7 @@ IngestResult IngestService::ingest(
       auto it = task_exists.find(id);
       if (it == task_exists.end()) {
         const std::array ids{id};
-        it = task_exists.emplace(id, !tx.find_tasks(ids).empty()).first;
+        it = task_exists.emplace(id, !tx.tasks().find_tasks(ids).empty()).first;
       }
       return it->second;
     };
@@ -142,7 +142,7 @@ IngestResult IngestService::ingest(
         }
         continue;
       }
-      const storage::LeadMatch* lead = nullptr;
+      const store_api::LeadMatch* lead = nullptr;
       if (r.task_id) {
         if (const auto found = leads.find({*r.task_id, r.phone}); found != leads.end()) {
           lead = &found->second;
@@ -170,7 +170,7 @@ IngestResult IngestService::ingest(
     }
 
     // 4. Write the records, then connect their leads; counters move by the leads that changed.
-    std::vector<storage::RecordWrite> writes;
+    std::vector<store_api::RecordWrite> writes;
     std::vector<LeadId> connected_leads;
     for (const auto& call_id : write_order) {
       const auto& s = state.at(call_id);
@@ -179,18 +179,18 @@ IngestResult IngestService::ingest(
       }
       writes.push_back(s.write);
     }
-    tx.upsert_records(writes, now);
+    tx.records().upsert_records(writes, now);
     std::sort(connected_leads.begin(), connected_leads.end());
     connected_leads.erase(std::unique(connected_leads.begin(), connected_leads.end()),
                           connected_leads.end());
-    tx.mark_leads_connected(connected_leads, now);
+    tx.leads().mark_leads_connected(connected_leads, now);
 
     // 5. A task's first call record starts it (1 -> 2). Its row is locked by now (4).
     const std::vector<TaskId> touched_ids(touched.begin(), touched.end());
-    for (const auto& task : tx.find_tasks(touched_ids)) {
+    for (const auto& task : tx.tasks().find_tasks(touched_ids)) {
       if (const auto to = domain::transitions::on_start(task.task_type)) {
-        if (tx.transition(task.task_id, task.task_type, *to, domain::reason::kFirstCallRecord,
-                          now)) {
+        if (tx.tasks().transition(task.task_id, task.task_type, *to,
+                                  domain::reason::kFirstCallRecord, now)) {
           applied.push_back({task.task_id, task.task_type, *to, domain::reason::kFirstCallRecord});
         }
       }
@@ -198,7 +198,8 @@ IngestResult IngestService::ingest(
     // 6. The completion check of every touched task, in the same transaction and one statement:
     // the counters are final here (this writer holds the task rows), so the writer that
     // connects a task's last lead is the one that completes it, before it answers.
-    completed = tx.complete_where_counters_full(touched_ids, domain::reason::kRecordsIngested, now);
+    completed =
+        tx.tasks().complete_where_counters_full(touched_ids, domain::reason::kRecordsIngested, now);
     for (const TaskId id : completed) {
       applied.push_back(
           {id, TaskType::kCalling, TaskType::kCompleted, domain::reason::kRecordsIngested});

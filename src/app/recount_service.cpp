@@ -4,7 +4,7 @@
 
 namespace dialtrack::app {
 
-RecountService::RecountService(storage::Store& store, const Clock& clock,
+RecountService::RecountService(store_api::Store& store, const Clock& clock,
                                CompletionService& completion, std::shared_ptr<spdlog::logger> log)
     : store_(store), clock_(clock), completion_(completion), log_(std::move(log)) {}
 
@@ -13,9 +13,10 @@ RecountReport RecountService::recount(std::optional<domain::TaskId> task_id, boo
   RecountReport report;
   domain::TaskId after = 0;
   for (;;) {
-    const auto page = run_transaction(
-        store_, storage::TxMode::kRead,
-        [&](storage::Transaction& tx) { return tx.audit_counters(task_id, after, kPage); });
+    const auto page =
+        run_transaction(store_, store_api::TxMode::kRead, [&](store_api::Transaction& tx) {
+          return tx.tasks().audit_counters(task_id, after, kPage);
+        });
     report.tasks_checked += static_cast<std::int64_t>(page.size());
     for (const auto& audit : page) {
       if (audit.drifted()) {
@@ -32,12 +33,12 @@ RecountReport RecountService::recount(std::optional<domain::TaskId> task_id, boo
   }
   for (const auto& audit : report.drifted) {
     // Repairing recomputes inside the write transaction, so records pushed since the audit count.
-    run_transaction(store_, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
+    run_transaction(store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) {
       if (audit.counters_drifted()) {
-        tx.repair_counters(audit.task_id, clock_.now());
+        tx.tasks().repair_counters(audit.task_id, clock_.now());
       }
       if (audit.report_drifted()) {
-        tx.rebuild_report_stats(audit.task_id);
+        tx.reports().rebuild_report_stats(audit.task_id);
       }
     });
     if (audit.counters_drifted()) {

@@ -8,31 +8,31 @@
 
 #include "app/clock.hpp"
 #include "app/completion_service.hpp"
-#include "storage/store.hpp"
+#include "store_api/store.hpp"
 
 namespace dialtrack::app {
 
 struct RecountReport {
   std::int64_t tasks_checked = 0;
-  std::vector<storage::CounterAudit> drifted;  ///< as found, before any repair
+  std::vector<store_api::CounterAudit> drifted;  ///< as found, before any repair
   bool repaired = false;
   std::vector<domain::TaskId> completed;  ///< tasks the repair let complete
 };
 
 /// `dialtrack recount`: recomputes every counter from the leads and records, checks that the
-/// report's aggregates count every record once (storage::CounterAudit), reports drift and,
+/// report's aggregates count every record once (store_api::CounterAudit), reports drift and,
 /// when asked, repairs it (counters recomputed, aggregates rebuilt from the records). A
 /// maintenance scan, never on the request path.
 class RecountService {
  public:
-  RecountService(storage::Store& store, const Clock& clock, CompletionService& completion,
+  RecountService(store_api::Store& store, const Clock& clock, CompletionService& completion,
                  std::shared_ptr<spdlog::logger> log);
 
   /// One task, or every task when `task_id` is empty (in pages, one read transaction each).
   RecountReport recount(std::optional<domain::TaskId> task_id, bool repair);
 
  private:
-  storage::Store& store_;
+  store_api::Store& store_;
   const Clock& clock_;
   CompletionService& completion_;
   std::shared_ptr<spdlog::logger> log_;

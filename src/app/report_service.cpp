@@ -35,16 +35,16 @@ double round_to(double value, int decimals) {
   return std::round(value * scale) / scale;
 }
 
-ReportService::ReportService(storage::Store& store, const Clock& clock)
+ReportService::ReportService(store_api::Store& store, const Clock& clock)
     : store_(store), clock_(clock) {}
 
 std::optional<TaskReport> ReportService::task_report(domain::TaskId task_id) {
   std::optional<domain::Task> task;
-  storage::TaskReportRows rows;
-  run_transaction(store_, storage::TxMode::kRead, [&](storage::Transaction& tx) {
-    task = tx.find_task(task_id);
+  store_api::TaskReportRows rows;
+  run_transaction(store_, store_api::TxMode::kRead, [&](store_api::Transaction& tx) {
+    task = tx.tasks().find_task(task_id);
     if (task) {
-      rows = tx.task_report(task_id);
+      rows = tx.reports().task_report(task_id);
     }
   });
   if (!task) {
@@ -92,9 +92,10 @@ std::vector<DaySummary> ReportService::summary(const SummaryRange& range) {
   // Local midnight of `from` and of the day after `to`, as UTC instants.
   const domain::Timestamp from{std::chrono::milliseconds{range.from * kDayMillis - offset}};
   const domain::Timestamp to{std::chrono::milliseconds{(range.to + 1) * kDayMillis - offset}};
-  const auto rows = run_transaction(store_, storage::TxMode::kRead, [&](storage::Transaction& tx) {
-    return tx.daily_counts(from, to, range.utc_offset);
-  });
+  const auto rows =
+      run_transaction(store_, store_api::TxMode::kRead, [&](store_api::Transaction& tx) {
+        return tx.reports().daily_counts(from, to, range.utc_offset);
+      });
   std::vector<DaySummary> days;
   for (auto day = range.from; day <= range.to; ++day) {
     days.push_back({day});
@@ -129,8 +130,8 @@ std::vector<DaySummary> ReportService::summary(const SummaryRange& range) {
 
 std::vector<std::pair<std::int64_t, domain::CallRecord>> ReportService::records_after(
     domain::TaskId task_id, std::int64_t after, std::int64_t limit) {
-  return run_transaction(store_, storage::TxMode::kRead, [&](storage::Transaction& tx) {
-    return tx.task_records_after(task_id, after, limit);
+  return run_transaction(store_, store_api::TxMode::kRead, [&](store_api::Transaction& tx) {
+    return tx.records().task_records_after(task_id, after, limit);
   });
 }
 

@@ -9,7 +9,7 @@
 #include "app/clock.hpp"
 #include "domain/calendar.hpp"
 #include "domain/types.hpp"
-#include "storage/store.hpp"
+#include "store_api/store.hpp"
 
 namespace dialtrack::app {
 
@@ -40,7 +40,7 @@ struct TaskReport {
   std::vector<StatusCount> status_all;            ///< every attempt, desc by count
   std::int64_t talk_seconds = 0;
   double talk_average_seconds = 0;
-  std::vector<storage::HourCalls> calls_per_hour;  ///< ascending
+  std::vector<store_api::HourCalls> calls_per_hour;  ///< ascending
   std::optional<domain::Timestamp> first_call_at;
   std::optional<domain::Timestamp> last_call_at;
 };
@@ -68,7 +68,7 @@ class ReportService {
   /// The longest summary range, in days.
   static constexpr std::int64_t kMaxSummaryDays = 366;
 
-  ReportService(storage::Store& store, const Clock& clock);
+  ReportService(store_api::Store& store, const Clock& clock);
 
   /// Empty when the task does not exist.
   std::optional<TaskReport> task_report(domain::TaskId task_id);
@@ -83,7 +83,7 @@ class ReportService {
   [[nodiscard]] domain::DayNumber today(std::chrono::minutes utc_offset) const;
 
  private:
-  storage::Store& store_;
+  store_api::Store& store_;
   const Clock& clock_;
 };
 

@@ -11,9 +11,9 @@ constexpr std::chrono::minutes kLeaseTtl{5};
 constexpr std::int64_t kPage = 500;
 }  // namespace
 
-SweepService::SweepService(storage::Store& store, const Clock& clock, CompletionService& completion,
-                           std::shared_ptr<spdlog::logger> log, std::string holder,
-                           std::int64_t max_tasks)
+SweepService::SweepService(store_api::Store& store, const Clock& clock,
+                           CompletionService& completion, std::shared_ptr<spdlog::logger> log,
+                           std::string holder, std::int64_t max_tasks)
     : store_(store),
       clock_(clock),
       completion_(completion),
@@ -25,8 +25,8 @@ SweepReport SweepService::run_once() {
   const auto started = std::chrono::steady_clock::now();
   SweepReport report;
   const bool leased =
-      run_transaction(store_, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
-        return tx.acquire_lease(kLease, holder_, clock_.now(), kLeaseTtl);
+      run_transaction(store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) {
+        return tx.leases().acquire_lease(kLease, holder_, clock_.now(), kLeaseTtl);
       });
   if (!leased) {
     log_->debug("sweep skipped: another instance holds the sweep lease");
@@ -36,9 +36,9 @@ SweepReport SweepService::run_once() {
   domain::TaskId after = 0;
   while (report.checked < max_tasks_) {
     const auto limit = std::min(kPage, max_tasks_ - report.checked);
-    const auto tasks =
-        run_transaction(store_, storage::TxMode::kRead,
-                        [&](storage::Transaction& tx) { return tx.calling_tasks(after, limit); });
+    const auto tasks = run_transaction(
+        store_, store_api::TxMode::kRead,
+        [&](store_api::Transaction& tx) { return tx.tasks().calling_tasks(after, limit); });
     for (const auto& task : tasks) {
       ++report.checked;
       if (domain::counters_say_complete(task.total_calls, task.connected_calls)) {
@@ -53,8 +53,8 @@ SweepReport SweepService::run_once() {
     }
     after = tasks.back().task_id;
   }
-  run_transaction(store_, storage::TxMode::kWrite,
-                  [&](storage::Transaction& tx) { tx.release_lease(kLease, holder_); });
+  run_transaction(store_, store_api::TxMode::kWrite,
+                  [&](store_api::Transaction& tx) { tx.leases().release_lease(kLease, holder_); });
   report.took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   log_->info("sweep: {} calling tasks checked, {} completed, {} ms", report.checked,

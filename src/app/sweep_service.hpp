@@ -8,7 +8,7 @@
 
 #include "app/clock.hpp"
 #include "app/completion_service.hpp"
-#include "storage/store.hpp"
+#include "store_api/store.hpp"
 
 namespace dialtrack::app {
 
@@ -24,13 +24,13 @@ struct SweepReport {
 /// time (a lease in the database); each run looks at no more than `max_tasks` tasks.
 class SweepService {
  public:
-  SweepService(storage::Store& store, const Clock& clock, CompletionService& completion,
+  SweepService(store_api::Store& store, const Clock& clock, CompletionService& completion,
                std::shared_ptr<spdlog::logger> log, std::string holder, std::int64_t max_tasks);
 
   SweepReport run_once();
 
  private:
-  storage::Store& store_;
+  store_api::Store& store_;
   const Clock& clock_;
   CompletionService& completion_;
   std::shared_ptr<spdlog::logger> log_;

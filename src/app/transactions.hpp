@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "domain/types.hpp"
-#include "storage/store.hpp"
+#include "store_api/store.hpp"
 
 namespace dialtrack::app {
 
@@ -34,7 +34,7 @@ std::chrono::microseconds conflict_backoff(int attempt);
 /// failure) the whole unit is run again from scratch after a short random wait, a bounded
 /// number of times. Blocking: runs on worker threads, never on I/O threads.
 template <typename Work>
-auto run_transaction(storage::Store& store, storage::TxMode mode, Work&& work) {
+auto run_transaction(store_api::Store& store, store_api::TxMode mode, Work&& work) {
   constexpr int kAttempts = 12;
   for (int attempt = 1;; ++attempt) {
     try {
@@ -48,7 +48,7 @@ auto run_transaction(storage::Store& store, storage::TxMode mode, Work&& work) {
         tx->commit();
         return result;
       }
-    } catch (const storage::StoreConflict&) {
+    } catch (const store_api::StoreConflict&) {
       if (attempt == kAttempts) {
         throw;
       }

@@ -18,48 +18,51 @@ std::vector<std::string> events_or_all(const std::vector<std::string>& events) {
 
 }  // namespace
 
-WebhookService::WebhookService(storage::Store& store, const Clock& clock,
+WebhookService::WebhookService(store_api::Store& store, const Clock& clock,
                                std::shared_ptr<spdlog::logger> log)
     : store_(store), clock_(clock), log_(std::move(log)) {}
 
-storage::Webhook WebhookService::create(const NewWebhook& webhook) {
+store_api::Webhook WebhookService::create(const NewWebhook& webhook) {
   const auto events = events_or_all(webhook.events);
-  auto created = run_transaction(store_, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
-    return tx.insert_webhook(webhook.url, webhook.secret, events, clock_.now());
-  });
+  auto created =
+      run_transaction(store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) {
+        return tx.outbox().insert_webhook(webhook.url, webhook.secret, events, clock_.now());
+      });
   log_->info("webhook {} created url={}", created.webhook_id, created.url);
   return created;
 }
 
-std::vector<storage::Webhook> WebhookService::list() {
-  return run_transaction(store_, storage::TxMode::kRead,
-                         [&](storage::Transaction& tx) { return tx.list_webhooks(); });
+std::vector<store_api::Webhook> WebhookService::list() {
+  return run_transaction(store_, store_api::TxMode::kRead,
+                         [&](store_api::Transaction& tx) { return tx.outbox().list_webhooks(); });
 }
 
-std::optional<storage::Webhook> WebhookService::get(std::int64_t webhook_id) {
-  return run_transaction(store_, storage::TxMode::kRead,
-                         [&](storage::Transaction& tx) { return tx.find_webhook(webhook_id); });
+std::optional<store_api::Webhook> WebhookService::get(std::int64_t webhook_id) {
+  return run_transaction(store_, store_api::TxMode::kRead, [&](store_api::Transaction& tx) {
+    return tx.outbox().find_webhook(webhook_id);
+  });
 }
 
 bool WebhookService::remove(std::int64_t webhook_id) {
-  const bool removed = run_transaction(
-      store_, storage::TxMode::kWrite,
-      [&](storage::Transaction& tx) { return tx.delete_webhook(webhook_id, clock_.now()); });
+  const bool removed =
+      run_transaction(store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) {
+        return tx.outbox().delete_webhook(webhook_id, clock_.now());
+      });
   if (removed) {
     log_->info("webhook {} deleted", webhook_id);
   }
   return removed;
 }
 
-std::optional<storage::DeliveryPage> WebhookService::deliveries(std::int64_t webhook_id,
-                                                                std::int64_t page,
-                                                                std::int64_t page_size) {
-  return run_transaction(store_, storage::TxMode::kRead,
-                         [&](storage::Transaction& tx) -> std::optional<storage::DeliveryPage> {
-                           if (!tx.find_webhook(webhook_id)) {
+std::optional<store_api::DeliveryPage> WebhookService::deliveries(std::int64_t webhook_id,
+                                                                  std::int64_t page,
+                                                                  std::int64_t page_size) {
+  return run_transaction(store_, store_api::TxMode::kRead,
+                         [&](store_api::Transaction& tx) -> std::optional<store_api::DeliveryPage> {
+                           if (!tx.outbox().find_webhook(webhook_id)) {
                              return std::nullopt;
                            }
-                           return tx.deliveries_of(webhook_id, page, page_size);
+                           return tx.outbox().deliveries_of(webhook_id, page, page_size);
                          });
 }
 
@@ -68,9 +71,9 @@ void WebhookService::configure(const std::vector<NewWebhook>& webhooks) {
     return;
   }
   const auto now = clock_.now();
-  run_transaction(store_, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
+  run_transaction(store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) {
     for (const auto& webhook : webhooks) {
-      tx.upsert_webhook(webhook.url, webhook.secret, events_or_all(webhook.events), now);
+      tx.outbox().upsert_webhook(webhook.url, webhook.secret, events_or_all(webhook.events), now);
     }
   });
   for (const auto& webhook : webhooks) {
@@ -84,9 +87,9 @@ std::int64_t WebhookService::prune(std::chrono::milliseconds retention, std::int
   std::int64_t pruned = 0;
   while (pruned < limit) {
     const auto batch = std::min(kPerTransaction, limit - pruned);
-    const auto gone =
-        run_transaction(store_, storage::TxMode::kWrite,
-                        [&](storage::Transaction& tx) { return tx.prune_outbox(before, batch); });
+    const auto gone = run_transaction(
+        store_, store_api::TxMode::kWrite,
+        [&](store_api::Transaction& tx) { return tx.outbox().prune_outbox(before, batch); });
     pruned += gone;
     if (gone < batch) {
       break;

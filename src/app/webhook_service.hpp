@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "app/clock.hpp"
-#include "storage/store.hpp"
+#include "store_api/store.hpp"
 
 namespace dialtrack::app {
 
@@ -25,16 +25,16 @@ struct NewWebhook {
 /// themselves are written by the store with each status change; notify/ delivers them.
 class WebhookService {
  public:
-  WebhookService(storage::Store& store, const Clock& clock, std::shared_ptr<spdlog::logger> log);
+  WebhookService(store_api::Store& store, const Clock& clock, std::shared_ptr<spdlog::logger> log);
 
-  storage::Webhook create(const NewWebhook& webhook);
-  std::vector<storage::Webhook> list();
-  std::optional<storage::Webhook> get(std::int64_t webhook_id);
+  store_api::Webhook create(const NewWebhook& webhook);
+  std::vector<store_api::Webhook> list();
+  std::optional<store_api::Webhook> get(std::int64_t webhook_id);
   /// False when unknown or already deleted. Its pending deliveries are given up.
   bool remove(std::int64_t webhook_id);
   /// Empty when the webhook is unknown or deleted.
-  std::optional<storage::DeliveryPage> deliveries(std::int64_t webhook_id, std::int64_t page,
-                                                  std::int64_t page_size);
+  std::optional<store_api::DeliveryPage> deliveries(std::int64_t webhook_id, std::int64_t page,
+                                                    std::int64_t page_size);
   /// The subscriptions of the configuration, added or updated by url, in one transaction.
   void configure(const std::vector<NewWebhook>& webhooks);
   /// Deletes outbox events older than `retention` whose deliveries are all finished, at most
@@ -42,7 +42,7 @@ class WebhookService {
   std::int64_t prune(std::chrono::milliseconds retention, std::int64_t limit);
 
  private:
-  storage::Store& store_;
+  store_api::Store& store_;
   const Clock& clock_;
   std::shared_ptr<spdlog::logger> log_;
 };

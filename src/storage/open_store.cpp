@@ -1,3 +1,5 @@
+#include "storage/open_store.hpp"
+
 #include <algorithm>
 #include <string>
 
@@ -5,18 +7,17 @@
 #include "storage/postgres/pg_store.hpp"
 #include "storage/sqlite/backup.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
-#include "storage/store.hpp"
 
 namespace dialtrack::storage {
 
-std::unique_ptr<Store> open_store(std::string_view db, const StoreOptions& options) {
+std::unique_ptr<store_api::Store> open_store(std::string_view db, const StoreOptions& options) {
   if (db.starts_with("postgresql://") || db.starts_with("postgres://")) {
     return std::make_unique<postgres::PgStore>(
         std::string(db), postgres::PgOptions{options.pool_size, options.acquire_timeout});
   }
   std::string path(db.starts_with("sqlite:") ? db.substr(7) : db);
   if (path.empty()) {
-    throw StoreError("the database path is empty");
+    throw store_api::StoreError("the database path is empty");
   }
   return std::make_unique<sqlite::SqliteStore>(std::move(path), options.read_connections);
 }
@@ -27,7 +28,7 @@ namespace dialtrack::storage {
 
 BackupResult backup_database(std::string_view db, const std::string& target) {
   if (db.starts_with("postgresql://") || db.starts_with("postgres://")) {
-    throw StoreError(
+    throw store_api::StoreError(
         "backup copies SQLite databases; back up PostgreSQL with pg_dump (docs/operations.md)");
   }
   const std::string path(db.starts_with("sqlite:") ? db.substr(7) : db);

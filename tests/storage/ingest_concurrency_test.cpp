@@ -102,7 +102,7 @@ TEST_P(ServicesOnStore, ConcurrentIngestionCountsEveryLeadOnceAndCompletesOnce) 
   EXPECT_EQ(count(TaskType::kCreated, TaskType::kCalling), 1);
   EXPECT_EQ(count(TaskType::kCalling, TaskType::kCompleted), 1);
   EXPECT_EQ(rows.size(), 3U);
-  EXPECT_EQ(begin_read()->task_records(id, 1, 1).total, kLeads * 3);
+  EXPECT_EQ(begin_read()->records().task_records(id, 1, 1).total, kLeads * 3);
 }
 
 }  // namespace

@@ -19,7 +19,7 @@ TEST_P(ServicesOnStore, NewRecordsAreAccepted) {
   EXPECT_EQ(result.stale, 0);
   EXPECT_TRUE(result.rejected.empty());
   EXPECT_TRUE(result.completed_tasks.empty());
-  EXPECT_EQ(begin_read()->task_records(created.task_id, 1, 20).total, 2);
+  EXPECT_EQ(begin_read()->records().task_records(created.task_id, 1, 20).total, 2);
   EXPECT_EQ(task(created.task_id).connected_calls, 0);
 }
 
@@ -30,7 +30,7 @@ TEST_P(ServicesOnStore, ExactRepeatIsUnchanged) {
   const auto again = ingest({record});
   EXPECT_EQ(again.accepted, 0);
   EXPECT_EQ(again.unchanged, 1);
-  EXPECT_EQ(begin_read()->task_records(created.task_id, 1, 20).total, 1);
+  EXPECT_EQ(begin_read()->records().task_records(created.task_id, 1, 20).total, 1);
 }
 
 TEST_P(ServicesOnStore, ChangedStatusIsUpdatedAndConnectsTheLead) {
@@ -101,7 +101,7 @@ TEST_P(ServicesOnStore, RecordsOfOneBatchAreStoredInTheOrderTheyWerePushed) {
   }
   ASSERT_EQ(ingest(batch).accepted, 6);
   // The follow-up list is newest first: the last record pushed comes first.
-  const auto page = begin_read()->task_records(created.task_id, 1, 20);
+  const auto page = begin_read()->records().task_records(created.task_id, 1, 20);
   ASSERT_EQ(page.items.size(), 6U);
   for (std::size_t i = 0; i < 6; ++i) {
     EXPECT_EQ(page.items[i].call_id, "c-" + std::to_string(5 - i)) << i;
@@ -137,7 +137,7 @@ TEST_P(ServicesOnStore, ReportFollowsTheUpdatesPushedForACall) {
   ASSERT_EQ(batch.accepted, 1);
   ASSERT_EQ(batch.updated, 1);
 
-  const auto rows = begin_read()->task_report(id);
+  const auto rows = begin_read()->reports().task_report(id);
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> by_status;  // calls, connected
   for (const auto& s : rows.by_status) {
     by_status[s.call_status] = {s.calls, s.connected_calls};

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "pg_fixture.hpp"
+#include "storage/open_store.hpp"
 #include "storage/postgres/pg_migrations.hpp"
 
 namespace dialtrack::store_test {
@@ -10,7 +11,7 @@ namespace {
 
 class PostgresTestDatabase final : public TestDatabase {
  public:
-  std::unique_ptr<storage::Store> open() override {
+  std::unique_ptr<store_api::Store> open() override {
     return storage::open_store(database_.url(), {});
   }
   void execute(std::string_view sql) override { database_.execute(sql); }

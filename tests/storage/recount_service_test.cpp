@@ -100,7 +100,7 @@ TEST_P(ServicesOnStore, RecountFindsReportAggregatesThatDriftedAndFixRebuildsThe
                     record_input(2, "c-3", id, "200", "NoAnswer", 3000)})
                 .accepted,
             3);
-  const auto before = begin_read()->task_report(id);
+  const auto before = begin_read()->reports().task_report(id);
   execute_sql(
       "UPDATE task_call_stats SET calls = calls * 2; "
       "UPDATE task_leads SET attempts = 0, latest_status = NULL, latest_at = NULL");
@@ -113,13 +113,13 @@ TEST_P(ServicesOnStore, RecountFindsReportAggregatesThatDriftedAndFixRebuildsThe
   EXPECT_EQ(found.drifted[0].report_calls, 6);
   EXPECT_EQ(found.drifted[0].lead_attempts, 0);
   EXPECT_EQ(found.drifted[0].actual_record_count, 3);
-  EXPECT_TRUE(begin_read()->task_report(id).by_latest.empty()) << "left as found";
+  EXPECT_TRUE(begin_read()->reports().task_report(id).by_latest.empty()) << "left as found";
 
   const auto fixed = recount.recount(id, true);
   EXPECT_TRUE(fixed.repaired);
   EXPECT_TRUE(fixed.completed.empty());
   EXPECT_TRUE(recount.recount(std::nullopt, false).drifted.empty());
-  const auto after = begin_read()->task_report(id);
+  const auto after = begin_read()->reports().task_report(id);
   ASSERT_EQ(after.by_status.size(), before.by_status.size());
   std::int64_t calls = 0;
   for (const auto& s : after.by_status) {

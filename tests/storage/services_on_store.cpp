@@ -36,7 +36,7 @@ domain::Task ServicesOnStore::create_task(std::initializer_list<std::string_view
 }
 
 std::optional<domain::CallRecord> ServicesOnStore::stored_record(const std::string& call_id) {
-  auto found = begin_read()->find_records(std::vector<std::string>{call_id});
+  auto found = begin_read()->records().find_records(std::vector<std::string>{call_id});
   if (found.empty()) {
     return std::nullopt;
   }

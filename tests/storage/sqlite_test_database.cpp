@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "storage/open_store.hpp"
 #include "storage/sqlite/migrations.hpp"
 
 namespace dialtrack::store_test {
@@ -30,7 +31,7 @@ class SqliteTestDatabase final : public TestDatabase {
   SqliteTestDatabase(const SqliteTestDatabase&) = delete;
   SqliteTestDatabase& operator=(const SqliteTestDatabase&) = delete;
 
-  std::unique_ptr<storage::Store> open() override {
+  std::unique_ptr<store_api::Store> open() override {
     return storage::open_store(path(), {.read_connections = 2});
   }
 

@@ -17,7 +17,7 @@ TEST_P(StoreContract, CallingTasksListsOnlyTasksInStateTwoInIdOrder) {
   ASSERT_TRUE(move(deleted, TaskType::kCreated, TaskType::kDeleted));
   ASSERT_TRUE(move(second, TaskType::kCreated, TaskType::kCalling));
 
-  const auto tasks = begin_read()->calling_tasks(0, 100);
+  const auto tasks = begin_read()->tasks().calling_tasks(0, 100);
   EXPECT_EQ(task_ids(tasks), (std::vector<TaskId>{first, second}));
   for (const auto& task : tasks) {
     EXPECT_EQ(task.task_type, TaskType::kCalling) << task.task_id;
@@ -29,7 +29,7 @@ TEST_P(StoreContract, CallingTasksCarryTheirCounters) {
   ASSERT_TRUE(move(id, TaskType::kCreated, TaskType::kCalling));
   ASSERT_EQ(connect(id, {"200"}), 1);
 
-  const auto tasks = begin_read()->calling_tasks(0, 10);
+  const auto tasks = begin_read()->tasks().calling_tasks(0, 10);
   ASSERT_EQ(tasks.size(), 1U);
   EXPECT_EQ(tasks[0].task_id, id);
   EXPECT_EQ(tasks[0].name, "task");
@@ -48,13 +48,15 @@ TEST_P(StoreContract, CallingTasksPageAfterAnIdByALimit) {
     add_task({"100"});  // a task in state 1 between every two calling ones
   }
   auto tx = begin_read();
-  EXPECT_EQ(task_ids(tx->calling_tasks(0, 2)), (std::vector<TaskId>{calling[0], calling[1]}));
-  EXPECT_EQ(task_ids(tx->calling_tasks(calling[1], 2)),
+  EXPECT_EQ(task_ids(tx->tasks().calling_tasks(0, 2)),
+            (std::vector<TaskId>{calling[0], calling[1]}));
+  EXPECT_EQ(task_ids(tx->tasks().calling_tasks(calling[1], 2)),
             (std::vector<TaskId>{calling[2], calling[3]}));
-  EXPECT_EQ(task_ids(tx->calling_tasks(calling[3], 2)), (std::vector<TaskId>{calling[4]}));
-  EXPECT_TRUE(tx->calling_tasks(calling[4], 2).empty());
+  EXPECT_EQ(task_ids(tx->tasks().calling_tasks(calling[3], 2)), (std::vector<TaskId>{calling[4]}));
+  EXPECT_TRUE(tx->tasks().calling_tasks(calling[4], 2).empty());
   // `after` is exclusive even when it is not itself a calling task's id.
-  EXPECT_EQ(task_ids(tx->calling_tasks(calling[0] + 1, 1)), (std::vector<TaskId>{calling[1]}));
+  EXPECT_EQ(task_ids(tx->tasks().calling_tasks(calling[0] + 1, 1)),
+            (std::vector<TaskId>{calling[1]}));
 }
 
 TEST_P(StoreContract, CallingTasksIsEmptyWhenNoTaskIsCalling) {
@@ -62,7 +64,7 @@ TEST_P(StoreContract, CallingTasksIsEmptyWhenNoTaskIsCalling) {
   ASSERT_TRUE(move(id, TaskType::kCreated, TaskType::kCalling));
   ASSERT_TRUE(move(id, TaskType::kCalling, TaskType::kDeleted));
   add_task({"200"});
-  EXPECT_TRUE(begin_read()->calling_tasks(0, 100).empty());
+  EXPECT_TRUE(begin_read()->tasks().calling_tasks(0, 100).empty());
 }
 
 }  // namespace

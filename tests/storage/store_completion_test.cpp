@@ -7,9 +7,9 @@
 namespace dialtrack::store_test {
 namespace {
 
-bool complete(storage::Store& store, TaskId task_id, Timestamp now) {
-  auto tx = store.begin(storage::TxMode::kWrite);
-  const bool completed = tx->complete_if_counters_full(task_id, "manual_check", now);
+bool complete(store_api::Store& store, TaskId task_id, Timestamp now) {
+  auto tx = store.begin(store_api::TxMode::kWrite);
+  const bool completed = tx->tasks().complete_if_counters_full(task_id, "manual_check", now);
   tx->commit();
   return completed;
 }
@@ -96,7 +96,8 @@ TEST_P(StoreContract, TransitionIntoCompletedSetsCompletedAt) {
   const TaskId id = add_task({"100"});
   ASSERT_TRUE(move(id, TaskType::kCreated, TaskType::kCalling));
   auto tx = begin_write();
-  ASSERT_TRUE(tx->transition(id, TaskType::kCalling, TaskType::kCompleted, "test", at(7000)));
+  ASSERT_TRUE(
+      tx->tasks().transition(id, TaskType::kCalling, TaskType::kCompleted, "test", at(7000)));
   tx->commit();
   EXPECT_EQ(task(id).completed_at, at(7000));
 }
@@ -116,7 +117,7 @@ TEST_P(StoreContract, CompletesEveryFullCallingTaskOfASetInOneCall) {
 
   auto tx = begin_write();
   const std::vector<TaskId> ids{also_full, 4242, partial, created, full};
-  EXPECT_EQ(tx->complete_where_counters_full(ids, "records_ingested", at(9000)),
+  EXPECT_EQ(tx->tasks().complete_where_counters_full(ids, "records_ingested", at(9000)),
             (std::vector<TaskId>{std::min(full, also_full), std::max(full, also_full)}));
   tx->commit();
 
@@ -131,7 +132,8 @@ TEST_P(StoreContract, CompletesEveryFullCallingTaskOfASetInOneCall) {
   EXPECT_EQ(task(created).task_type, TaskType::kCreated);
 
   auto again = begin_write();
-  EXPECT_TRUE(again->complete_where_counters_full(ids, "records_ingested", at(9500)).empty());
+  EXPECT_TRUE(
+      again->tasks().complete_where_counters_full(ids, "records_ingested", at(9500)).empty());
   again->commit();
   EXPECT_EQ(completions(history(full)), 1U);
 }
@@ -139,15 +141,15 @@ TEST_P(StoreContract, CompletesEveryFullCallingTaskOfASetInOneCall) {
 TEST_P(StoreContract, FindsTasksBySetInIdOrderLeavingOutUnknownIds) {
   const TaskId first = add_task({"100"});
   const TaskId second = add_task({"100", "200"});
-  for (const auto mode : {storage::TxMode::kWrite, storage::TxMode::kRead}) {
+  for (const auto mode : {store_api::TxMode::kWrite, store_api::TxMode::kRead}) {
     auto tx = store().begin(mode);
     const std::vector<TaskId> ids{second, 4242, first};
-    const auto found = tx->find_tasks(ids);
+    const auto found = tx->tasks().find_tasks(ids);
     ASSERT_EQ(found.size(), 2U);
     EXPECT_EQ(found[0].task_id, first);
     EXPECT_EQ(found[1].task_id, second);
     EXPECT_EQ(found[1].total_calls, 2);
-    EXPECT_TRUE(tx->find_tasks({}).empty());
+    EXPECT_TRUE(tx->tasks().find_tasks({}).empty());
   }
 }
 
@@ -155,20 +157,20 @@ TEST_P(StoreContract, ASingleReadSeesWhatIsCommitted) {
   const TaskId id = add_task({"100"});
   ASSERT_TRUE(move(id, TaskType::kCreated, TaskType::kCalling));
   {
-    auto tx = store().begin(storage::TxMode::kSingleRead);
-    const auto found = tx->find_task(id);
+    auto tx = store().begin(store_api::TxMode::kSingleRead);
+    const auto found = tx->tasks().find_task(id);
     ASSERT_TRUE(found.has_value());
     EXPECT_EQ(found->task_type, TaskType::kCalling);
     tx->commit();
   }
   {
     // Ended without commit, as a failed request would: the connection is fit for the next one.
-    auto tx = store().begin(storage::TxMode::kSingleRead);
-    EXPECT_FALSE(tx->find_task(4242).has_value());
+    auto tx = store().begin(store_api::TxMode::kSingleRead);
+    EXPECT_FALSE(tx->tasks().find_task(4242).has_value());
   }
   ASSERT_EQ(connect(id, {"100"}), 1);
-  auto tx = store().begin(storage::TxMode::kSingleRead);
-  EXPECT_EQ(tx->find_task(id)->connected_calls, 1);
+  auto tx = store().begin(store_api::TxMode::kSingleRead);
+  EXPECT_EQ(tx->tasks().find_task(id)->connected_calls, 1);
 }
 
 }  // namespace

@@ -25,9 +25,9 @@ std::vector<domain::Lead> leads(std::initializer_list<std::string_view> phones) 
   return out;
 }
 
-storage::RecordWrite record_write(std::string call_id, const storage::LeadMatch& lead,
-                                  std::string call_status, bool connected, bool is_new) {
-  storage::RecordWrite write;
+store_api::RecordWrite record_write(std::string call_id, const store_api::LeadMatch& lead,
+                                    std::string call_status, bool connected, bool is_new) {
+  store_api::RecordWrite write;
   write.call_id = std::move(call_id);
   write.task_id = lead.task_id;
   write.lead_id = lead.lead_id;
@@ -51,16 +51,16 @@ void StoreContract::reopen() {
 TaskId StoreContract::add_task(std::initializer_list<std::string_view> phones,
                                const std::optional<std::string>& job_group_id) {
   auto tx = begin_write();
-  const TaskId id = tx->insert_task("task", job_group_id, at(1000));
+  const TaskId id = tx->tasks().insert_task("task", job_group_id, at(1000));
   const auto task_leads = leads(phones);
-  tx->insert_leads(id, task_leads, at(1000));
+  tx->leads().insert_leads(id, task_leads, at(1000));
   tx->commit();
   return id;
 }
 
 bool StoreContract::move(TaskId task_id, TaskType from, TaskType to) {
   auto tx = begin_write();
-  const bool moved = tx->transition(task_id, from, to, "test", at(2000));
+  const bool moved = tx->tasks().transition(task_id, from, to, "test", at(2000));
   tx->commit();
   return moved;
 }
@@ -73,22 +73,22 @@ std::int64_t StoreContract::connect(TaskId task_id,
   }
   auto tx = begin_write();
   std::int64_t changed = 0;
-  for (const auto& increment : tx->mark_leads_connected(ids, at(3000))) {
+  for (const auto& increment : tx->leads().mark_leads_connected(ids, at(3000))) {
     changed += increment.newly_connected;
   }
   tx->commit();
   return changed;
 }
 
-void StoreContract::write_records(const std::vector<storage::RecordWrite>& writes) {
+void StoreContract::write_records(const std::vector<store_api::RecordWrite>& writes) {
   auto tx = begin_write();
-  tx->upsert_records(writes, at(4000));
+  tx->records().upsert_records(writes, at(4000));
   tx->commit();
 }
 
-storage::LeadMatch StoreContract::lead(TaskId task_id, std::string_view phone) {
+store_api::LeadMatch StoreContract::lead(TaskId task_id, std::string_view phone) {
   const std::pair<TaskId, std::string> key{task_id, std::string(phone)};
-  const auto found = begin_read()->find_leads({&key, 1});
+  const auto found = begin_read()->leads().find_leads({&key, 1});
   if (found.size() != 1) {
     throw std::logic_error("no lead " + std::string(phone) + " in task " + std::to_string(task_id));
   }
@@ -96,7 +96,7 @@ storage::LeadMatch StoreContract::lead(TaskId task_id, std::string_view phone) {
 }
 
 domain::Task StoreContract::task(TaskId task_id) {
-  const auto found = begin_read()->find_task(task_id);
+  const auto found = begin_read()->tasks().find_task(task_id);
   if (!found) {
     throw std::logic_error("no task " + std::to_string(task_id));
   }
@@ -104,7 +104,7 @@ domain::Task StoreContract::task(TaskId task_id) {
 }
 
 std::vector<domain::Transition> StoreContract::history(TaskId task_id) {
-  return begin_read()->history(task_id);
+  return begin_read()->tasks().history(task_id);
 }
 
 }  // namespace dialtrack::store_test

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "domain/types.hpp"
-#include "storage/store.hpp"
+#include "store_api/store.hpp"
 
-/// The store contract: one suite of behaviour every backend of storage::Store must show. A
+/// The store contract: one suite of behaviour every backend of store_api::Store must show. A
 /// backend joins it with one INSTANTIATE_TEST_SUITE_P line naming its StoreFactory.
 namespace dialtrack::store_test {
 
@@ -28,7 +28,7 @@ class TestDatabase {
  public:
   virtual ~TestDatabase() = default;
   /// Opens a store on this database; called again, it reopens the same data.
-  virtual std::unique_ptr<storage::Store> open() = 0;
+  virtual std::unique_ptr<store_api::Store> open() = 0;
   /// Runs SQL without results on the database directly, beside any open store: how a test
   /// plants what the store never writes, such as counters that drifted from the records.
   virtual void execute(std::string_view sql) = 0;
@@ -69,20 +69,20 @@ Timestamp at(std::int64_t millis);
 std::vector<domain::Lead> leads(std::initializer_list<std::string_view> phones);
 
 /// A record write for the lead, with a status and whether it counts as connected.
-storage::RecordWrite record_write(std::string call_id, const storage::LeadMatch& lead,
-                                  std::string call_status, bool connected, bool is_new);
+store_api::RecordWrite record_write(std::string call_id, const store_api::LeadMatch& lead,
+                                    std::string call_status, bool connected, bool is_new);
 
 /// Each test gets a fresh store on an empty database of the backend named by the parameter.
 class StoreContract : public ::testing::TestWithParam<StoreFactory> {
  protected:
   void SetUp() override;
 
-  storage::Store& store() { return *store_; }
-  std::unique_ptr<storage::Transaction> begin_write() {
-    return store_->begin(storage::TxMode::kWrite);
+  store_api::Store& store() { return *store_; }
+  std::unique_ptr<store_api::Transaction> begin_write() {
+    return store_->begin(store_api::TxMode::kWrite);
   }
-  std::unique_ptr<storage::Transaction> begin_read() {
-    return store_->begin(storage::TxMode::kRead);
+  std::unique_ptr<store_api::Transaction> begin_read() {
+    return store_->begin(store_api::TxMode::kRead);
   }
   /// Closes the store and opens the same database again.
   void reopen();
@@ -99,9 +99,9 @@ class StoreContract : public ::testing::TestWithParam<StoreFactory> {
   /// Commits marking these phones of the task connected; returns how many leads changed.
   std::int64_t connect(TaskId task_id, std::initializer_list<std::string_view> phones);
   /// Commits these record writes as they are, without touching the leads' connected flags.
-  void write_records(const std::vector<storage::RecordWrite>& writes);
+  void write_records(const std::vector<store_api::RecordWrite>& writes);
   /// The lead of the task with this phone (it must exist).
-  storage::LeadMatch lead(TaskId task_id, std::string_view phone);
+  store_api::LeadMatch lead(TaskId task_id, std::string_view phone);
 
   /// Reads in a fresh read transaction, so only committed data is seen.
   domain::Task task(TaskId task_id);
@@ -109,7 +109,7 @@ class StoreContract : public ::testing::TestWithParam<StoreFactory> {
 
  private:
   std::unique_ptr<TestDatabase> database_;
-  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<store_api::Store> store_;
 };
 
 }  // namespace dialtrack::store_test

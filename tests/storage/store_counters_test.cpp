@@ -10,8 +10,9 @@ namespace dialtrack::store_test {
 namespace {
 
 /// The one audit row of a task, read in a fresh transaction.
-storage::CounterAudit audit_of(storage::Store& store, TaskId task_id) {
-  const auto audits = store.begin(storage::TxMode::kRead)->audit_counters(task_id, 0, 100);
+store_api::CounterAudit audit_of(store_api::Store& store, TaskId task_id) {
+  const auto audits =
+      store.begin(store_api::TxMode::kRead)->tasks().audit_counters(task_id, 0, 100);
   if (audits.size() != 1) {
     throw std::logic_error("audit_counters returned " + std::to_string(audits.size()) +
                            " rows for task " + std::to_string(task_id));
@@ -19,9 +20,9 @@ storage::CounterAudit audit_of(storage::Store& store, TaskId task_id) {
   return audits.front();
 }
 
-void repair(storage::Store& store, TaskId task_id) {
-  auto tx = store.begin(storage::TxMode::kWrite);
-  tx->repair_counters(task_id, at(8000));
+void repair(store_api::Store& store, TaskId task_id) {
+  auto tx = store.begin(store_api::TxMode::kWrite);
+  tx->tasks().repair_counters(task_id, at(8000));
   tx->commit();
 }
 
@@ -41,7 +42,7 @@ TEST_P(StoreContract, AuditFindsNoDriftOnConsistentData) {
                  record_write("c-4", lead(id, "200"), "Busy", false, true)});
   ASSERT_EQ(connect(id, {"100"}), 1);
 
-  const auto audits = begin_read()->audit_counters(id, 0, 100);
+  const auto audits = begin_read()->tasks().audit_counters(id, 0, 100);
   ASSERT_EQ(audits.size(), 1U);
   const auto& audit = audits[0];
   EXPECT_EQ(audit.task_id, id);
@@ -56,7 +57,7 @@ TEST_P(StoreContract, AuditFindsNoDriftOnConsistentData) {
 
 TEST_P(StoreContract, AuditOfAnUnknownTaskIsEmpty) {
   add_task({"100"});
-  EXPECT_TRUE(begin_read()->audit_counters(4242, 0, 100).empty());
+  EXPECT_TRUE(begin_read()->tasks().audit_counters(4242, 0, 100).empty());
 }
 
 TEST_P(StoreContract, AuditPagesEveryTaskAfterAnIdInIdOrder) {
@@ -66,20 +67,21 @@ TEST_P(StoreContract, AuditPagesEveryTaskAfterAnIdInIdOrder) {
   ASSERT_TRUE(move(second, TaskType::kCreated, TaskType::kDeleted));  // deleted tasks count too
 
   auto tx = begin_read();
-  const auto page = tx->audit_counters(std::nullopt, 0, 2);
+  const auto page = tx->tasks().audit_counters(std::nullopt, 0, 2);
   EXPECT_EQ(task_ids(page), (std::vector<TaskId>{first, second}));
   ASSERT_EQ(page.size(), 2U);
   EXPECT_EQ(page[0].actual_total_calls, 1);
   EXPECT_EQ(page[1].actual_total_calls, 2);
-  EXPECT_EQ(task_ids(tx->audit_counters(std::nullopt, second, 2)), (std::vector<TaskId>{third}));
-  EXPECT_TRUE(tx->audit_counters(std::nullopt, third, 2).empty());
+  EXPECT_EQ(task_ids(tx->tasks().audit_counters(std::nullopt, second, 2)),
+            (std::vector<TaskId>{third}));
+  EXPECT_TRUE(tx->tasks().audit_counters(std::nullopt, third, 2).empty());
 }
 
 TEST_P(StoreContract, AuditReportsLeadsMarkedConnectedWithoutARecord) {
   const TaskId id = add_task({"100", "200"});
   ASSERT_EQ(connect(id, {"100"}), 1);  // a write through the store with no record behind it
 
-  const auto audits = begin_read()->audit_counters(id, 0, 100);
+  const auto audits = begin_read()->tasks().audit_counters(id, 0, 100);
   ASSERT_EQ(audits.size(), 1U);
   EXPECT_EQ(audits[0].connected_calls, 1);
   EXPECT_EQ(audits[0].actual_connected_calls, 0);
@@ -91,7 +93,7 @@ TEST_P(StoreContract, AuditReportsAConnectedRecordWhoseLeadWasNotMarked) {
   const TaskId id = add_task({"100", "200"});
   write_records({record_write("c-1", lead(id, "200"), "Connected", true, true)});
 
-  const auto audits = begin_read()->audit_counters(id, 0, 100);
+  const auto audits = begin_read()->tasks().audit_counters(id, 0, 100);
   ASSERT_EQ(audits.size(), 1U);
   EXPECT_EQ(audits[0].connected_calls, 0);
   EXPECT_EQ(audits[0].actual_connected_calls, 1);
@@ -106,7 +108,7 @@ TEST_P(StoreContract, AuditReportsCountersChangedBehindTheStoresBack) {
   write_records({record_write("c-1", lead(drifted, "100"), "NoAnswer", false, true)});
   execute_sql(set_counters_sql(drifted, 7, 9));
 
-  const auto audits = begin_read()->audit_counters(std::nullopt, 0, 100);
+  const auto audits = begin_read()->tasks().audit_counters(std::nullopt, 0, 100);
   ASSERT_EQ(task_ids(audits), (std::vector<TaskId>{drifted, intact}));
   EXPECT_EQ(audits[0].total_calls, 7);
   EXPECT_EQ(audits[0].actual_total_calls, 2);
@@ -133,7 +135,7 @@ TEST_P(StoreContract, RepairSetsLeadFlagsAndCountersFromTheRecords) {
   EXPECT_FALSE(lead(id, "100").connected);
   EXPECT_TRUE(lead(id, "200").connected);
   EXPECT_FALSE(lead(id, "300").connected);
-  EXPECT_EQ(begin_read()->task_records(id, 1, 20).total, 2);
+  EXPECT_EQ(begin_read()->records().task_records(id, 1, 20).total, 2);
   const auto after = audit_of(store(), id);
   EXPECT_EQ(after.record_count, 2);
   EXPECT_FALSE(after.drifted());
@@ -146,12 +148,12 @@ TEST_P(StoreContract, RepairedCountersLetTheTaskComplete) {
                  record_write("c-2", lead(id, "200"), "Connected", true, true)});
   {
     auto tx = begin_write();
-    ASSERT_FALSE(tx->complete_if_counters_full(id, "manual_check", at(7000)));
+    ASSERT_FALSE(tx->tasks().complete_if_counters_full(id, "manual_check", at(7000)));
   }
   repair(store(), id);
   EXPECT_EQ(task(id).connected_calls, 2);
   auto tx = begin_write();
-  EXPECT_TRUE(tx->complete_if_counters_full(id, "recount", at(9000)));
+  EXPECT_TRUE(tx->tasks().complete_if_counters_full(id, "recount", at(9000)));
   tx->commit();
   EXPECT_EQ(task(id).task_type, TaskType::kCompleted);
 }

@@ -10,7 +10,7 @@ namespace {
 using Keys = std::vector<std::pair<TaskId, std::string>>;
 using GroupKeys = std::vector<std::pair<std::string, std::string>>;
 
-std::int64_t total_increment(const std::vector<storage::ConnectedIncrement>& increments) {
+std::int64_t total_increment(const std::vector<store_api::ConnectedIncrement>& increments) {
   return std::accumulate(increments.begin(), increments.end(), std::int64_t{0},
                          [](std::int64_t sum, const auto& i) { return sum + i.newly_connected; });
 }
@@ -18,9 +18,9 @@ std::int64_t total_increment(const std::vector<storage::ConnectedIncrement>& inc
 TEST_P(StoreContract, InsertLeadsAddsEachPhoneOnceAndRaisesTotalCalls) {
   const TaskId id = add_task({});
   auto tx = begin_write();
-  EXPECT_EQ(tx->insert_leads(id, leads({"100", "200", "100"}), at(2000)), 2);
-  EXPECT_EQ(tx->insert_leads(id, leads({"200", "300"}), at(2000)), 1);
-  EXPECT_EQ(tx->insert_leads(id, leads({"100", "300"}), at(2000)), 0);
+  EXPECT_EQ(tx->leads().insert_leads(id, leads({"100", "200", "100"}), at(2000)), 2);
+  EXPECT_EQ(tx->leads().insert_leads(id, leads({"200", "300"}), at(2000)), 1);
+  EXPECT_EQ(tx->leads().insert_leads(id, leads({"100", "300"}), at(2000)), 0);
   tx->commit();
   EXPECT_EQ(task(id).total_calls, 3);
   EXPECT_EQ(task(id).connected_calls, 0);
@@ -29,7 +29,7 @@ TEST_P(StoreContract, InsertLeadsAddsEachPhoneOnceAndRaisesTotalCalls) {
 TEST_P(StoreContract, InsertingNoLeadsAddsNothing) {
   const TaskId id = add_task({"100"});
   auto tx = begin_write();
-  EXPECT_EQ(tx->insert_leads(id, {}, at(2000)), 0);
+  EXPECT_EQ(tx->leads().insert_leads(id, {}, at(2000)), 0);
   tx->commit();
   EXPECT_EQ(task(id).total_calls, 1);
 }
@@ -46,7 +46,7 @@ TEST_P(StoreContract, FindLeadsReturnsOnlyThePairsThatExist) {
   const TaskId first = add_task({"100", "200"});
   const TaskId second = add_task({"100"});
   const Keys keys{{first, "100"}, {first, "999"}, {second, "100"}, {second, "200"}, {777, "100"}};
-  const auto found = begin_read()->find_leads(keys);
+  const auto found = begin_read()->leads().find_leads(keys);
   ASSERT_EQ(found.size(), 2U);
   for (const auto& match : found) {
     EXPECT_EQ(match.phone, "100");
@@ -68,7 +68,7 @@ TEST_P(StoreContract, FindLeadsByJobGroupPrefersTheNewestTask) {
   const TaskId older = add_task({"100", "200"}, "jg-1");
   const TaskId newer = add_task({"100"}, "jg-1");
   const GroupKeys keys{{"jg-1", "100"}, {"jg-1", "200"}};
-  const auto found = begin_read()->find_leads_by_job_group(keys);
+  const auto found = begin_read()->leads().find_leads_by_job_group(keys);
   ASSERT_EQ(found.size(), 2U);
   for (const auto& match : found) {
     EXPECT_EQ(match.job_group_id, "jg-1");
@@ -87,7 +87,7 @@ TEST_P(StoreContract, FindLeadsByJobGroupSkipsADeletedNewerTask) {
   const TaskId newer = add_task({"100"}, "jg-1");
   ASSERT_TRUE(move(newer, TaskType::kCreated, TaskType::kDeleted));
   const GroupKeys keys{{"jg-1", "100"}};
-  const auto found = begin_read()->find_leads_by_job_group(keys);
+  const auto found = begin_read()->leads().find_leads_by_job_group(keys);
   ASSERT_EQ(found.size(), 1U);
   EXPECT_EQ(found[0].lead.task_id, older);
 }
@@ -96,7 +96,7 @@ TEST_P(StoreContract, FindLeadsByJobGroupLeavesOutUnknownGroupsAndPhones) {
   add_task({"100"}, "jg-1");
   add_task({"200"});
   const GroupKeys keys{{"jg-2", "100"}, {"jg-1", "200"}, {"", "200"}};
-  EXPECT_TRUE(begin_read()->find_leads_by_job_group(keys).empty());
+  EXPECT_TRUE(begin_read()->leads().find_leads_by_job_group(keys).empty());
 }
 
 TEST_P(StoreContract, MarkLeadsConnectedCountsEachLeadOnce) {
@@ -117,7 +117,7 @@ TEST_P(StoreContract, MarkLeadsConnectedReportsIncrementsPerTask) {
   const std::vector<LeadId> ids{lead(first, "100").lead_id, lead(first, "200").lead_id,
                                 lead(second, "100").lead_id};
   auto tx = begin_write();
-  const auto increments = tx->mark_leads_connected(ids, at(3000));
+  const auto increments = tx->leads().mark_leads_connected(ids, at(3000));
   tx->commit();
   ASSERT_EQ(increments.size(), 2U);
   for (const auto& increment : increments) {
@@ -133,7 +133,7 @@ TEST_P(StoreContract, MarkingALeadTwiceInOneCallCountsItOnce) {
   const LeadId lead_id = lead(id, "100").lead_id;
   const std::vector<LeadId> ids{lead_id, lead_id};
   auto tx = begin_write();
-  EXPECT_EQ(total_increment(tx->mark_leads_connected(ids, at(3000))), 1);
+  EXPECT_EQ(total_increment(tx->leads().mark_leads_connected(ids, at(3000))), 1);
   tx->commit();
   EXPECT_EQ(task(id).connected_calls, 1);
 }

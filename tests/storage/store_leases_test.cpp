@@ -10,17 +10,17 @@ using std::chrono::milliseconds;
 constexpr milliseconds kTtl{5000};
 
 /// Commits one acquire_lease and returns what it returned. Times are explicit: no test waits.
-bool acquire(storage::Store& store, std::string_view holder, std::int64_t now_millis,
+bool acquire(store_api::Store& store, std::string_view holder, std::int64_t now_millis,
              std::string_view name = "sweep") {
-  auto tx = store.begin(storage::TxMode::kWrite);
-  const bool acquired = tx->acquire_lease(name, holder, at(now_millis), kTtl);
+  auto tx = store.begin(store_api::TxMode::kWrite);
+  const bool acquired = tx->leases().acquire_lease(name, holder, at(now_millis), kTtl);
   tx->commit();
   return acquired;
 }
 
-void release(storage::Store& store, std::string_view holder) {
-  auto tx = store.begin(storage::TxMode::kWrite);
-  tx->release_lease("sweep", holder);
+void release(store_api::Store& store, std::string_view holder) {
+  auto tx = store.begin(store_api::TxMode::kWrite);
+  tx->leases().release_lease("sweep", holder);
   tx->commit();
 }
 
@@ -70,7 +70,7 @@ TEST_P(StoreContract, LeasesAreHeldPerName) {
 TEST_P(StoreContract, LeaseTakenInARolledBackTransactionIsNotHeld) {
   {
     auto tx = begin_write();
-    ASSERT_TRUE(tx->acquire_lease("sweep", "instance-a", at(1000), kTtl));
+    ASSERT_TRUE(tx->leases().acquire_lease("sweep", "instance-a", at(1000), kTtl));
   }
   EXPECT_TRUE(acquire(store(), "instance-b", 1001));
 }

@@ -5,7 +5,7 @@
 namespace dialtrack::store_test {
 namespace {
 
-storage::RecordWrite detailed_write(const storage::LeadMatch& lead) {
+store_api::RecordWrite detailed_write(const store_api::LeadMatch& lead) {
   auto write = record_write("c-1", lead, "NoAnswer", false, true);
   write.fields.job_group_id = "jg-1";
   write.fields.job_id = "job-1";
@@ -21,11 +21,11 @@ TEST_P(StoreContract, UpsertInsertsANewRecordWithAllItsFields) {
   const TaskId id = add_task({"100"});
   const auto write = detailed_write(lead(id, "100"));
   auto tx = begin_write();
-  tx->upsert_records({&write, 1}, at(5000));
+  tx->records().upsert_records({&write, 1}, at(5000));
   tx->commit();
 
   const std::vector<std::string> call_ids{"c-1"};
-  const auto found = begin_read()->find_records(call_ids);
+  const auto found = begin_read()->records().find_records(call_ids);
   ASSERT_EQ(found.size(), 1U);
   const auto& record = found[0].record;
   EXPECT_EQ(found[0].lead_id, write.lead_id);
@@ -43,43 +43,43 @@ TEST_P(StoreContract, UpsertOverwritesAKnownRecord) {
   const auto first = detailed_write(lead(id, "100"));
   {
     auto tx = begin_write();
-    tx->upsert_records({&first, 1}, at(5000));
+    tx->records().upsert_records({&first, 1}, at(5000));
     tx->commit();
   }
   auto second = record_write("c-1", lead(id, "100"), "Connected", true, false);
   second.fields.duration = 42;
   {
     auto tx = begin_write();
-    tx->upsert_records({&second, 1}, at(6000));
+    tx->records().upsert_records({&second, 1}, at(6000));
     tx->commit();
   }
   const std::vector<std::string> call_ids{"c-1"};
-  const auto found = begin_read()->find_records(call_ids);
+  const auto found = begin_read()->records().find_records(call_ids);
   ASSERT_EQ(found.size(), 1U);
   const auto& record = found[0].record;
   EXPECT_EQ(record.fields, second.fields);  // the store writes what the domain decided
   EXPECT_TRUE(record.connected);
   EXPECT_EQ(record.created_at, at(5000));
   EXPECT_EQ(record.updated_at, at(6000));
-  EXPECT_EQ(begin_read()->task_records(id, 1, 20).total, 1);
+  EXPECT_EQ(begin_read()->records().task_records(id, 1, 20).total, 1);
 }
 
 TEST_P(StoreContract, FindRecordsLeavesOutUnknownCallIds) {
   const TaskId id = add_task({"100"});
-  const std::vector<storage::RecordWrite> writes{
+  const std::vector<store_api::RecordWrite> writes{
       record_write("c-1", lead(id, "100"), "Busy", false, true),
       record_write("c-2", lead(id, "100"), "Connected", true, true)};
   auto tx = begin_write();
-  tx->upsert_records(writes, at(5000));
+  tx->records().upsert_records(writes, at(5000));
   tx->commit();
 
   const std::vector<std::string> call_ids{"c-9", "c-2", "c-1"};
-  const auto found = begin_read()->find_records(call_ids);
+  const auto found = begin_read()->records().find_records(call_ids);
   ASSERT_EQ(found.size(), 2U);
   for (const auto& stored : found) {
     EXPECT_EQ(stored.record.connected, stored.record.call_id == "c-2");
   }
-  EXPECT_TRUE(begin_read()->find_records(std::vector<std::string>{"nope"}).empty());
+  EXPECT_TRUE(begin_read()->records().find_records(std::vector<std::string>{"nope"}).empty());
 }
 
 TEST_P(StoreContract, TaskRecordsAreNewestFirstWithPagingAndTotal) {
@@ -89,50 +89,50 @@ TEST_P(StoreContract, TaskRecordsAreNewestFirstWithPagingAndTotal) {
     const auto write = record_write("c-" + std::to_string(i), lead(id, i % 2 ? "100" : "200"),
                                     "NoAnswer", false, true);
     auto tx = begin_write();
-    tx->upsert_records({&write, 1}, at(5000 + i));
+    tx->records().upsert_records({&write, 1}, at(5000 + i));
     tx->commit();
   }
   const auto elsewhere = record_write("x-1", lead(other, "100"), "NoAnswer", false, true);
   auto tx = begin_write();
-  tx->upsert_records({&elsewhere, 1}, at(6000));
+  tx->records().upsert_records({&elsewhere, 1}, at(6000));
   tx->commit();
 
   auto read = begin_read();
-  const auto first = read->task_records(id, 1, 2);
+  const auto first = read->records().task_records(id, 1, 2);
   ASSERT_EQ(first.items.size(), 2U);
   EXPECT_EQ(first.items[0].call_id, "c-5");
   EXPECT_EQ(first.items[1].call_id, "c-4");
   EXPECT_EQ(first.total, 5);
 
-  const auto last = read->task_records(id, 3, 2);
+  const auto last = read->records().task_records(id, 3, 2);
   ASSERT_EQ(last.items.size(), 1U);
   EXPECT_EQ(last.items[0].call_id, "c-1");
   EXPECT_EQ(last.total, 5);
 
-  EXPECT_TRUE(read->task_records(id, 4, 2).items.empty());
-  EXPECT_EQ(read->task_records(other, 1, 20).total, 1);
+  EXPECT_TRUE(read->records().task_records(id, 4, 2).items.empty());
+  EXPECT_EQ(read->records().task_records(other, 1, 20).total, 1);
 }
 
 TEST_P(StoreContract, TaskWithoutRecordsHasAnEmptyPage) {
   const TaskId id = add_task({"100"});
-  const auto page = begin_read()->task_records(id, 1, 20);
+  const auto page = begin_read()->records().task_records(id, 1, 20);
   EXPECT_TRUE(page.items.empty());
   EXPECT_EQ(page.total, 0);
 }
 
 TEST_P(StoreContract, UpdatingRecordsDoesNotChangeTheTotal) {
   const TaskId id = add_task({"100"});
-  const std::vector<storage::RecordWrite> inserts{
+  const std::vector<store_api::RecordWrite> inserts{
       record_write("c-1", lead(id, "100"), "NoAnswer", false, true),
       record_write("c-2", lead(id, "100"), "Busy", false, true)};
-  const std::vector<storage::RecordWrite> updates{
+  const std::vector<store_api::RecordWrite> updates{
       record_write("c-1", lead(id, "100"), "Connected", true, false),
       record_write("c-2", lead(id, "100"), "NoAnswer", false, false)};
   auto tx = begin_write();
-  tx->upsert_records(inserts, at(5000));
-  tx->upsert_records(updates, at(5001));
+  tx->records().upsert_records(inserts, at(5000));
+  tx->records().upsert_records(updates, at(5001));
   tx->commit();
-  const auto page = begin_read()->task_records(id, 1, 20);
+  const auto page = begin_read()->records().task_records(id, 1, 20);
   EXPECT_EQ(page.total, 2);
   ASSERT_EQ(page.items.size(), 2U);
   EXPECT_EQ(page.items[0].call_id, "c-2");

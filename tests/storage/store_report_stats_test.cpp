@@ -23,10 +23,10 @@ constexpr std::int64_t kDay = 24 * kHour;
 // 2026-11-28T09:00:00Z.
 constexpr std::int64_t kT0 = 1'795'824'000'000 + 9 * kHour;
 
-storage::RecordWrite call(std::string call_id, const storage::LeadMatch& lead, std::string status,
-                          bool connected, std::optional<std::int64_t> started,
-                          std::optional<std::int64_t> event, std::optional<std::int64_t> duration,
-                          bool is_new = true) {
+store_api::RecordWrite call(std::string call_id, const store_api::LeadMatch& lead,
+                            std::string status, bool connected, std::optional<std::int64_t> started,
+                            std::optional<std::int64_t> event, std::optional<std::int64_t> duration,
+                            bool is_new = true) {
   auto write = record_write(std::move(call_id), lead, std::move(status), connected, is_new);
   if (started) {
     write.fields.started_at = at(*started);
@@ -44,7 +44,7 @@ std::string millis_text(const std::optional<Timestamp>& t) {
 
 /// The report rows in one canonical text (statuses and latest rows sorted), so that two
 /// reports compare as strings and a difference reads in the failure message.
-std::string describe(const storage::TaskReportRows& rows) {
+std::string describe(const store_api::TaskReportRows& rows) {
   auto by_status = rows.by_status;
   std::sort(by_status.begin(), by_status.end(),
             [](const auto& a, const auto& b) { return a.call_status < b.call_status; });
@@ -69,7 +69,7 @@ std::string describe(const storage::TaskReportRows& rows) {
   return out.str();
 }
 
-std::string describe_calls(const storage::DailyRows& rows) {
+std::string describe_calls(const store_api::DailyRows& rows) {
   auto calls = rows.calls;
   std::sort(calls.begin(), calls.end(), [](const auto& a, const auto& b) { return a.day < b.day; });
   std::ostringstream out;
@@ -79,8 +79,8 @@ std::string describe_calls(const storage::DailyRows& rows) {
   return out.str();
 }
 
-std::map<std::string, storage::StatusCalls> status_map(const storage::TaskReportRows& rows) {
-  std::map<std::string, storage::StatusCalls> out;
+std::map<std::string, store_api::StatusCalls> status_map(const store_api::TaskReportRows& rows) {
+  std::map<std::string, store_api::StatusCalls> out;
   for (const auto& s : rows.by_status) {
     out[s.call_status] = s;
   }
@@ -89,7 +89,7 @@ std::map<std::string, storage::StatusCalls> status_map(const storage::TaskReport
 
 /// Latest status -> (attempts, phones).
 std::map<std::string, std::pair<std::int64_t, std::int64_t>> latest_map(
-    const storage::TaskReportRows& rows) {
+    const store_api::TaskReportRows& rows) {
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> out;
   for (const auto& l : rows.by_latest) {
     EXPECT_FALSE(out.contains(l.call_status)) << l.call_status << " with several attempt counts";
@@ -109,21 +109,21 @@ TEST_P(StoreContract, OverwriteMovesACallToItsNewStatusAndQuarterHour) {
   const auto b = lead(id, "200");
   {
     auto tx = begin_write();
-    const std::vector<storage::RecordWrite> first{
+    const std::vector<store_api::RecordWrite> first{
         call("a-1", a, "NoAnswer", false, kT0, kT0 + 20 * kSecond, std::nullopt),
         call("b-1", b, "NoAnswer", false, kT0 + 30 * kMinute, kT0 + 31 * kMinute, std::nullopt)};
-    tx->upsert_records(first, at(kT0 + 3 * kHour));
+    tx->records().upsert_records(first, at(kT0 + 3 * kHour));
     tx->commit();
   }
   {
     // a-1 turns out answered, and started two hours later than first said.
     auto tx = begin_write();
-    const std::vector<storage::RecordWrite> update{call(
+    const std::vector<store_api::RecordWrite> update{call(
         "a-1", a, "SucceededFinish", true, kT0 + 2 * kHour, kT0 + 2 * kHour + kMinute, 40, false)};
-    tx->upsert_records(update, at(kT0 + 4 * kHour));
+    tx->records().upsert_records(update, at(kT0 + 4 * kHour));
     tx->commit();
   }
-  auto rows = begin_read()->task_report(id);
+  auto rows = begin_read()->reports().task_report(id);
   auto by_status = status_map(rows);
   ASSERT_EQ(by_status.size(), 2U);
   EXPECT_EQ(by_status["NoAnswer"].calls, 1);
@@ -147,12 +147,12 @@ TEST_P(StoreContract, OverwriteMovesACallToItsNewStatusAndQuarterHour) {
   {
     // b-1 changes status in place: NoAnswer has no call left and leaves the report.
     auto tx = begin_write();
-    const std::vector<storage::RecordWrite> update{
+    const std::vector<store_api::RecordWrite> update{
         call("b-1", b, "Busy", false, kT0 + 30 * kMinute, kT0 + 31 * kMinute, std::nullopt, false)};
-    tx->upsert_records(update, at(kT0 + 5 * kHour));
+    tx->records().upsert_records(update, at(kT0 + 5 * kHour));
     tx->commit();
   }
-  rows = begin_read()->task_report(id);
+  rows = begin_read()->reports().task_report(id);
   by_status = status_map(rows);
   ASSERT_EQ(by_status.size(), 2U);
   EXPECT_EQ(by_status["Busy"].calls, 1);
@@ -161,8 +161,8 @@ TEST_P(StoreContract, OverwriteMovesACallToItsNewStatusAndQuarterHour) {
   EXPECT_EQ(rows.by_hour[0].calls, 1);
   EXPECT_EQ(latest_map(rows), (std::map<std::string, std::pair<std::int64_t, std::int64_t>>{
                                   {"Busy", ap(1, 1)}, {"SucceededFinish", ap(1, 1)}}));
-  const auto day = begin_read()->daily_counts(at(kT0 - 9 * kHour), at(kT0 + 15 * kHour),
-                                              std::chrono::minutes{0});
+  const auto day = begin_read()->reports().daily_counts(at(kT0 - 9 * kHour), at(kT0 + 15 * kHour),
+                                                        std::chrono::minutes{0});
   ASSERT_EQ(day.calls.size(), 1U);
   EXPECT_EQ(day.calls[0].count, 2);
   EXPECT_EQ(day.calls[0].connected, 1);
@@ -172,12 +172,12 @@ TEST_P(StoreContract, LatestStatusFollowsThePhonesLatestAttempt) {
   const TaskId id = add_task({"100", "200"});
   const auto a = lead(id, "100");
   const auto b = lead(id, "200");
-  auto write = [&](const std::vector<storage::RecordWrite>& writes, std::int64_t now) {
+  auto write = [&](const std::vector<store_api::RecordWrite>& writes, std::int64_t now) {
     auto tx = begin_write();
-    tx->upsert_records(writes, at(now));
+    tx->records().upsert_records(writes, at(now));
     tx->commit();
   };
-  auto latest = [&] { return latest_map(begin_read()->task_report(id)); };
+  auto latest = [&] { return latest_map(begin_read()->reports().task_report(id)); };
   using Latest = std::map<std::string, std::pair<std::int64_t, std::int64_t>>;
 
   write({call("a-1", a, "NoAnswer", false, std::nullopt, kT0 + 10 * kSecond, std::nullopt)},
@@ -225,9 +225,9 @@ TEST_P(StoreContract, RebuildReportStatsGivesWhatTheWritesKept) {
   const auto q = lead(id, "200");
   const auto r = lead(id, "300");
   const auto o = lead(other, "100");
-  auto write = [&](const std::vector<storage::RecordWrite>& writes, std::int64_t now) {
+  auto write = [&](const std::vector<store_api::RecordWrite>& writes, std::int64_t now) {
     auto tx = begin_write();
-    tx->upsert_records(writes, at(now));
+    tx->records().upsert_records(writes, at(now));
     tx->commit();
   };
   write({call("p-1", p, "NoAnswer", false, kT0, kT0 + 10 * kSecond, std::nullopt),
@@ -251,12 +251,12 @@ TEST_P(StoreContract, RebuildReportStatsGivesWhatTheWritesKept) {
        call("q-1", q, "SucceededFinish", true, kT0 + kHour, kT0 + kHour + 80 * kSecond, 75, false),
        call("o-1", o, "Busy", false, kT0, kT0 + 2 * kMinute, std::nullopt, false)},
       kT0 + 5 * kHour);
-  const auto kept = describe(begin_read()->task_report(id));
-  const auto kept_other = describe(begin_read()->task_report(other));
-  const auto kept_days = describe_calls(begin_read()->daily_counts(
+  const auto kept = describe(begin_read()->reports().task_report(id));
+  const auto kept_other = describe(begin_read()->reports().task_report(other));
+  const auto kept_days = describe_calls(begin_read()->reports().daily_counts(
       at(kT0 - 9 * kHour), at(kT0 + 15 * kHour), std::chrono::minutes{0}));
   // What the writes kept, checked by hand once.
-  const auto rows = begin_read()->task_report(id);
+  const auto rows = begin_read()->reports().task_report(id);
   auto by_status = status_map(rows);
   EXPECT_EQ(by_status["NoAnswer"].calls, 3);  // p-1, s-1, p-3
   EXPECT_EQ(by_status["Busy"].calls, 2);      // q-2, r-1
@@ -275,22 +275,23 @@ TEST_P(StoreContract, RebuildReportStatsGivesWhatTheWritesKept) {
       "INSERT INTO task_call_stats (task_id, call_status, slot, calls, connected_calls, "
       "talk_seconds, talk_calls, first_at, last_at) VALUES (" +
       std::to_string(id) + ", 'Ghost', 5, 3, 0, 0, 0, 1, 2)");
-  ASSERT_NE(describe(begin_read()->task_report(id)), kept);
+  ASSERT_NE(describe(begin_read()->reports().task_report(id)), kept);
   {
     auto tx = begin_write();
-    tx->rebuild_report_stats(id);
+    tx->reports().rebuild_report_stats(id);
     tx->commit();
   }
-  EXPECT_EQ(describe(begin_read()->task_report(id)), kept);
-  EXPECT_NE(describe(begin_read()->task_report(other)), kept_other) << "only the one task";
+  EXPECT_EQ(describe(begin_read()->reports().task_report(id)), kept);
+  EXPECT_NE(describe(begin_read()->reports().task_report(other)), kept_other)
+      << "only the one task";
   {
     auto tx = begin_write();
-    tx->rebuild_report_stats(other);
+    tx->reports().rebuild_report_stats(other);
     tx->commit();
   }
-  EXPECT_EQ(describe(begin_read()->task_report(other)), kept_other);
-  EXPECT_EQ(describe_calls(begin_read()->daily_counts(at(kT0 - 9 * kHour), at(kT0 + 15 * kHour),
-                                                      std::chrono::minutes{0})),
+  EXPECT_EQ(describe(begin_read()->reports().task_report(other)), kept_other);
+  EXPECT_EQ(describe_calls(begin_read()->reports().daily_counts(
+                at(kT0 - 9 * kHour), at(kT0 + 15 * kHour), std::chrono::minutes{0})),
             kept_days);
 }
 
@@ -300,7 +301,7 @@ TEST_P(StoreContract, AuditFindsReportAggregatesThatMissRecords) {
       {call("c-1", lead(id, "100"), "NoAnswer", false, kT0, std::nullopt, std::nullopt),
        call("c-2", lead(id, "100"), "Busy", false, kT0 + kHour, std::nullopt, std::nullopt)});
   auto audit = [&] {
-    const auto audits = begin_read()->audit_counters(id, 0, 1);
+    const auto audits = begin_read()->tasks().audit_counters(id, 0, 1);
     EXPECT_EQ(audits.size(), 1U);
     return audits.at(0);
   };
@@ -317,7 +318,7 @@ TEST_P(StoreContract, AuditFindsReportAggregatesThatMissRecords) {
   EXPECT_TRUE(after.drifted());
   {
     auto tx = begin_write();
-    tx->rebuild_report_stats(id);
+    tx->reports().rebuild_report_stats(id);
     tx->commit();
   }
   EXPECT_FALSE(audit().drifted());
@@ -331,7 +332,7 @@ TEST_P(StoreContract, MigratingAVersion5DatabaseFillsTheReportAggregatesFromItsR
   const auto b = lead(id, "200");
   const auto c = lead(id, "300");
   const std::int64_t stored_at = kT0 + 6 * kHour;
-  const std::vector<storage::RecordWrite> writes{
+  const std::vector<store_api::RecordWrite> writes{
       call("m-1", a, "NoAnswer", false, kT0, kT0 + 20 * kSecond, 0),
       call("m-2", a, "SucceededFinish", true, kT0 + kHour, kT0 + kHour + 70 * kSecond, 60),
       call("m-3", b, "Busy", false, std::nullopt, kT0 + 10 * kMinute, std::nullopt),
@@ -341,14 +342,14 @@ TEST_P(StoreContract, MigratingAVersion5DatabaseFillsTheReportAggregatesFromItsR
       call("m-6", c, "PoweredOff", false, kT0 + 23 * kHour, kT0 + 23 * kHour, std::nullopt)};
   {
     auto tx = begin_write();
-    tx->upsert_records(writes, at(stored_at));
+    tx->records().upsert_records(writes, at(stored_at));
     tx->commit();
   }
-  const auto expected = describe(begin_read()->task_report(id));
+  const auto expected = describe(begin_read()->reports().task_report(id));
   const Timestamp from = at(kT0 - 9 * kHour);
   const Timestamp to = at(kT0 - 9 * kHour + 3 * kDay);
   const auto east = std::chrono::minutes{8 * 60};
-  const auto expected_days = describe_calls(begin_read()->daily_counts(from, to, east));
+  const auto expected_days = describe_calls(begin_read()->reports().daily_counts(from, to, east));
 
   const auto v5 = another_database();
   v5->migrate_through(5);
@@ -378,10 +379,13 @@ TEST_P(StoreContract, MigratingAVersion5DatabaseFillsTheReportAggregatesFromItsR
 
   const auto migrated = v5->open();
   EXPECT_EQ(migrated->migrate(), 6);
-  EXPECT_EQ(describe(migrated->begin(storage::TxMode::kRead)->task_report(7)), expected);
-  EXPECT_EQ(describe_calls(migrated->begin(storage::TxMode::kRead)->daily_counts(from, to, east)),
+  EXPECT_EQ(describe(migrated->begin(store_api::TxMode::kRead)->reports().task_report(7)),
+            expected);
+  EXPECT_EQ(describe_calls(
+                migrated->begin(store_api::TxMode::kRead)->reports().daily_counts(from, to, east)),
             expected_days);
-  EXPECT_FALSE(migrated->begin(storage::TxMode::kRead)->audit_counters(7, 0, 1).at(0).drifted());
+  EXPECT_FALSE(
+      migrated->begin(store_api::TxMode::kRead)->tasks().audit_counters(7, 0, 1).at(0).drifted());
   // The report indexes of version 4 are gone: their names are free.
   v5->execute(
       "CREATE INDEX outbound_call_records_report ON outbound_call_records (task_id); "
@@ -390,15 +394,16 @@ TEST_P(StoreContract, MigratingAVersion5DatabaseFillsTheReportAggregatesFromItsR
   // And the migrated database goes on from there.
   {
     const std::pair<TaskId, std::string> key{7, "200"};
-    const auto found = migrated->begin(storage::TxMode::kRead)->find_leads({&key, 1});
+    const auto found = migrated->begin(store_api::TxMode::kRead)->leads().find_leads({&key, 1});
     ASSERT_EQ(found.size(), 1U);
-    auto tx = migrated->begin(storage::TxMode::kWrite);
-    const std::vector<storage::RecordWrite> more{call("m-7", found[0], "SucceededTransferByIntent",
-                                                      true, kT0 + 7 * kHour, kT0 + 7 * kHour, 30)};
-    tx->upsert_records(more, at(stored_at));
+    auto tx = migrated->begin(store_api::TxMode::kWrite);
+    const std::vector<store_api::RecordWrite> more{call(
+        "m-7", found[0], "SucceededTransferByIntent", true, kT0 + 7 * kHour, kT0 + 7 * kHour, 30)};
+    tx->records().upsert_records(more, at(stored_at));
     tx->commit();
   }
-  const auto latest = latest_map(migrated->begin(storage::TxMode::kRead)->task_report(7));
+  const auto latest =
+      latest_map(migrated->begin(store_api::TxMode::kRead)->reports().task_report(7));
   EXPECT_EQ(latest.at("SucceededTransferByIntent"), ap(3, 1)) << "phone 200: m-7 after m-3, m-4";
 }
 

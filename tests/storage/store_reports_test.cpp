@@ -14,10 +14,11 @@ constexpr std::int64_t kDay = 24 * kHour;
 // 2026-11-28T00:00:00Z.
 constexpr std::int64_t kMidnight = 1'795'824'000'000;
 
-storage::RecordWrite attempt(std::string call_id, const storage::LeadMatch& lead,
-                             std::string status, bool connected,
-                             std::optional<std::int64_t> started, std::optional<std::int64_t> event,
-                             std::optional<std::int64_t> duration) {
+store_api::RecordWrite attempt(std::string call_id, const store_api::LeadMatch& lead,
+                               std::string status, bool connected,
+                               std::optional<std::int64_t> started,
+                               std::optional<std::int64_t> event,
+                               std::optional<std::int64_t> duration) {
   auto write = record_write(std::move(call_id), lead, std::move(status), connected, true);
   if (started) {
     write.fields.started_at = at(*started);
@@ -35,7 +36,7 @@ TEST_P(StoreContract, TaskReportGroupsByStatusLatestAttemptAndHour) {
   const auto a = lead(id, "100");
   const auto b = lead(id, "200");
   const std::int64_t t0 = kMidnight + 9 * kHour;
-  const std::vector<storage::RecordWrite> writes{
+  const std::vector<store_api::RecordWrite> writes{
       // Phone 100: NoAnswer, then connected 60 s; the latest by event_time is the connected one
       // although it was stored first.
       attempt("a-2", a, "SucceededFinish", true, t0 + kHour, t0 + kHour + 70'000, 60),
@@ -47,11 +48,11 @@ TEST_P(StoreContract, TaskReportGroupsByStatusLatestAttemptAndHour) {
       attempt("b-3", b, "NoAnswer", false, std::nullopt, std::nullopt, std::nullopt),
       attempt("x-1", lead(other, "100"), "NoAnswer", false, t0, t0, std::nullopt)};
   auto tx = begin_write();
-  tx->upsert_records(writes, at(t0 + 3 * kHour));
+  tx->records().upsert_records(writes, at(t0 + 3 * kHour));
   tx->commit();
 
-  const auto rows = begin_read()->task_report(id);
-  std::map<std::string, storage::StatusCalls> by_status;
+  const auto rows = begin_read()->reports().task_report(id);
+  std::map<std::string, store_api::StatusCalls> by_status;
   for (const auto& s : rows.by_status) {
     by_status[s.call_status] = s;
   }
@@ -90,7 +91,7 @@ TEST_P(StoreContract, TaskReportGroupsByStatusLatestAttemptAndHour) {
 
 TEST_P(StoreContract, TaskReportOfATaskWithoutRecordsIsEmpty) {
   const TaskId id = add_task({"100"});
-  const auto rows = begin_read()->task_report(id);
+  const auto rows = begin_read()->reports().task_report(id);
   EXPECT_TRUE(rows.by_status.empty());
   EXPECT_TRUE(rows.by_latest.empty());
   EXPECT_TRUE(rows.by_hour.empty());
@@ -100,21 +101,21 @@ TEST_P(StoreContract, DailyCountsUseTheLocalDayOfTheOffset) {
   const TaskId id = add_task({"100"});
   const auto a = lead(id, "100");
   // 15:30Z and 16:30Z on the 28th: the 28th and the 29th at +08:00, both the 28th in UTC.
-  const std::vector<storage::RecordWrite> writes{
+  const std::vector<store_api::RecordWrite> writes{
       attempt("d-1", a, "NoAnswer", false, kMidnight + 15 * kHour + 1'800'000, std::nullopt,
               std::nullopt),
       attempt("d-2", a, "SucceededFinish", true, kMidnight + 16 * kHour + 1'800'000, std::nullopt,
               10),
       attempt("d-3", a, "Busy", false, kMidnight - kDay, std::nullopt, std::nullopt)};
   auto tx = begin_write();
-  tx->upsert_records(writes, at(kMidnight));
+  tx->records().upsert_records(writes, at(kMidnight));
   tx->commit();
 
   const std::int64_t day28 = kMidnight / kDay;
   const auto east = std::chrono::minutes{8 * 60};
   const Timestamp from = at(day28 * kDay - 8 * kHour);
   const Timestamp to = at((day28 + 2) * kDay - 8 * kHour);
-  const auto local = begin_read()->daily_counts(from, to, east);
+  const auto local = begin_read()->reports().daily_counts(from, to, east);
   std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> calls;
   for (const auto& d : local.calls) {
     calls[d.day] = {d.count, d.connected};
@@ -123,8 +124,8 @@ TEST_P(StoreContract, DailyCountsUseTheLocalDayOfTheOffset) {
   EXPECT_EQ(calls[day28], std::make_pair(std::int64_t{1}, std::int64_t{0}));
   EXPECT_EQ(calls[day28 + 1], std::make_pair(std::int64_t{1}, std::int64_t{1}));
 
-  const auto utc =
-      begin_read()->daily_counts(at(day28 * kDay), at((day28 + 1) * kDay), std::chrono::minutes{0});
+  const auto utc = begin_read()->reports().daily_counts(at(day28 * kDay), at((day28 + 1) * kDay),
+                                                        std::chrono::minutes{0});
   ASSERT_EQ(utc.calls.size(), 1U);
   EXPECT_EQ(utc.calls[0].day, day28);
   EXPECT_EQ(utc.calls[0].count, 2);
@@ -134,21 +135,22 @@ TEST_P(StoreContract, DailyCountsUseTheLocalDayOfTheOffset) {
 TEST_P(StoreContract, DailyCountsCountTasksCreatedAndCompleted) {
   // Two tasks created on the 28th and one on the 29th; the first completes on the 29th.
   auto tx = begin_write();
-  const TaskId first = tx->insert_task("a", std::nullopt, at(kMidnight + kHour));
-  tx->insert_task("b", std::nullopt, at(kMidnight + 2 * kHour));
-  tx->insert_task("c", std::nullopt, at(kMidnight + kDay));
-  tx->insert_leads(first, leads({"100"}), at(kMidnight + kHour));
+  const TaskId first = tx->tasks().insert_task("a", std::nullopt, at(kMidnight + kHour));
+  tx->tasks().insert_task("b", std::nullopt, at(kMidnight + 2 * kHour));
+  tx->tasks().insert_task("c", std::nullopt, at(kMidnight + kDay));
+  tx->leads().insert_leads(first, leads({"100"}), at(kMidnight + kHour));
   tx->commit();
   move(first, TaskType::kCreated, TaskType::kCalling);
   connect(first, {"100"});
   {
     auto done = begin_write();
-    ASSERT_TRUE(done->complete_if_counters_full(first, "test", at(kMidnight + kDay + kHour)));
+    ASSERT_TRUE(
+        done->tasks().complete_if_counters_full(first, "test", at(kMidnight + kDay + kHour)));
     done->commit();
   }
   const std::int64_t day28 = kMidnight / kDay;
-  const auto rows =
-      begin_read()->daily_counts(at(kMidnight), at(kMidnight + 3 * kDay), std::chrono::minutes{0});
+  const auto rows = begin_read()->reports().daily_counts(at(kMidnight), at(kMidnight + 3 * kDay),
+                                                         std::chrono::minutes{0});
   std::map<std::int64_t, std::int64_t> created;
   for (const auto& d : rows.tasks_created) {
     created[d.day] = d.count;
@@ -162,20 +164,20 @@ TEST_P(StoreContract, DailyCountsCountTasksCreatedAndCompleted) {
 TEST_P(StoreContract, TaskRecordsAfterPagesOldestFirstByRecordId) {
   const TaskId id = add_task({"100"});
   const TaskId other = add_task({"100"});
-  std::vector<storage::RecordWrite> writes;
+  std::vector<store_api::RecordWrite> writes;
   for (int i = 0; i < 5; ++i) {
     writes.push_back(
         record_write("k-" + std::to_string(i), lead(id, "100"), "NoAnswer", false, true));
   }
   writes.push_back(record_write("o-1", lead(other, "100"), "NoAnswer", false, true));
   auto tx = begin_write();
-  tx->upsert_records(writes, at(5000));
+  tx->records().upsert_records(writes, at(5000));
   tx->commit();
 
   std::vector<std::string> seen;
   std::int64_t after = 0;
   for (;;) {
-    const auto page = begin_read()->task_records_after(id, after, 2);
+    const auto page = begin_read()->records().task_records_after(id, after, 2);
     if (page.empty()) {
       break;
     }

@@ -8,29 +8,29 @@ namespace dialtrack::store_test {
 namespace {
 
 /// Commits one advance_sync_cursor and returns what it returned.
-bool advance(storage::Store& store, std::string_view account, std::string_view group,
+bool advance(store_api::Store& store, std::string_view account, std::string_view group,
              std::optional<std::string> expected, std::string_view next, std::int64_t now = 1000) {
-  auto tx = store.begin(storage::TxMode::kWrite);
-  const bool moved = tx->advance_sync_cursor(account, group, expected, next, at(now));
+  auto tx = store.begin(store_api::TxMode::kWrite);
+  const bool moved = tx->cursors().advance_sync_cursor(account, group, expected, next, at(now));
   tx->commit();
   return moved;
 }
 
-std::optional<storage::SyncCursor> cursor(storage::Store& store, std::string_view account,
-                                          std::string_view group) {
-  auto tx = store.begin(storage::TxMode::kRead);
-  return tx->find_sync_cursor(account, group);
+std::optional<store_api::SyncCursor> cursor(store_api::Store& store, std::string_view account,
+                                            std::string_view group) {
+  auto tx = store.begin(store_api::TxMode::kRead);
+  return tx->cursors().find_sync_cursor(account, group);
 }
 
-std::optional<storage::TaskSyncState> sync_of(storage::Store& store, TaskId task_id) {
-  auto tx = store.begin(storage::TxMode::kRead);
-  return tx->task_sync(task_id);
+std::optional<store_api::TaskSyncState> sync_of(store_api::Store& store, TaskId task_id) {
+  auto tx = store.begin(store_api::TxMode::kRead);
+  return tx->cursors().task_sync(task_id);
 }
 
-std::int64_t record(storage::Store& store, std::string_view group,
-                    const storage::TaskSyncState& state) {
-  auto tx = store.begin(storage::TxMode::kWrite);
-  const auto n = tx->record_sync(group, state);
+std::int64_t record(store_api::Store& store, std::string_view group,
+                    const store_api::TaskSyncState& state) {
+  auto tx = store.begin(store_api::TxMode::kWrite);
+  const auto n = tx->cursors().record_sync(group, state);
   tx->commit();
   return n;
 }
@@ -50,8 +50,9 @@ TEST_P(StoreContract, MigrationMissingBelowTheHighestVersionIsStillApplied) {
   EXPECT_EQ(store().migrate(), version);
   auto tx = begin_write();
   const std::vector<std::string> events{"task.completed"};
-  EXPECT_GT(tx->insert_webhook("http://127.0.0.1:9/hook", "secret", events, at(1000)).webhook_id,
-            0);
+  EXPECT_GT(
+      tx->outbox().insert_webhook("http://127.0.0.1:9/hook", "secret", events, at(1000)).webhook_id,
+      0);
   tx->commit();
 }
 
@@ -97,7 +98,8 @@ TEST_P(StoreContract, CursorAdvanceOfARolledBackTransactionIsNotKept) {
   ASSERT_TRUE(advance(store(), "alibaba:i1", "g1", std::nullopt, "page=1"));
   {
     auto tx = begin_write();
-    ASSERT_TRUE(tx->advance_sync_cursor("alibaba:i1", "g1", "page=1", "page=2", at(2000)));
+    ASSERT_TRUE(
+        tx->cursors().advance_sync_cursor("alibaba:i1", "g1", "page=1", "page=2", at(2000)));
   }
   EXPECT_EQ(cursor(store(), "alibaba:i1", "g1")->cursor, "page=1");
 }
@@ -155,10 +157,11 @@ TEST_P(StoreContract, CallingJobGroupsAreDistinctInByteOrderAndPaged) {
   }
   (void)created;
   auto tx = begin_read();
-  EXPECT_EQ(tx->calling_job_groups("", 10),
+  EXPECT_EQ(tx->cursors().calling_job_groups("", 10),
             (std::vector<std::string>{"group-a", "group-b", "group-c"}));
-  EXPECT_EQ(tx->calling_job_groups("", 2), (std::vector<std::string>{"group-a", "group-b"}));
-  EXPECT_EQ(tx->calling_job_groups("group-b", 10), (std::vector<std::string>{"group-c"}));
+  EXPECT_EQ(tx->cursors().calling_job_groups("", 2),
+            (std::vector<std::string>{"group-a", "group-b"}));
+  EXPECT_EQ(tx->cursors().calling_job_groups("group-b", 10), (std::vector<std::string>{"group-c"}));
 }
 
 }  // namespace

@@ -13,30 +13,30 @@ namespace dialtrack::store_test {
 namespace {
 
 /// Commits one task per name, in this order (so the last is the newest); their ids.
-std::vector<TaskId> add_named_tasks(storage::Store& store,
+std::vector<TaskId> add_named_tasks(store_api::Store& store,
                                     std::initializer_list<std::string_view> names) {
-  auto tx = store.begin(storage::TxMode::kWrite);
+  auto tx = store.begin(store_api::TxMode::kWrite);
   std::vector<TaskId> ids;
   for (const auto name : names) {
-    ids.push_back(tx->insert_task(name, std::nullopt, at(1000)));
+    ids.push_back(tx->tasks().insert_task(name, std::nullopt, at(1000)));
   }
   tx->commit();
   return ids;
 }
 
 /// A query for tasks whose name contains `text`, 20 a page.
-storage::TaskListQuery name_query(std::string text,
-                                  std::optional<TaskType> task_type = std::nullopt,
-                                  std::int64_t page = 1, std::int64_t page_size = 20) {
+store_api::TaskListQuery name_query(std::string text,
+                                    std::optional<TaskType> task_type = std::nullopt,
+                                    std::int64_t page = 1, std::int64_t page_size = 20) {
   return {task_type, page, page_size, std::move(text)};
 }
 
 TEST_P(StoreContract, InsertedTaskIsCreatedWithZeroCounters) {
   auto tx = begin_write();
-  const TaskId id = tx->insert_task("November renewals", std::string("jg-42"), at(1000));
+  const TaskId id = tx->tasks().insert_task("November renewals", std::string("jg-42"), at(1000));
   tx->commit();
 
-  const auto found = begin_read()->find_task(id);
+  const auto found = begin_read()->tasks().find_task(id);
   ASSERT_TRUE(found.has_value());
   EXPECT_GT(id, 0);
   EXPECT_EQ(found->task_id, id);
@@ -52,8 +52,8 @@ TEST_P(StoreContract, InsertedTaskIsCreatedWithZeroCounters) {
 
 TEST_P(StoreContract, TaskWithoutJobGroupHasNone) {
   auto tx = begin_write();
-  const TaskId id = tx->insert_task("no group", std::nullopt, at(1000));
-  EXPECT_EQ(tx->find_task(id)->job_group_id, std::nullopt);
+  const TaskId id = tx->tasks().insert_task("no group", std::nullopt, at(1000));
+  EXPECT_EQ(tx->tasks().find_task(id)->job_group_id, std::nullopt);
 }
 
 TEST_P(StoreContract, TaskIdsAreDistinct) {
@@ -63,7 +63,7 @@ TEST_P(StoreContract, TaskIdsAreDistinct) {
 }
 
 TEST_P(StoreContract, UnknownTaskIsNotFound) {
-  EXPECT_EQ(begin_read()->find_task(12345), std::nullopt);
+  EXPECT_EQ(begin_read()->tasks().find_task(12345), std::nullopt);
 }
 
 TEST_P(StoreContract, InsertTaskWritesTheCreationHistoryRow) {
@@ -83,18 +83,18 @@ TEST_P(StoreContract, ListTasksPagesNewestFirstWithTheTotal) {
     ids.push_back(add_task({}));
   }
   auto tx = begin_read();
-  const auto first = tx->list_tasks({std::nullopt, 1, 2});
+  const auto first = tx->tasks().list_tasks({std::nullopt, 1, 2});
   ASSERT_EQ(first.items.size(), 2U);
   EXPECT_EQ(first.items[0].task_id, ids[4]);
   EXPECT_EQ(first.items[1].task_id, ids[3]);
   EXPECT_EQ(first.total, 5);
 
-  const auto last = tx->list_tasks({std::nullopt, 3, 2});
+  const auto last = tx->tasks().list_tasks({std::nullopt, 3, 2});
   ASSERT_EQ(last.items.size(), 1U);
   EXPECT_EQ(last.items[0].task_id, ids[0]);
   EXPECT_EQ(last.total, 5);
 
-  const auto past_the_end = tx->list_tasks({std::nullopt, 4, 2});
+  const auto past_the_end = tx->tasks().list_tasks({std::nullopt, 4, 2});
   EXPECT_TRUE(past_the_end.items.empty());
   EXPECT_EQ(past_the_end.total, 5);
 }
@@ -107,81 +107,90 @@ TEST_P(StoreContract, ListTasksFiltersByTypeAndCountsTheFilteredTotal) {
   ASSERT_TRUE(move(deleted, TaskType::kCreated, TaskType::kDeleted));
 
   auto tx = begin_read();
-  const auto calling_page = tx->list_tasks({TaskType::kCalling, 1, 20});
+  const auto calling_page = tx->tasks().list_tasks({TaskType::kCalling, 1, 20});
   ASSERT_EQ(calling_page.items.size(), 1U);
   EXPECT_EQ(calling_page.items[0].task_id, calling);
   EXPECT_EQ(calling_page.items[0].task_type, TaskType::kCalling);
   EXPECT_EQ(calling_page.total, 1);
 
-  const auto created_page = tx->list_tasks({TaskType::kCreated, 1, 20});
+  const auto created_page = tx->tasks().list_tasks({TaskType::kCreated, 1, 20});
   ASSERT_EQ(created_page.items.size(), 1U);
   EXPECT_EQ(created_page.items[0].task_id, created);
 
-  const auto completed_page = tx->list_tasks({TaskType::kCompleted, 1, 20});
+  const auto completed_page = tx->tasks().list_tasks({TaskType::kCompleted, 1, 20});
   EXPECT_TRUE(completed_page.items.empty());
   EXPECT_EQ(completed_page.total, 0);
 
-  EXPECT_EQ(tx->list_tasks({std::nullopt, 1, 20}).total, 3);
+  EXPECT_EQ(tx->tasks().list_tasks({std::nullopt, 1, 20}).total, 3);
 }
 
 TEST_P(StoreContract, ListTasksByNameMatchesASubstringAndCountsTheMatches) {
   const auto ids = add_named_tasks(
       store(), {"November renewals", "Churn survey", "December renewals", "renewal"});
   auto tx = begin_read();
-  const auto renewals = tx->list_tasks(name_query("renewals"));
+  const auto renewals = tx->tasks().list_tasks(name_query("renewals"));
   EXPECT_EQ(task_ids(renewals.items), (std::vector<TaskId>{ids[2], ids[0]}));
   EXPECT_EQ(renewals.total, 2);
   EXPECT_EQ(renewals.items[0].name, "December renewals");
 
   // Anywhere in the name, spaces included.
-  const auto middle = tx->list_tasks(name_query("mber ren"));
+  const auto middle = tx->tasks().list_tasks(name_query("mber ren"));
   EXPECT_EQ(task_ids(middle.items), (std::vector<TaskId>{ids[2], ids[0]}));
-  EXPECT_EQ(task_ids(tx->list_tasks(name_query("vember")).items), std::vector<TaskId>{ids[0]});
-  EXPECT_EQ(tx->list_tasks(name_query("renewal")).total, 3);
+  EXPECT_EQ(task_ids(tx->tasks().list_tasks(name_query("vember")).items),
+            std::vector<TaskId>{ids[0]});
+  EXPECT_EQ(tx->tasks().list_tasks(name_query("renewal")).total, 3);
 
-  const auto none = tx->list_tasks(name_query("renewals!"));
+  const auto none = tx->tasks().list_tasks(name_query("renewals!"));
   EXPECT_TRUE(none.items.empty());
   EXPECT_EQ(none.total, 0);
   // The other filters alone still see every task.
-  EXPECT_EQ(tx->list_tasks({std::nullopt, 1, 20}).total, 4);
+  EXPECT_EQ(tx->tasks().list_tasks({std::nullopt, 1, 20}).total, 4);
 }
 
 TEST_P(StoreContract, ListTasksByNameIgnoresTheCaseOfAsciiLetters) {
   const auto ids = add_named_tasks(store(), {"November Renewals", "VIP客户回访", "other"});
   auto tx = begin_read();
-  EXPECT_EQ(task_ids(tx->list_tasks(name_query("november renewals")).items),
+  EXPECT_EQ(task_ids(tx->tasks().list_tasks(name_query("november renewals")).items),
             std::vector<TaskId>{ids[0]});
-  EXPECT_EQ(task_ids(tx->list_tasks(name_query("NOVEMBER")).items), std::vector<TaskId>{ids[0]});
-  EXPECT_EQ(task_ids(tx->list_tasks(name_query("rEnEwAlS")).items), std::vector<TaskId>{ids[0]});
-  EXPECT_EQ(task_ids(tx->list_tasks(name_query("vip客户")).items), std::vector<TaskId>{ids[1]});
-  EXPECT_EQ(tx->list_tasks(name_query("OTHER")).total, 1);
+  EXPECT_EQ(task_ids(tx->tasks().list_tasks(name_query("NOVEMBER")).items),
+            std::vector<TaskId>{ids[0]});
+  EXPECT_EQ(task_ids(tx->tasks().list_tasks(name_query("rEnEwAlS")).items),
+            std::vector<TaskId>{ids[0]});
+  EXPECT_EQ(task_ids(tx->tasks().list_tasks(name_query("vip客户")).items),
+            std::vector<TaskId>{ids[1]});
+  EXPECT_EQ(tx->tasks().list_tasks(name_query("OTHER")).total, 1);
 }
 
 TEST_P(StoreContract, ListTasksByNameFindsChineseNames) {
   const auto ids = add_named_tasks(store(), {"十一月续费回访", "新客户欢迎", "十二月续费回访"});
   auto tx = begin_read();
-  const auto renewals = tx->list_tasks(name_query("续费"));
+  const auto renewals = tx->tasks().list_tasks(name_query("续费"));
   EXPECT_EQ(task_ids(renewals.items), (std::vector<TaskId>{ids[2], ids[0]}));
   EXPECT_EQ(renewals.total, 2);
   EXPECT_EQ(renewals.items[1].name, "十一月续费回访");
-  EXPECT_EQ(task_ids(tx->list_tasks(name_query("十一月")).items), std::vector<TaskId>{ids[0]});
-  EXPECT_EQ(task_ids(tx->list_tasks(name_query("客户欢迎")).items), std::vector<TaskId>{ids[1]});
-  EXPECT_EQ(tx->list_tasks(name_query("续费欢迎")).total, 0);
+  EXPECT_EQ(task_ids(tx->tasks().list_tasks(name_query("十一月")).items),
+            std::vector<TaskId>{ids[0]});
+  EXPECT_EQ(task_ids(tx->tasks().list_tasks(name_query("客户欢迎")).items),
+            std::vector<TaskId>{ids[1]});
+  EXPECT_EQ(tx->tasks().list_tasks(name_query("续费欢迎")).total, 0);
 }
 
 TEST_P(StoreContract, ListTasksByNameTakesWildcardsAndBackslashLiterally) {
   const auto ids = add_named_tasks(
       store(), {"50% off", "500 off", "a_b", "axb", "back\\slash", "backslash", "100%_done"});
   auto tx = begin_read();
-  EXPECT_EQ(task_ids(tx->list_tasks(name_query("%")).items), (std::vector<TaskId>{ids[6], ids[0]}));
-  EXPECT_EQ(task_ids(tx->list_tasks(name_query("0% ")).items), std::vector<TaskId>{ids[0]});
-  EXPECT_EQ(task_ids(tx->list_tasks(name_query("_")).items), (std::vector<TaskId>{ids[6], ids[2]}));
-  EXPECT_EQ(task_ids(tx->list_tasks(name_query("a_b")).items), std::vector<TaskId>{ids[2]});
-  EXPECT_EQ(task_ids(tx->list_tasks(name_query("%_")).items), std::vector<TaskId>{ids[6]});
-  EXPECT_EQ(task_ids(tx->list_tasks(name_query("\\")).items), std::vector<TaskId>{ids[4]});
-  EXPECT_EQ(task_ids(tx->list_tasks(name_query("k\\s")).items), std::vector<TaskId>{ids[4]});
-  EXPECT_EQ(tx->list_tasks(name_query("%%")).total, 0);
-  EXPECT_EQ(tx->list_tasks(name_query("5_0")).total, 0);
+  EXPECT_EQ(task_ids(tx->tasks().list_tasks(name_query("%")).items),
+            (std::vector<TaskId>{ids[6], ids[0]}));
+  EXPECT_EQ(task_ids(tx->tasks().list_tasks(name_query("0% ")).items), std::vector<TaskId>{ids[0]});
+  EXPECT_EQ(task_ids(tx->tasks().list_tasks(name_query("_")).items),
+            (std::vector<TaskId>{ids[6], ids[2]}));
+  EXPECT_EQ(task_ids(tx->tasks().list_tasks(name_query("a_b")).items), std::vector<TaskId>{ids[2]});
+  EXPECT_EQ(task_ids(tx->tasks().list_tasks(name_query("%_")).items), std::vector<TaskId>{ids[6]});
+  EXPECT_EQ(task_ids(tx->tasks().list_tasks(name_query("\\")).items), std::vector<TaskId>{ids[4]});
+  EXPECT_EQ(task_ids(tx->tasks().list_tasks(name_query("k\\s")).items),
+            std::vector<TaskId>{ids[4]});
+  EXPECT_EQ(tx->tasks().list_tasks(name_query("%%")).total, 0);
+  EXPECT_EQ(tx->tasks().list_tasks(name_query("5_0")).total, 0);
 }
 
 TEST_P(StoreContract, ListTasksByNameAndTypeNeedsBoth) {
@@ -191,16 +200,16 @@ TEST_P(StoreContract, ListTasksByNameAndTypeNeedsBoth) {
   ASSERT_TRUE(move(ids[3], TaskType::kCreated, TaskType::kCalling));
 
   auto tx = begin_read();
-  const auto calling = tx->list_tasks(name_query("RENEWALS", TaskType::kCalling));
+  const auto calling = tx->tasks().list_tasks(name_query("RENEWALS", TaskType::kCalling));
   EXPECT_EQ(task_ids(calling.items), (std::vector<TaskId>{ids[3], ids[1]}));
   EXPECT_EQ(calling.total, 2);
-  const auto created = tx->list_tasks(name_query("renewals", TaskType::kCreated));
+  const auto created = tx->tasks().list_tasks(name_query("renewals", TaskType::kCreated));
   EXPECT_EQ(task_ids(created.items), std::vector<TaskId>{ids[0]});
   EXPECT_EQ(created.total, 1);
-  const auto completed = tx->list_tasks(name_query("renewals", TaskType::kCompleted));
+  const auto completed = tx->tasks().list_tasks(name_query("renewals", TaskType::kCompleted));
   EXPECT_TRUE(completed.items.empty());
   EXPECT_EQ(completed.total, 0);
-  EXPECT_EQ(tx->list_tasks({TaskType::kCalling, 1, 20}).total, 3);
+  EXPECT_EQ(tx->tasks().list_tasks({TaskType::kCalling, 1, 20}).total, 3);
 }
 
 TEST_P(StoreContract, ListTasksByNamePagesTheMatchesNewestFirst) {
@@ -208,16 +217,16 @@ TEST_P(StoreContract, ListTasksByNamePagesTheMatchesNewestFirst) {
                                              "other", "match 4", "match 5", "other"});
   const std::vector<TaskId> matches{ids[7], ids[6], ids[3], ids[2], ids[0]};
   auto tx = begin_read();
-  const auto first = tx->list_tasks(name_query("MATCH", std::nullopt, 1, 2));
+  const auto first = tx->tasks().list_tasks(name_query("MATCH", std::nullopt, 1, 2));
   EXPECT_EQ(task_ids(first.items), (std::vector<TaskId>{matches[0], matches[1]}));
   EXPECT_EQ(first.total, 5);
-  const auto second = tx->list_tasks(name_query("MATCH", std::nullopt, 2, 2));
+  const auto second = tx->tasks().list_tasks(name_query("MATCH", std::nullopt, 2, 2));
   EXPECT_EQ(task_ids(second.items), (std::vector<TaskId>{matches[2], matches[3]}));
   EXPECT_EQ(second.total, 5);
-  const auto last = tx->list_tasks(name_query("MATCH", std::nullopt, 3, 2));
+  const auto last = tx->tasks().list_tasks(name_query("MATCH", std::nullopt, 3, 2));
   EXPECT_EQ(task_ids(last.items), std::vector<TaskId>{matches[4]});
   EXPECT_EQ(last.total, 5);
-  const auto past_the_end = tx->list_tasks(name_query("MATCH", std::nullopt, 4, 2));
+  const auto past_the_end = tx->tasks().list_tasks(name_query("MATCH", std::nullopt, 4, 2));
   EXPECT_TRUE(past_the_end.items.empty());
   EXPECT_EQ(past_the_end.total, 5);
 }
@@ -225,7 +234,7 @@ TEST_P(StoreContract, ListTasksByNamePagesTheMatchesNewestFirst) {
 TEST_P(StoreContract, SetJobGroupStoresIt) {
   const TaskId id = add_task({});
   auto tx = begin_write();
-  tx->set_job_group(id, "jg-7", at(5000));
+  tx->tasks().set_job_group(id, "jg-7", at(5000));
   tx->commit();
   const auto stored = task(id);
   EXPECT_EQ(stored.job_group_id, "jg-7");
@@ -235,7 +244,8 @@ TEST_P(StoreContract, SetJobGroupStoresIt) {
 TEST_P(StoreContract, TransitionMovesTheTaskAndWritesHistory) {
   const TaskId id = add_task({"100"});
   auto tx = begin_write();
-  ASSERT_TRUE(tx->transition(id, TaskType::kCreated, TaskType::kCalling, "api_start", at(4000)));
+  ASSERT_TRUE(
+      tx->tasks().transition(id, TaskType::kCreated, TaskType::kCalling, "api_start", at(4000)));
   tx->commit();
 
   const auto stored = task(id);

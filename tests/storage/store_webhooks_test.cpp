@@ -13,41 +13,41 @@ namespace dialtrack::store_test {
 namespace {
 
 using std::chrono::milliseconds;
-using storage::DeliveryOutcome;
-using storage::DeliveryStatus;
-using storage::DueDelivery;
+using store_api::DeliveryOutcome;
+using store_api::DeliveryStatus;
+using store_api::DueDelivery;
 
 constexpr milliseconds kLease{5000};
 const std::vector<std::string> kAllEvents{"task.completed", "task.status_changed"};
 
-storage::Webhook subscribe(storage::Store& store, std::string_view url,
-                           const std::vector<std::string>& events = kAllEvents) {
-  auto tx = store.begin(storage::TxMode::kWrite);
-  auto webhook = tx->insert_webhook(url, "secret-of-" + std::string(url), events, at(500));
+store_api::Webhook subscribe(store_api::Store& store, std::string_view url,
+                             const std::vector<std::string>& events = kAllEvents) {
+  auto tx = store.begin(store_api::TxMode::kWrite);
+  auto webhook = tx->outbox().insert_webhook(url, "secret-of-" + std::string(url), events, at(500));
   tx->commit();
   return webhook;
 }
 
 /// Commits a claim at `now_millis` and returns what it claimed.
-std::vector<DueDelivery> claim(storage::Store& store, std::int64_t now_millis,
+std::vector<DueDelivery> claim(store_api::Store& store, std::int64_t now_millis,
                                std::string_view holder = "instance-a", std::int64_t limit = 100) {
-  auto tx = store.begin(storage::TxMode::kWrite);
-  auto claimed = tx->claim_deliveries(holder, at(now_millis), kLease, limit);
+  auto tx = store.begin(store_api::TxMode::kWrite);
+  auto claimed = tx->outbox().claim_deliveries(holder, at(now_millis), kLease, limit);
   tx->commit();
   return claimed;
 }
 
-bool finish(storage::Store& store, std::int64_t delivery_id, const DeliveryOutcome& outcome,
+bool finish(store_api::Store& store, std::int64_t delivery_id, const DeliveryOutcome& outcome,
             std::int64_t now_millis) {
-  auto tx = store.begin(storage::TxMode::kWrite);
-  const bool finished = tx->finish_delivery(delivery_id, outcome, at(now_millis));
+  auto tx = store.begin(store_api::TxMode::kWrite);
+  const bool finished = tx->outbox().finish_delivery(delivery_id, outcome, at(now_millis));
   tx->commit();
   return finished;
 }
 
-bool complete(storage::Store& store, TaskId task_id, std::int64_t now_millis) {
-  auto tx = store.begin(storage::TxMode::kWrite);
-  const bool completed = tx->complete_if_counters_full(task_id, "sweep", at(now_millis));
+bool complete(store_api::Store& store, TaskId task_id, std::int64_t now_millis) {
+  auto tx = store.begin(store_api::TxMode::kWrite);
+  const bool completed = tx->tasks().complete_if_counters_full(task_id, "sweep", at(now_millis));
   tx->commit();
   return completed;
 }
@@ -69,8 +69,8 @@ std::vector<DueDelivery> of_webhook(const std::vector<DueDelivery>& deliveries,
   return out;
 }
 
-std::int64_t backlog(storage::Store& store) {
-  return store.begin(storage::TxMode::kRead)->outbox_backlog();
+std::int64_t backlog(store_api::Store& store) {
+  return store.begin(store_api::TxMode::kRead)->outbox().outbox_backlog();
 }
 
 bool is_event_id(std::string_view id) {
@@ -152,7 +152,8 @@ TEST_P(StoreContract, RolledBackStatusChangeLeavesNoEvent) {
   const TaskId id = add_task({"100"});
   {
     auto tx = begin_write();
-    ASSERT_TRUE(tx->transition(id, TaskType::kCreated, TaskType::kCalling, "test", at(2000)));
+    ASSERT_TRUE(
+        tx->tasks().transition(id, TaskType::kCreated, TaskType::kCalling, "test", at(2000)));
   }
   EXPECT_TRUE(claim(store(), 9000).empty());
   EXPECT_EQ(backlog(store()), 0);
@@ -171,13 +172,13 @@ TEST_P(StoreContract, DeletedWebhookGetsNothingNewAndItsPendingDeliveriesFail) {
   ASSERT_EQ(backlog(store()), 1);
   {
     auto tx = begin_write();
-    ASSERT_TRUE(tx->delete_webhook(webhook.webhook_id, at(2500)));
+    ASSERT_TRUE(tx->outbox().delete_webhook(webhook.webhook_id, at(2500)));
     tx->commit();
   }
   EXPECT_EQ(backlog(store()), 0);
   ASSERT_TRUE(move(id, TaskType::kCalling, TaskType::kDeleted));
   EXPECT_TRUE(claim(store(), 9000).empty());
-  const auto page = begin_read()->deliveries_of(webhook.webhook_id, 1, 20);
+  const auto page = begin_read()->outbox().deliveries_of(webhook.webhook_id, 1, 20);
   ASSERT_EQ(page.items.size(), 1U);
   EXPECT_EQ(page.items[0].status, DeliveryStatus::kFailed);
   EXPECT_EQ(page.items[0].last_error, "webhook deleted");
@@ -191,40 +192,41 @@ TEST_P(StoreContract, WebhooksAreAddedListedFoundAndDeleted) {
   EXPECT_EQ(first.created_at, at(500));
   EXPECT_EQ(second.events, kAllEvents);
 
-  const auto listed = begin_read()->list_webhooks();
+  const auto listed = begin_read()->outbox().list_webhooks();
   ASSERT_EQ(listed.size(), 2U);
   EXPECT_EQ(listed[0].webhook_id, first.webhook_id);
   EXPECT_EQ(listed[1].url, "https://b/x?y=1");
-  EXPECT_EQ(begin_read()->find_webhook(second.webhook_id)->secret, "secret-of-https://b/x?y=1");
+  EXPECT_EQ(begin_read()->outbox().find_webhook(second.webhook_id)->secret,
+            "secret-of-https://b/x?y=1");
   {
     auto tx = begin_write();
-    EXPECT_TRUE(tx->delete_webhook(first.webhook_id, at(600)));
-    EXPECT_FALSE(tx->delete_webhook(first.webhook_id, at(600)));
-    EXPECT_FALSE(tx->delete_webhook(second.webhook_id + 100, at(600)));
+    EXPECT_TRUE(tx->outbox().delete_webhook(first.webhook_id, at(600)));
+    EXPECT_FALSE(tx->outbox().delete_webhook(first.webhook_id, at(600)));
+    EXPECT_FALSE(tx->outbox().delete_webhook(second.webhook_id + 100, at(600)));
     tx->commit();
   }
-  EXPECT_FALSE(begin_read()->find_webhook(first.webhook_id));
-  EXPECT_EQ(begin_read()->list_webhooks().size(), 1U);
+  EXPECT_FALSE(begin_read()->outbox().find_webhook(first.webhook_id));
+  EXPECT_EQ(begin_read()->outbox().list_webhooks().size(), 1U);
 }
 
 TEST_P(StoreContract, UpsertKeepsOneWebhookPerUrl) {
-  storage::Webhook first;
-  storage::Webhook second;
+  store_api::Webhook first;
+  store_api::Webhook second;
   {
     auto tx = begin_write();
-    first = tx->upsert_webhook("http://a/", "one", kAllEvents, at(500));
+    first = tx->outbox().upsert_webhook("http://a/", "one", kAllEvents, at(500));
     tx->commit();
   }
   {
     auto tx = begin_write();
     const std::vector<std::string> completed{"task.completed"};
-    second = tx->upsert_webhook("http://a/", "two", completed, at(700));
+    second = tx->outbox().upsert_webhook("http://a/", "two", completed, at(700));
     tx->commit();
   }
   EXPECT_EQ(second.webhook_id, first.webhook_id);
   EXPECT_EQ(second.secret, "two");
   EXPECT_EQ(second.events, (std::vector<std::string>{"task.completed"}));
-  EXPECT_EQ(begin_read()->list_webhooks().size(), 1U);
+  EXPECT_EQ(begin_read()->outbox().list_webhooks().size(), 1U);
 }
 
 TEST_P(StoreContract, ClaimedDeliveryIsNotClaimedAgainUntilItsClaimRunsOut) {
@@ -271,7 +273,7 @@ TEST_P(StoreContract, DeliveredDeliveryIsDoneAndShown) {
   EXPECT_TRUE(claim(store(), 100'000).empty());
   EXPECT_EQ(backlog(store()), 0);
 
-  const auto page = begin_read()->deliveries_of(webhook.webhook_id, 1, 20);
+  const auto page = begin_read()->outbox().deliveries_of(webhook.webhook_id, 1, 20);
   EXPECT_EQ(page.total, 1);
   ASSERT_EQ(page.items.size(), 1U);
   const auto& row = page.items[0];
@@ -302,7 +304,7 @@ TEST_P(StoreContract, RetriedDeliveryComesBackWhenDue) {
   EXPECT_EQ(backlog(store()), 1);
   EXPECT_TRUE(claim(store(), 3999).empty());
 
-  const auto row = begin_read()->deliveries_of(webhook.webhook_id, 1, 20).items.at(0);
+  const auto row = begin_read()->outbox().deliveries_of(webhook.webhook_id, 1, 20).items.at(0);
   EXPECT_EQ(row.status, DeliveryStatus::kPending);
   EXPECT_EQ(row.attempts, 1);
   EXPECT_EQ(row.next_attempt_at, at(4000));
@@ -328,7 +330,7 @@ TEST_P(StoreContract, FailedDeliveryIsNeverClaimedAgain) {
   EXPECT_TRUE(finish(store(), due[0].delivery_id, failed, 3100));
   EXPECT_TRUE(claim(store(), 100'000).empty());
   EXPECT_EQ(backlog(store()), 0);
-  const auto row = begin_read()->deliveries_of(webhook.webhook_id, 1, 20).items.at(0);
+  const auto row = begin_read()->outbox().deliveries_of(webhook.webhook_id, 1, 20).items.at(0);
   EXPECT_EQ(row.status, DeliveryStatus::kFailed);
   EXPECT_EQ(row.last_error, "connection refused");
   EXPECT_FALSE(row.last_status);
@@ -340,11 +342,11 @@ TEST_P(StoreContract, DeliveriesArePagedNewestFirst) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(move(add_task({"100"}), TaskType::kCreated, TaskType::kCalling));
   }
-  const auto first = begin_read()->deliveries_of(webhook.webhook_id, 1, 2);
+  const auto first = begin_read()->outbox().deliveries_of(webhook.webhook_id, 1, 2);
   EXPECT_EQ(first.total, 3);
   ASSERT_EQ(first.items.size(), 2U);
   EXPECT_GT(first.items[0].delivery_id, first.items[1].delivery_id);
-  const auto second = begin_read()->deliveries_of(webhook.webhook_id, 2, 2);
+  const auto second = begin_read()->outbox().deliveries_of(webhook.webhook_id, 2, 2);
   ASSERT_EQ(second.items.size(), 1U);
   EXPECT_LT(second.items[0].delivery_id, first.items[1].delivery_id);
 }
@@ -384,9 +386,9 @@ TEST_P(StoreContract, ClaimsTakenAtOnceNeverOverlap) {
   EXPECT_EQ(all.size(), static_cast<std::size_t>(kTasks));
 }
 
-std::int64_t prune(storage::Store& store, std::int64_t before_millis, std::int64_t limit = 100) {
-  auto tx = store.begin(storage::TxMode::kWrite);
-  const auto pruned = tx->prune_outbox(at(before_millis), limit);
+std::int64_t prune(store_api::Store& store, std::int64_t before_millis, std::int64_t limit = 100) {
+  auto tx = store.begin(store_api::TxMode::kWrite);
+  const auto pruned = tx->outbox().prune_outbox(at(before_millis), limit);
   tx->commit();
   return pruned;
 }
@@ -425,10 +427,10 @@ TEST_P(StoreContract, PruneDropsOnlyOldEventsThatNoDeliveryWaitsFor) {
   EXPECT_EQ(prune(store(), 10'000), 1);
   EXPECT_EQ(prune(store(), 10'000), 0);
 
-  const auto of_a = begin_read()->deliveries_of(a.webhook_id, 1, 20);
+  const auto of_a = begin_read()->outbox().deliveries_of(a.webhook_id, 1, 20);
   ASSERT_EQ(of_a.total, 1);
   EXPECT_EQ(of_a.items.at(0).task_id, waiting);
-  const auto of_b = begin_read()->deliveries_of(b.webhook_id, 1, 20);
+  const auto of_b = begin_read()->outbox().deliveries_of(b.webhook_id, 1, 20);
   ASSERT_EQ(of_b.total, 1);
   EXPECT_EQ(of_b.items.at(0).status, DeliveryStatus::kPending);
   EXPECT_EQ(backlog(store()), 1);
@@ -448,10 +450,10 @@ TEST_P(StoreContract, PruneTakesAtMostTheLimit) {
     ASSERT_TRUE(finish(store(), d.delivery_id, outcome(DeliveryStatus::kDelivered), 3100));
   }
   EXPECT_EQ(prune(store(), 10'000, 2), 2);
-  const auto left = begin_read()->deliveries_of(webhook.webhook_id, 1, 20);
+  const auto left = begin_read()->outbox().deliveries_of(webhook.webhook_id, 1, 20);
   ASSERT_EQ(left.total, 1);
   EXPECT_EQ(prune(store(), 10'000, 2), 1);
-  EXPECT_EQ(begin_read()->deliveries_of(webhook.webhook_id, 1, 20).total, 0);
+  EXPECT_EQ(begin_read()->outbox().deliveries_of(webhook.webhook_id, 1, 20).total, 0);
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ TEST_P(ServicesOnStore, SweepSkipsWhileAnotherHolderHasTheLease) {
   ASSERT_EQ(connect(id, {"100"}), 1);
   {
     auto tx = begin_write();
-    ASSERT_TRUE(tx->acquire_lease("sweep", "instance-b", clock_.now(), kSweepLeaseTtl));
+    ASSERT_TRUE(tx->leases().acquire_lease("sweep", "instance-b", clock_.now(), kSweepLeaseTtl));
     tx->commit();
   }
 
@@ -62,7 +62,7 @@ TEST_P(ServicesOnStore, SweepReleasesItsLeaseWhenDone) {
   app::SweepService sweep(store(), clock_, *completion_, log_, "instance-a", 1000);
   ASSERT_TRUE(sweep.run_once().ran);
   auto tx = begin_write();
-  EXPECT_TRUE(tx->acquire_lease("sweep", "instance-b", clock_.now(), kSweepLeaseTtl));
+  EXPECT_TRUE(tx->leases().acquire_lease("sweep", "instance-b", clock_.now(), kSweepLeaseTtl));
   tx->commit();
 }
 

@@ -4,9 +4,13 @@
 #include <charconv>
 #include <cstring>
 
-#include "storage/store.hpp"
+#include "store_api/errors.hpp"
 
 namespace dialtrack::storage::postgres {
+
+using store_api::StoreConflict;
+using store_api::StoreError;
+using store_api::StoreUnavailable;
 
 std::int64_t Result::affected() const {
   const char* text = PQcmdTuples(result_);
@@ -82,7 +86,7 @@ Params& Params::add_array(const std::vector<std::optional<std::string>>& values)
   return add(std::move(out));
 }
 
-Params& Params::add_array(const std::vector<std::int64_t>& values) {
+Params& Params::add_array(std::span<const std::int64_t> values) {
   std::string out = "{";
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i > 0) {
@@ -137,7 +141,7 @@ Connection::Connection(const std::string& url, const std::vector<NamedStatement>
     throw StoreUnavailable(message);
   }
   for (const auto& s : statements) {
-    check(PQprepare(conn_, s.name, s.sql, 0, nullptr), s.name);
+    check(PQprepare(conn_, s.name, s.sql.c_str(), 0, nullptr), s.name);
   }
 }
 

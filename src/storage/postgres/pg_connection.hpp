@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace dialtrack::storage::postgres {
@@ -32,6 +34,17 @@ class Result {
   [[nodiscard]] std::optional<std::int64_t> optional_int64(int row, int column) const;
   [[nodiscard]] bool boolean(int row, int column) const { return text(row, column) == "t"; }
 
+  /// Every row, read by `read(*this, row)`, in order.
+  template <typename Read>
+  [[nodiscard]] auto read_all(Read read) const {
+    std::vector<std::invoke_result_t<Read&, const Result&, int>> out;
+    out.reserve(static_cast<std::size_t>(rows()));
+    for (int row = 0; row < rows(); ++row) {
+      out.push_back(read(*this, row));
+    }
+    return out;
+  }
+
  private:
   PGresult* result_;
 };
@@ -48,7 +61,8 @@ class Params {
   Params& add(std::optional<std::int64_t> value);
   /// A PostgreSQL array literal (`{"a","b",NULL}`) of texts.
   Params& add_array(const std::vector<std::optional<std::string>>& values);
-  Params& add_array(const std::vector<std::int64_t>& values);
+  /// A PostgreSQL array literal (`{1,2}`) of integers.
+  Params& add_array(std::span<const std::int64_t> values);
 
   [[nodiscard]] int size() const { return static_cast<int>(values_.size()); }
   [[nodiscard]] std::vector<const char*> pointers() const;
@@ -57,10 +71,11 @@ class Params {
   std::vector<std::optional<std::string>> values_;
 };
 
-/// A named statement: prepared once on every connection of the pool.
+/// A named statement: prepared once on every connection of the pool. Each port of the store
+/// lists its own (`task_statements()` and the others); names are unique across all of them.
 struct NamedStatement {
   const char* name;
-  const char* sql;
+  std::string sql;
 };
 
 /// One libpq connection. Throws StoreUnavailable when the server cannot be reached or the

@@ -203,16 +203,9 @@ DROP INDEX IF EXISTS outbound_call_records_report;
 DROP INDEX IF EXISTS outbound_call_records_by_call_time;
 )sql";
 
-// Versions are applied by number, each one that is not recorded in schema_migrations yet, so a
-// version added on another branch (4: report indexes) still runs on a database already at 5.
-constexpr std::array kMigrations{
-    Migration{1, "tasks, leads, call records and status history", kInitialSchema},
-    Migration{2, "leases for background jobs", kJobLeases},
-    Migration{3, "webhooks, outbox events and deliveries", kWebhooks},
-    Migration{4, "indexes for reports", kReportIndexes},
-    Migration{5, "dialer sync cursors and per-task sync state", kDialerSync},
-    Migration{6, "report aggregates kept at write time; report indexes dropped", kReportAggregates},
-};
+// The SQL of each schema version of storage/common/migrations.hpp, in version order.
+constexpr auto kMigrations = backend_migrations(
+    {kInitialSchema, kJobLeases, kWebhooks, kReportIndexes, kDialerSync, kReportAggregates});
 
 }  // namespace
 

@@ -2,15 +2,11 @@
 
 #include <span>
 
+#include "storage/common/migrations.hpp"
+
 namespace dialtrack::storage::postgres {
 
-struct Migration {
-  int version;
-  const char* description;
-  const char* sql;
-};
-
-/// The PostgreSQL schema versions in order; the same versions as the SQLite schema.
+/// The PostgreSQL schema: every schema version (storage/common/migrations.hpp) in order.
 std::span<const Migration> migrations();
 
 }  // namespace dialtrack::storage::postgres

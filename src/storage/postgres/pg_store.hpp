@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "storage/store.hpp"
+#include "store_api/store.hpp"
 
 namespace dialtrack::storage::postgres {
 
@@ -23,15 +23,15 @@ struct PgOptions {
 /// change is a conditional update, so any number of service instances can share the database.
 /// A lost connection fails the transaction with StoreUnavailable and is replaced; the store
 /// reconnects by itself when the server is back.
-class PgStore final : public Store {
+class PgStore final : public store_api::Store {
  public:
   PgStore(std::string url, PgOptions options);
   ~PgStore() override;
 
   [[nodiscard]] std::string_view backend() const override { return "postgresql"; }
   int migrate() override;
-  std::unique_ptr<Transaction> begin(TxMode mode) override;
-  [[nodiscard]] PoolUse pool_use() const override;
+  std::unique_ptr<store_api::Transaction> begin(store_api::TxMode mode) override;
+  [[nodiscard]] store_api::PoolUse pool_use() const override;
 
   /// Takes a connection from the pool, opening one if the pool is not full.
   std::unique_ptr<Connection> acquire();

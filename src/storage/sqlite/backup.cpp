@@ -8,7 +8,7 @@
 #include <system_error>
 
 #include "storage/sqlite/sqlite_db.hpp"
-#include "storage/store.hpp"
+#include "store_api/errors.hpp"
 
 namespace dialtrack::storage::sqlite {
 
@@ -23,7 +23,7 @@ class ReadOnlyConnection {
       std::string message = "cannot open SQLite database '" + path + "': ";
       message += db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
       sqlite3_close(db_);
-      throw StoreError(message);
+      throw store_api::StoreError(message);
     }
     sqlite3_busy_timeout(db_, 5000);
   }
@@ -44,7 +44,7 @@ void sync_path(const std::filesystem::path& path, int flags) {
     if (fd >= 0) {
       ::close(fd);
     }
-    throw StoreError("cannot sync " + path.string() + ": " + error.message());
+    throw store_api::StoreError("cannot sync " + path.string() + ": " + error.message());
   }
   ::close(fd);
 }
@@ -54,7 +54,7 @@ void sync_path(const std::filesystem::path& path, int flags) {
 BackupResult backup(const std::string& source, const std::string& target) {
   namespace fs = std::filesystem;
   if (!fs::is_regular_file(source)) {
-    throw StoreError("no SQLite database at '" + source + "'");
+    throw store_api::StoreError("no SQLite database at '" + source + "'");
   }
   const fs::path final_path(target);
   const fs::path temp_path(target + ".tmp");
@@ -83,7 +83,8 @@ BackupResult backup(const std::string& source, const std::string& target) {
     const int finished = sqlite3_backup_finish(copy);
     if (rc != SQLITE_DONE) {
       fs::remove(temp_path, ignored);
-      throw StoreError(std::string("backup of '") + source + "' failed: " + sqlite3_errstr(rc));
+      throw store_api::StoreError(std::string("backup of '") + source +
+                                  "' failed: " + sqlite3_errstr(rc));
     }
     if (finished != SQLITE_OK) {
       fs::remove(temp_path, ignored);

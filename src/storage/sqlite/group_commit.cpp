@@ -1,6 +1,6 @@
 #include "storage/sqlite/group_commit.hpp"
 
-#include "storage/store.hpp"
+#include "store_api/errors.hpp"
 
 namespace dialtrack::storage::sqlite {
 
@@ -16,7 +16,7 @@ std::unique_lock<std::mutex> GroupCommit::enter() {
       ++group_;
     }
     db_.exec("SAVEPOINT member");
-  } catch (const StoreError&) {
+  } catch (const store_api::StoreError&) {
     // Whoever left the group open counted on this writer to commit it.
     commit_group_if_idle();
     throw;
@@ -31,7 +31,7 @@ std::uint64_t GroupCommit::leave(std::unique_lock<std::mutex> lock, bool keep) {
     try {
       db_.exec("RELEASE member");
       ++members_;
-    } catch (const StoreError& e) {
+    } catch (const store_api::StoreError& e) {
       failure = e.what();
       keep = false;
     }
@@ -44,7 +44,7 @@ std::uint64_t GroupCommit::leave(std::unique_lock<std::mutex> lock, bool keep) {
   commit_group_if_idle();
   lock.unlock();
   if (!failure.empty()) {
-    throw StoreError(failure);
+    throw store_api::StoreError(failure);
   }
   return group;
 }
@@ -57,7 +57,7 @@ void GroupCommit::commit_group_if_idle() {
   std::string failure;
   try {
     db_.exec("COMMIT");
-  } catch (const StoreError& e) {
+  } catch (const store_api::StoreError& e) {
     failure = e.what();
     if (sqlite3_get_autocommit(db_.handle()) == 0) {
       sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -81,7 +81,7 @@ void GroupCommit::wait_durable(std::uint64_t group) {
   std::unique_lock lock(durable_mutex_);
   durable_.wait(lock, [&] { return durable_group_ >= group; });
   if (const auto it = failures_.find(group); it != failures_.end()) {
-    throw StoreError(it->second);
+    throw store_api::StoreError(it->second);
   }
 }
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <utility>
 
-#include "storage/store.hpp"
+#include "store_api/errors.hpp"
 
 namespace dialtrack::storage::sqlite {
 
@@ -14,9 +14,9 @@ void throw_sqlite_error(sqlite3* db, int code, std::string_view what) {
   message += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
   const int primary = code & 0xff;
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
-    throw StoreUnavailable(message);
+    throw store_api::StoreUnavailable(message);
   }
-  throw StoreError(message);
+  throw store_api::StoreError(message);
 }
 
 Database::Database(const std::string& path) {
@@ -27,7 +27,7 @@ Database::Database(const std::string& path) {
     message += db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw StoreError(message);
+    throw store_api::StoreError(message);
   }
   sqlite3_extended_result_codes(db_, 1);
 }

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <vector>
 
 namespace dialtrack::storage::sqlite {
 
@@ -61,6 +63,15 @@ class Statement {
   bool step();
   /// Runs a statement that returns no rows.
   void run();
+  /// Steps through every row, read by `read(*this)`, in order.
+  template <typename Read>
+  [[nodiscard]] auto read_all(Read read) {
+    std::vector<std::invoke_result_t<Read&, const Statement&>> out;
+    while (step()) {
+      out.push_back(read(*this));
+    }
+    return out;
+  }
 
   [[nodiscard]] std::int64_t int64(int column) const;
   [[nodiscard]] std::optional<std::int64_t> optional_int64(int column) const;

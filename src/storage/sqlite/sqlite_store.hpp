@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "storage/store.hpp"
+#include "store_api/store.hpp"
 
 namespace dialtrack::storage::sqlite {
 
@@ -18,15 +18,17 @@ class GroupCommit;
 /// same file wait rather than fail); reads use a small pool of connections that run beside the
 /// writer. `synchronous=FULL`, and a write transaction's `commit()` returns only once its
 /// group's COMMIT is done: it survives a crash of the process or the machine.
-class SqliteStore final : public Store {
+class SqliteStore final : public store_api::Store {
  public:
+  /// Opens the file at `path` (creating it), applies the missing migrations, and prepares the
+  /// writer and `read_connections` read connections. Throws StoreError when it cannot.
   SqliteStore(std::string path, int read_connections);
   ~SqliteStore() override;
 
   [[nodiscard]] std::string_view backend() const override { return "sqlite"; }
   int migrate() override;
-  std::unique_ptr<Transaction> begin(TxMode mode) override;
-  [[nodiscard]] PoolUse pool_use() const override;
+  std::unique_ptr<store_api::Transaction> begin(store_api::TxMode mode) override;
+  [[nodiscard]] store_api::PoolUse pool_use() const override;
 
   /// Returns a read connection to the pool; used by read transactions when they end.
   void release_reader(std::unique_ptr<Connection> connection);

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "storage/store.hpp"
+#include "store_api/outbox.hpp"
 
 /// How both backends store the webhook columns that are not plain values.
 namespace dialtrack::storage::webhook_rows {
@@ -33,23 +33,24 @@ inline std::vector<std::string> split_events(std::string_view text) {
 }
 
 /// `webhook_deliveries.status`.
-inline std::string_view status_text(DeliveryStatus status) {
+inline std::string_view status_text(store_api::DeliveryStatus status) {
   switch (status) {
-    case DeliveryStatus::kPending:
+    case store_api::DeliveryStatus::kPending:
       return "pending";
-    case DeliveryStatus::kDelivered:
+    case store_api::DeliveryStatus::kDelivered:
       return "delivered";
-    case DeliveryStatus::kFailed:
+    case store_api::DeliveryStatus::kFailed:
       return "failed";
   }
   return "pending";
 }
 
-inline DeliveryStatus status_from_text(std::string_view text) {
+inline store_api::DeliveryStatus status_from_text(std::string_view text) {
   if (text == "delivered") {
-    return DeliveryStatus::kDelivered;
+    return store_api::DeliveryStatus::kDelivered;
   }
-  return text == "failed" ? DeliveryStatus::kFailed : DeliveryStatus::kPending;
+  return text == "failed" ? store_api::DeliveryStatus::kFailed
+                          : store_api::DeliveryStatus::kPending;
 }
 
 }  // namespace dialtrack::storage::webhook_rows

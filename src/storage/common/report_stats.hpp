@@ -8,7 +8,7 @@
 #include <tuple>
 #include <vector>
 
-#include "storage/store.hpp"
+#include "store_api/records.hpp"
 
 /// The report's aggregates, kept at write time by both backends (schema version 6): one row
 /// per task, call status and quarter hour of call time in `task_call_stats`, and per lead its
@@ -23,7 +23,7 @@ inline constexpr std::int64_t kSlotMillis = 900'000;
 
 /// The first slot that starts at or after `at`: the daily summary counts the slots that start
 /// in [from, to).
-std::int64_t first_slot_at_or_after(Timestamp at);
+std::int64_t first_slot_at_or_after(store_api::Timestamp at);
 
 /// Throws std::invalid_argument unless the offset is a whole number of quarter hours (every UTC
 /// offset in use is), the precision of the daily summary's calls.
@@ -31,8 +31,8 @@ void require_quarter_hours(std::chrono::minutes utc_offset);
 
 /// What one version of a stored record adds to its task's report.
 struct Contribution {
-  TaskId task_id = 0;
-  LeadId lead_id = 0;
+  store_api::TaskId task_id = 0;
+  store_api::LeadId lead_id = 0;
   std::string call_status;
   bool connected = false;
   std::optional<std::int64_t> duration;
@@ -40,8 +40,9 @@ struct Contribution {
   std::int64_t latest_time = 0;  ///< event_time, else ended_at, else started_at, else created_at
 };
 
-Contribution contribution(TaskId task_id, LeadId lead_id, const domain::RecordFields& fields,
-                          bool connected, Timestamp created_at);
+Contribution contribution(store_api::TaskId task_id, store_api::LeadId lead_id,
+                          const domain::RecordFields& fields, bool connected,
+                          store_api::Timestamp created_at);
 
 /// What to add to one row of `task_call_stats` (inserted when missing). The counts are signed:
 /// an overwritten record is taken out of the row it was counted in. `first_at` and `last_at`
@@ -50,7 +51,7 @@ Contribution contribution(TaskId task_id, LeadId lead_id, const domain::RecordFi
 /// out of a row that keeps other records, the row's bounds may still include its old call time
 /// (which lies in the row's quarter hour).
 struct CallStatDelta {
-  TaskId task_id = 0;
+  store_api::TaskId task_id = 0;
   std::string call_status;
   std::int64_t slot = 0;
   std::int64_t calls = 0;
@@ -67,8 +68,8 @@ struct CallStatDelta {
 /// latest time, before the batch, of the lead's records the batch overwrote; the stored
 /// `latest_at` is then no later than it).
 struct LeadStatDelta {
-  TaskId task_id = 0;
-  LeadId lead_id = 0;
+  store_api::TaskId task_id = 0;
+  store_api::LeadId lead_id = 0;
   std::int64_t attempts = 0;
   std::string latest_status;
   std::int64_t latest_at = 0;
@@ -94,8 +95,8 @@ class Deltas {
   void count(const Contribution& record, std::int64_t sign);
   void candidate(const Contribution& record);
 
-  std::map<std::tuple<TaskId, std::string, std::int64_t>, CallStatDelta> calls_;
-  std::map<LeadId, LeadStatDelta> leads_;
+  std::map<std::tuple<store_api::TaskId, std::string, std::int64_t>, CallStatDelta> calls_;
+  std::map<store_api::LeadId, LeadStatDelta> leads_;
 };
 
 }  // namespace dialtrack::storage::report_stats

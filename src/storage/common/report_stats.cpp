@@ -1,16 +1,16 @@
-#include "storage/report_stats.hpp"
+#include "storage/common/report_stats.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 #include <string>
 
-#include "storage/time_columns.hpp"
+#include "storage/common/time_columns.hpp"
 
 namespace dialtrack::storage::report_stats {
 
 using time_columns::millis;
 
-std::int64_t first_slot_at_or_after(Timestamp at) {
+std::int64_t first_slot_at_or_after(store_api::Timestamp at) {
   const std::int64_t ms = millis(at);
   return ms > 0 ? (ms + kSlotMillis - 1) / kSlotMillis : ms / kSlotMillis;
 }
@@ -22,8 +22,9 @@ void require_quarter_hours(std::chrono::minutes utc_offset) {
   }
 }
 
-Contribution contribution(TaskId task_id, LeadId lead_id, const domain::RecordFields& fields,
-                          bool connected, Timestamp created_at) {
+Contribution contribution(store_api::TaskId task_id, store_api::LeadId lead_id,
+                          const domain::RecordFields& fields, bool connected,
+                          store_api::Timestamp created_at) {
   Contribution c;
   c.task_id = task_id;
   c.lead_id = lead_id;

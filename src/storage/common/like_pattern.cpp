@@ -1,4 +1,4 @@
-#include "storage/like_pattern.hpp"
+#include "storage/common/like_pattern.hpp"
 
 namespace dialtrack::storage {
 

@@ -1,0 +1,91 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "storage/common/lazy_ports.hpp"
+#include "storage/common/report_stats.hpp"
+#include "storage/postgres/pg_connection.hpp"
+#include "store_api/store.hpp"
+
+/// What each port of the PostgreSQL store gives the pool (`*_statements`: its named statements,
+/// prepared on every connection), the transaction (`make_*`: the port on the transaction's
+/// connection `c`, which must outlive it, for a transaction of `mode`) and the other ports (writes
+/// they share within a transaction). Each port's file defines its part.
+namespace dialtrack::storage::postgres {
+
+/// The named statements of the tasks port (tasks.cpp): the task rows, their status history
+/// (with the outbox events of each change) and their counters.
+std::vector<NamedStatement> task_statements();
+/// The tasks port; in a write transaction the rows it reads stay locked until the end.
+std::unique_ptr<store_api::TaskStore> make_tasks(Connection& c, store_api::TxMode mode);
+/// Locks these task rows until the end of the transaction, in id order (`lock_tasks`, for the
+/// ports that lock the tasks whose counters or aggregates they move).
+void lock_task_rows(Connection& c, std::span<const store_api::TaskId> task_ids);
+
+/// The named statements of the leads port (leads.cpp): the phones of a task and whether each
+/// was connected.
+std::vector<NamedStatement> lead_statements();
+/// The leads port; its writes also move the counters of the leads' tasks, in the same
+/// statements.
+std::unique_ptr<store_api::LeadStore> make_leads(Connection& c, store_api::TxMode mode);
+/// Sets the connected flags of the task's leads to what its records say: a lead is connected
+/// (since `now`, unless it already was) when one of its records is (`TaskStore::repair_counters`).
+void repair_connected_flags(Connection& c, store_api::TaskId task_id, store_api::Timestamp now);
+
+/// The named statements of the call records port (records.cpp).
+std::vector<NamedStatement> record_statements();
+/// The call records port; its writes move the tasks' record counts and the report's aggregates
+/// (add_lead_stats, add_record_stats) and lock the tasks (lock_task_rows).
+std::unique_ptr<store_api::RecordStore> make_records(Connection& c, store_api::TxMode mode);
+
+/// The named statements of the reports port (reports.cpp): the report's aggregates
+/// (storage/common/report_stats.hpp), read, rebuilt and written for the records port.
+std::vector<NamedStatement> report_statements();
+/// The reports port.
+std::unique_ptr<store_api::ReportStore> make_reports(Connection& c, store_api::TxMode mode);
+/// The leads' part of a batch's report aggregates (their attempts and latest attempts), for
+/// `RecordStore::upsert_records` before it locks the tasks: it locks the lead rows, in lead id
+/// order.
+void add_lead_stats(Connection& c, const report_stats::Deltas& deltas);
+/// What a batch of record writes adds to its tasks, for `RecordStore::upsert_records`: the
+/// record counts of the tasks (`inserted`: records inserted per task) and the report's status
+/// rows, in one statement. The caller has locked the tasks by now, so no other writer touches
+/// these rows.
+void add_record_stats(Connection& c, const std::map<store_api::TaskId, std::int64_t>& inserted,
+                      const report_stats::Deltas& deltas, store_api::Timestamp now);
+
+/// The named statements of the outbox and webhooks port (outbox.cpp): subscriptions, and the
+/// deliveries of the events that status changes write.
+std::vector<NamedStatement> outbox_statements();
+/// The outbox and webhooks port.
+std::unique_ptr<store_api::OutboxStore> make_outbox(Connection& c, store_api::TxMode mode);
+/// Writes the outbox events of one status change (`from` -> `to` at `now`) of each of these
+/// tasks, in one statement: `task.status_changed`, and `task.completed` when `to` is 3, with
+/// payloads from domain::status_event_payload, and one pending delivery per webhook subscribed
+/// to each event. For `TaskStore::transition` and the completions, in their transaction.
+void write_status_events(Connection& c, std::span<const store_api::TaskId> task_ids,
+                         domain::TaskType from, domain::TaskType to, std::string_view reason,
+                         store_api::Timestamp now);
+
+/// The named statements of the dialer cursors port (cursors.cpp): how far each job group was
+/// pulled from a dialer account, and how each task's last pull went.
+std::vector<NamedStatement> cursor_statements();
+/// The dialer cursors port.
+std::unique_ptr<store_api::CursorStore> make_cursors(Connection& c, store_api::TxMode mode);
+
+/// The named statements of the leases port (leases.cpp): named leases that let one instance at
+/// a time run a background job.
+std::vector<NamedStatement> lease_statements();
+/// The leases port.
+std::unique_ptr<store_api::LeaseStore> make_leases(Connection& c, store_api::TxMode mode);
+
+/// How a transaction makes each port, when it first asks for it.
+inline constexpr PortFactories<Connection> kPortFactories{
+    make_tasks, make_leads, make_records, make_reports, make_outbox, make_cursors, make_leases};
+
+}  // namespace dialtrack::storage::postgres

@@ -1,0 +1,242 @@
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string_view>
+
+#include "storage/common/names.hpp"
+#include "storage/common/report_stats.hpp"
+#include "storage/postgres/pg_sql.hpp"
+#include "storage/postgres/ports.hpp"
+
+namespace dialtrack::storage::postgres {
+
+namespace {
+
+/// The columns `read_record` reads, in its order.
+constexpr std::string_view kRecordColumns =
+    "call_id, task_id, lead_id, phone, job_group_id, job_id, call_status, connected, started_at, "
+    "ended_at, duration, event_time, extra, created_at, updated_at";
+
+store_api::StoredRecord read_record(const Result& r, int row) {
+  store_api::StoredRecord out;
+  auto& rec = out.record;
+  rec.call_id = std::string(r.text(row, 0));
+  rec.task_id = r.int64(row, 1);
+  out.lead_id = r.int64(row, 2);
+  rec.phone = std::string(r.text(row, 3));
+  rec.fields.job_group_id = r.optional_text(row, 4);
+  rec.fields.job_id = r.optional_text(row, 5);
+  rec.fields.call_status = std::string(r.text(row, 6));
+  rec.connected = r.boolean(row, 7);
+  rec.fields.started_at = timestamp(r.optional_int64(row, 8));
+  rec.fields.ended_at = timestamp(r.optional_int64(row, 9));
+  rec.fields.duration = r.optional_int64(row, 10);
+  rec.fields.event_time = timestamp(r.optional_int64(row, 11));
+  rec.fields.extra_json = r.optional_text(row, 12);
+  rec.created_at = timestamp(r.int64(row, 13));
+  rec.updated_at = timestamp(r.int64(row, 14));
+  return out;
+}
+
+/// The stored and the new version of one overwritten record, as `update_records` returns them
+/// (task, lead, then each version's status, connected, started_at, ended_at, duration and
+/// event_time, the stored one's created_at between them), counted into the report's aggregates.
+void count_update(const Result& r, int row, report_stats::Deltas& deltas) {
+  const TaskId task_id = r.int64(row, 0);
+  const LeadId lead_id = r.int64(row, 1);
+  const Timestamp created_at = timestamp(r.int64(row, 8));
+  auto version = [&](int first) {
+    domain::RecordFields f;
+    f.call_status = std::string(r.text(row, first));
+    f.started_at = timestamp(r.optional_int64(row, first + 2));
+    f.ended_at = timestamp(r.optional_int64(row, first + 3));
+    f.duration = r.optional_int64(row, first + 4);
+    f.event_time = timestamp(r.optional_int64(row, first + 5));
+    return report_stats::contribution(task_id, lead_id, f, r.boolean(row, first + 1), created_at);
+  };
+  deltas.update(version(2), version(9));
+}
+
+/// Column arrays for the new or for the changed records of a batch.
+struct Columns {
+  std::vector<std::optional<std::string>> call_id, task_id, lead_id, phone, job_group_id, job_id,
+      call_status, connected, started_at, ended_at, duration, event_time, extra;
+  void add(const store_api::RecordWrite& r) {
+    const auto& f = r.fields;
+    call_id.emplace_back(r.call_id);
+    task_id.emplace_back(std::to_string(r.task_id));
+    lead_id.emplace_back(std::to_string(r.lead_id));
+    phone.emplace_back(r.phone);
+    job_group_id.push_back(f.job_group_id);
+    job_id.push_back(f.job_id);
+    call_status.emplace_back(f.call_status);
+    connected.emplace_back(r.connected ? "t" : "f");
+    started_at.push_back(millis_text(f.started_at));
+    ended_at.push_back(millis_text(f.ended_at));
+    duration.push_back(int_text(f.duration));
+    event_time.push_back(millis_text(f.event_time));
+    extra.push_back(f.extra_json);
+  }
+
+  /// The parameters of `insert_records` (`inserting`) or of `update_records`: the arrays in the
+  /// statement's order (an update leaves out the task, lead and phone, which it never changes),
+  /// then the time of the write.
+  [[nodiscard]] Params params(bool inserting, Timestamp now) const {
+    Params p;
+    p.add_array(call_id);
+    if (inserting) {
+      p.add_array(task_id).add_array(lead_id).add_array(phone);
+    }
+    p.add_array(job_group_id)
+        .add_array(job_id)
+        .add_array(call_status)
+        .add_array(connected)
+        .add_array(started_at)
+        .add_array(ended_at)
+        .add_array(duration)
+        .add_array(event_time)
+        .add_array(extra)
+        .add(millis(now));
+    return p;
+  }
+};
+
+}  // namespace
+
+std::vector<NamedStatement> record_statements() {
+  return {
+      {"find_records", sql({"SELECT ", kRecordColumns,
+                            " FROM outbound_call_records WHERE call_id = ANY($1::text[])"})},
+      {"find_records_for_update",
+       sql({"SELECT ", kRecordColumns,
+            " FROM outbound_call_records WHERE call_id = ANY($1::text[]) ORDER BY call_id "
+            "FOR UPDATE"})},
+      {"insert_records",
+       sql({"INSERT INTO outbound_call_records (", kRecordColumns,
+            ") SELECT u.call_id, u.task_id, u.lead_id, u.phone, u.job_group_id, u.job_id, "
+            "u.call_status, u.connected, u.started_at, u.ended_at, u.duration, u.event_time, "
+            "u.extra, $14, $14 FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], "
+            "$5::text[], $6::text[], $7::text[], $8::boolean[], $9::bigint[], $10::bigint[], "
+            "$11::bigint[], $12::bigint[], $13::text[]) AS u(call_id, task_id, lead_id, phone, "
+            "job_group_id, job_id, call_status, connected, started_at, ended_at, duration, "
+            "event_time, extra)"})},
+      // Returns the stored version (`o`, read before the update: the statement does not see its
+      // own changes, and FOR UPDATE makes it the latest committed one) beside the new one, for
+      // the report's aggregates.
+      {"update_records",
+       "UPDATE outbound_call_records r SET job_group_id = u.job_group_id, job_id = u.job_id, "
+       "call_status = u.call_status, connected = u.connected, started_at = u.started_at, "
+       "ended_at = u.ended_at, duration = u.duration, event_time = u.event_time, "
+       "extra = u.extra, updated_at = $11 "
+       "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], "
+       "$6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::text[]) "
+       "AS u(call_id, job_group_id, job_id, call_status, connected, started_at, ended_at, "
+       "duration, event_time, extra), "
+       "(SELECT record_id, task_id, lead_id, call_status, connected, started_at, ended_at, "
+       "duration, event_time, created_at FROM outbound_call_records "
+       "WHERE call_id = ANY($1::text[]) ORDER BY call_id FOR UPDATE) AS o "
+       "WHERE r.call_id = u.call_id AND o.record_id = r.record_id "
+       "RETURNING o.task_id, o.lead_id, o.call_status, o.connected, o.started_at, o.ended_at, "
+       "o.duration, o.event_time, o.created_at, r.call_status, r.connected, r.started_at, "
+       "r.ended_at, r.duration, r.event_time"},
+      {"task_records", sql({"SELECT ", kRecordColumns,
+                            " FROM outbound_call_records WHERE task_id = $1 "
+                            "ORDER BY record_id DESC LIMIT $2 OFFSET $3"})},
+      {"record_count", "SELECT record_count FROM call_tasks WHERE task_id = $1"},
+      {"task_records_after", sql({"SELECT ", kRecordColumns,
+                                  ", record_id FROM outbound_call_records WHERE task_id = $1 "
+                                  "AND record_id > $2 ORDER BY record_id LIMIT $3"})},
+  };
+}
+
+namespace {
+
+/// The call records port. Its writes move the tasks' record counts and the report's aggregates
+/// (add_lead_stats, add_record_stats) and lock the tasks (lock_task_rows).
+class PgRecords final : public store_api::RecordStore {
+ public:
+  PgRecords(Connection& connection, TxMode mode) : c_(connection), mode_(mode) {}
+
+  std::vector<store_api::StoredRecord> find_records(
+      std::span<const std::string> call_ids) override {
+    if (call_ids.empty()) {
+      return {};
+    }
+    std::vector<std::optional<std::string>> ids(call_ids.begin(), call_ids.end());
+    // A write locks them in call_id order, the same order in every transaction.
+    return c_
+        .run(mode_ == TxMode::kWrite ? "find_records_for_update" : "find_records",
+             Params{}.add_array(ids))
+        .read_all(read_record);
+  }
+
+  void upsert_records(std::span<const store_api::RecordWrite> records, Timestamp now) override {
+    Columns inserts;
+    Columns updates;
+    std::map<TaskId, std::int64_t> inserted;
+    std::vector<TaskId> tasks;
+    report_stats::Deltas deltas;
+    for (const auto& r : records) {
+      tasks.push_back(r.task_id);
+      if (r.is_new) {
+        inserts.add(r);
+        ++inserted[r.task_id];
+        deltas.insert(report_stats::contribution(r.task_id, r.lead_id, r.fields, r.connected, now));
+      } else {
+        updates.add(r);
+      }
+    }
+    if (!inserts.call_id.empty()) {
+      c_.run("insert_records", inserts.params(true, now));
+    }
+    if (!updates.call_id.empty()) {
+      const auto changed = c_.run("update_records", updates.params(false, now));
+      for (int i = 0; i < changed.rows(); ++i) {
+        count_update(changed, i, deltas);
+      }
+    }
+    add_lead_stats(c_, deltas);
+    // Only now, with the rows written, the tasks are locked (in id order) for their counters:
+    // a concurrent writer for the same task waits for this transaction's counter updates and
+    // commit, not for its reads and inserts.
+    std::sort(tasks.begin(), tasks.end());
+    tasks.erase(std::unique(tasks.begin(), tasks.end()), tasks.end());
+    lock_task_rows(c_, tasks);
+    if (!inserted.empty() || !deltas.call_stats().empty()) {
+      add_record_stats(c_, inserted, deltas, now);
+    }
+  }
+
+  store_api::RecordPage task_records(TaskId task_id, std::int64_t page,
+                                     std::int64_t page_size) override {
+    store_api::RecordPage out;
+    out.items =
+        c_.run("task_records", Params{}.add(task_id).add(page_size).add((page - 1) * page_size))
+            .read_all([](const Result& r, int row) { return read_record(r, row).record; });
+    const auto count = c_.run("record_count", Params{}.add(task_id));
+    if (count.rows() == 1) {
+      out.total = count.int64(0, 0);
+    }
+    return out;
+  }
+
+  std::vector<std::pair<std::int64_t, domain::CallRecord>> task_records_after(
+      TaskId task_id, std::int64_t after, std::int64_t limit) override {
+    return c_.run("task_records_after", Params{}.add(task_id).add(after).add(limit))
+        .read_all([](const Result& r, int row) {
+          return std::pair(r.int64(row, 15), read_record(r, row).record);
+        });
+  }
+
+ private:
+  Connection& c_;
+  TxMode mode_;
+};
+
+}  // namespace
+
+std::unique_ptr<store_api::RecordStore> make_records(Connection& c, TxMode mode) {
+  return std::make_unique<PgRecords>(c, mode);
+}
+
+}  // namespace dialtrack::storage::postgres

@@ -1,0 +1,273 @@
+#include <array>
+#include <string_view>
+#include <utility>
+
+#include "storage/common/like_pattern.hpp"
+#include "storage/common/names.hpp"
+#include "storage/postgres/pg_sql.hpp"
+#include "storage/postgres/ports.hpp"
+
+namespace dialtrack::storage::postgres {
+
+namespace {
+
+/// The columns `read_task` reads, in its order.
+constexpr std::string_view kTaskColumns =
+    "task_id, name, job_group_id, task_type, total_calls, connected_calls, created_at, "
+    "updated_at, completed_at";
+
+/// The stored counters beside the values recomputed from the task's leads and records, and the
+/// report's aggregates (audit_counters), read in CounterAudit's order.
+constexpr std::string_view kAuditSelect =
+    "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
+    "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
+    "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
+    "WHERE r.task_id = t.task_id AND r.connected), "
+    "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id), "
+    "(SELECT coalesce(sum(calls), 0) FROM task_call_stats s WHERE s.task_id = t.task_id), "
+    "(SELECT coalesce(sum(attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id) "
+    "FROM call_tasks t ";
+
+domain::Task read_task(const Result& r, int row) {
+  domain::Task t;
+  t.task_id = r.int64(row, 0);
+  t.name = std::string(r.text(row, 1));
+  t.job_group_id = r.optional_text(row, 2);
+  t.task_type = static_cast<domain::TaskType>(r.int64(row, 3));
+  t.total_calls = r.int64(row, 4);
+  t.connected_calls = r.int64(row, 5);
+  t.created_at = timestamp(r.int64(row, 6));
+  t.updated_at = timestamp(r.int64(row, 7));
+  t.completed_at = timestamp(r.optional_int64(row, 8));
+  return t;
+}
+
+}  // namespace
+
+std::vector<NamedStatement> task_statements() {
+  return {
+      {"insert_task",
+       "WITH t AS (INSERT INTO call_tasks (name, job_group_id, task_type, total_calls, "
+       "connected_calls, record_count, created_at, updated_at) "
+       "VALUES ($1, $2, 1, 0, 0, 0, $3, $3) RETURNING task_id) "
+       "INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
+       "SELECT task_id, NULL, 1, 'created', $3 FROM t RETURNING task_id"},
+      {"find_task", sql({"SELECT ", kTaskColumns, " FROM call_tasks WHERE task_id = $1"})},
+      {"lock_tasks",
+       "SELECT task_id FROM call_tasks WHERE task_id = ANY($1::bigint[]) ORDER BY task_id "
+       "FOR UPDATE"},
+      {"find_tasks", sql({"SELECT ", kTaskColumns,
+                          " FROM call_tasks WHERE task_id = ANY($1::bigint[]) ORDER BY task_id"})},
+      {"find_task_for_update",
+       sql({"SELECT ", kTaskColumns, " FROM call_tasks WHERE task_id = $1 FOR UPDATE"})},
+      {"list_tasks",
+       sql({"SELECT ", kTaskColumns, " FROM call_tasks ORDER BY task_id DESC LIMIT $1 OFFSET $2"})},
+      {"list_tasks_by_type",
+       sql({"SELECT ", kTaskColumns,
+            " FROM call_tasks WHERE task_type = $1 ORDER BY task_id DESC LIMIT $2 OFFSET $3"})},
+      {"count_tasks", "SELECT count(*) FROM call_tasks"},
+      {"count_tasks_by_type", "SELECT count(*) FROM call_tasks WHERE task_type = $1"},
+      // Search by name ($1: a contains_pattern). ILIKE folds letters as the database's LC_CTYPE
+      // says. No index serves it: a pattern that starts with '%' cannot use a b-tree, so this
+      // scans the tasks (pg_trgm's GIN index could, should the table grow that large).
+      {"list_tasks_by_name", sql({"SELECT ", kTaskColumns,
+                                  " FROM call_tasks WHERE name ILIKE $1 ESCAPE '\\' "
+                                  "ORDER BY task_id DESC LIMIT $2 OFFSET $3"})},
+      {"list_tasks_by_name_and_type",
+       sql({"SELECT ", kTaskColumns,
+            " FROM call_tasks WHERE name ILIKE $1 ESCAPE '\\' "
+            "AND task_type = $2 ORDER BY task_id DESC LIMIT $3 OFFSET $4"})},
+      {"count_tasks_by_name", "SELECT count(*) FROM call_tasks WHERE name ILIKE $1 ESCAPE '\\'"},
+      {"count_tasks_by_name_and_type",
+       "SELECT count(*) FROM call_tasks WHERE name ILIKE $1 ESCAPE '\\' AND task_type = $2"},
+      {"set_job_group",
+       "UPDATE call_tasks SET job_group_id = $2, updated_at = $3 WHERE task_id = $1"},
+      // The status changes with their history rows, each returning the tasks it moved: their
+      // outbox events follow in a second statement (write_status_events).
+      {"transition",
+       "WITH t AS (UPDATE call_tasks SET task_type = $3, updated_at = $4, "
+       "completed_at = CASE $3::smallint WHEN 3 THEN $4 WHEN 2 THEN NULL ELSE completed_at END "
+       "WHERE task_id = $1 AND task_type = $2 RETURNING task_id) "
+       "INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
+       "SELECT task_id, $2, $3, $5, $4 FROM t RETURNING task_id"},
+      {"complete",
+       "WITH t AS (UPDATE call_tasks SET task_type = 3, updated_at = $2, completed_at = $2 "
+       "WHERE task_id = $1 AND task_type = 2 AND total_calls > 0 "
+       "AND connected_calls = total_calls RETURNING task_id) "
+       "INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
+       "SELECT task_id, 2, 3, $3, $2 FROM t RETURNING task_id"},
+      {"complete_many",
+       "WITH t AS (UPDATE call_tasks SET task_type = 3, updated_at = $2, completed_at = $2 "
+       "WHERE task_id = ANY($1::bigint[]) AND task_type = 2 AND total_calls > 0 "
+       "AND connected_calls = total_calls RETURNING task_id), "
+       "h AS (INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
+       "SELECT task_id, 2, 3, $3, $2 FROM t RETURNING task_id) "
+       "SELECT task_id FROM h ORDER BY task_id"},
+      {"history",
+       "SELECT from_type, to_type, reason, at FROM task_status_history WHERE task_id = $1 "
+       "ORDER BY history_id"},
+      {"calling_tasks", sql({"SELECT ", kTaskColumns,
+                             " FROM call_tasks WHERE task_type = 2 AND task_id > $1 "
+                             "ORDER BY task_id LIMIT $2"})},
+      {"audit_task", sql({kAuditSelect, "WHERE t.task_id = $1"})},
+      {"audit_tasks", sql({kAuditSelect, "WHERE t.task_id > $1 ORDER BY t.task_id LIMIT $2"})},
+      {"repair_counters",
+       "UPDATE call_tasks SET "
+       "total_calls = (SELECT count(*) FROM task_leads WHERE task_id = $1), "
+       "connected_calls = (SELECT count(*) FROM task_leads "
+       "WHERE task_id = $1 AND connected_at IS NOT NULL), "
+       "record_count = (SELECT count(*) FROM outbound_call_records WHERE task_id = $1), "
+       "updated_at = $2 WHERE task_id = $1"},
+  };
+}
+
+void lock_task_rows(Connection& c, std::span<const TaskId> task_ids) {
+  if (task_ids.empty()) {
+    return;
+  }
+  c.run("lock_tasks", Params{}.add_array(task_ids));
+}
+
+namespace {
+
+/// The tasks port: the task rows, their status history (with the outbox events of each change)
+/// and their counters. In a write transaction the rows it reads stay locked.
+class PgTasks final : public store_api::TaskStore {
+ public:
+  PgTasks(Connection& connection, TxMode mode) : c_(connection), mode_(mode) {}
+
+  TaskId insert_task(std::string_view name, const std::optional<std::string>& job_group_id,
+                     Timestamp now) override {
+    const auto r = c_.run("insert_task", Params{}.add(name).add(job_group_id).add(millis(now)));
+    return r.int64(0, 0);
+  }
+
+  void lock_tasks(std::span<const TaskId> task_ids) override { lock_task_rows(c_, task_ids); }
+
+  std::optional<domain::Task> find_task(TaskId task_id) override {
+    // In a write transaction the row stays locked, so the caller's decision holds until commit.
+    const auto r = c_.run(mode_ == TxMode::kWrite ? "find_task_for_update" : "find_task",
+                          Params{}.add(task_id));
+    if (r.rows() == 0) {
+      return std::nullopt;
+    }
+    return read_task(r, 0);
+  }
+
+  std::vector<domain::Task> find_tasks(std::span<const TaskId> task_ids) override {
+    if (task_ids.empty()) {
+      return {};
+    }
+    return c_.run("find_tasks", Params{}.add_array(task_ids)).read_all(read_task);
+  }
+
+  store_api::TaskPage list_tasks(const store_api::TaskListQuery& query) override {
+    // One prepared statement per combination of filters, their parameters in this order.
+    Params filters;
+    if (query.name_contains) {
+      filters.add(contains_pattern(*query.name_contains));
+    }
+    if (query.task_type) {
+      filters.add(static_cast<int>(*query.task_type));
+    }
+    const bool by_name = query.name_contains.has_value();
+    const bool by_type = query.task_type.has_value();
+    const char* list = by_name ? (by_type ? "list_tasks_by_name_and_type" : "list_tasks_by_name")
+                               : (by_type ? "list_tasks_by_type" : "list_tasks");
+    const char* count = by_name ? (by_type ? "count_tasks_by_name_and_type" : "count_tasks_by_name")
+                                : (by_type ? "count_tasks_by_type" : "count_tasks");
+    const std::int64_t offset = (query.page - 1) * query.page_size;
+    store_api::TaskPage page;
+    page.items = c_.run(list, Params(filters).add(query.page_size).add(offset)).read_all(read_task);
+    page.total = c_.run(count, filters).int64(0, 0);
+    return page;
+  }
+
+  void set_job_group(TaskId task_id, std::string_view job_group_id, Timestamp now) override {
+    c_.run("set_job_group", Params{}.add(task_id).add(job_group_id).add(millis(now)));
+  }
+
+  bool transition(TaskId task_id, TaskType from, TaskType to, std::string_view reason,
+                  Timestamp now) override {
+    const auto r = c_.run("transition", Params{}
+                                            .add(task_id)
+                                            .add(static_cast<int>(from))
+                                            .add(static_cast<int>(to))
+                                            .add(millis(now))
+                                            .add(reason));
+    if (r.rows() != 1) {
+      return false;
+    }
+    const std::array moved{task_id};
+    write_status_events(c_, moved, from, to, reason, now);
+    return true;
+  }
+
+  bool complete_if_counters_full(TaskId task_id, std::string_view reason, Timestamp now) override {
+    const auto r = c_.run("complete", Params{}.add(task_id).add(millis(now)).add(reason));
+    if (r.rows() != 1) {
+      return false;
+    }
+    const std::array completed{task_id};
+    write_status_events(c_, completed, TaskType::kCalling, TaskType::kCompleted, reason, now);
+    return true;
+  }
+
+  std::vector<TaskId> complete_where_counters_full(std::span<const TaskId> task_ids,
+                                                   std::string_view reason,
+                                                   Timestamp now) override {
+    if (task_ids.empty()) {
+      return {};
+    }
+    auto completed =
+        c_.run("complete_many", Params{}.add_array(task_ids).add(millis(now)).add(reason))
+            .read_all([](const Result& r, int row) { return r.int64(row, 0); });
+    write_status_events(c_, completed, TaskType::kCalling, TaskType::kCompleted, reason, now);
+    return completed;
+  }
+
+  std::vector<domain::Transition> history(TaskId task_id) override {
+    return c_.run("history", Params{}.add(task_id)).read_all([](const Result& r, int row) {
+      domain::Transition t;
+      if (const auto from = r.optional_int64(row, 0)) {
+        t.from = static_cast<TaskType>(*from);
+      }
+      t.to = static_cast<TaskType>(r.int64(row, 1));
+      t.reason = std::string(r.text(row, 2));
+      t.at = timestamp(r.int64(row, 3));
+      return t;
+    });
+  }
+
+  std::vector<domain::Task> calling_tasks(TaskId after, std::int64_t limit) override {
+    return c_.run("calling_tasks", Params{}.add(after).add(limit)).read_all(read_task);
+  }
+
+  std::vector<store_api::CounterAudit> audit_counters(std::optional<TaskId> task_id, TaskId after,
+                                                      std::int64_t limit) override {
+    const auto audited = task_id ? c_.run("audit_task", Params{}.add(*task_id))
+                                 : c_.run("audit_tasks", Params{}.add(after).add(limit));
+    return audited.read_all([](const Result& r, int row) {
+      return store_api::CounterAudit{r.int64(row, 0), r.int64(row, 1), r.int64(row, 2),
+                                     r.int64(row, 3), r.int64(row, 4), r.int64(row, 5),
+                                     r.int64(row, 6), r.int64(row, 7), r.int64(row, 8)};
+    });
+  }
+
+  void repair_counters(TaskId task_id, Timestamp now) override {
+    repair_connected_flags(c_, task_id, now);  // the leads first: the counters count them
+    c_.run("repair_counters", Params{}.add(task_id).add(millis(now)));
+  }
+
+ private:
+  Connection& c_;
+  TxMode mode_;
+};
+
+}  // namespace
+
+std::unique_ptr<store_api::TaskStore> make_tasks(Connection& c, TxMode mode) {
+  return std::make_unique<PgTasks>(c, mode);
+}
+
+}  // namespace dialtrack::storage::postgres

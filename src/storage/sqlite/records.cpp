@@ -1,0 +1,166 @@
+#include <map>
+
+#include "storage/common/names.hpp"
+#include "storage/common/report_stats.hpp"
+#include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/ports.hpp"
+
+namespace dialtrack::storage::sqlite {
+
+namespace {
+
+constexpr const char* kRecordColumns =
+    "call_id, task_id, lead_id, phone, job_group_id, job_id, call_status, connected, started_at, "
+    "ended_at, duration, event_time, extra, created_at, updated_at";
+
+store_api::StoredRecord read_record(const Statement& s) {
+  store_api::StoredRecord out;
+  auto& r = out.record;
+  r.call_id = s.text(0);
+  r.task_id = s.int64(1);
+  out.lead_id = s.int64(2);
+  r.phone = s.text(3);
+  r.fields.job_group_id = s.optional_text(4);
+  r.fields.job_id = s.optional_text(5);
+  r.fields.call_status = s.text(6);
+  r.connected = s.int64(7) != 0;
+  r.fields.started_at = timestamp(s.optional_int64(8));
+  r.fields.ended_at = timestamp(s.optional_int64(9));
+  r.fields.duration = s.optional_int64(10);
+  r.fields.event_time = timestamp(s.optional_int64(11));
+  r.fields.extra_json = s.optional_text(12);
+  r.created_at = timestamp(s.int64(13));
+  r.updated_at = timestamp(s.int64(14));
+  return out;
+}
+
+/// The stored version of a record as the report's aggregates count it (find_record_stats),
+/// and its created_at.
+std::pair<report_stats::Contribution, Timestamp> read_contribution(const Statement& s) {
+  domain::RecordFields fields;
+  fields.call_status = s.text(2);
+  fields.started_at = timestamp(s.optional_int64(4));
+  fields.ended_at = timestamp(s.optional_int64(5));
+  fields.duration = s.optional_int64(6);
+  fields.event_time = timestamp(s.optional_int64(7));
+  const Timestamp created_at = timestamp(s.int64(8));
+  return {report_stats::contribution(s.int64(0), s.int64(1), fields, s.int64(3) != 0, created_at),
+          created_at};
+}
+
+}  // namespace
+
+RecordStatements::RecordStatements(Database& db)
+    : find_record(
+          db,
+          sql("SELECT ", kRecordColumns, " FROM outbound_call_records WHERE call_id = ?1").c_str()),
+      insert_record(
+          db, sql("INSERT INTO outbound_call_records (", kRecordColumns,
+                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)")
+                  .c_str()),
+      update_record(db,
+                    "UPDATE outbound_call_records SET job_group_id = ?2, job_id = ?3, "
+                    "call_status = ?4, connected = ?5, started_at = ?6, ended_at = ?7, "
+                    "duration = ?8, event_time = ?9, extra = ?10, updated_at = ?11 "
+                    "WHERE call_id = ?1"),
+      task_records(db, sql("SELECT ", kRecordColumns,
+                           " FROM outbound_call_records WHERE task_id = ?1 ORDER BY record_id "
+                           "DESC LIMIT ?2 OFFSET ?3")
+                           .c_str()),
+      // The total of task_records: the task's counter, kept by upsert_records.
+      record_count(db, "SELECT record_count FROM call_tasks WHERE task_id = ?1"),
+      task_records_after(db, sql("SELECT ", kRecordColumns,
+                                 ", record_id FROM outbound_call_records WHERE task_id = ?1 "
+                                 "AND record_id > ?2 ORDER BY record_id LIMIT ?3")
+                                 .c_str()),
+      // What an overwrite takes out of the report's aggregates: the stored version.
+      find_record_stats(db,
+                        "SELECT task_id, lead_id, call_status, connected, started_at, "
+                        "ended_at, duration, event_time, created_at "
+                        "FROM outbound_call_records WHERE call_id = ?1") {}
+
+namespace {
+
+/// The call records port. Its writes move the tasks' record counts (add_record_count) and the
+/// report's aggregates (apply_report_deltas).
+class SqliteRecords final : public store_api::RecordStore {
+ public:
+  explicit SqliteRecords(Connection& connection) : c_(connection) {}
+
+  std::vector<store_api::StoredRecord> find_records(
+      std::span<const std::string> call_ids) override {
+    std::vector<store_api::StoredRecord> out;
+    for (const auto& call_id : call_ids) {
+      auto& s = c_.records->find_record.bind(call_id);
+      if (s.step()) {
+        out.push_back(read_record(s));
+      }
+    }
+    return out;
+  }
+
+  void upsert_records(std::span<const store_api::RecordWrite> records, Timestamp now) override {
+    std::map<TaskId, std::int64_t> inserted;
+    report_stats::Deltas deltas;
+    for (const auto& r : records) {
+      const auto& f = r.fields;
+      if (r.is_new) {
+        c_.records->insert_record
+            .bind(r.call_id, r.task_id, r.lead_id, r.phone, f.job_group_id, f.job_id, f.call_status,
+                  r.connected ? 1 : 0, millis(f.started_at), millis(f.ended_at), f.duration,
+                  millis(f.event_time), f.extra_json, millis(now))
+            .run();
+        ++inserted[r.task_id];
+        deltas.insert(report_stats::contribution(r.task_id, r.lead_id, f, r.connected, now));
+      } else {
+        // The stored version leaves the aggregates; the row is hot: the caller just read it.
+        auto& stored = c_.records->find_record_stats.bind(r.call_id);
+        if (!stored.step()) {
+          continue;  // nothing to overwrite
+        }
+        const auto before = read_contribution(stored);
+        c_.records->update_record
+            .bind(r.call_id, f.job_group_id, f.job_id, f.call_status, r.connected ? 1 : 0,
+                  millis(f.started_at), millis(f.ended_at), f.duration, millis(f.event_time),
+                  f.extra_json, millis(now))
+            .run();
+        deltas.update(before.first,
+                      report_stats::contribution(before.first.task_id, before.first.lead_id, f,
+                                                 r.connected, before.second));
+      }
+    }
+    for (const auto& [task_id, count] : inserted) {
+      add_record_count(c_, task_id, count, now);
+    }
+    apply_report_deltas(c_, deltas);
+  }
+
+  store_api::RecordPage task_records(TaskId task_id, std::int64_t page,
+                                     std::int64_t page_size) override {
+    store_api::RecordPage out;
+    out.items = c_.records->task_records.bind(task_id, page_size, (page - 1) * page_size)
+                    .read_all([](const Statement& s) { return read_record(s).record; });
+    auto& count = c_.records->record_count.bind(task_id);
+    if (count.step()) {
+      out.total = count.int64(0);
+    }
+    return out;
+  }
+
+  std::vector<std::pair<std::int64_t, domain::CallRecord>> task_records_after(
+      TaskId task_id, std::int64_t after, std::int64_t limit) override {
+    return c_.records->task_records_after.bind(task_id, after, limit)
+        .read_all([](const Statement& s) { return std::pair(s.int64(15), read_record(s).record); });
+  }
+
+ private:
+  Connection& c_;
+};
+
+}  // namespace
+
+std::unique_ptr<store_api::RecordStore> make_records(Connection& c, store_api::TxMode) {
+  return std::make_unique<SqliteRecords>(c);
+}
+
+}  // namespace dialtrack::storage::sqlite

@@ -1,0 +1,294 @@
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "storage/common/like_pattern.hpp"
+#include "storage/common/names.hpp"
+#include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/ports.hpp"
+
+namespace dialtrack::storage::sqlite {
+
+namespace {
+
+constexpr const char* kTaskColumns =
+    "task_id, name, job_group_id, task_type, total_calls, connected_calls, created_at, "
+    "updated_at, completed_at";
+
+// The stored counters beside the values recomputed from the task's leads and records, and the
+// report's aggregates (audit_counters), for the task ?1 or the tasks after it.
+constexpr const char* kAuditSelect =
+    "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
+    "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
+    "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
+    "WHERE r.task_id = t.task_id AND r.connected), "
+    "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id), "
+    "(SELECT coalesce(sum(calls), 0) FROM task_call_stats s "
+    "WHERE s.task_id = t.task_id), "
+    "(SELECT coalesce(sum(attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id) "
+    "FROM call_tasks t ";
+
+domain::Task read_task(const Statement& s) {
+  domain::Task t;
+  t.task_id = s.int64(0);
+  t.name = s.text(1);
+  t.job_group_id = s.optional_text(2);
+  t.task_type = static_cast<domain::TaskType>(s.int64(3));
+  t.total_calls = s.int64(4);
+  t.connected_calls = s.int64(5);
+  t.created_at = timestamp(s.int64(6));
+  t.updated_at = timestamp(s.int64(7));
+  t.completed_at = timestamp(s.optional_int64(8));
+  return t;
+}
+
+}  // namespace
+
+TaskStatements::TaskStatements(Database& db)
+    : insert_task(db,
+                  "INSERT INTO call_tasks (name, job_group_id, task_type, total_calls, "
+                  "connected_calls, record_count, created_at, updated_at) "
+                  "VALUES (?1, ?2, 1, 0, 0, 0, ?3, ?3)"),
+      find_task(db, sql("SELECT ", kTaskColumns, " FROM call_tasks WHERE task_id = ?1").c_str()),
+      list_tasks(db, sql("SELECT ", kTaskColumns,
+                         " FROM call_tasks ORDER BY task_id DESC LIMIT ?1 OFFSET ?2")
+                         .c_str()),
+      list_tasks_by_type(
+          db, sql("SELECT ", kTaskColumns,
+                  " FROM call_tasks WHERE task_type = ?1 ORDER BY task_id DESC LIMIT ?2 OFFSET ?3")
+                  .c_str()),
+      count_tasks(db, "SELECT count(*) FROM call_tasks"),
+      count_tasks_by_type(db, "SELECT count(*) FROM call_tasks WHERE task_type = ?1"),
+      // Search by name (?1: a contains_pattern). SQLite's LIKE folds ASCII letters only. No
+      // index serves it: a pattern that starts with '%' cannot use a b-tree, so this scans the
+      // tasks.
+      list_tasks_by_name(db, sql("SELECT ", kTaskColumns,
+                                 " FROM call_tasks WHERE name LIKE ?1 ESCAPE '\\' "
+                                 "ORDER BY task_id DESC LIMIT ?2 OFFSET ?3")
+                                 .c_str()),
+      list_tasks_by_name_and_type(
+          db, sql("SELECT ", kTaskColumns,
+                  " FROM call_tasks WHERE name LIKE ?1 ESCAPE '\\' AND task_type = ?2 "
+                  "ORDER BY task_id DESC LIMIT ?3 OFFSET ?4")
+                  .c_str()),
+      count_tasks_by_name(db, "SELECT count(*) FROM call_tasks WHERE name LIKE ?1 ESCAPE '\\'"),
+      count_tasks_by_name_and_type(
+          db, "SELECT count(*) FROM call_tasks WHERE name LIKE ?1 ESCAPE '\\' AND task_type = ?2"),
+      set_job_group(db,
+                    "UPDATE call_tasks SET job_group_id = ?2, updated_at = ?3 WHERE task_id = ?1"),
+      transition(db,
+                 "UPDATE call_tasks SET task_type = ?3, updated_at = ?4, "
+                 "completed_at = CASE ?3 WHEN 3 THEN ?4 WHEN 2 THEN NULL ELSE completed_at END "
+                 "WHERE task_id = ?1 AND task_type = ?2"),
+      complete(db,
+               "UPDATE call_tasks SET task_type = 3, updated_at = ?2, completed_at = ?2 "
+               "WHERE task_id = ?1 AND task_type = 2 AND total_calls > 0 "
+               "AND connected_calls = total_calls"),
+      insert_history(db,
+                     "INSERT INTO task_status_history (task_id, from_type, to_type, "
+                     "reason, at) VALUES (?1, ?2, ?3, ?4, ?5)"),
+      history(db,
+              "SELECT from_type, to_type, reason, at FROM task_status_history "
+              "WHERE task_id = ?1 ORDER BY history_id"),
+      calling_tasks(db, sql("SELECT ", kTaskColumns,
+                            " FROM call_tasks WHERE task_type = 2 AND task_id > ?1 "
+                            "ORDER BY task_id LIMIT ?2")
+                            .c_str()),
+      audit_task(db, (std::string(kAuditSelect) + "WHERE t.task_id = ?1").c_str()),
+      audit_tasks(
+          db,
+          (std::string(kAuditSelect) + "WHERE t.task_id > ?1 ORDER BY t.task_id LIMIT ?2").c_str()),
+      repair_counters(
+          db,
+          "UPDATE call_tasks SET "
+          "total_calls = (SELECT count(*) FROM task_leads WHERE task_id = ?1), "
+          "connected_calls = (SELECT count(*) FROM task_leads "
+          "WHERE task_id = ?1 AND connected_at IS NOT NULL), "
+          "record_count = (SELECT count(*) FROM outbound_call_records WHERE task_id = ?1), "
+          "updated_at = ?2 WHERE task_id = ?1"),
+      add_total_calls(db,
+                      "UPDATE call_tasks SET total_calls = total_calls + ?2, "
+                      "updated_at = ?3 WHERE task_id = ?1"),
+      add_connected_calls(db,
+                          "UPDATE call_tasks SET connected_calls = connected_calls + ?2, "
+                          "updated_at = ?3 WHERE task_id = ?1"),
+      add_record_count(db,
+                       "UPDATE call_tasks SET record_count = record_count + ?2, "
+                       "updated_at = ?3 WHERE task_id = ?1") {}
+
+void add_total_calls(Connection& c, TaskId task_id, std::int64_t added, Timestamp now) {
+  c.tasks->add_total_calls.bind(task_id, added, millis(now)).run();
+}
+
+void add_connected_calls(Connection& c, TaskId task_id, std::int64_t connected, Timestamp now) {
+  c.tasks->add_connected_calls.bind(task_id, connected, millis(now)).run();
+}
+
+void add_record_count(Connection& c, TaskId task_id, std::int64_t inserted, Timestamp now) {
+  c.tasks->add_record_count.bind(task_id, inserted, millis(now)).run();
+}
+
+namespace {
+
+/// The tasks port: the task rows, their status history (with the outbox events of each change)
+/// and their counters.
+class SqliteTasks final : public store_api::TaskStore {
+ public:
+  explicit SqliteTasks(Connection& connection) : c_(connection) {}
+
+  TaskId insert_task(std::string_view name, const std::optional<std::string>& job_group_id,
+                     Timestamp now) override {
+    c_.tasks->insert_task.bind(name, job_group_id, millis(now)).run();
+    const TaskId id = c_.db.last_insert_rowid();
+    c_.tasks->insert_history
+        .bind(id, std::nullopt, static_cast<int>(domain::TaskType::kCreated),
+              domain::reason::kCreated, millis(now))
+        .run();
+    return id;
+  }
+
+  void lock_tasks(std::span<const TaskId> /*task_ids*/) override {
+    // The writer connection runs one write transaction at a time: nothing to lock.
+  }
+
+  std::optional<domain::Task> find_task(TaskId task_id) override {
+    auto& s = c_.tasks->find_task.bind(task_id);
+    if (!s.step()) {
+      return std::nullopt;
+    }
+    return read_task(s);
+  }
+
+  std::vector<domain::Task> find_tasks(std::span<const TaskId> task_ids) override {
+    std::vector<TaskId> ids(task_ids.begin(), task_ids.end());
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<domain::Task> out;
+    for (const TaskId id : ids) {
+      if (auto task = find_task(id)) {
+        out.push_back(std::move(*task));
+      }
+    }
+    return out;
+  }
+
+  store_api::TaskPage list_tasks(const store_api::TaskListQuery& query) override {
+    auto& st = *c_.tasks;
+    store_api::TaskPage page;
+    const std::int64_t offset = (query.page - 1) * query.page_size;
+    Statement* rows = nullptr;
+    Statement* count = nullptr;
+    const int type = query.task_type ? static_cast<int>(*query.task_type) : 0;
+    if (query.name_contains) {
+      const auto pattern = contains_pattern(*query.name_contains);
+      if (query.task_type) {
+        rows = &st.list_tasks_by_name_and_type.bind(pattern, type, query.page_size, offset);
+        count = &st.count_tasks_by_name_and_type.bind(pattern, type);
+      } else {
+        rows = &st.list_tasks_by_name.bind(pattern, query.page_size, offset);
+        count = &st.count_tasks_by_name.bind(pattern);
+      }
+    } else if (query.task_type) {
+      rows = &st.list_tasks_by_type.bind(type, query.page_size, offset);
+      count = &st.count_tasks_by_type.bind(type);
+    } else {
+      rows = &st.list_tasks.bind(query.page_size, offset);
+      count = &st.count_tasks.bind();
+    }
+    page.items = rows->read_all(read_task);
+    if (count->step()) {
+      page.total = count->int64(0);
+    }
+    return page;
+  }
+
+  void set_job_group(TaskId task_id, std::string_view job_group_id, Timestamp now) override {
+    c_.tasks->set_job_group.bind(task_id, job_group_id, millis(now)).run();
+  }
+
+  bool transition(TaskId task_id, TaskType from, TaskType to, std::string_view reason,
+                  Timestamp now) override {
+    c_.tasks->transition.bind(task_id, static_cast<int>(from), static_cast<int>(to), millis(now))
+        .run();
+    if (c_.db.changes() != 1) {
+      return false;
+    }
+    c_.tasks->insert_history
+        .bind(task_id, static_cast<int>(from), static_cast<int>(to), reason, millis(now))
+        .run();
+    write_status_events(c_, task_id, from, to, reason, now);
+    return true;
+  }
+
+  bool complete_if_counters_full(TaskId task_id, std::string_view reason, Timestamp now) override {
+    c_.tasks->complete.bind(task_id, millis(now)).run();
+    if (c_.db.changes() != 1) {
+      return false;
+    }
+    c_.tasks->insert_history
+        .bind(task_id, static_cast<int>(TaskType::kCalling), static_cast<int>(TaskType::kCompleted),
+              reason, millis(now))
+        .run();
+    write_status_events(c_, task_id, TaskType::kCalling, TaskType::kCompleted, reason, now);
+    return true;
+  }
+
+  std::vector<TaskId> complete_where_counters_full(std::span<const TaskId> task_ids,
+                                                   std::string_view reason,
+                                                   Timestamp now) override {
+    // One writer at a time: statement by statement costs no round trips here.
+    std::vector<TaskId> ids(task_ids.begin(), task_ids.end());
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<TaskId> completed;
+    for (const TaskId id : ids) {
+      if (complete_if_counters_full(id, reason, now)) {
+        completed.push_back(id);
+      }
+    }
+    return completed;
+  }
+
+  std::vector<domain::Transition> history(TaskId task_id) override {
+    return c_.tasks->history.bind(task_id).read_all([](const Statement& s) {
+      domain::Transition t;
+      if (const auto from = s.optional_int64(0)) {
+        t.from = static_cast<TaskType>(*from);
+      }
+      t.to = static_cast<TaskType>(s.int64(1));
+      t.reason = s.text(2);
+      t.at = timestamp(s.int64(3));
+      return t;
+    });
+  }
+
+  std::vector<domain::Task> calling_tasks(TaskId after, std::int64_t limit) override {
+    return c_.tasks->calling_tasks.bind(after, limit).read_all(read_task);
+  }
+
+  std::vector<store_api::CounterAudit> audit_counters(std::optional<TaskId> task_id, TaskId after,
+                                                      std::int64_t limit) override {
+    auto& audited =
+        task_id ? c_.tasks->audit_task.bind(*task_id) : c_.tasks->audit_tasks.bind(after, limit);
+    return audited.read_all([](const Statement& s) {
+      return store_api::CounterAudit{s.int64(0), s.int64(1), s.int64(2), s.int64(3), s.int64(4),
+                                     s.int64(5), s.int64(6), s.int64(7), s.int64(8)};
+    });
+  }
+
+  void repair_counters(TaskId task_id, Timestamp now) override {
+    repair_lead_connections(c_, task_id, now);
+    c_.tasks->repair_counters.bind(task_id, millis(now)).run();
+  }
+
+ private:
+  Connection& c_;
+};
+
+}  // namespace
+
+std::unique_ptr<store_api::TaskStore> make_tasks(Connection& c, store_api::TxMode) {
+  return std::make_unique<SqliteTasks>(c);
+}
+
+}  // namespace dialtrack::storage::sqlite

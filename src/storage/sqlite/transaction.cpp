@@ -1,0 +1,87 @@
+#include "storage/sqlite/transaction.hpp"
+
+#include <sqlite3.h>
+
+#include <mutex>
+#include <utility>
+
+#include "storage/common/lazy_ports.hpp"
+#include "storage/common/names.hpp"
+#include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/group_commit.hpp"
+#include "storage/sqlite/ports.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+#include "store_api/errors.hpp"
+
+namespace dialtrack::storage::sqlite {
+
+namespace {
+
+/// A read transaction on a pooled connection, given back to the store when it ends.
+class ReadTransaction final : public LazyPortsTransaction<Connection> {
+ public:
+  ReadTransaction(SqliteStore& store, std::unique_ptr<Connection> reader)
+      : LazyPortsTransaction(kPortFactories, *reader, TxMode::kRead),
+        store_(store),
+        reader_(std::move(reader)) {
+    try {
+      reader_->db.exec("BEGIN");
+    } catch (const store_api::StoreError&) {
+      store_.release_reader(std::move(reader_));
+      throw;
+    }
+  }
+
+  ~ReadTransaction() override {
+    reader_->db.reset_statements();
+    if (!done_) {
+      sqlite3_exec(reader_->db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    store_.release_reader(std::move(reader_));
+  }
+
+  void commit() override {
+    reader_->db.reset_statements();
+    reader_->db.exec("COMMIT");
+    done_ = true;
+  }
+
+ private:
+  SqliteStore& store_;
+  std::unique_ptr<Connection> reader_;
+  bool done_ = false;
+};
+
+/// A write transaction: a member of the writer's group commit.
+class WriteTransaction final : public LazyPortsTransaction<Connection> {
+ public:
+  WriteTransaction(Connection& writer, GroupCommit& group)
+      : LazyPortsTransaction(kPortFactories, writer, TxMode::kWrite),
+        group_(group),
+        lock_(group.enter()) {}
+
+  ~WriteTransaction() override {
+    if (lock_.owns_lock()) {
+      group_.leave(std::move(lock_), false);
+    }
+  }
+
+  void commit() override { group_.wait_durable(group_.leave(std::move(lock_), true)); }
+
+ private:
+  GroupCommit& group_;
+  std::unique_lock<std::mutex> lock_;
+};
+
+}  // namespace
+
+std::unique_ptr<store_api::Transaction> begin_read(SqliteStore& store,
+                                                   std::unique_ptr<Connection> reader) {
+  return std::make_unique<ReadTransaction>(store, std::move(reader));
+}
+
+std::unique_ptr<store_api::Transaction> begin_write(Connection& writer, GroupCommit& group) {
+  return std::make_unique<WriteTransaction>(writer, group);
+}
+
+}  // namespace dialtrack::storage::sqlite

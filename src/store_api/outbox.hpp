@@ -1,0 +1,113 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/types.hpp"
+
+namespace dialtrack::store_api {
+
+using domain::TaskId;
+using domain::Timestamp;
+
+/// A webhook subscription. `events` are names from domain/webhooks.hpp.
+struct Webhook {
+  std::int64_t webhook_id = 0;
+  std::string url;
+  std::string secret;
+  std::vector<std::string> events;
+  Timestamp created_at{};
+};
+
+/// Where a delivery of one event to one webhook stands.
+enum class DeliveryStatus { kPending, kDelivered, kFailed };
+
+/// A delivery claimed for sending: what to send, where, and how often it was tried before.
+struct DueDelivery {
+  std::int64_t delivery_id = 0;
+  std::string event_id;
+  std::string event_type;
+  std::int64_t webhook_id = 0;
+  TaskId task_id = 0;
+  std::string url;
+  std::string secret;
+  std::string payload;        ///< the JSON body, exactly as written with the event
+  std::int64_t attempts = 0;  ///< attempts made before this one
+};
+
+/// How one delivery attempt ended: delivered, to be retried at `retry_at` (kPending), or
+/// given up (kFailed).
+struct DeliveryOutcome {
+  DeliveryStatus status = DeliveryStatus::kPending;
+  Timestamp retry_at{};
+  std::optional<int> http_status;  ///< the receiver's answer, when there was one
+  std::optional<std::string> error;
+};
+
+/// One delivery as `GET /webhooks/{id}/deliveries` shows it.
+struct DeliveryRow {
+  std::int64_t delivery_id = 0;
+  std::string event_id;
+  std::string event_type;
+  TaskId task_id = 0;
+  DeliveryStatus status = DeliveryStatus::kPending;
+  std::int64_t attempts = 0;
+  std::optional<std::string> last_error;
+  std::optional<int> last_status;
+  Timestamp next_attempt_at{};
+  std::optional<Timestamp> delivered_at;
+};
+
+struct DeliveryPage {
+  std::vector<DeliveryRow> items;
+  std::int64_t total = 0;
+};
+
+/// The outbox and webhooks port: subscriptions, and the deliveries of the events that
+/// `TaskStore::transition` writes in the transaction of the change they announce.
+class OutboxStore {
+ public:
+  virtual ~OutboxStore() = default;
+  OutboxStore() = default;
+  OutboxStore(const OutboxStore&) = delete;
+  OutboxStore& operator=(const OutboxStore&) = delete;
+
+  /// Adds a subscription.
+  virtual Webhook insert_webhook(std::string_view url, std::string_view secret,
+                                 std::span<const std::string> events, Timestamp now) = 0;
+  /// Gives the subscription with this url its secret and events, or adds it. Instances that
+  /// run it together (same configuration) still leave one subscription.
+  virtual Webhook upsert_webhook(std::string_view url, std::string_view secret,
+                                 std::span<const std::string> events, Timestamp now) = 0;
+  /// The subscriptions that are not deleted, oldest first.
+  virtual std::vector<Webhook> list_webhooks() = 0;
+  /// Empty when unknown or deleted.
+  virtual std::optional<Webhook> find_webhook(std::int64_t webhook_id) = 0;
+  /// Deletes the subscription; its pending deliveries fail. False when unknown or deleted.
+  virtual bool delete_webhook(std::int64_t webhook_id, Timestamp now) = 0;
+  /// Claims at most `limit` pending deliveries that are due and not claimed by anyone until
+  /// `now + lease`, oldest due first. Claims taken at once by several instances never overlap.
+  virtual std::vector<DueDelivery> claim_deliveries(std::string_view holder, Timestamp now,
+                                                    std::chrono::milliseconds lease,
+                                                    std::int64_t limit) = 0;
+  /// Records one attempt of a pending delivery and drops its claim. False when the delivery is
+  /// not pending any more (delivered or given up meanwhile).
+  virtual bool finish_delivery(std::int64_t delivery_id, const DeliveryOutcome& outcome,
+                               Timestamp now) = 0;
+  /// A webhook's deliveries, newest first.
+  virtual DeliveryPage deliveries_of(std::int64_t webhook_id, std::int64_t page,
+                                     std::int64_t page_size) = 0;
+  /// How many deliveries are pending.
+  virtual std::int64_t outbox_backlog() = 0;
+  /// Deletes at most `limit` outbox events created before `before` that no delivery waits for
+  /// any more (all delivered or given up), with their delivery rows, oldest first. Returns how
+  /// many events went.
+  virtual std::int64_t prune_outbox(Timestamp before, std::int64_t limit) = 0;
+};
+
+}  // namespace dialtrack::store_api

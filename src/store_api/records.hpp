@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/types.hpp"
+
+namespace dialtrack::store_api {
+
+using domain::LeadId;
+using domain::TaskId;
+using domain::Timestamp;
+
+/// A stored call record with the lead it belongs to.
+struct StoredRecord {
+  domain::CallRecord record;
+  LeadId lead_id = 0;
+};
+
+/// A record to insert or overwrite, already decided by the domain rules.
+struct RecordWrite {
+  std::string call_id;
+  TaskId task_id = 0;
+  LeadId lead_id = 0;
+  std::string phone;
+  domain::RecordFields fields;
+  bool connected = false;
+  bool is_new = false;  ///< insert (a concurrent insert of the same call_id is a StoreConflict)
+};
+
+struct RecordPage {
+  std::vector<domain::CallRecord> items;
+  std::int64_t total = 0;
+};
+
+/// The call records port: every attempt the dialer reported, by call_id.
+class RecordStore {
+ public:
+  virtual ~RecordStore() = default;
+  RecordStore() = default;
+  RecordStore(const RecordStore&) = delete;
+  RecordStore& operator=(const RecordStore&) = delete;
+
+  /// Loads the stored records for these call ids (locking them on backends that lock rows).
+  virtual std::vector<StoredRecord> find_records(std::span<const std::string> call_ids) = 0;
+  /// Inserts the new records (`is_new`) and overwrites the others by call_id; keeps the task's
+  /// record count and the report's aggregates (see `ReportStore::task_report`) in step: an
+  /// overwrite takes the stored version out of them and adds the new one. On backends with row
+  /// locks the tasks of these records are locked (`TaskStore::lock_tasks`) after the rows are
+  /// written and the leads' aggregates moved (their lead rows locked in lead id order), before
+  /// any task counter or status row moves, and stay locked to the end: concurrent writers for
+  /// one task wait only for its counters and the commit.
+  virtual void upsert_records(std::span<const RecordWrite> records, Timestamp now) = 0;
+  /// A task's records, newest first.
+  virtual RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) = 0;
+  /// A task's records with record ids above `after`, oldest first, at most `limit`, with the
+  /// record id of each: how an export streams a task of any size page by page.
+  virtual std::vector<std::pair<std::int64_t, domain::CallRecord>> task_records_after(
+      TaskId task_id, std::int64_t after, std::int64_t limit) = 0;
+};
+
+}  // namespace dialtrack::store_api
