@@ -11,20 +11,15 @@
 
 #include "app/clock.hpp"
 #include "domain/call_status.hpp"
+#include "domain/record_draft.hpp"
 #include "domain/types.hpp"
 #include "domain/validation.hpp"
-#include "storage/store.hpp"
+#include "store_api/store.hpp"
 
 namespace dialtrack::app {
 
-/// One call record pushed by the dialer, already decoded and validated field by field.
-struct RecordInput {
-  std::size_t index = 0;  ///< position in the pushed batch, for the answer
-  std::string call_id;
-  std::optional<domain::TaskId> task_id;
-  std::string phone;            ///< normalised
-  domain::RecordFields fields;  ///< `fields.job_group_id` is the record's or else the batch's
-};
+/// One call record pushed by the dialer, already validated (domain/record_draft.hpp).
+using RecordInput = domain::RecordInput;
 
 enum class RejectReason {
   kInvalidField,  ///< see `field`
@@ -54,7 +49,7 @@ struct IngestResult {
 /// in that same transaction.
 class IngestService {
  public:
-  IngestService(storage::Store& store, const Clock& clock, domain::StatusClassifier classifier,
+  IngestService(store_api::Store& store, const Clock& clock, domain::StatusClassifier classifier,
                 std::shared_ptr<spdlog::logger> log);
 
   /// Valid records are stored even when others of the batch are rejected; rejections found
@@ -63,12 +58,12 @@ class IngestService {
   /// pull from a dialer advances its cursor there, so records and cursor commit together); if
   /// it throws, nothing of the batch is kept and the exception propagates.
   IngestResult ingest(const std::vector<RecordInput>& records, std::vector<Rejection> rejected,
-                      const std::function<void(storage::Transaction&)>& in_transaction = {});
+                      const std::function<void(store_api::Transaction&)>& in_transaction = {});
 
   [[nodiscard]] const domain::StatusClassifier& classifier() const { return classifier_; }
 
  private:
-  storage::Store& store_;
+  store_api::Store& store_;
   const Clock& clock_;
   domain::StatusClassifier classifier_;
   std::shared_ptr<spdlog::logger> log_;

@@ -78,7 +78,49 @@ std::chrono::milliseconds backoff(const SyncOptions& options, int retry,
 
 }  // namespace
 
-SyncService::SyncService(storage::Store& store, const Clock& clock, IngestService& ingest,
+std::string_view sync_error_name(SyncErrorKind kind) {
+  switch (kind) {
+    case SyncErrorKind::kThrottled:
+      return "throttled";
+    case SyncErrorKind::kAuth:
+      return "auth";
+    case SyncErrorKind::kUnknownJobGroup:
+      return "unknown_job_group";
+    case SyncErrorKind::kNetwork:
+      return "network";
+    case SyncErrorKind::kMalformed:
+      return "malformed";
+    case SyncErrorKind::kServer:
+      return "server";
+    case SyncErrorKind::kConcurrentSync:
+      return "concurrent_sync";
+    case SyncErrorKind::kStorage:
+      return "storage";
+    case SyncErrorKind::kStopped:
+      return "stopped";
+  }
+  return "storage";
+}
+
+SyncErrorKind sync_error_kind(dialers::FetchFailure failure) {
+  switch (failure) {
+    case dialers::FetchFailure::kThrottled:
+      return SyncErrorKind::kThrottled;
+    case dialers::FetchFailure::kAuth:
+      return SyncErrorKind::kAuth;
+    case dialers::FetchFailure::kUnknownJobGroup:
+      return SyncErrorKind::kUnknownJobGroup;
+    case dialers::FetchFailure::kNetwork:
+      return SyncErrorKind::kNetwork;
+    case dialers::FetchFailure::kMalformed:
+      return SyncErrorKind::kMalformed;
+    case dialers::FetchFailure::kServer:
+      return SyncErrorKind::kServer;
+  }
+  return SyncErrorKind::kServer;
+}
+
+SyncService::SyncService(store_api::Store& store, const Clock& clock, IngestService& ingest,
                          dialers::DialerSource* source, SyncOptions options,
                          std::shared_ptr<spdlog::logger> log, std::string holder)
     : store_(store),
@@ -103,9 +145,9 @@ bool SyncService::pause(std::chrono::milliseconds delay) {
 }
 
 SyncOutcome SyncService::sync_task(domain::TaskId task_id) {
-  const auto task = run_transaction(store_, storage::TxMode::kRead, [&](storage::Transaction& tx) {
-    return tx.find_task(task_id);
-  });
+  const auto task =
+      run_transaction(store_, store_api::TxMode::kRead,
+                      [&](store_api::Transaction& tx) { return tx.tasks().find_task(task_id); });
   if (!task) {
     return SyncRefusal::kTaskNotFound;
   }
@@ -172,15 +214,16 @@ void SyncService::store_page(const std::string& job_group_id,
     }
   }
   const auto account = source_->account();
-  auto advance = [&](storage::Transaction& tx) {
-    if (!tx.advance_sync_cursor(account, job_group_id, cursor, page.next_cursor, clock_.now())) {
+  auto advance = [&](store_api::Transaction& tx) {
+    if (!tx.cursors().advance_sync_cursor(account, job_group_id, cursor, page.next_cursor,
+                                          clock_.now())) {
       throw CursorMoved();
     }
   };
   IngestResult result;
   if (records.empty()) {
     result.rejected = std::move(rejected);
-    run_transaction(store_, storage::TxMode::kWrite, advance);
+    run_transaction(store_, store_api::TxMode::kWrite, advance);
   } else {
     result = ingest_.ingest(records, std::move(rejected), advance);
   }
@@ -208,9 +251,10 @@ SyncReport SyncService::run(const std::string& job_group_id) {
   report.job_group_id = job_group_id;
   const auto account = source_->account();
   try {
-    auto stored = run_transaction(store_, storage::TxMode::kRead, [&](storage::Transaction& tx) {
-      return tx.find_sync_cursor(account, job_group_id);
-    });
+    auto stored =
+        run_transaction(store_, store_api::TxMode::kRead, [&](store_api::Transaction& tx) {
+          return tx.cursors().find_sync_cursor(account, job_group_id);
+        });
     std::optional<std::string> cursor;
     if (stored) {
       cursor = std::move(stored->cursor);
@@ -219,7 +263,7 @@ SyncReport SyncService::run(const std::string& job_group_id) {
       {
         const std::lock_guard lock(mutex_);
         if (stopping_) {
-          report.error = SyncError{"stopped",
+          report.error = SyncError{SyncErrorKind::kStopped,
                                    "the service is shutting down; the next sync "
                                    "resumes from the last stored page"};
           break;
@@ -227,14 +271,14 @@ SyncReport SyncService::run(const std::string& job_group_id) {
       }
       auto outcome = fetch(job_group_id, cursor.value_or(""), report);
       if (const auto* error = std::get_if<dialers::FetchError>(&outcome)) {
-        report.error = SyncError{std::string(dialers::failure_name(error->kind)), error->message};
+        report.error = SyncError{sync_error_kind(error->kind), error->message};
         break;
       }
       const auto& page = std::get<dialers::ResultPage>(outcome);
       try {
         store_page(job_group_id, cursor, page, report);
       } catch (const CursorMoved&) {
-        report.error = SyncError{"concurrent_sync",
+        report.error = SyncError{SyncErrorKind::kConcurrentSync,
                                  "another sync of this job group stored a newer cursor first; "
                                  "this one stopped and the other carries on"};
         break;
@@ -246,18 +290,18 @@ SyncReport SyncService::run(const std::string& job_group_id) {
       }
     }
   } catch (const std::exception& e) {
-    report.error = SyncError{"storage", e.what()};
+    report.error = SyncError{SyncErrorKind::kStorage, e.what()};
   }
   report.took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
 
   std::optional<std::string> error_text;
   if (report.error) {
-    error_text = report.error->kind + ": " + report.error->message;
+    error_text = std::string(sync_error_name(report.error->kind)) + ": " + report.error->message;
   }
   try {
-    run_transaction(store_, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
-      tx.record_sync(job_group_id, {clock_.now(), error_text, report.fetched});
+    run_transaction(store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) {
+      tx.cursors().record_sync(job_group_id, {clock_.now(), error_text, report.fetched});
     });
   } catch (const std::exception& e) {
     log_->error("sync of job group {}: cannot record its outcome on the tasks: {}", job_group_id,
@@ -285,8 +329,8 @@ PullReport SyncService::pull_once() {
     return report;
   }
   auto lease = [&] {
-    return run_transaction(store_, storage::TxMode::kWrite, [&](storage::Transaction& tx) {
-      return tx.acquire_lease(kPullLease, holder_, clock_.now(), kPullLeaseTtl);
+    return run_transaction(store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) {
+      return tx.leases().acquire_lease(kPullLease, holder_, clock_.now(), kPullLeaseTtl);
     });
   };
   if (!lease()) {
@@ -297,9 +341,10 @@ PullReport SyncService::pull_once() {
   std::string after;
   bool more = true;
   while (more) {
-    const auto groups = run_transaction(
-        store_, storage::TxMode::kRead,
-        [&](storage::Transaction& tx) { return tx.calling_job_groups(after, kGroupsPerRead); });
+    const auto groups =
+        run_transaction(store_, store_api::TxMode::kRead, [&](store_api::Transaction& tx) {
+          return tx.cursors().calling_job_groups(after, kGroupsPerRead);
+        });
     more = static_cast<std::int64_t>(groups.size()) == kGroupsPerRead;
     for (const auto& group : groups) {
       {
@@ -322,8 +367,9 @@ PullReport SyncService::pull_once() {
       after = group;
     }
   }
-  run_transaction(store_, storage::TxMode::kWrite,
-                  [&](storage::Transaction& tx) { tx.release_lease(kPullLease, holder_); });
+  run_transaction(store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) {
+    tx.leases().release_lease(kPullLease, holder_);
+  });
   if (report.job_groups > 0) {
     log_->info("dialer pull: {} job groups synced, {} with errors", report.job_groups,
                report.failed);

@@ -11,13 +11,14 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
 #include "app/clock.hpp"
 #include "app/ingest_service.hpp"
 #include "dialers/dialer_source.hpp"
-#include "storage/store.hpp"
+#include "store_api/store.hpp"
 
 namespace dialtrack::app {
 
@@ -28,12 +29,31 @@ struct SyncOptions {
   std::chrono::milliseconds retry_max{10'000};   ///< the longest backoff
 };
 
-/// Why a sync stopped before the last page: a dialer failure (`throttled`, `auth`,
-/// `unknown_job_group`, `network`, `malformed`, `server`), `concurrent_sync` (another sync of
-/// the job group stored a newer cursor first), `storage` (our database failed) or `stopped`
-/// (the service is shutting down). Never contains credentials.
+/// Why a sync stopped before the last page: one of the dialer's failures (the first six, as
+/// dialers::FetchFailure), or one of ours.
+enum class SyncErrorKind {
+  kThrottled,
+  kAuth,
+  kUnknownJobGroup,
+  kNetwork,
+  kMalformed,
+  kServer,
+  kConcurrentSync,  ///< another sync of the job group stored a newer cursor first
+  kStorage,         ///< our database failed
+  kStopped,         ///< the service is shutting down
+};
+
+/// The kind as answers, logs and the tasks' `last_sync_error` name it: `throttled`, `auth`,
+/// `unknown_job_group`, `network`, `malformed`, `server`, `concurrent_sync`, `storage`,
+/// `stopped`.
+[[nodiscard]] std::string_view sync_error_name(SyncErrorKind kind);
+/// The kind of a dialer's failure.
+[[nodiscard]] SyncErrorKind sync_error_kind(dialers::FetchFailure failure);
+
+/// Why a sync stopped before the last page, in words an operator understands. Never contains
+/// credentials.
 struct SyncError {
-  std::string kind;
+  SyncErrorKind kind = SyncErrorKind::kStorage;
   std::string message;
 };
 
@@ -79,7 +99,7 @@ struct PullReport {
 class SyncService {
  public:
   /// `source` may be null: no dialer account is configured, and every sync is refused.
-  SyncService(storage::Store& store, const Clock& clock, IngestService& ingest,
+  SyncService(store_api::Store& store, const Clock& clock, IngestService& ingest,
               dialers::DialerSource* source, SyncOptions options,
               std::shared_ptr<spdlog::logger> log, std::string holder);
 
@@ -104,7 +124,7 @@ class SyncService {
   void store_page(const std::string& job_group_id, const std::optional<std::string>& cursor,
                   const dialers::ResultPage& page, SyncReport& report);
 
-  storage::Store& store_;
+  store_api::Store& store_;
   const Clock& clock_;
   IngestService& ingest_;
   dialers::DialerSource* source_;

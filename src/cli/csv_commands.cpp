@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -12,19 +11,16 @@
 #include <stdexcept>
 #include <variant>
 
+#include "cli/csv_rows.hpp"
 #include "csv/csv_reader.hpp"
 #include "csv/csv_writer.hpp"
 #include "csv/encoding.hpp"
-#include "domain/integer.hpp"
 #include "domain/time.hpp"
 #include "http/messages.hpp"
-#include "http/routes/records.hpp"
-#include "http/routes/tasks.hpp"
 
 namespace dialtrack::cli {
 namespace {
 
-namespace json = boost::json;
 constexpr auto kLang = http::Language::kEnglish;
 constexpr std::size_t kChunk = 1 << 20;
 
@@ -291,68 +287,6 @@ void import_rows(const std::string& path, const ImportOptions& options,
     progress.update(counts.rows);
   }
   flush();
-}
-
-std::variant<domain::Lead, std::string> lead_of_row(const std::vector<std::string>& header,
-                                                    const std::vector<std::string>& values) {
-  json::object lead;
-  json::object attrs;
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    const auto& key = header[i];
-    const auto& value = values[i];
-    if (value.empty()) {
-      continue;
-    }
-    if (key == "phone" || key == "name" || key == "job_id") {
-      lead[key] = value;
-    } else if (!key.empty()) {
-      attrs[key] = value;
-    }
-  }
-  if (!attrs.empty()) {
-    lead["attrs"] = std::move(attrs);
-  }
-  auto decoded = http::decode_lead(lead, "");
-  if (auto* error = std::get_if<domain::FieldError>(&decoded)) {
-    return http::field_error_text(*error, kLang);
-  }
-  return std::move(std::get<domain::Lead>(decoded));
-}
-
-std::variant<app::RecordInput, std::string> record_of_row(const std::vector<std::string>& header,
-                                                          const std::vector<std::string>& values,
-                                                          std::size_t index) {
-  json::object record;
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    const auto& key = header[i];
-    const auto& value = values[i];
-    // Columns of `export-records` that the store sets itself.
-    if (value.empty() || key.empty() || key == "connected" || key == "created_at" ||
-        key == "updated_at") {
-      continue;
-    }
-    if (key == "extra") {
-      // An exported extra object is merged back as the record's extra fields.
-      boost::system::error_code ec;
-      auto parsed = json::parse(value, ec);
-      if (!ec && parsed.is_object()) {
-        record[key] = std::move(parsed);
-        continue;
-      }
-    }
-    const bool numeric_field = key == "task_id" || key == "duration" || key == "started_at" ||
-                               key == "ended_at" || key == "event_time";
-    if (const auto number = numeric_field ? domain::parse_int64(value) : std::nullopt) {
-      record[key] = *number;  // times as Unix seconds or milliseconds, as in JSON
-    } else {
-      record[key] = value;
-    }
-  }
-  auto decoded = http::decode_record(record, index, std::nullopt, "");
-  if (auto* rejection = std::get_if<app::Rejection>(&decoded)) {
-    return http::rejection_text(*rejection, kLang);
-  }
-  return std::move(std::get<app::RecordInput>(decoded));
 }
 
 int import_leads(app::TaskService& tasks, domain::TaskId task_id, const std::string& path,

@@ -1,5 +1,6 @@
 #include "http/api.hpp"
 
+#include "http/auth.hpp"
 #include "http/routes/health.hpp"
 #include "http/routes/openapi.hpp"
 
@@ -24,48 +25,60 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
                                    const RequestContext&)) -> Handler {
     return [routes, method](const RequestContext& ctx) { return (routes->*method)(ctx); };
   };
+  // Every route with the scope a token needs to call it (http/scope.hpp): reads need `read`,
+  // writes `write`, webhooks `admin`; the completion checks are reads whatever their method.
+  const auto read = Scope::kRead;
+  const auto write = Scope::kWrite;
+  const auto admin = Scope::kAdmin;
+  const auto metrics_scope =
+      access != nullptr && access->metrics_require_token() ? std::optional(read) : kPublic;
   auto& r = router_;
-  r.add(verb::get, "/healthz",
+  r.add(verb::get, "/healthz", kPublic,
         [this](const RequestContext& ctx) { return health(ctx, services_.backend); });
-  r.add(verb::get, "/metrics", [this](const RequestContext&) {
+  r.add(verb::get, "/metrics", metrics_scope, [this](const RequestContext&) {
     Reply reply;
     reply.raw_body = metrics_.render();
     reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
     return reply;
   });
-  r.add(verb::post, "/tasks", bind(&tasks_, &TaskRoutes::create));
-  r.add(verb::get, "/tasks", bind(&tasks_, &TaskRoutes::list));
-  r.add(verb::get, "/tasks/{task_id}", bind(&tasks_, &TaskRoutes::get));
-  r.add(verb::delete_, "/tasks/{task_id}", bind(&tasks_, &TaskRoutes::remove));
-  r.add(verb::post, "/tasks/{task_id}/leads", bind(&tasks_, &TaskRoutes::add_leads));
-  r.add(verb::post, "/tasks/{task_id}/start", bind(&tasks_, &TaskRoutes::start));
-  r.add(verb::get, "/tasks/{task_id}/history", bind(&tasks_, &TaskRoutes::history));
-  r.add(verb::post, "/outbound_call_records", bind(&records_, &RecordRoutes::ingest));
-  r.add(verb::get, "/task_followup_records/{task_id}", bind(&records_, &RecordRoutes::followup));
-  r.add(verb::post, "/check_task_completion", bind(&checks_, &CheckRoutes::check_post));
-  r.add(verb::get, "/check_task_completion/{task_id}", bind(&checks_, &CheckRoutes::check_get));
-  r.add(verb::post, "/check_task_completion/batch", bind(&checks_, &CheckRoutes::check_batch));
-  r.add(verb::post, "/webhooks", bind(&webhooks_, &WebhookRoutes::create));
-  r.add(verb::get, "/webhooks", bind(&webhooks_, &WebhookRoutes::list));
-  r.add(verb::get, "/webhooks/{webhook_id}", bind(&webhooks_, &WebhookRoutes::get));
-  r.add(verb::delete_, "/webhooks/{webhook_id}", bind(&webhooks_, &WebhookRoutes::remove));
-  r.add(verb::get, "/webhooks/{webhook_id}/deliveries",
+  r.add(verb::post, "/tasks", write, bind(&tasks_, &TaskRoutes::create));
+  r.add(verb::get, "/tasks", read, bind(&tasks_, &TaskRoutes::list));
+  r.add(verb::get, "/tasks/{task_id}", read, bind(&tasks_, &TaskRoutes::get));
+  r.add(verb::delete_, "/tasks/{task_id}", write, bind(&tasks_, &TaskRoutes::remove));
+  r.add(verb::post, "/tasks/{task_id}/leads", write, bind(&tasks_, &TaskRoutes::add_leads));
+  r.add(verb::post, "/tasks/{task_id}/start", write, bind(&tasks_, &TaskRoutes::start));
+  r.add(verb::get, "/tasks/{task_id}/history", read, bind(&tasks_, &TaskRoutes::history));
+  r.add(verb::post, "/outbound_call_records", write, bind(&records_, &RecordRoutes::ingest));
+  r.add(verb::get, "/task_followup_records/{task_id}", read,
+        bind(&records_, &RecordRoutes::followup));
+  r.add(verb::post, "/check_task_completion", read, bind(&checks_, &CheckRoutes::check_post));
+  r.add(verb::get, "/check_task_completion/{task_id}", read,
+        bind(&checks_, &CheckRoutes::check_get));
+  r.add(verb::post, "/check_task_completion/batch", read,
+        bind(&checks_, &CheckRoutes::check_batch));
+  r.add(verb::post, "/webhooks", admin, bind(&webhooks_, &WebhookRoutes::create));
+  r.add(verb::get, "/webhooks", admin, bind(&webhooks_, &WebhookRoutes::list));
+  r.add(verb::get, "/webhooks/{webhook_id}", admin, bind(&webhooks_, &WebhookRoutes::get));
+  r.add(verb::delete_, "/webhooks/{webhook_id}", admin, bind(&webhooks_, &WebhookRoutes::remove));
+  r.add(verb::get, "/webhooks/{webhook_id}/deliveries", admin,
         bind(&webhooks_, &WebhookRoutes::deliveries));
-  r.add(verb::get, "/reports/tasks/{task_id}", bind(&reports_, &ReportRoutes::task));
-  r.add(verb::get, "/reports/summary", bind(&reports_, &ReportRoutes::summary));
-  r.add(verb::get, "/openapi.yaml", [](const RequestContext&) {
+  r.add(verb::get, "/reports/tasks/{task_id}", read, bind(&reports_, &ReportRoutes::task));
+  r.add(verb::get, "/reports/summary", read, bind(&reports_, &ReportRoutes::summary));
+  r.add(verb::get, "/openapi.yaml", kPublic, [](const RequestContext&) {
     Reply reply;
     reply.raw_body = std::string(openapi_yaml());
     reply.content_type = "application/yaml; charset=utf-8";
     return reply;
   });
-  r.add(verb::post, "/tasks/{task_id}/sync", bind(&sync_, &SyncRoutes::sync_task));
+  r.add(verb::post, "/tasks/{task_id}/sync", write, bind(&sync_, &SyncRoutes::sync_task));
   // The dashboard and the API viewer, compiled into the program (src/web).
-  r.add(verb::get, "/", [this](const RequestContext& ctx) { return dashboard_.index(ctx); });
-  r.add(verb::get, "/assets/{file}",
+  r.add(verb::get, "/", kPublic,
+        [this](const RequestContext& ctx) { return dashboard_.index(ctx); });
+  r.add(verb::get, "/assets/{file}", kPublic,
         [this](const RequestContext& ctx) { return dashboard_.asset(ctx); });
-  r.add(verb::get, "/docs", [this](const RequestContext& ctx) { return dashboard_.docs(ctx); });
-  r.add(verb::get, "/docs/{file}",
+  r.add(verb::get, "/docs", kPublic,
+        [this](const RequestContext& ctx) { return dashboard_.docs(ctx); });
+  r.add(verb::get, "/docs/{file}", kPublic,
         [this](const RequestContext& ctx) { return dashboard_.docs_file(ctx); });
 }
 

@@ -32,10 +32,12 @@ struct Services {
   app::SyncService& sync;
 };
 
-/// The whole HTTP API: the route objects and the one table that maps routes to them.
+/// The whole HTTP API: the route objects and the one table that maps routes, with the scope
+/// each needs, to them.
 class Api {
  public:
-  /// `access`: who may call which route (none: every route is open).
+  /// `access`: who may call which route (none: every route is open); `GET /metrics` needs a
+  /// read token when it says so.
   Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
       metrics::Registry& metrics, std::shared_ptr<spdlog::logger> log,
       const Access* access = nullptr);

@@ -17,16 +17,6 @@ namespace dialtrack::http {
 
 namespace {
 
-/// Pages anyone may GET: health, the dashboard and the API documentation. Add new public pages
-/// here (exact paths or prefixes of route patterns); everything else needs a token.
-constexpr std::array<std::string_view, 6> kPublicPaths{"/healthz",     "/",     "/index.html",
-                                                       "/favicon.ico", "/docs", "/openapi.yaml"};
-constexpr std::array<std::string_view, 2> kPublicPrefixes{"/assets/", "/docs/"};
-
-/// POST routes that only read (the completion check answers like its GET form).
-constexpr std::array<std::string_view, 2> kReadingPosts{"/check_task_completion",
-                                                        "/check_task_completion/batch"};
-
 constexpr std::string_view kPushRoute = "/outbound_call_records";
 constexpr std::string_view kTimestampHeader = "X-Dialtrack-Timestamp";
 constexpr std::string_view kSignatureHeader = "X-Dialtrack-Signature";
@@ -156,33 +146,6 @@ Access::Access(AccessOptions options) : options_(std::move(options)) {
   }
 }
 
-std::optional<Scope> Access::required_scope(beast_http::verb method,
-                                            std::string_view pattern) const {
-  const bool reading = method == beast_http::verb::get || method == beast_http::verb::head;
-  if (reading) {
-    if (std::find(kPublicPaths.begin(), kPublicPaths.end(), pattern) != kPublicPaths.end()) {
-      return std::nullopt;
-    }
-    for (const auto prefix : kPublicPrefixes) {
-      if (pattern.starts_with(prefix)) {
-        return std::nullopt;
-      }
-    }
-    if (pattern == "/metrics") {
-      return options_.metrics_require_token ? std::optional(Scope::kRead) : std::nullopt;
-    }
-  }
-  if (pattern == "/webhooks" || pattern.starts_with("/webhooks/")) {
-    return Scope::kAdmin;
-  }
-  if (reading ||
-      (method == beast_http::verb::post &&
-       std::find(kReadingPosts.begin(), kReadingPosts.end(), pattern) != kReadingPosts.end())) {
-    return Scope::kRead;
-  }
-  return Scope::kWrite;
-}
-
 const TokenEntry* Access::find_token(std::string_view authorization) const {
   authorization = trim(authorization);
   const auto space = authorization.find(' ');
@@ -230,20 +193,19 @@ std::optional<Denial> Access::check_signature(const Request& request) const {
   return std::nullopt;
 }
 
-std::optional<AccessRefusal> Access::admit(const Request& request, std::string_view pattern) const {
-  if (tokens_configured()) {
-    if (const auto needed = required_scope(request.method(), pattern)) {
-      const auto header = request.find(beast_http::field::authorization);
-      if (header == request.end() || trim(header->value()).empty()) {
-        return AccessRefusal{Denial::kTokenMissing, *needed};
-      }
-      const auto* token = find_token(header->value());
-      if (token == nullptr) {
-        return AccessRefusal{Denial::kTokenInvalid, *needed};
-      }
-      if (static_cast<int>(token->scope) < static_cast<int>(*needed)) {
-        return AccessRefusal{Denial::kScopeTooLow, *needed};
-      }
+std::optional<AccessRefusal> Access::admit(const Request& request, std::string_view pattern,
+                                           std::optional<Scope> scope) const {
+  if (tokens_configured() && scope.has_value()) {  // kPublic: no token needed
+    const auto header = request.find(beast_http::field::authorization);
+    if (header == request.end() || trim(header->value()).empty()) {
+      return AccessRefusal{Denial::kTokenMissing, *scope};
+    }
+    const auto* token = find_token(header->value());
+    if (token == nullptr) {
+      return AccessRefusal{Denial::kTokenInvalid, *scope};
+    }
+    if (static_cast<int>(token->scope) < static_cast<int>(*scope)) {
+      return AccessRefusal{Denial::kScopeTooLow, *scope};
     }
   }
   if (!options_.signing_secret.empty() && request.method() == beast_http::verb::post &&

@@ -10,12 +10,9 @@
 #include <vector>
 
 #include "http/router.hpp"
+#include "http/scope.hpp"
 
 namespace dialtrack::http {
-
-/// What a token may do. Each scope includes the ones before it: `write` may also read, `admin`
-/// may do everything.
-enum class Scope { kRead = 1, kWrite = 2, kAdmin = 3 };
 
 [[nodiscard]] std::optional<Scope> scope_from_name(std::string_view name);
 [[nodiscard]] std::string_view scope_name(Scope scope);
@@ -61,13 +58,8 @@ struct AccessRefusal {
 
 /// Who may call which route. Rules, in order (see docs/api.md "Authentication"):
 /// 1. With no tokens configured, every route is open (the service then listens on loopback).
-/// 2. Public: GET of `/healthz`, the dashboard (`/`, `/index.html`, `/favicon.ico`,
-///    `/assets/...`) and the API docs (`/docs`, `/docs/...`, `/openapi.yaml`); `/metrics` unless
-///    `auth.metrics_require_token`. Extend kPublicPaths/kPublicPrefixes in auth.cpp for new
-///    public pages; every other route needs a token (fail closed).
-/// 3. `/webhooks...`: admin. GET (and HEAD): read. The completion checks
-///    (`POST /check_task_completion`, `.../batch`) are reads too: they answer like the GET
-///    check. Every other method: write.
+/// 2. Each route of the table names its scope (http/api.cpp): kPublic routes are open to
+///    anyone; every other one needs a token whose scope covers the route's.
 /// Independently, when a signing secret is set, `POST /outbound_call_records` must carry a
 /// valid signature. Tokens are compared by SHA-256 digest in constant time.
 class Access {
@@ -75,12 +67,12 @@ class Access {
   explicit Access(AccessOptions options);
 
   [[nodiscard]] bool tokens_configured() const { return !options_.tokens.empty(); }
-  /// The scope a route needs; nothing for a public route.
-  [[nodiscard]] std::optional<Scope> required_scope(beast_http::verb method,
-                                                    std::string_view pattern) const;
-  /// Nothing when the request may run the route `pattern`, else why not.
-  [[nodiscard]] std::optional<AccessRefusal> admit(const Request& request,
-                                                   std::string_view pattern) const;
+  /// True when `GET /metrics` needs a read token (`auth.metrics_require_token`).
+  [[nodiscard]] bool metrics_require_token() const { return options_.metrics_require_token; }
+  /// Nothing when the request may run the route `pattern`, which needs `scope` (kPublic:
+  /// none), else why not.
+  [[nodiscard]] std::optional<AccessRefusal> admit(const Request& request, std::string_view pattern,
+                                                   std::optional<Scope> scope) const;
 
   /// How many tokens of each scope, for the start-up log: "3 tokens (1 read, 1 write, 1 admin)".
   [[nodiscard]] std::string describe_tokens() const;

@@ -1,11 +1,10 @@
 #include "http/decoders.hpp"
 
-#include <array>
+#include <algorithm>
 #include <string_view>
 
 #include "csv/encoding.hpp"
-#include "domain/call_status.hpp"
-#include "domain/phone.hpp"
+#include "domain/lead_draft.hpp"
 #include "http/json_fields.hpp"
 
 namespace dialtrack::http {
@@ -15,30 +14,22 @@ using domain::Problem;
 
 namespace {
 
-constexpr std::size_t kMaxName = 200;
-constexpr std::size_t kMaxId = 128;
-constexpr std::int64_t kMaxDuration = 10'000'000;  // seconds; about 115 days
-
-constexpr std::array<std::string_view, 10> kKnownFields{
-    "call_id", "task_id",    "job_group_id", "phone",    "call_status",
-    "job_id",  "started_at", "ended_at",     "duration", "event_time"};
-
 bool is_known(std::string_view key) {
-  for (const auto known : kKnownFields) {
-    if (key == known) {
-      return true;
-    }
-  }
-  return false;
+  return std::find(domain::kRecordFields.begin(), domain::kRecordFields.end(), key) !=
+         domain::kRecordFields.end();
 }
 
-/// Fields the record carries beyond the known ones, kept as one JSON object. An `extra` object
-/// in the push is merged in rather than nested.
-std::optional<std::string> extra_fields(const json::object& record) {
+}  // namespace
+
+void add_extra_fields(const json::object& record, domain::RecordDraft& draft) {
   json::object extra;
   for (const auto& [key, value] : record) {
     if (is_known(key)) {
       continue;
+    }
+    // They are stored as JSON text: a number JSON cannot carry is refused.
+    if (!draft.extra_error && !is_finite_json(value)) {
+      draft.extra_error = domain::FieldError{std::string(key), Problem::kOutOfRange, "number"};
     }
     if (key == "extra" && value.is_object()) {
       for (const auto& [k, v] : value.as_object()) {
@@ -48,38 +39,26 @@ std::optional<std::string> extra_fields(const json::object& record) {
       extra[key] = value;
     }
   }
-  if (extra.empty()) {
-    return std::nullopt;
+  if (!extra.empty()) {
+    draft.extra_json = json::serialize(extra);
   }
-  return json::serialize(extra);
 }
 
-}  // namespace
-
 DecodeResult<domain::Lead> decode_lead(const json::object& object, const std::string& prefix) {
-  FieldReader in(object, prefix);
-  domain::Lead lead;
-  const auto raw_phone = in.string("phone", Need::kRequired, 64);
-  lead.name = in.string("name", Need::kOptional, kMaxName, true);
-  lead.job_id = in.string("job_id", Need::kOptional, kMaxId);
-  if (const auto* attrs = in.object("attrs", Need::kOptional)) {
-    if (is_finite_json(*attrs)) {
-      lead.attrs_json = json::serialize(*attrs);
+  domain::LeadDraft draft;
+  draft.phone = input_value(object.if_contains("phone"));
+  draft.name = input_value(object.if_contains("name"));
+  draft.job_id = input_value(object.if_contains("job_id"));
+  if (const auto* attrs = object.if_contains("attrs"); attrs != nullptr && !attrs->is_null()) {
+    if (!attrs->is_object()) {
+      draft.attrs_error = domain::FieldError{"attrs", Problem::kWrongType, "object"};
+    } else if (!is_finite_json(*attrs)) {
+      draft.attrs_error = domain::FieldError{"attrs", Problem::kOutOfRange, "number"};
     } else {
-      in.fail("attrs", Problem::kOutOfRange, "number");
+      draft.attrs_json = json::serialize(*attrs);
     }
   }
-  if (raw_phone) {
-    if (auto phone = domain::normalize_phone(*raw_phone)) {
-      lead.phone = std::move(*phone);
-    } else {
-      in.fail("phone", Problem::kInvalidPhone);
-    }
-  }
-  if (in.error()) {
-    return *in.error();
-  }
-  return lead;
+  return domain::validate(draft, prefix);
 }
 
 std::variant<app::RecordInput, app::Rejection> decode_record(
@@ -95,54 +74,22 @@ std::variant<app::RecordInput, app::Rejection> decode_record(
     return app::Rejection{index, "", app::RejectReason::kInvalidField,
                           domain::FieldError{prefix, Problem::kWrongType, "object"}};
   }
-  FieldReader in(*object, prefix);
-  app::RecordInput r;
-  r.index = index;
-  auto call_id = in.string("call_id", Need::kRequired, kMaxId);
-  r.task_id = in.integer("task_id", Need::kOptional, 1, INT64_MAX, "positive");
-  r.fields.job_group_id = in.string("job_group_id", Need::kOptional, kMaxId);
-  auto phone = in.string("phone", Need::kRequired, 64);
-  auto status = in.string("call_status", Need::kRequired, 64);
-  r.fields.job_id = in.string("job_id", Need::kOptional, kMaxId);
-  r.fields.started_at = in.time("started_at", Need::kOptional);
-  r.fields.ended_at = in.time("ended_at", Need::kOptional);
-  r.fields.duration = in.integer("duration", Need::kOptional, 0, kMaxDuration, "non-negative");
-  r.fields.event_time = in.time("event_time", Need::kOptional);
-  if (phone) {
-    if (auto normalised = domain::normalize_phone(*phone)) {
-      r.phone = std::move(*normalised);
-    } else {
-      in.fail("phone", Problem::kInvalidPhone);
-    }
+  domain::RecordDraft draft;
+  for (const auto name : domain::kRecordFields) {
+    *draft.field(name) = input_value(object->if_contains(name));
   }
-  if (status && !domain::is_valid_call_status(*status)) {
-    in.fail("call_status", Problem::kInvalidStatus);
+  if (!draft.job_group_id && batch_group) {
+    draft.job_group_id = *batch_group;
   }
-  // Fields beyond the known ones are stored as JSON text: a number JSON cannot carry is refused.
-  for (const auto& [key, value] : *object) {
-    if (!is_known(key) && !is_finite_json(value)) {
-      in.fail(key, Problem::kOutOfRange, "number");
-    }
+  add_extra_fields(*object, draft);
+  auto valid = domain::validate(draft, prefix);
+  if (auto* error = std::get_if<domain::FieldError>(&valid)) {
+    return app::Rejection{index, domain::reported_call_id(draft), app::RejectReason::kInvalidField,
+                          std::move(*error)};
   }
-  if (!r.fields.job_group_id) {
-    r.fields.job_group_id = batch_group;
-  }
-  if (!in.error() && !r.task_id && !r.fields.job_group_id) {
-    // Neither names the task: report the field a dialer is most likely to add.
-    in.fail("task_id", Problem::kRequired);
-  }
-  if (in.error()) {
-    std::string reported_id;
-    if (const auto* id = object->if_contains("call_id"); id != nullptr && id->is_string()) {
-      reported_id = std::string(id->as_string()).substr(0, kMaxId);
-    }
-    return app::Rejection{index, std::move(reported_id), app::RejectReason::kInvalidField,
-                          *in.error()};
-  }
-  r.call_id = std::move(*call_id);
-  r.fields.call_status = std::move(*status);
-  r.fields.extra_json = extra_fields(*object);
-  return r;
+  auto& record = std::get<app::RecordInput>(valid);
+  record.index = index;
+  return std::move(record);
 }
 
 DecodeResult<std::vector<domain::Lead>> decode_leads(const json::array& items,
@@ -170,8 +117,8 @@ DecodeResult<std::vector<domain::Lead>> decode_leads(const json::array& items,
 DecodeResult<app::NewTask> decode_new_task(const json::object& body, std::int64_t max_leads) {
   FieldReader in(body, "");
   app::NewTask task;
-  auto name = in.string("name", Need::kRequired, kMaxName);
-  task.job_group_id = in.string("job_group_id", Need::kOptional, kMaxId);
+  auto name = in.string("name", Need::kRequired, domain::kMaxName);
+  task.job_group_id = in.string("job_group_id", Need::kOptional, domain::kMaxId);
   const auto* leads = in.array("leads", Need::kOptional);
   if (in.error()) {
     return *in.error();
@@ -202,7 +149,7 @@ DecodeResult<std::vector<domain::Lead>> decode_added_leads(const json::object& b
 
 DecodeResult<RecordBatch> decode_record_batch(const json::object& body, std::int64_t max_records) {
   FieldReader in(body, "");
-  const auto batch_group = in.string("job_group_id", Need::kOptional, kMaxId);
+  const auto batch_group = in.string("job_group_id", Need::kOptional, domain::kMaxId);
   const auto* items = in.array("records", Need::kRequired);
   if (in.error()) {
     return *in.error();
@@ -250,7 +197,7 @@ DecodeResult<std::optional<std::string>> decode_name_search(const std::optional<
   if (!csv::is_valid_utf8(text)) {
     return domain::FieldError{"q", Problem::kInvalidUtf8};
   }
-  if (utf8_length(text) > kMaxNameSearch) {
+  if (domain::utf8_length(text) > kMaxNameSearch) {
     return domain::FieldError{"q", Problem::kTooLong, {}, static_cast<long long>(kMaxNameSearch)};
   }
   return std::optional<std::string>{text};

@@ -9,14 +9,17 @@
 
 #include "app/ingest_service.hpp"
 #include "app/task_service.hpp"
+#include "domain/record_draft.hpp"
 #include "domain/types.hpp"
 #include "domain/validation.hpp"
 
 namespace dialtrack::http {
 
 /// The request bodies of the API decoded into use-case inputs: pure functions of a parsed JSON
-/// object, no I/O, no language (the routes turn a `FieldError` into the 400 envelope). Kept apart
-/// from the route handlers so the fuzz targets (fuzz/) reach exactly the code the server runs.
+/// object, no I/O, no language (the routes turn a `FieldError` into the 400 envelope). Records
+/// and leads are mapped to their drafts and validated by the domain (domain/record_draft.hpp,
+/// domain/lead_draft.hpp). Kept apart from the route handlers so the fuzz targets (fuzz/) reach
+/// exactly the code the server runs.
 template <typename T>
 using DecodeResult = std::variant<T, domain::FieldError>;
 
@@ -36,6 +39,12 @@ std::variant<app::RecordInput, app::Rejection> decode_record(
 std::variant<app::RecordInput, app::Rejection> decode_record(
     const boost::json::value& item, std::size_t index,
     const std::optional<std::string>& batch_group, const std::string& prefix);
+
+/// Fills `draft.extra_json` from the fields of a pushed record beyond the known ones
+/// (domain::kRecordFields), as one JSON object (an `extra` object is merged in rather than
+/// nested), and `draft.extra_error` with the first of them that holds a number JSON cannot
+/// carry. The CSV import passes its other columns this way too.
+void add_extra_fields(const boost::json::object& record, domain::RecordDraft& draft);
 
 /// `leads` of `POST /tasks` and `POST /tasks/{id}/leads`: every lead valid, or the first error.
 DecodeResult<std::vector<domain::Lead>> decode_leads(const boost::json::array& items,

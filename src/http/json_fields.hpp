@@ -11,11 +11,17 @@
 
 namespace dialtrack::http {
 
-enum class Need { kOptional, kRequired };
+using domain::Need;
+
+/// A JSON value as the domain's field rules read it (domain/validation.hpp): absent (nullptr)
+/// and null are nothing; a string is text; an integer that fits int64 a whole number; any other
+/// number a double; true, false, arrays and objects something else.
+std::optional<domain::InputValue> input_value(const boost::json::value* value);
 
 /// Reads typed fields of one JSON object and remembers the first problem, named by its full
 /// path (`records[4].call_id`). A missing or null optional field reads as empty. After the
 /// first problem every further read returns empty, so callers check `error()` once at the end.
+/// The rules of each field are the domain's (domain::FieldChecker).
 class FieldReader {
  public:
   FieldReader(const boost::json::object& object, std::string prefix);
@@ -34,15 +40,16 @@ class FieldReader {
 
   void fail(std::string_view key, domain::Problem problem, std::string expected = {},
             long long limit = 0);
-  [[nodiscard]] const std::optional<domain::FieldError>& error() const { return error_; }
-  [[nodiscard]] std::string path(std::string_view key) const;
+  [[nodiscard]] const std::optional<domain::FieldError>& error() const { return check_.error(); }
+  [[nodiscard]] std::string path(std::string_view key) const { return check_.path(key); }
 
  private:
   const boost::json::value* find(std::string_view key, Need need);
+  /// The field's value for the domain's rules; nothing once a problem was found.
+  [[nodiscard]] std::optional<domain::InputValue> value(std::string_view key) const;
 
   const boost::json::object& object_;
-  std::string prefix_;
-  std::optional<domain::FieldError> error_;
+  domain::FieldChecker check_;
 };
 
 /// Reads a JSON integer (or an integral double) as int64; empty for anything else.
@@ -52,8 +59,5 @@ std::optional<std::int64_t> as_int64(const boost::json::value& value);
 /// reads `1e309` as infinity and would write it back as `Infinity`, which is not JSON, so such
 /// a value must not be stored as JSON text (found by fuzz/record_batch_fuzzer).
 bool is_finite_json(const boost::json::value& value);
-
-/// Counts Unicode code points of valid UTF-8 text.
-std::size_t utf8_length(std::string_view text);
 
 }  // namespace dialtrack::http

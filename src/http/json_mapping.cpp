@@ -96,7 +96,7 @@ json::object check_json(const app::CheckResult& result) {
   };
 }
 
-json::object to_json(const storage::TaskSyncState& state) {
+json::object to_json(const store_api::TaskSyncState& state) {
   return {
       {"last_sync_at", format_timestamp(state.last_sync_at)},
       {"last_sync_error", optional_string(state.last_sync_error)},
@@ -111,7 +111,8 @@ json::object sync_report_json(const app::SyncReport& report) {
   }
   json::value error = nullptr;
   if (report.error) {
-    error = json::object{{"kind", report.error->kind}, {"message", report.error->message}};
+    error = json::object{{"kind", app::sync_error_name(report.error->kind)},
+                         {"message", report.error->message}};
   }
   return {
       {"job_group_id", report.job_group_id},

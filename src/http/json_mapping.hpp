@@ -5,7 +5,7 @@
 #include "app/completion_service.hpp"
 #include "app/sync_service.hpp"
 #include "domain/types.hpp"
-#include "storage/store.hpp"
+#include "store_api/store.hpp"
 
 namespace dialtrack::http {
 
@@ -19,7 +19,7 @@ boost::json::object to_json(const domain::Transition& transition);
 /// "connected_calls"}`.
 boost::json::object check_json(const app::CheckResult& result);
 /// A task's last sync from the dialer: `{"last_sync_at", "last_sync_error", "last_sync_records"}`.
-boost::json::object to_json(const storage::TaskSyncState& state);
+boost::json::object to_json(const store_api::TaskSyncState& state);
 /// The answer of a sync: counts, pages, whether the last page was reached, the error if any.
 boost::json::object sync_report_json(const app::SyncReport& report);
 

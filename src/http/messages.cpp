@@ -259,30 +259,38 @@ std::string rejection_text(const app::Rejection& r, Language lang) {
   return {};
 }
 
-std::string sync_failed_text(std::string_view kind, Language lang) {
-  struct Reason {
-    std::string_view kind;
-    Pair text;
-  };
-  static constexpr Reason kReasons[] = {
-      {"throttled", {"外呼平台限流，重试后仍失败", "the dialer kept throttling the requests"}},
-      {"auth",
-       {"外呼平台拒绝了访问凭证（AccessKey 或权限）",
-        "the dialer refused the credentials (AccessKey or permission)"}},
-      {"unknown_job_group", {"外呼平台不认识该外呼批次", "the dialer does not know the job group"}},
-      {"network", {"无法连接外呼平台", "the dialer could not be reached"}},
-      {"malformed", {"外呼平台的应答格式不正确", "the dialer's answer was malformed"}},
-      {"server", {"外呼平台返回错误", "the dialer answered an error"}},
-  };
-  for (const auto& r : kReasons) {
-    if (r.kind == kind) {
-      return fmt::format(
-          "{}: {}",
-          lang == Language::kEnglish ? "Sync from the dialer failed" : "从外呼平台同步失败",
-          pick(r.text, lang));
-    }
+std::string sync_failed_text(app::SyncErrorKind kind, Language lang) {
+  const char* reason = nullptr;
+  switch (kind) {
+    case app::SyncErrorKind::kThrottled:
+      reason =
+          pick({"外呼平台限流，重试后仍失败", "the dialer kept throttling the requests"}, lang);
+      break;
+    case app::SyncErrorKind::kAuth:
+      reason = pick({"外呼平台拒绝了访问凭证（AccessKey 或权限）",
+                     "the dialer refused the credentials (AccessKey or permission)"},
+                    lang);
+      break;
+    case app::SyncErrorKind::kUnknownJobGroup:
+      reason = pick({"外呼平台不认识该外呼批次", "the dialer does not know the job group"}, lang);
+      break;
+    case app::SyncErrorKind::kNetwork:
+      reason = pick({"无法连接外呼平台", "the dialer could not be reached"}, lang);
+      break;
+    case app::SyncErrorKind::kMalformed:
+      reason = pick({"外呼平台的应答格式不正确", "the dialer's answer was malformed"}, lang);
+      break;
+    case app::SyncErrorKind::kServer:
+      reason = pick({"外呼平台返回错误", "the dialer answered an error"}, lang);
+      break;
+    case app::SyncErrorKind::kConcurrentSync:
+    case app::SyncErrorKind::kStorage:
+    case app::SyncErrorKind::kStopped:
+      break;
   }
-  return lang == Language::kEnglish ? "Sync from the dialer failed" : "从外呼平台同步失败";
+  const char* failed =
+      lang == Language::kEnglish ? "Sync from the dialer failed" : "从外呼平台同步失败";
+  return reason == nullptr ? std::string(failed) : fmt::format("{}: {}", failed, reason);
 }
 
 }  // namespace dialtrack::http

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "app/ingest_service.hpp"
+#include "app/sync_service.hpp"
 #include "domain/validation.hpp"
 
 namespace dialtrack::http {
@@ -63,8 +64,8 @@ std::string body_too_large_text(std::size_t limit, Language lang);
 std::string invalid_path_id_text(std::string_view name, Language lang);
 /// 403: the token's scope does not cover the route, which needs `scope`.
 std::string scope_too_low_text(std::string_view scope, Language lang);
-/// A sync from the dialer that stopped on a failure of this kind (`auth`, `network`, ...).
-std::string sync_failed_text(std::string_view kind, Language lang);
+/// A sync from the dialer that stopped on one of the dialer's failures (`auth`, `network`, ...).
+std::string sync_failed_text(app::SyncErrorKind kind, Language lang);
 
 /// "字段 leads[2].phone 不是有效的电话号码…" / "field leads[2].phone is not a valid phone…".
 std::string field_error_text(const domain::FieldError& error, Language lang);

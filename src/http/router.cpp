@@ -5,7 +5,8 @@
 
 #include "domain/integer.hpp"
 #include "http/auth.hpp"
-#include "storage/store.hpp"
+#include "http/outcomes.hpp"
+#include "store_api/errors.hpp"
 
 namespace dialtrack::http {
 
@@ -17,10 +18,6 @@ Reply ok(json::value data, std::string message, Status status) {
 
 Reply fail(Status status, std::string message) {
   return {status, std::move(message), nullptr};
-}
-
-Reply bad_field(const domain::FieldError& error, Language lang) {
-  return {Status::bad_request, field_error_text(error, lang), json::object{{"field", error.field}}};
 }
 
 namespace {
@@ -111,43 +108,6 @@ Decoded<std::int64_t> RequestContext::query_int(std::string_view name, std::int6
   return std::get<std::optional<std::int64_t>>(value).value_or(fallback);
 }
 
-namespace {
-
-/// The answer to a request turned away by Access: 401 for who, 403 for what.
-Reply refused(const AccessRefusal& refusal, Language lang) {
-  const std::string scope(scope_name(refusal.needed));
-  switch (refusal.denial) {
-    case Denial::kTokenMissing: {
-      auto reply = fail(Status::unauthorized, text(Msg::kTokenMissing, lang));
-      reply.headers.emplace_back("WWW-Authenticate", R"(Bearer realm="dialtrack")");
-      return reply;
-    }
-    case Denial::kTokenInvalid: {
-      auto reply = fail(Status::unauthorized, text(Msg::kTokenInvalid, lang));
-      reply.headers.emplace_back("WWW-Authenticate",
-                                 R"(Bearer realm="dialtrack", error="invalid_token")");
-      return reply;
-    }
-    case Denial::kScopeTooLow: {
-      Reply reply{Status::forbidden, scope_too_low_text(scope, lang),
-                  json::object{{"required_scope", scope}}};
-      reply.headers.emplace_back(
-          "WWW-Authenticate",
-          R"(Bearer realm="dialtrack", error="insufficient_scope", scope=")" + scope + "\"");
-      return reply;
-    }
-    case Denial::kSignatureMissing:
-      return fail(Status::unauthorized, text(Msg::kSignatureMissing, lang));
-    case Denial::kSignatureInvalid:
-      return fail(Status::unauthorized, text(Msg::kSignatureInvalid, lang));
-    case Denial::kSignatureExpired:
-      return fail(Status::unauthorized, text(Msg::kSignatureExpired, lang));
-  }
-  return fail(Status::unauthorized, text(Msg::kTokenInvalid, lang));
-}
-
-}  // namespace
-
 Router::Router(RequestLimits limits, metrics::Registry& metrics,
                std::shared_ptr<spdlog::logger> log, const Access* access)
     : limits_(limits), metrics_(metrics), log_(std::move(log)), access_(access) {}
@@ -161,7 +121,8 @@ void Router::count(const Request& request, std::string_view route, Status status
       .inc();
 }
 
-void Router::add(beast_http::verb method, std::string pattern, Handler handler) {
+void Router::add(beast_http::verb method, std::string pattern, std::optional<Scope> scope,
+                 Handler handler) {
   std::vector<std::string> segments;
   for (const auto s : split_path(pattern)) {
     segments.emplace_back(s);
@@ -169,13 +130,22 @@ void Router::add(beast_http::verb method, std::string pattern, Handler handler) 
   auto* latency = &metrics_.histogram("dialtrack_http_request_duration_seconds",
                                       "time from a parsed request to its answer, by route",
                                       {{"route", pattern}});
-  routes_.push_back({method, std::move(pattern), std::move(segments), std::move(handler), latency});
+  routes_.push_back(
+      {method, std::move(pattern), scope, std::move(segments), std::move(handler), latency});
 }
 
 std::vector<std::string> Router::routes() const {
   std::vector<std::string> out;
   for (const auto& r : routes_) {
     out.push_back(std::string(beast_http::to_string(r.method)) + " " + r.pattern);
+  }
+  return out;
+}
+
+std::vector<RouteEntry> Router::entries() const {
+  std::vector<RouteEntry> out;
+  for (const auto& r : routes_) {
+    out.push_back({r.method, r.pattern, r.scope});
   }
   return out;
 }
@@ -253,12 +223,12 @@ Response Router::handle(const Request& request) const {
   if (found == nullptr) {
     count(request, "unmatched", path_matched ? Status::method_not_allowed : Status::not_found);
     reply = path_matched ? fail(Status::method_not_allowed, text(Msg::kMethodNotAllowed, lang))
-                         : fail(Status::not_found, text(Msg::kRouteNotFound, lang));
+                         : not_found(Missing::kRoute, lang);
     return envelope_response(reply, request.version(), request.keep_alive());
   }
   if (access_ != nullptr) {
-    if (const auto refusal = access_->admit(request, found->pattern)) {
-      reply = refused(*refusal, lang);
+    if (const auto refusal = access_->admit(request, found->pattern, found->scope)) {
+      reply = access_refused(*refusal, lang);
       count(request, found->pattern, reply.status);
       return envelope_response(reply, request.version(), request.keep_alive());
     }
@@ -267,18 +237,18 @@ Response Router::handle(const Request& request) const {
   try {
     const RequestContext context{request, lang, std::move(params), url->params(), limits_};
     reply = found->handler(context);
-  } catch (const storage::StoreUnavailable& e) {
+  } catch (const store_api::StoreUnavailable& e) {
     log_->warn("{} {}: database unavailable: {}", request.method_string(), found->pattern,
                e.what());
-    reply = fail(Status::service_unavailable, text(Msg::kStoreUnavailable, lang));
-  } catch (const storage::StoreConflict& e) {
+    reply = fault_reply(Fault::kStoreUnavailable, lang);
+  } catch (const store_api::StoreConflict& e) {
     // Every retry lost a race with other writers: busy, not broken; nothing was kept.
     log_->warn("{} {}: gave up after repeated write conflicts: {}", request.method_string(),
                found->pattern, e.what());
-    reply = fail(Status::service_unavailable, text(Msg::kStoreUnavailable, lang));
+    reply = fault_reply(Fault::kStoreConflict, lang);
   } catch (const std::exception& e) {
     log_->error("{} {}: {}", request.method_string(), found->pattern, e.what());
-    reply = fail(Status::internal_server_error, text(Msg::kInternalError, lang));
+    reply = fault_reply(Fault::kUnexpected, lang);
   }
   found->latency->observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

@@ -16,6 +16,7 @@
 
 #include "domain/validation.hpp"
 #include "http/messages.hpp"
+#include "http/scope.hpp"
 #include "metrics/metrics.hpp"
 
 namespace dialtrack::http {
@@ -38,8 +39,6 @@ struct Reply {
 
 Reply ok(boost::json::value data, std::string message, Status status = Status::ok);
 Reply fail(Status status, std::string message);
-/// A 400 naming the field in the message and in `data.field`.
-Reply bad_field(const domain::FieldError& error, Language lang);
 
 /// A parsed value or the error reply to send instead.
 template <typename T>
@@ -78,25 +77,39 @@ using Handler = std::function<Reply(const RequestContext&)>;
 
 class Access;
 
-/// The route table: method, path pattern with `{name}` segments, handler. `handle` is the pure
-/// `request -> response` function the connections call; it never throws: faults become a 500
-/// (or a 503 when the database is unavailable) and are logged.
+/// A route as the table declares it, without its handler.
+struct RouteEntry {
+  beast_http::verb method;
+  std::string pattern;
+  std::optional<Scope> scope;  ///< kPublic or the scope a token needs
+};
+
+/// The route table: method, path pattern with `{name}` segments, scope, handler. `handle` is
+/// the pure `request -> response` function the connections call; it never throws: faults
+/// become a 500 (or a 503 when the database is unavailable) and are logged.
 class Router {
  public:
   /// `access`, when given, decides who may run each matched route (http/auth.hpp).
   Router(RequestLimits limits, metrics::Registry& metrics, std::shared_ptr<spdlog::logger> log,
          const Access* access = nullptr);
 
-  void add(beast_http::verb method, std::string pattern, Handler handler);
+  /// Adds a route. `scope` is what a token must allow to call it (kPublic: anyone); Access
+  /// checks it before the handler runs, and only for this method: the same path with another
+  /// method is another route, or a 405.
+  void add(beast_http::verb method, std::string pattern, std::optional<Scope> scope,
+           Handler handler);
   [[nodiscard]] Response handle(const Request& request) const;
 
   /// Every registered route as "METHOD /pattern", for documentation checks.
   [[nodiscard]] std::vector<std::string> routes() const;
+  /// Every registered route with its scope, in the order added.
+  [[nodiscard]] std::vector<RouteEntry> entries() const;
 
  private:
   struct Route {
     beast_http::verb method;
     std::string pattern;
+    std::optional<Scope> scope;
     std::vector<std::string> segments;
     Handler handler;
     metrics::Histogram* latency = nullptr;

@@ -2,10 +2,85 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
+#include "app/clock.hpp"
+#include "http/api.hpp"
+#include "store_api/store.hpp"
+
 namespace dialtrack::http {
 namespace {
 
 using beast_http::verb;
+
+/// A database the route table is built over and never reaches: no test here runs a handler
+/// that reads or writes.
+class NoStore final : public store_api::Store {
+ public:
+  [[nodiscard]] std::string_view backend() const override { return "none"; }
+  int migrate() override { return 0; }
+  std::unique_ptr<store_api::Transaction> begin(store_api::TxMode /*mode*/) override {
+    throw std::logic_error("the route table test reached the database");
+  }
+  [[nodiscard]] store_api::PoolUse pool_use() const override { return {}; }
+};
+
+/// The API's real route table (http/api.cpp) with the scope of each route, for `access`.
+class RouteTable {
+ public:
+  explicit RouteTable(const Access& access)
+      : log_(std::make_shared<spdlog::logger>("auth_test")),
+        tasks_(store_, clock_, log_),
+        ingest_(store_, clock_, domain::StatusClassifier{}, log_),
+        completion_(store_, clock_, log_),
+        webhooks_(store_, clock_, log_),
+        reports_(store_, clock_),
+        sync_(store_, clock_, ingest_, nullptr, {}, log_, "auth_test"),
+        api_({tasks_, ingest_, completion_, webhooks_, "none", reports_, sync_}, ApiLimits{},
+             RequestLimits{}, metrics_, log_, &access) {}
+
+  /// True when the table has the route `method pattern`.
+  [[nodiscard]] bool has(verb method, std::string_view pattern) const {
+    return entry(method, pattern) != std::nullopt;
+  }
+  /// The scope the route `method pattern` needs (nothing: public).
+  [[nodiscard]] std::optional<Scope> scope(verb method, std::string_view pattern) const {
+    const auto found = entry(method, pattern);
+    if (!found) {
+      ADD_FAILURE() << "no route " << beast_http::to_string(method) << " " << pattern;
+      return Scope::kAdmin;
+    }
+    return found->scope;
+  }
+  /// Access's answer for `r` on the route `pattern`, with the scope the table gives it.
+  [[nodiscard]] std::optional<AccessRefusal> admit(const Access& access, const Request& r,
+                                                   std::string_view pattern) const {
+    return access.admit(r, pattern, scope(r.method(), pattern));
+  }
+  [[nodiscard]] Response answer(const Request& r) const { return api_.router().handle(r); }
+
+ private:
+  [[nodiscard]] std::optional<RouteEntry> entry(verb method, std::string_view pattern) const {
+    for (auto& e : api_.router().entries()) {
+      if (e.method == method && e.pattern == pattern) {
+        return e;
+      }
+    }
+    return std::nullopt;
+  }
+
+  NoStore store_;
+  app::SystemClock clock_;
+  metrics::Registry metrics_;
+  std::shared_ptr<spdlog::logger> log_;
+  app::TaskService tasks_;
+  app::IngestService ingest_;
+  app::CompletionService completion_;
+  app::WebhookService webhooks_;
+  app::ReportService reports_;
+  app::SyncService sync_;
+  Api api_;
+};
 
 constexpr std::int64_t kNow = 1'800'000'000;
 
@@ -38,56 +113,89 @@ Request request(verb method, std::string_view target, std::string_view token = {
 
 TEST(AccessTest, ScopesOfTheRoutes) {
   const auto access = make_access();
-  EXPECT_EQ(access.required_scope(verb::get, "/healthz"), std::nullopt);
-  EXPECT_EQ(access.required_scope(verb::get, "/"), std::nullopt);
-  EXPECT_EQ(access.required_scope(verb::get, "/assets/{file}"), std::nullopt);
-  EXPECT_EQ(access.required_scope(verb::get, "/openapi.yaml"), std::nullopt);
-  EXPECT_EQ(access.required_scope(verb::get, "/metrics"), std::nullopt);
-  EXPECT_EQ(access.required_scope(verb::get, "/tasks"), Scope::kRead);
-  EXPECT_EQ(access.required_scope(verb::get, "/reports/summary"), Scope::kRead);
-  EXPECT_EQ(access.required_scope(verb::post, "/check_task_completion"), Scope::kRead);
-  EXPECT_EQ(access.required_scope(verb::post, "/check_task_completion/batch"), Scope::kRead);
-  EXPECT_EQ(access.required_scope(verb::post, "/tasks"), Scope::kWrite);
-  EXPECT_EQ(access.required_scope(verb::delete_, "/tasks/{task_id}"), Scope::kWrite);
-  EXPECT_EQ(access.required_scope(verb::post, "/outbound_call_records"), Scope::kWrite);
-  EXPECT_EQ(access.required_scope(verb::get, "/webhooks"), Scope::kAdmin);
-  EXPECT_EQ(access.required_scope(verb::delete_, "/webhooks/{webhook_id}"), Scope::kAdmin);
-  // Only GETs of the public pages are public.
-  EXPECT_EQ(access.required_scope(verb::post, "/healthz"), Scope::kWrite);
-  EXPECT_EQ(make_access(true).required_scope(verb::get, "/metrics"), Scope::kRead);
+  const RouteTable routes(access);
+  EXPECT_EQ(routes.scope(verb::get, "/healthz"), std::nullopt);
+  EXPECT_EQ(routes.scope(verb::get, "/"), std::nullopt);
+  EXPECT_EQ(routes.scope(verb::get, "/assets/{file}"), std::nullopt);
+  EXPECT_EQ(routes.scope(verb::get, "/docs"), std::nullopt);
+  EXPECT_EQ(routes.scope(verb::get, "/docs/{file}"), std::nullopt);
+  EXPECT_EQ(routes.scope(verb::get, "/openapi.yaml"), std::nullopt);
+  EXPECT_EQ(routes.scope(verb::get, "/metrics"), std::nullopt);
+  EXPECT_EQ(routes.scope(verb::get, "/tasks"), Scope::kRead);
+  EXPECT_EQ(routes.scope(verb::get, "/reports/summary"), Scope::kRead);
+  EXPECT_EQ(routes.scope(verb::post, "/check_task_completion"), Scope::kRead);
+  EXPECT_EQ(routes.scope(verb::post, "/check_task_completion/batch"), Scope::kRead);
+  EXPECT_EQ(routes.scope(verb::post, "/tasks"), Scope::kWrite);
+  EXPECT_EQ(routes.scope(verb::delete_, "/tasks/{task_id}"), Scope::kWrite);
+  EXPECT_EQ(routes.scope(verb::post, "/tasks/{task_id}/sync"), Scope::kWrite);
+  EXPECT_EQ(routes.scope(verb::post, "/outbound_call_records"), Scope::kWrite);
+  EXPECT_EQ(routes.scope(verb::get, "/webhooks"), Scope::kAdmin);
+  EXPECT_EQ(routes.scope(verb::delete_, "/webhooks/{webhook_id}"), Scope::kAdmin);
+  EXPECT_EQ(routes.scope(verb::get, "/webhooks/{webhook_id}/deliveries"), Scope::kAdmin);
+  // Only GETs of the public pages are public: another method on them is no route of the
+  // table, and the router answers 405 before any handler, whatever the token.
+  EXPECT_FALSE(routes.has(verb::post, "/healthz"));
+  EXPECT_EQ(routes.answer(request(verb::post, "/healthz")).result(),
+            beast_http::status::method_not_allowed);
+  const auto metrics_access = make_access(true);
+  EXPECT_EQ(RouteTable(metrics_access).scope(verb::get, "/metrics"), Scope::kRead);
+}
+
+TEST(AccessTest, TheRouterAsksForTheMatchedRoutesScope) {
+  const auto access = make_access();
+  const RouteTable routes(access);
+  EXPECT_EQ(routes.answer(request(verb::get, "/healthz")).result(), beast_http::status::ok);
+  const auto missing = routes.answer(request(verb::get, "/tasks"));
+  EXPECT_EQ(missing.result(), beast_http::status::unauthorized);
+  EXPECT_EQ(missing[beast_http::field::www_authenticate], R"(Bearer realm="dialtrack")");
+  const auto low = routes.answer(request(verb::get, "/webhooks", "writer-token-0123456789"));
+  EXPECT_EQ(low.result(), beast_http::status::forbidden);
+  EXPECT_NE(low.body().find(R"("required_scope":"admin")"), std::string::npos) << low.body();
+  // An unknown route is a 404 before any token is asked for.
+  EXPECT_EQ(routes.answer(request(verb::get, "/nowhere")).result(), beast_http::status::not_found);
 }
 
 TEST(AccessTest, TokensAreCheckedAgainstTheScope) {
   const auto access = make_access();
-  EXPECT_FALSE(access.admit(request(verb::get, "/tasks", "reader-token-0123456789"), "/tasks"));
-  EXPECT_FALSE(access.admit(request(verb::post, "/tasks", "writer-token-0123456789"), "/tasks"));
-  EXPECT_FALSE(access.admit(request(verb::get, "/tasks", "writer-token-0123456789"), "/tasks"));
+  const RouteTable routes(access);
   EXPECT_FALSE(
-      access.admit(request(verb::get, "/webhooks", "admin-token-0123456789"), "/webhooks"));
-  const auto low = access.admit(request(verb::post, "/tasks", "reader-token-0123456789"), "/tasks");
+      routes.admit(access, request(verb::get, "/tasks", "reader-token-0123456789"), "/tasks"));
+  EXPECT_FALSE(
+      routes.admit(access, request(verb::post, "/tasks", "writer-token-0123456789"), "/tasks"));
+  EXPECT_FALSE(
+      routes.admit(access, request(verb::get, "/tasks", "writer-token-0123456789"), "/tasks"));
+  EXPECT_FALSE(
+      routes.admit(access, request(verb::get, "/webhooks", "admin-token-0123456789"), "/webhooks"));
+  const auto low =
+      routes.admit(access, request(verb::post, "/tasks", "reader-token-0123456789"), "/tasks");
   ASSERT_TRUE(low);
   EXPECT_EQ(low->denial, Denial::kScopeTooLow);
   EXPECT_EQ(low->needed, Scope::kWrite);
   EXPECT_EQ(
-      access.admit(request(verb::get, "/webhooks", "writer-token-0123456789"), "/webhooks")->denial,
+      routes.admit(access, request(verb::get, "/webhooks", "writer-token-0123456789"), "/webhooks")
+          ->denial,
       Denial::kScopeTooLow);
-  EXPECT_EQ(access.admit(request(verb::get, "/tasks"), "/tasks")->denial, Denial::kTokenMissing);
-  EXPECT_EQ(access.admit(request(verb::get, "/tasks", "reader-token-012345678"), "/tasks")->denial,
+  EXPECT_EQ(routes.admit(access, request(verb::get, "/tasks"), "/tasks")->denial,
+            Denial::kTokenMissing);
+  EXPECT_EQ(routes.admit(access, request(verb::get, "/tasks", "reader-token-012345678"), "/tasks")
+                ->denial,
             Denial::kTokenInvalid);
   auto basic = request(verb::get, "/tasks");
   basic.set(beast_http::field::authorization, "Basic cmVhZGVyOnJlYWRlcg==");
-  EXPECT_EQ(access.admit(basic, "/tasks")->denial, Denial::kTokenInvalid);
-  EXPECT_FALSE(access.admit(request(verb::get, "/healthz"), "/healthz"));
+  EXPECT_EQ(routes.admit(access, basic, "/tasks")->denial, Denial::kTokenInvalid);
+  EXPECT_FALSE(routes.admit(access, request(verb::get, "/healthz"), "/healthz"));
 }
 
 TEST(AccessTest, NoTokensMeansOpen) {
   const Access open{AccessOptions{}};
+  const RouteTable routes(open);
   EXPECT_FALSE(open.tokens_configured());
-  EXPECT_FALSE(open.admit(request(verb::delete_, "/webhooks/1"), "/webhooks/{webhook_id}"));
+  EXPECT_FALSE(routes.admit(open, request(verb::delete_, "/webhooks/1"), "/webhooks/{webhook_id}"));
 }
 
 TEST(AccessTest, SignedPushes) {
   const auto access = make_access(false, "push-secret");
+  const RouteTable routes(access);
   const std::string body = R"({"records":[]})";
   auto signed_push = [&](std::int64_t timestamp, std::string_view signed_body) {
     auto r = request(verb::post, "/outbound_call_records", "writer-token-0123456789");
@@ -97,19 +205,21 @@ TEST(AccessTest, SignedPushes) {
     r.body() = body;
     return r;
   };
-  EXPECT_FALSE(access.admit(signed_push(kNow, body), "/outbound_call_records"));
-  EXPECT_FALSE(access.admit(signed_push(kNow - 299, body), "/outbound_call_records"));
-  EXPECT_EQ(access.admit(signed_push(kNow - 301, body), "/outbound_call_records")->denial,
+  EXPECT_FALSE(routes.admit(access, signed_push(kNow, body), "/outbound_call_records"));
+  EXPECT_FALSE(routes.admit(access, signed_push(kNow - 299, body), "/outbound_call_records"));
+  EXPECT_EQ(routes.admit(access, signed_push(kNow - 301, body), "/outbound_call_records")->denial,
             Denial::kSignatureExpired);
-  EXPECT_EQ(access.admit(signed_push(kNow + 301, body), "/outbound_call_records")->denial,
+  EXPECT_EQ(routes.admit(access, signed_push(kNow + 301, body), "/outbound_call_records")->denial,
             Denial::kSignatureExpired);
-  EXPECT_EQ(access.admit(signed_push(kNow, R"({"records":[1]})"), "/outbound_call_records")->denial,
+  EXPECT_EQ(routes.admit(access, signed_push(kNow, R"({"records":[1]})"), "/outbound_call_records")
+                ->denial,
             Denial::kSignatureInvalid);
   auto unsigned_push = request(verb::post, "/outbound_call_records", "writer-token-0123456789");
-  EXPECT_EQ(access.admit(unsigned_push, "/outbound_call_records")->denial,
+  EXPECT_EQ(routes.admit(access, unsigned_push, "/outbound_call_records")->denial,
             Denial::kSignatureMissing);
   // The signature covers only the push route.
-  EXPECT_FALSE(access.admit(request(verb::post, "/tasks", "writer-token-0123456789"), "/tasks"));
+  EXPECT_FALSE(
+      routes.admit(access, request(verb::post, "/tasks", "writer-token-0123456789"), "/tasks"));
 }
 
 TEST(AccessTest, SignatureMatchesOpenssl) {

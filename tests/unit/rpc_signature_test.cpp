@@ -1,7 +1,7 @@
 // Alibaba Cloud RPC signing against the published test vectors (T1-T7 of
 // /work/shared/spec/dialers/alibaba-outboundbot.md section 2.3, each from an official SDK's tests
 // or Alibaba's docs).
-#include "dialers/rpc_signature.hpp"
+#include "dialers/alibaba/rpc_signature.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,6 +2,7 @@
 
 #include "http/decoders.hpp"
 #include "http/json_mapping.hpp"
+#include "http/outcomes.hpp"
 
 namespace dialtrack::http {
 
@@ -39,7 +40,7 @@ CheckRoutes::CheckRoutes(app::CompletionService& completion, const ApiLimits& li
 Reply CheckRoutes::check_one(std::int64_t task_id, Language lang) {
   const auto result = completion_.check(task_id, domain::reason::kManualCheck);
   if (!result) {
-    return fail(Status::not_found, text(Msg::kTaskNotFound, lang));
+    return not_found(Missing::kTask, lang);
   }
   if (result->completed_now) {
     completed_by_manual_.inc();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "http/outcomes.hpp"
+
 namespace dialtrack::http {
 
 namespace {
@@ -39,7 +41,7 @@ Reply DashboardRoutes::serve(std::string_view path, const RequestContext& ctx,
       files_.begin(), files_.end(), path,
       [](const web::EmbeddedFile& file, std::string_view wanted) { return file.path < wanted; });
   if (it == files_.end() || it->path != path) {
-    return fail(Status::not_found, text(Msg::kRouteNotFound, ctx.lang));
+    return not_found(Missing::kRoute, ctx.lang);
   }
   Reply reply;
   reply.headers.emplace_back("ETag", std::string(it->etag));

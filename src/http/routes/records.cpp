@@ -2,6 +2,7 @@
 
 #include "http/decoders.hpp"
 #include "http/json_mapping.hpp"
+#include "http/outcomes.hpp"
 #include "http/routes/checks.hpp"
 
 namespace dialtrack::http {
@@ -79,7 +80,7 @@ Reply RecordRoutes::followup(const RequestContext& ctx) {
   const auto result = completion_.followup(task_id, std::get<std::int64_t>(page),
                                            std::get<std::int64_t>(page_size));
   if (!result) {
-    return fail(Status::not_found, text(Msg::kTaskNotFound, ctx.lang));
+    return not_found(Missing::kTask, ctx.lang);
   }
   if (result->check.completed_now) {
     completed_by_followup_.inc();

@@ -2,6 +2,7 @@
 
 #include "csv/csv_writer.hpp"
 #include "domain/time.hpp"
+#include "http/outcomes.hpp"
 
 namespace dialtrack::http {
 
@@ -154,7 +155,7 @@ Reply ReportRoutes::task(const RequestContext& ctx) {
   }
   const auto report = reports_.task_report(std::get<std::int64_t>(id));
   if (!report) {
-    return fail(Status::not_found, text(Msg::kTaskNotFound, ctx.lang));
+    return not_found(Missing::kTask, ctx.lang);
   }
   if (std::get<bool>(csv)) {
     return csv_reply(task_report_csv(*report));

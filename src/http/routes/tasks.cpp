@@ -3,28 +3,11 @@
 #include "http/decoders.hpp"
 #include "http/json_fields.hpp"
 #include "http/json_mapping.hpp"
+#include "http/outcomes.hpp"
 
 namespace dialtrack::http {
 
 namespace json = boost::json;
-
-namespace {
-
-constexpr std::size_t kMaxId = 128;
-
-Reply failure_reply(app::TaskFailure failure, Language lang, int task_type = 0) {
-  switch (failure) {
-    case app::TaskFailure::kNotFound:
-      return fail(Status::not_found, text(Msg::kTaskNotFound, lang));
-    case app::TaskFailure::kDeleted:
-      return fail(Status::conflict, text(Msg::kTaskDeleted, lang));
-    case app::TaskFailure::kWrongState:
-      return fail(Status::conflict, cannot_start_text(task_type, lang));
-  }
-  return fail(Status::internal_server_error, text(Msg::kInternalError, lang));
-}
-
-}  // namespace
 
 TaskRoutes::TaskRoutes(app::TaskService& tasks, const ApiLimits& limits)
     : tasks_(tasks), limits_(limits) {}
@@ -64,7 +47,7 @@ Reply TaskRoutes::list(const RequestContext& ctx) {
   if (const auto* error = std::get_if<domain::FieldError>(&name)) {
     return bad_field(*error, ctx.lang);
   }
-  storage::TaskListQuery query;
+  store_api::TaskListQuery query;
   if (const auto t = std::get<std::optional<std::int64_t>>(type)) {
     query.task_type = domain::task_type_from_int(*t);
   }
@@ -90,7 +73,7 @@ Reply TaskRoutes::get(const RequestContext& ctx) {
   }
   const auto task = tasks_.get(std::get<std::int64_t>(id));
   if (!task) {
-    return failure_reply(app::TaskFailure::kNotFound, ctx.lang);
+    return not_found(Missing::kTask, ctx.lang);
   }
   return ok(with_sync(*task), text(Msg::kOk, ctx.lang));
 }
@@ -111,7 +94,7 @@ Reply TaskRoutes::add_leads(const RequestContext& ctx) {
   const auto outcome =
       tasks_.add_leads(std::get<std::int64_t>(id), std::get<std::vector<domain::Lead>>(decoded));
   if (const auto* failure = std::get_if<app::TaskFailure>(&outcome)) {
-    return failure_reply(*failure, ctx.lang);
+    return task_failure(*failure, ctx.lang);
   }
   const auto& added = std::get<app::LeadsAdded>(outcome);
   return ok(json::object{{"added", added.added},
@@ -130,7 +113,7 @@ Reply TaskRoutes::start(const RequestContext& ctx) {
     return std::move(*error);
   }
   FieldReader in(std::get<json::object>(body), "");
-  const auto job_group_id = in.string("job_group_id", Need::kOptional, kMaxId);
+  const auto job_group_id = in.string("job_group_id", Need::kOptional, domain::kMaxId);
   if (in.error()) {
     return bad_field(*in.error(), ctx.lang);
   }
@@ -138,7 +121,7 @@ Reply TaskRoutes::start(const RequestContext& ctx) {
   const auto outcome = tasks_.start(task_id, job_group_id);
   if (const auto* failure = std::get_if<app::TaskFailure>(&outcome)) {
     const auto task = tasks_.get(task_id);
-    return failure_reply(*failure, ctx.lang, task ? static_cast<int>(task->task_type) : 0);
+    return task_failure(*failure, ctx.lang, task ? static_cast<int>(task->task_type) : 0);
   }
   return ok(with_sync(std::get<domain::Task>(outcome)), text(Msg::kOk, ctx.lang));
 }
@@ -150,7 +133,7 @@ Reply TaskRoutes::remove(const RequestContext& ctx) {
   }
   const auto outcome = tasks_.remove(std::get<std::int64_t>(id));
   if (const auto* failure = std::get_if<app::TaskFailure>(&outcome)) {
-    return failure_reply(*failure, ctx.lang);
+    return task_failure(*failure, ctx.lang);
   }
   return ok(with_sync(std::get<domain::Task>(outcome)), text(Msg::kTaskDeleted, ctx.lang));
 }
@@ -162,7 +145,7 @@ Reply TaskRoutes::history(const RequestContext& ctx) {
   }
   const auto outcome = tasks_.history(std::get<std::int64_t>(id));
   if (const auto* failure = std::get_if<app::TaskFailure>(&outcome)) {
-    return failure_reply(*failure, ctx.lang);
+    return task_failure(*failure, ctx.lang);
   }
   json::array items;
   for (const auto& t : std::get<std::vector<domain::Transition>>(outcome)) {

@@ -6,6 +6,7 @@
 #include "domain/time.hpp"
 #include "domain/webhooks.hpp"
 #include "http/json_fields.hpp"
+#include "http/outcomes.hpp"
 
 namespace dialtrack::http {
 
@@ -16,7 +17,7 @@ namespace {
 
 constexpr std::size_t kMaxSecret = 256;
 
-json::object to_json(const storage::Webhook& webhook) {
+json::object to_json(const store_api::Webhook& webhook) {
   json::array events;
   for (const auto& event : webhook.events) {
     events.emplace_back(event);
@@ -30,20 +31,20 @@ json::object to_json(const storage::Webhook& webhook) {
   };
 }
 
-std::string_view status_name(storage::DeliveryStatus status) {
+std::string_view status_name(store_api::DeliveryStatus status) {
   switch (status) {
-    case storage::DeliveryStatus::kPending:
+    case store_api::DeliveryStatus::kPending:
       return "pending";
-    case storage::DeliveryStatus::kDelivered:
+    case store_api::DeliveryStatus::kDelivered:
       return "delivered";
-    case storage::DeliveryStatus::kFailed:
+    case store_api::DeliveryStatus::kFailed:
       return "failed";
   }
   return "pending";
 }
 
-json::object to_json(const storage::DeliveryRow& row) {
-  const bool pending = row.status == storage::DeliveryStatus::kPending;
+json::object to_json(const store_api::DeliveryRow& row) {
+  const bool pending = row.status == store_api::DeliveryStatus::kPending;
   json::object out{
       {"delivery_id", row.delivery_id},    {"event_id", row.event_id},
       {"event", row.event_type},           {"task_id", row.task_id},
@@ -80,10 +81,6 @@ Decoded<std::vector<std::string>> decode_events(const json::array& items, Langua
   return events;
 }
 
-Reply not_found(Language lang) {
-  return fail(Status::not_found, text(Msg::kWebhookNotFound, lang));
-}
-
 }  // namespace
 
 WebhookRoutes::WebhookRoutes(app::WebhookService& webhooks, const ApiLimits& limits)
@@ -110,10 +107,7 @@ Reply WebhookRoutes::create(const RequestContext& ctx) {
     const auto host = domain::url_host(*url);
     const auto kind = host ? domain::classify_literal_host(*host) : std::nullopt;
     if (kind && *kind != domain::AddressKind::kPublic) {
-      const std::string kind_name(domain::address_kind_name(*kind));
-      return Reply{Status::bad_request,
-                   "url: " + text(Msg::kPrivateWebhookTarget, ctx.lang) + " (" + kind_name + ")",
-                   json::object{{"field", "url"}, {"address_kind", kind_name}}};
+      return private_webhook_target(*kind, ctx.lang);
     }
   }
   webhook.url = std::move(*url);
@@ -144,7 +138,7 @@ Reply WebhookRoutes::get(const RequestContext& ctx) {
   }
   const auto webhook = webhooks_.get(std::get<std::int64_t>(id));
   if (!webhook) {
-    return not_found(ctx.lang);
+    return not_found(Missing::kWebhook, ctx.lang);
   }
   return ok(to_json(*webhook), text(Msg::kOk, ctx.lang));
 }
@@ -155,7 +149,7 @@ Reply WebhookRoutes::remove(const RequestContext& ctx) {
     return std::move(*error);
   }
   if (!webhooks_.remove(std::get<std::int64_t>(id))) {
-    return not_found(ctx.lang);
+    return not_found(Missing::kWebhook, ctx.lang);
   }
   return ok(json::object{{"webhook_id", std::get<std::int64_t>(id)}},
             text(Msg::kWebhookDeleted, ctx.lang));
@@ -177,7 +171,7 @@ Reply WebhookRoutes::deliveries(const RequestContext& ctx) {
   const auto size = std::get<std::int64_t>(page_size);
   const auto result = webhooks_.deliveries(std::get<std::int64_t>(id), p, size);
   if (!result) {
-    return not_found(ctx.lang);
+    return not_found(Missing::kWebhook, ctx.lang);
   }
   json::array items;
   for (const auto& row : result->items) {

@@ -1,0 +1,125 @@
+#include "http/outcomes.hpp"
+
+#include <string>
+
+namespace dialtrack::http {
+
+namespace json = boost::json;
+
+Reply not_found(Missing missing, Language lang) {
+  switch (missing) {
+    case Missing::kTask:
+      return fail(Status::not_found, text(Msg::kTaskNotFound, lang));
+    case Missing::kWebhook:
+      return fail(Status::not_found, text(Msg::kWebhookNotFound, lang));
+    case Missing::kRoute:
+      break;
+  }
+  return fail(Status::not_found, text(Msg::kRouteNotFound, lang));
+}
+
+Reply bad_field(const domain::FieldError& error, Language lang) {
+  return {Status::bad_request, field_error_text(error, lang), json::object{{"field", error.field}}};
+}
+
+Reply private_webhook_target(domain::AddressKind kind, Language lang) {
+  const std::string kind_name(domain::address_kind_name(kind));
+  return {Status::bad_request,
+          "url: " + text(Msg::kPrivateWebhookTarget, lang) + " (" + kind_name + ")",
+          json::object{{"field", "url"}, {"address_kind", kind_name}}};
+}
+
+Reply task_failure(app::TaskFailure failure, Language lang, int task_type) {
+  switch (failure) {
+    case app::TaskFailure::kNotFound:
+      return not_found(Missing::kTask, lang);
+    case app::TaskFailure::kDeleted:
+      return fail(Status::conflict, text(Msg::kTaskDeleted, lang));
+    case app::TaskFailure::kWrongState:
+      return fail(Status::conflict, cannot_start_text(task_type, lang));
+  }
+  return fault_reply(Fault::kUnexpected, lang);
+}
+
+Reply sync_refused(app::SyncRefusal refusal, Language lang) {
+  switch (refusal) {
+    case app::SyncRefusal::kTaskNotFound:
+      return not_found(Missing::kTask, lang);
+    case app::SyncRefusal::kNoJobGroup:
+      return fail(Status::conflict, text(Msg::kSyncNoJobGroup, lang));
+    case app::SyncRefusal::kAlreadyRunning:
+      return fail(Status::conflict, text(Msg::kSyncRunning, lang));
+    case app::SyncRefusal::kNoAccount:
+      return fail(Status::service_unavailable, text(Msg::kSyncNoAccount, lang));
+  }
+  return fault_reply(Fault::kUnexpected, lang);
+}
+
+Reply sync_finished(const app::SyncReport& report, json::value data, Language lang) {
+  if (!report.error) {
+    return ok(std::move(data), text(Msg::kSyncDone, lang));
+  }
+  // The pages stored before the failure stay stored; `data` says how far it got.
+  switch (const auto kind = report.error->kind) {
+    case app::SyncErrorKind::kConcurrentSync:
+      return ok(std::move(data), text(Msg::kSyncRunning, lang), Status::conflict);
+    case app::SyncErrorKind::kStorage:
+      return ok(std::move(data), text(Msg::kStoreUnavailable, lang), Status::service_unavailable);
+    case app::SyncErrorKind::kStopped:
+      return ok(std::move(data), text(Msg::kShuttingDown, lang), Status::service_unavailable);
+    case app::SyncErrorKind::kThrottled:
+    case app::SyncErrorKind::kAuth:
+    case app::SyncErrorKind::kUnknownJobGroup:
+    case app::SyncErrorKind::kNetwork:
+    case app::SyncErrorKind::kMalformed:
+    case app::SyncErrorKind::kServer:
+      return ok(std::move(data), sync_failed_text(kind, lang), Status::bad_gateway);
+  }
+  return ok(std::move(data), text(Msg::kInternalError, lang), Status::internal_server_error);
+}
+
+Reply access_refused(const AccessRefusal& refusal, Language lang) {
+  const std::string scope(scope_name(refusal.needed));
+  switch (refusal.denial) {
+    case Denial::kTokenMissing: {
+      auto reply = fail(Status::unauthorized, text(Msg::kTokenMissing, lang));
+      reply.headers.emplace_back("WWW-Authenticate", R"(Bearer realm="dialtrack")");
+      return reply;
+    }
+    case Denial::kTokenInvalid: {
+      auto reply = fail(Status::unauthorized, text(Msg::kTokenInvalid, lang));
+      reply.headers.emplace_back("WWW-Authenticate",
+                                 R"(Bearer realm="dialtrack", error="invalid_token")");
+      return reply;
+    }
+    case Denial::kScopeTooLow: {
+      Reply reply{Status::forbidden, scope_too_low_text(scope, lang),
+                  json::object{{"required_scope", scope}}};
+      reply.headers.emplace_back(
+          "WWW-Authenticate",
+          R"(Bearer realm="dialtrack", error="insufficient_scope", scope=")" + scope + "\"");
+      return reply;
+    }
+    case Denial::kSignatureMissing:
+      return fail(Status::unauthorized, text(Msg::kSignatureMissing, lang));
+    case Denial::kSignatureInvalid:
+      return fail(Status::unauthorized, text(Msg::kSignatureInvalid, lang));
+    case Denial::kSignatureExpired:
+      return fail(Status::unauthorized, text(Msg::kSignatureExpired, lang));
+  }
+  return fail(Status::unauthorized, text(Msg::kTokenInvalid, lang));
+}
+
+Reply fault_reply(Fault fault, Language lang) {
+  switch (fault) {
+    case Fault::kStoreUnavailable:
+    case Fault::kStoreConflict:
+      // Busy or down, not broken: nothing was kept, and the same request may succeed later.
+      return fail(Status::service_unavailable, text(Msg::kStoreUnavailable, lang));
+    case Fault::kUnexpected:
+      break;
+  }
+  return fail(Status::internal_server_error, text(Msg::kInternalError, lang));
+}
+
+}  // namespace dialtrack::http

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include "app/sync_service.hpp"
+#include "app/task_service.hpp"
+#include "domain/address.hpp"
+#include "domain/validation.hpp"
+#include "http/auth.hpp"
+#include "http/messages.hpp"
+#include "http/router.hpp"
+
+namespace dialtrack::http {
+
+// The one place that turns the expected failures of a request (a bad field, something missing,
+// a refusal or failure of a use case, a refused token) and the faults caught at its top into an
+// HTTP status and message (docs/api.md lists them). Route files return these replies and choose
+// only their success statuses.
+
+/// What a request named that does not exist.
+enum class Missing {
+  kTask,     ///< no task with this id
+  kWebhook,  ///< no webhook with this id (or a deleted one)
+  kRoute,    ///< no route, or no embedded file, at this path
+};
+
+/// A fault caught once at the top of a request, after it was logged.
+enum class Fault {
+  kStoreUnavailable,  ///< the database is down or busy beyond its timeout
+  kStoreConflict,     ///< every retry of the transaction lost a race with other writers
+  kUnexpected,        ///< anything else: a bug
+};
+
+/// 404, naming what is missing.
+Reply not_found(Missing missing, Language lang);
+/// 400 naming the field in the message and in `data.field`.
+Reply bad_field(const domain::FieldError& error, Language lang);
+/// 400: a webhook URL whose literal address is not public; `data.address_kind` says which kind.
+Reply private_webhook_target(domain::AddressKind kind, Language lang);
+/// 404 for a missing task; 409 for a deleted one or one whose state forbids the operation
+/// (`task_type`: the state it is in, named in that message).
+Reply task_failure(app::TaskFailure failure, Language lang, int task_type = 0);
+/// Why a sync did not start: 404 unknown task, 409 no job group or already running, 503 no
+/// dialer account.
+Reply sync_refused(app::SyncRefusal refusal, Language lang);
+/// A sync that ran, with `data` its report: 200 when nothing stopped it; else 409 when another
+/// sync stored a newer cursor first, 503 when the database failed or the service is stopping,
+/// 502 for the dialer's failures.
+Reply sync_finished(const app::SyncReport& report, boost::json::value data, Language lang);
+/// 401 for who (no token, an unknown one, a bad or missing signature), 403 for what (the
+/// token's scope is too low), with the `WWW-Authenticate` challenge where one applies.
+Reply access_refused(const AccessRefusal& refusal, Language lang);
+/// 503 for the database (nothing of the request was kept; retry later), 500 for the rest.
+Reply fault_reply(Fault fault, Language lang);
+
+}  // namespace dialtrack::http
