@@ -10,7 +10,7 @@
 
 #include "app/clock.hpp"
 #include "domain/types.hpp"
-#include "storage/store.hpp"
+#include "store_api/store.hpp"
 
 namespace dialtrack::app {
 
@@ -40,11 +40,11 @@ struct LeadsAdded {
 /// Creating, listing, starting, deleting tasks and adding their leads.
 class TaskService {
  public:
-  TaskService(storage::Store& store, const Clock& clock, std::shared_ptr<spdlog::logger> log);
+  TaskService(store_api::Store& store, const Clock& clock, std::shared_ptr<spdlog::logger> log);
 
   domain::Task create(const NewTask& task);
   std::optional<domain::Task> get(domain::TaskId task_id);
-  storage::TaskPage list(const storage::TaskListQuery& query);
+  store_api::TaskPage list(const store_api::TaskListQuery& query);
   /// Adds leads whose phone is new to the task; reopens a completed task (3 -> 2).
   TaskOutcome<LeadsAdded> add_leads(domain::TaskId task_id, const std::vector<domain::Lead>& leads);
   /// 1 -> 2; idempotent on 2; refused on 3 and 4. Sets the job group when one is given.
@@ -54,10 +54,10 @@ class TaskService {
   TaskOutcome<domain::Task> remove(domain::TaskId task_id);
   TaskOutcome<std::vector<domain::Transition>> history(domain::TaskId task_id);
   /// The task's last pull from the dialer; empty when it was never synced.
-  std::optional<storage::TaskSyncState> sync_state(domain::TaskId task_id);
+  std::optional<store_api::TaskSyncState> sync_state(domain::TaskId task_id);
 
  private:
-  storage::Store& store_;
+  store_api::Store& store_;
   const Clock& clock_;
   std::shared_ptr<spdlog::logger> log_;
 };

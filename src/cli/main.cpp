@@ -12,6 +12,7 @@
 
 #include "app/clock.hpp"
 #include "app/completion_service.hpp"
+#include "app/delivery_service.hpp"
 #include "app/ingest_service.hpp"
 #include "app/periodic_job.hpp"
 #include "app/recount_service.hpp"
@@ -23,7 +24,7 @@
 #include "cli/csv_commands.hpp"
 #include "cli/simulate.hpp"
 #include "config/config.hpp"
-#include "dialers/alibaba_outboundbot.hpp"
+#include "dialers/alibaba/alibaba_outboundbot.hpp"
 #include "domain/calendar.hpp"
 #include "domain/types.hpp"
 #include "http/api.hpp"
@@ -34,8 +35,11 @@
 #include "http/server.hpp"
 #include "metrics/metrics.hpp"
 #include "notify/dispatcher.hpp"
+#include "notify/http_webhook_sender.hpp"
+#include "notify/signature.hpp"
 #include "storage/backup.hpp"
-#include "storage/store.hpp"
+#include "storage/open_store.hpp"
+#include "store_api/store.hpp"
 #include "version.hpp"
 
 namespace {
@@ -103,7 +107,7 @@ struct Application {
              instance_name()) {}
 
   app::SystemClock clock;
-  std::unique_ptr<storage::Store> store;
+  std::unique_ptr<store_api::Store> store;
   app::CompletionService completion;
   app::TaskService tasks;
   app::IngestService ingest;
@@ -239,19 +243,26 @@ int serve(const config::Config& cfg) {
     configured.push_back({w.url, w.secret, w.events});
   }
   application.webhooks.configure(configured);
+  // The sender and the service outlive the dispatcher's threads that use them.
+  std::optional<notify::HttpWebhookSender> webhook_sender;
+  const notify::HmacSigner webhook_signer{};
+  std::optional<app::DeliveryService> deliveries;
   std::optional<notify::Dispatcher> dispatcher;
   if (cfg.webhook_threads > 0) {
-    notify::DispatcherOptions delivery;
-    delivery.holder = instance_name();
-    delivery.threads = cfg.webhook_threads;
-    delivery.timeout = cfg.webhook_timeout;
-    delivery.retry_initial = cfg.webhook_retry_initial;
-    delivery.retry_max = cfg.webhook_retry_max;
-    delivery.max_attempts = cfg.webhook_max_attempts;
-    delivery.poll_interval = cfg.webhook_poll_interval;
-    delivery.ca_file = cfg.webhook_ca_file;
-    delivery.allow_private_targets = cfg.webhook_allow_private_targets;
-    dispatcher.emplace(*application.store, application.clock, delivery, metrics, logs.notify);
+    webhook_sender.emplace(
+        notify::SenderOptions{.ca_file = cfg.webhook_ca_file,
+                              .allow_private_targets = cfg.webhook_allow_private_targets});
+    deliveries.emplace(*application.store, application.clock, *webhook_sender, webhook_signer,
+                       app::DeliveryOptions{.timeout = cfg.webhook_timeout,
+                                            .retry_initial = cfg.webhook_retry_initial,
+                                            .retry_max = cfg.webhook_retry_max,
+                                            .max_attempts = cfg.webhook_max_attempts},
+                       logs.notify);
+    dispatcher.emplace(*deliveries,
+                       notify::DispatcherOptions{.holder = instance_name(),
+                                                 .threads = cfg.webhook_threads,
+                                                 .poll_interval = cfg.webhook_poll_interval},
+                       metrics, logs.notify);
   }
   // The dialer pull: calling tasks with a job group, when an account is configured. Stopped
   // (after the page in hand) before the job is joined, so shutdown does not wait for a sync.

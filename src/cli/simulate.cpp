@@ -1,92 +1,60 @@
 #include "cli/simulate.hpp"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <boost/json.hpp>
-#include <boost/url/parse.hpp>
 #include <cstdio>
 #include <iostream>
 #include <thread>
 
 #include "domain/time.hpp"
+#include "net/http_client.hpp"
 
 namespace dialtrack::cli {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = beast::http;
 namespace json = boost::json;
-using tcp = asio::ip::tcp;
+
+// The server answers in milliseconds; one that has not answered in this long is lost.
+constexpr std::chrono::minutes kRequestTimeout{5};
 
 class ApiError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
-/// A keep-alive HTTP/1.1 client to one server (Boost.Beast, synchronous); reconnects once
-/// when the server closed the connection between requests.
+/// The server's API over the service's HTTP client (one connection per request).
 class Client {
  public:
-  Client(std::string host, std::string port, std::optional<std::string> token)
-      : host_(std::move(host)), port_(std::move(port)), token_(std::move(token)) {}
+  Client(net::Endpoint endpoint, std::optional<std::string> token)
+      : endpoint_(std::move(endpoint)), token_(std::move(token)) {}
 
-  /// Sends a JSON request; returns the status and the parsed envelope.
-  std::pair<unsigned, json::value> request(bhttp::verb method, const std::string& target,
-                                           const json::value* body) {
-    for (int attempt = 0;; ++attempt) {
-      try {
-        connect();
-        bhttp::request<bhttp::string_body> req{method, target, 11};
-        req.set(bhttp::field::host, host_);
-        req.set(bhttp::field::user_agent, "dialtrack-simulate");
-        req.set(bhttp::field::accept_language, "en");
-        req.keep_alive(true);
-        if (token_) {
-          req.set(bhttp::field::authorization, "Bearer " + *token_);
-        }
-        if (body != nullptr) {
-          req.set(bhttp::field::content_type, "application/json");
-          req.body() = json::serialize(*body);
-        }
-        req.prepare_payload();
-        bhttp::write(*stream_, req);
-        beast::flat_buffer buffer;
-        bhttp::response<bhttp::string_body> res;
-        bhttp::read(*stream_, buffer, res);
-        if (!res.keep_alive()) {
-          stream_.reset();
-        }
-        boost::system::error_code ec;
-        auto parsed = json::parse(res.body(), ec);
-        return {res.result_int(), ec ? json::value(res.body()) : std::move(parsed)};
-      } catch (const boost::system::system_error&) {
-        stream_.reset();
-        if (attempt == 1) {
-          throw;
-        }
-      }
+  /// Sends a JSON request; returns the status and the parsed envelope. Throws
+  /// std::runtime_error when the server could not be reached or did not answer.
+  std::pair<unsigned, json::value> request(std::string_view method, const std::string& target,
+                                           const json::value* body) const {
+    net::Request request{.method = std::string(method), .target = target};
+    request.headers = {{"User-Agent", "dialtrack-simulate"}, {"Accept-Language", "en"}};
+    if (token_) {
+      request.headers.emplace_back("Authorization", "Bearer " + *token_);
     }
+    if (body != nullptr) {
+      request.headers.emplace_back("Content-Type", "application/json");
+      request.body = json::serialize(*body);
+    }
+    auto outcome = http_.request_blocking(endpoint_, request, kRequestTimeout);
+    if (const auto* failure = std::get_if<net::HttpFailure>(&outcome)) {
+      throw std::runtime_error(failure->message);
+    }
+    const auto& answer = std::get<net::HttpAnswer>(outcome);
+    boost::system::error_code ec;
+    auto parsed = json::parse(answer.body, ec);
+    return {static_cast<unsigned>(answer.status),
+            ec ? json::value(answer.body) : std::move(parsed)};
   }
 
  private:
-  void connect() {
-    if (stream_) {
-      return;
-    }
-    tcp::resolver resolver(io_);
-    stream_.emplace(io_);
-    stream_->connect(resolver.resolve(host_, port_));
-    stream_->socket().set_option(tcp::no_delay(true));
-  }
-
-  asio::io_context io_;
-  std::string host_;
-  std::string port_;
+  net::HttpClient http_;
+  net::Endpoint endpoint_;
   std::optional<std::string> token_;
-  std::optional<beast::tcp_stream> stream_;
 };
 
 std::string phone_of(int task, int index) {
@@ -130,13 +98,12 @@ domain::Timestamp now() {
 }  // namespace
 
 int simulate(const SimulateOptions& options) {
-  const auto url = boost::urls::parse_uri(options.url);
-  if (!url || url->scheme() != "http" || url->host().empty()) {
+  auto url = net::Location::parse(options.url);
+  if (!url || url->endpoint.tls) {
     std::cerr << "dialtrack simulate: --url must be http://HOST:PORT\n";
     return 2;
   }
-  Client client(std::string(url->host()), url->has_port() ? std::string(url->port()) : "80",
-                options.token);
+  const Client client(std::move(url->endpoint), options.token);
   std::vector<sim::TaskPhones> tasks;
   try {
     // Tasks with their phones; leads beyond the first thousand are added in more requests.
@@ -159,18 +126,16 @@ int simulate(const SimulateOptions& options) {
         if (first == 0) {
           const json::value body = json::object{{"name", name}, {"leads", std::move(leads)}};
           task.task_id =
-              int_of(data_of(client.request(bhttp::verb::post, "/tasks", &body), "POST /tasks"),
-                     "task_id");
+              int_of(data_of(client.request("POST", "/tasks", &body), "POST /tasks"), "task_id");
         } else {
           const json::value body = json::object{{"leads", std::move(leads)}};
-          data_of(client.request(bhttp::verb::post,
-                                 "/tasks/" + std::to_string(task.task_id) + "/leads", &body),
-                  "POST /tasks/{id}/leads");
+          data_of(
+              client.request("POST", "/tasks/" + std::to_string(task.task_id) + "/leads", &body),
+              "POST /tasks/{id}/leads");
         }
       }
       const json::value empty = json::object{};
-      data_of(client.request(bhttp::verb::post, "/tasks/" + std::to_string(task.task_id) + "/start",
-                             &empty),
+      data_of(client.request("POST", "/tasks/" + std::to_string(task.task_id) + "/start", &empty),
               "POST /tasks/{id}/start");
       std::cout << "task " << task.task_id << " \"" << name << "\": " << options.phones
                 << " phones\n";
@@ -206,7 +171,7 @@ int simulate(const SimulateOptions& options) {
         records.push_back(record_json(c));
       }
       const json::value body = json::object{{"records", std::move(records)}};
-      const auto data = data_of(client.request(bhttp::verb::post, "/outbound_call_records", &body),
+      const auto data = data_of(client.request("POST", "/outbound_call_records", &body),
                                 "POST /outbound_call_records");
       sent += static_cast<std::int64_t>(batch.size());
       accepted += int_of(data, "accepted");

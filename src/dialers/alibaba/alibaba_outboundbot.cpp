@@ -1,4 +1,4 @@
-#include "dialers/alibaba_outboundbot.hpp"
+#include "dialers/alibaba/alibaba_outboundbot.hpp"
 
 #include <algorithm>
 #include <array>
@@ -9,7 +9,7 @@
 #include <random>
 #include <stdexcept>
 
-#include "dialers/rpc_signature.hpp"
+#include "dialers/alibaba/rpc_signature.hpp"
 #include "domain/integer.hpp"
 
 namespace dialtrack::dialers {
@@ -190,7 +190,7 @@ std::string lower(std::string_view text) {
 }
 
 /// `Limit:1,Remain:0,TimeLeft:2000,Reset:1234` -> 2000 ms.
-std::optional<std::chrono::milliseconds> time_left(const HttpAnswer& answer) {
+std::optional<std::chrono::milliseconds> time_left(const net::HttpAnswer& answer) {
   std::optional<std::chrono::milliseconds> out;
   for (const char* name : {"x-ratelimit-user-api", "x-ratelimit-user"}) {
     const auto it = answer.headers.find(name);
@@ -212,7 +212,7 @@ std::optional<std::chrono::milliseconds> time_left(const HttpAnswer& answer) {
 }
 
 /// The dialer refused the request: which failure, and its code and message for the operator.
-FetchError classify_error(const HttpAnswer& answer, const json::object* body) {
+FetchError classify_error(const net::HttpAnswer& answer, const json::object* body) {
   std::string code;
   std::string message;
   std::string request_id;
@@ -307,9 +307,10 @@ std::string alibaba_endpoint(const AlibabaOptions& options) {
 }
 
 AlibabaOutboundBot::AlibabaOutboundBot(AlibabaOptions options)
-    : options_(std::move(options)), http_(options_.ca_file) {
+    : options_(std::move(options)),
+      http_({.ca_file = options_.ca_file, .ca_file_setting = "dialers.ca_file"}) {
   const auto url = alibaba_endpoint(options_);
-  auto endpoint = Endpoint::parse(url);
+  auto endpoint = net::Endpoint::parse(url);
   if (!endpoint) {
     throw std::invalid_argument("dialers.alibaba.endpoint '" + url +
                                 "' is not an http:// or https:// URL with a host");
@@ -350,8 +351,14 @@ FetchOutcome AlibabaOutboundBot::fetch_page(std::string_view job_group_id,
   std::string target =
       "/?" + rpc::canonicalized_query(params) + "&Signature=" + rpc::percent_encode(signature);
 
-  auto outcome = http_.request(endpoint_, kMethod, target, options_.timeout);
-  if (const auto* failure = std::get_if<HttpFailure>(&outcome)) {
+  const net::Request request{
+      .method = std::string(kMethod),
+      .target = std::move(target),
+      .headers = {{"User-Agent", "dialtrack-dialer-sync"}, {"Accept", "application/json"}},
+      .body = {}};
+  // Syncs run on worker threads, one page at a time: the blocking form of the client.
+  auto outcome = http_.request_blocking(endpoint_, request, options_.timeout);
+  if (const auto* failure = std::get_if<net::HttpFailure>(&outcome)) {
     if (failure->truncated) {
       return malformed(failure->message);
     }
@@ -360,7 +367,7 @@ FetchOutcome AlibabaOutboundBot::fetch_page(std::string_view job_group_id,
                           " got no answer: " + failure->message,
                       std::nullopt};
   }
-  const auto& answer = std::get<HttpAnswer>(outcome);
+  const auto& answer = std::get<net::HttpAnswer>(outcome);
   boost::system::error_code ec;
   const auto parsed = json::parse(answer.body, ec);
   const json::object* body = ec ? nullptr : parsed.if_object();

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "dialers/dialer_source.hpp"
-#include "dialers/http_client.hpp"
+#include "net/http_client.hpp"
 
 namespace dialtrack::dialers {
 
@@ -45,8 +45,8 @@ class AlibabaOutboundBot final : public DialerSource {
 
  private:
   AlibabaOptions options_;
-  Endpoint endpoint_;
-  HttpClient http_;
+  net::Endpoint endpoint_;
+  net::HttpClient http_;
 };
 
 }  // namespace dialtrack::dialers

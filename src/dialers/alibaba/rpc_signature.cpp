@@ -1,4 +1,4 @@
-#include "dialers/rpc_signature.hpp"
+#include "dialers/alibaba/rpc_signature.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
