@@ -7,10 +7,10 @@
 option(DIALTRACK_EMBED_WEB "Build the dashboard with npm and embed it in the program" ON)
 
 set(web_dir ${PROJECT_SOURCE_DIR}/web)
-set(web_dist ${CMAKE_CURRENT_BINARY_DIR}/web-dist)
-set(web_assets_cpp ${CMAKE_CURRENT_BINARY_DIR}/generated/web_assets.cpp)
+set(web_dist ${CMAKE_BINARY_DIR}/web-dist)
+set(web_assets_cpp ${CMAKE_BINARY_DIR}/generated/web_assets.cpp)
 
-add_executable(embed_assets src/web/embed_assets.cpp)
+add_executable(embed_assets ${PROJECT_SOURCE_DIR}/src/web/embed_assets.cpp)
 
 set(embed_inputs)
 set(embed_depends)
@@ -31,7 +31,7 @@ if(DIALTRACK_EMBED_WEB)
     COMMENT "npm ci (web/)"
     VERBATIM)
   file(GLOB_RECURSE web_sources CONFIGURE_DEPENDS ${web_dir}/src/*)
-  set(web_built ${CMAKE_CURRENT_BINARY_DIR}/web-dist.stamp)
+  set(web_built ${CMAKE_BINARY_DIR}/web-dist.stamp)
   add_custom_command(
     OUTPUT ${web_built}
     COMMAND ${NPM_EXECUTABLE} run build --silent -- --outDir ${web_dist} --emptyOutDir --logLevel warn
@@ -57,5 +57,4 @@ add_custom_command(
   COMMENT "Embedding the dashboard and the API viewer"
   VERBATIM)
 
-add_library(dialtrack_web STATIC ${web_assets_cpp})
-target_include_directories(dialtrack_web PUBLIC src)
+dialtrack_library(dialtrack_web PREFIX web SOURCES ${web_assets_cpp})

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Style checks that CI enforces: `lint.sh format` (clang-format, no changes allowed) and
-# `lint.sh tidy BUILD_DIR` (clang-tidy with the repository's .clang-tidy over src/).
+# `lint.sh tidy BUILD_DIR` (clang-tidy with the repository's .clang-tidy over src/, cached per
+# file by what it is made of).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,8 +15,9 @@ case "${1:-}" in
     ;;
   tidy)
     build_dir="${2:-build-dev}"
-    # shellcheck disable=SC2046
-    files 'src/*.cpp' | xargs -P "$(nproc)" -n 4 clang-tidy --quiet -p "$build_dir"
+    # Each file is checked again only when it, a header it includes, .clang-tidy or clang-tidy
+    # changed (scripts/tidy_cached.py).
+    scripts/tidy_cached.py "$build_dir" "$(nproc)"
     echo "lint: clang-tidy clean"
     ;;
   *)

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential cmake ninja-build pkg-config git ca-certificates curl
+  build-essential cmake ninja-build pkg-config git ca-certificates curl ccache
   clang clang-format clang-tidy libclang-rt-14-dev
   # libraries (Boost: only the 1.81-named packages; the unversioned ones are 1.74)
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev

@@ -1,14 +1,54 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test: formatting and clang-tidy, unit,
-# storage, integration (the real binary over loopback HTTP, on SQLite and on a throwaway
-# PostgreSQL cluster) and browser tests, then the tests again under AddressSanitizer +
+# Installs what is missing, builds, and runs every test: formatting, the dependency rule,
+# clang-tidy, unit, storage, integration (the real binary over loopback HTTP, on SQLite and on a
+# throwaway PostgreSQL cluster) and browser tests, then the tests again under AddressSanitizer +
 # UndefinedBehaviorSanitizer and under ThreadSanitizer, the libFuzzer targets for a bounded
 # time, and the Debian package installed and started. Exits non-zero on the first failure.
+#
+# Compilation goes through ccache with one cache per machine (DIALTRACK_CACHE_DIR, default
+# /var/cache/dialtrack as root, else ~/.cache/dialtrack), keyed on paths relative to the clone,
+# so a fresh clone in another folder reuses what an earlier run compiled; clang-tidy results are
+# cached there too (scripts/tidy_cached.py). Each preset builds only what its step runs: the
+# sanitizer builds leave the benchmarks out, the fuzz build only the fuzz targets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="$(nproc)"
 
-step() { printf '\n==== %s\n' "$*"; }
+if [ "$(id -u)" -eq 0 ]; then
+  default_cache=/var/cache/dialtrack
+else
+  default_cache="${XDG_CACHE_HOME:-$HOME/.cache}/dialtrack"
+fi
+export DIALTRACK_CACHE_DIR="${DIALTRACK_CACHE_DIR:-$default_cache}"
+export CCACHE_DIR="${CCACHE_DIR:-$DIALTRACK_CACHE_DIR/ccache}"
+export CCACHE_BASEDIR="$PWD"
+export CCACHE_NOHASHDIR=true
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-8G}"
+mkdir -p "$CCACHE_DIR"
+
+started=$SECONDS
+step_started=$SECONDS
+step_name=""
+timings=()
+finish_step() {
+  if [ -n "$step_name" ]; then
+    timings+=("$(printf '%5ds  %s' $((SECONDS - step_started)) "$step_name")")
+  fi
+}
+step() {
+  finish_step
+  step_name="$*"
+  step_started=$SECONDS
+  printf '\n==== %s\n' "$*"
+}
+report() {
+  finish_step
+  step_name=""
+  printf '\n==== time per step\n'
+  printf '%s\n' "${timings[@]}"
+  printf '%5ds  in all\n' $((SECONDS - started))
+}
+trap report EXIT
 
 step "setup"
 scripts/setup.sh
@@ -16,8 +56,12 @@ scripts/setup.sh
 step "format"
 scripts/lint.sh format
 
+step "configure (dev) and the dependency rule (includes and links, docs/architecture.md)"
+mkdir -p build-dev/graph
+cmake --preset dev --graphviz=build-dev/graph/deps.dot >/dev/null
+scripts/check_deps.py build-dev/graph/deps.dot
+
 step "build (dev: warnings as errors)"
-cmake --preset dev >/dev/null
 cmake --build --preset dev -j"$jobs"
 
 step "tests (dev)"
@@ -54,10 +98,11 @@ step "build (fuzz: clang, libFuzzer + ASan + UBSan)"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$jobs"
 
-step "fuzz (${FUZZ_SECONDS:-30} s per target)"
-scripts/fuzz.sh
+step "fuzz (${FUZZ_SECONDS:-30} s per target, $jobs at a time)"
+FUZZ_JOBS="$jobs" scripts/fuzz.sh
 
 step "package (release build, cpack, dpkg -i, ExecStart, /healthz, purge)"
 scripts/package_test.sh
 
 step "all tests passed"
+ccache --show-stats 2>/dev/null | sed -n '/Hits/,/Misses/p' || true
