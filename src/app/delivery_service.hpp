@@ -10,6 +10,7 @@
 
 #include "app/clock.hpp"
 #include "app/webhook_sender.hpp"
+#include "domain/interface.hpp"
 #include "store_api/store.hpp"
 
 namespace dialtrack::app {
@@ -29,13 +30,8 @@ std::chrono::milliseconds retry_ceiling(std::int64_t attempts, std::chrono::mill
                                         std::chrono::milliseconds max);
 
 /// Where a round counts the results of its attempts (notify's metrics).
-class AttemptCounter {
+class AttemptCounter : public domain::Interface {
  public:
-  virtual ~AttemptCounter() = default;
-  AttemptCounter() = default;
-  AttemptCounter(const AttemptCounter&) = delete;
-  AttemptCounter& operator=(const AttemptCounter&) = delete;
-
   /// One attempt ended with this outcome: delivered, pending (to be retried) or failed.
   virtual void count(store_api::DeliveryStatus result) = 0;
 };

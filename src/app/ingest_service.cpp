@@ -8,6 +8,7 @@
 
 #include "app/transactions.hpp"
 #include "domain/task_rules.hpp"
+#include "domain/time.hpp"
 
 namespace dialtrack::app {
 
@@ -34,13 +35,50 @@ struct Counts {
 
 IngestService::IngestService(store_api::Store& store, const Clock& clock,
                              domain::StatusClassifier classifier,
-                             std::shared_ptr<spdlog::logger> log)
-    : store_(store), clock_(clock), classifier_(std::move(classifier)), log_(std::move(log)) {}
+                             std::shared_ptr<spdlog::logger> log,
+                             std::chrono::milliseconds max_future_skew)
+    : store_(store),
+      clock_(clock),
+      classifier_(std::move(classifier)),
+      log_(std::move(log)),
+      max_future_skew_(max_future_skew) {}
 
 IngestResult IngestService::ingest(
-    const std::vector<RecordInput>& records, std::vector<Rejection> rejected,
+    const std::vector<RecordInput>& all_records, std::vector<Rejection> rejected,
     const std::function<void(store_api::Transaction&)>& in_transaction) {
   const auto now = clock_.now();
+  // Records stamped in the future are rejected before anything is read: stored, their
+  // event_time would make every true update of the call stale until that time.
+  std::vector<RecordInput> sane;  // the batch without them, copied only when there are some
+  bool skewed = false;
+  const std::size_t rejected_before = rejected.size();
+  for (std::size_t i = 0; i < all_records.size(); ++i) {
+    const auto& r = all_records[i];
+    auto error = domain::future_time_error(r.fields, now, max_future_skew_, r.field_prefix);
+    if (error && !skewed) {
+      skewed = true;
+      sane.assign(all_records.begin(), all_records.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+    if (error) {
+      rejected.push_back({r.index, r.call_id, RejectReason::kInvalidField, std::move(error)});
+    } else if (skewed) {
+      sane.push_back(r);
+    }
+  }
+  const auto& records = skewed ? sane : all_records;
+  if (skewed) {
+    const auto at = now.time_since_epoch().count();
+    auto last = skew_logged_at_.load();
+    if (at - last >= 10'000 && skew_logged_at_.compare_exchange_strong(last, at)) {
+      const auto& first = rejected[rejected_before];
+      log_->warn(
+          "{} call records rejected for times more than {} s ahead of this server's clock ({}), "
+          "e.g. call_id {}: {} {}; check the sender's clock and time zone",
+          rejected.size() - rejected_before,
+          std::chrono::duration_cast<std::chrono::seconds>(max_future_skew_).count(),
+          domain::format_timestamp(now), first.call_id, first.field->field, first.field->expected);
+    }
+  }
   const std::size_t decode_rejections = rejected.size();
   Counts counts;
   std::set<TaskId> touched;

@@ -2,6 +2,8 @@
 
 #include <spdlog/logger.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -49,11 +51,15 @@ struct IngestResult {
 /// in that same transaction.
 class IngestService {
  public:
+  /// `max_future_skew`: how far past the clock a record's times may lie (`ingest.max_future_skew`).
   IngestService(store_api::Store& store, const Clock& clock, domain::StatusClassifier classifier,
-                std::shared_ptr<spdlog::logger> log);
+                std::shared_ptr<spdlog::logger> log,
+                std::chrono::milliseconds max_future_skew = domain::kDefaultMaxFutureSkew);
 
   /// Valid records are stored even when others of the batch are rejected; rejections found
-  /// while decoding are passed in and returned merged, in index order.
+  /// while decoding are passed in and returned merged, in index order. A record with a time
+  /// beyond `max_future_skew` from the clock is rejected here (domain::future_time_error),
+  /// whichever way it came: one skewed clock must not make every later true update stale.
   /// `in_transaction`, when given, runs last inside the write transaction of the records (a
   /// pull from a dialer advances its cursor there, so records and cursor commit together); if
   /// it throws, nothing of the batch is kept and the exception propagates.
@@ -67,6 +73,9 @@ class IngestService {
   const Clock& clock_;
   domain::StatusClassifier classifier_;
   std::shared_ptr<spdlog::logger> log_;
+  std::chrono::milliseconds max_future_skew_;
+  /// When a skewed record was last logged (ms since the epoch): one line per 10 s at most.
+  std::atomic<std::int64_t> skew_logged_at_{0};
 };
 
 }  // namespace dialtrack::app

@@ -1,12 +1,48 @@
 #include "app/recount_service.hpp"
 
+#include <map>
+
 #include "app/transactions.hpp"
 
 namespace dialtrack::app {
 
 RecountService::RecountService(store_api::Store& store, const Clock& clock,
-                               CompletionService& completion, std::shared_ptr<spdlog::logger> log)
-    : store_(store), clock_(clock), completion_(completion), log_(std::move(log)) {}
+                               CompletionService& completion, std::shared_ptr<spdlog::logger> log,
+                               std::chrono::milliseconds max_future_skew)
+    : store_(store),
+      clock_(clock),
+      completion_(completion),
+      log_(std::move(log)),
+      max_future_skew_(max_future_skew) {}
+
+void RecountService::find_future_stamped(std::optional<domain::TaskId> task_id,
+                                         RecountReport& report) {
+  constexpr std::int64_t kPage = 1000;
+  constexpr std::size_t kExamples = 3;
+  report.future_after = clock_.now() + max_future_skew_;
+  std::map<domain::TaskId, FutureStampedRecords> by_task;
+  std::int64_t after = 0;
+  for (;;) {
+    auto page = run_transaction(store_, store_api::TxMode::kRead, [&](store_api::Transaction& tx) {
+      return tx.records().records_stamped_after(report.future_after, task_id, after, kPage);
+    });
+    for (auto& [record_id, record] : page) {
+      auto& found = by_task[record.task_id];
+      found.task_id = record.task_id;
+      ++found.records;
+      if (found.examples.size() < kExamples) {
+        found.examples.push_back(std::move(record));
+      }
+    }
+    if (static_cast<std::int64_t>(page.size()) < kPage) {
+      break;
+    }
+    after = page.back().first;
+  }
+  for (auto& [id, found] : by_task) {
+    report.future_stamped.push_back(std::move(found));
+  }
+}
 
 RecountReport RecountService::recount(std::optional<domain::TaskId> task_id, bool repair) {
   constexpr std::int64_t kPage = 500;
@@ -28,6 +64,7 @@ RecountReport RecountService::recount(std::optional<domain::TaskId> task_id, boo
     }
     after = page.back().task_id;
   }
+  find_future_stamped(task_id, report);
   if (!repair) {
     return report;
   }

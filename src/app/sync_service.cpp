@@ -7,6 +7,7 @@
 #include "app/transactions.hpp"
 #include "domain/call_status.hpp"
 #include "domain/phone.hpp"
+#include "domain/time.hpp"
 
 namespace dialtrack::app {
 
@@ -43,6 +44,16 @@ std::variant<RecordInput, Rejection> to_record(const dialers::CallAttempt& a, st
   auto phone = domain::normalize_phone(a.phone);
   if (!phone) {
     return reject("phone", domain::Problem::kInvalidPhone);
+  }
+  // As validate() refuses for pushes and imports; times past the clock are ingestion's check.
+  for (const auto& [field, at] :
+       {std::pair{"started_at", a.started_at}, std::pair{"ended_at", a.ended_at},
+        std::pair{"event_time", a.event_time}}) {
+    if (at && *at < domain::kEarliestCallTime) {
+      auto rejection = reject(field, domain::Problem::kTimeTooEarly);
+      rejection.field->expected = domain::format_timestamp(*at);
+      return rejection;
+    }
   }
   RecordInput r;
   r.index = index;
@@ -81,17 +92,12 @@ std::chrono::milliseconds backoff(const SyncOptions& options, int retry,
 std::string_view sync_error_name(SyncErrorKind kind) {
   switch (kind) {
     case SyncErrorKind::kThrottled:
-      return "throttled";
     case SyncErrorKind::kAuth:
-      return "auth";
     case SyncErrorKind::kUnknownJobGroup:
-      return "unknown_job_group";
     case SyncErrorKind::kNetwork:
-      return "network";
     case SyncErrorKind::kMalformed:
-      return "malformed";
     case SyncErrorKind::kServer:
-      return "server";
+      return dialers::failure_name(static_cast<dialers::FetchFailure>(kind));
     case SyncErrorKind::kConcurrentSync:
       return "concurrent_sync";
     case SyncErrorKind::kStorage:
@@ -100,24 +106,6 @@ std::string_view sync_error_name(SyncErrorKind kind) {
       return "stopped";
   }
   return "storage";
-}
-
-SyncErrorKind sync_error_kind(dialers::FetchFailure failure) {
-  switch (failure) {
-    case dialers::FetchFailure::kThrottled:
-      return SyncErrorKind::kThrottled;
-    case dialers::FetchFailure::kAuth:
-      return SyncErrorKind::kAuth;
-    case dialers::FetchFailure::kUnknownJobGroup:
-      return SyncErrorKind::kUnknownJobGroup;
-    case dialers::FetchFailure::kNetwork:
-      return SyncErrorKind::kNetwork;
-    case dialers::FetchFailure::kMalformed:
-      return SyncErrorKind::kMalformed;
-    case dialers::FetchFailure::kServer:
-      return SyncErrorKind::kServer;
-  }
-  return SyncErrorKind::kServer;
 }
 
 SyncService::SyncService(store_api::Store& store, const Clock& clock, IngestService& ingest,

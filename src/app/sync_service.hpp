@@ -29,15 +29,16 @@ struct SyncOptions {
   std::chrono::milliseconds retry_max{10'000};   ///< the longest backoff
 };
 
-/// Why a sync stopped before the last page: one of the dialer's failures (the first six, as
-/// dialers::FetchFailure), or one of ours.
+/// Why a sync stopped before the last page: one of the dialer's failures (the first six, with
+/// the values of dialers::FetchFailure, so that `sync_error_kind` and `sync_error_name` follow
+/// it; a failure added there is added here), or one of ours.
 enum class SyncErrorKind {
-  kThrottled,
-  kAuth,
-  kUnknownJobGroup,
-  kNetwork,
-  kMalformed,
-  kServer,
+  kThrottled = static_cast<int>(dialers::FetchFailure::kThrottled),
+  kAuth = static_cast<int>(dialers::FetchFailure::kAuth),
+  kUnknownJobGroup = static_cast<int>(dialers::FetchFailure::kUnknownJobGroup),
+  kNetwork = static_cast<int>(dialers::FetchFailure::kNetwork),
+  kMalformed = static_cast<int>(dialers::FetchFailure::kMalformed),
+  kServer = static_cast<int>(dialers::FetchFailure::kServer),
   kConcurrentSync,  ///< another sync of the job group stored a newer cursor first
   kStorage,         ///< our database failed
   kStopped,         ///< the service is shutting down
@@ -48,7 +49,9 @@ enum class SyncErrorKind {
 /// `stopped`.
 [[nodiscard]] std::string_view sync_error_name(SyncErrorKind kind);
 /// The kind of a dialer's failure.
-[[nodiscard]] SyncErrorKind sync_error_kind(dialers::FetchFailure failure);
+[[nodiscard]] inline SyncErrorKind sync_error_kind(dialers::FetchFailure failure) {
+  return static_cast<SyncErrorKind>(failure);
+}
 
 /// Why a sync stopped before the last page, in words an operator understands. Never contains
 /// credentials.

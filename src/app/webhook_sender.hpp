@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "domain/interface.hpp"
+
 namespace dialtrack::app {
 
 /// One POST to a webhook receiver.
@@ -25,13 +27,8 @@ struct PostResult {
 
 /// The port webhook deliveries go out through (notify/ implements it over HTTP(S), with the
 /// address vetting and TLS settings of the configuration).
-class WebhookSender {
+class WebhookSender : public domain::Interface {
  public:
-  virtual ~WebhookSender() = default;
-  WebhookSender() = default;
-  WebhookSender(const WebhookSender&) = delete;
-  WebhookSender& operator=(const WebhookSender&) = delete;
-
   /// Sends all `posts` at once and returns once every one was answered, failed, or ran out of
   /// `timeout` (its own deadline, from the lookup to the last byte). Results are in the order
   /// of `posts`. Blocking; several threads may send at once.
@@ -45,13 +42,8 @@ class WebhookSender {
 
 /// Signs webhook bodies (HMAC-SHA256: notify/ computes it with OpenSSL, which app does not
 /// link).
-class WebhookSigner {
+class WebhookSigner : public domain::Interface {
  public:
-  virtual ~WebhookSigner() = default;
-  WebhookSigner() = default;
-  WebhookSigner(const WebhookSigner&) = delete;
-  WebhookSigner& operator=(const WebhookSigner&) = delete;
-
   /// HMAC-SHA256 of `body` with `secret`, as lowercase hex: what `X-Dialtrack-Signature`
   /// carries after `sha256=`.
   [[nodiscard]] virtual std::string hmac_sha256_hex(std::string_view secret,

@@ -95,6 +95,127 @@ domain::Timestamp now() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
+/// Runs one stage of the simulation. Returns the exit code when it failed, having said why: 1
+/// when the server refused a request, 2 when it could not be reached (`unreachable`: "cannot
+/// reach" or "lost").
+template <typename Stage>
+std::optional<int> failed_stage(const SimulateOptions& options, std::string_view unreachable,
+                                Stage stage) {
+  try {
+    stage();
+    return std::nullopt;
+  } catch (const ApiError& e) {
+    std::cerr << "dialtrack simulate: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "dialtrack simulate: " << unreachable << " " << options.url << ": " << e.what()
+              << "\n";
+    return 2;
+  }
+}
+
+/// Creates the tasks with their phones and starts them; leads beyond the first thousand of a
+/// task are added in more requests.
+std::vector<sim::TaskPhones> create_tasks(const Client& client, const SimulateOptions& options) {
+  constexpr int kLeadsPerRequest = 1000;
+  std::vector<sim::TaskPhones> tasks;
+  for (int t = 1; t <= options.tasks; ++t) {
+    sim::TaskPhones task;
+    for (int i = 0; i < options.phones; ++i) {
+      task.phones.push_back(phone_of(t, i));
+    }
+    const std::string name = options.english_names ? "Simulated task " + std::to_string(t)
+                                                   : "模拟外呼任务 " + std::to_string(t);
+    for (int first = 0; first < options.phones || first == 0; first += kLeadsPerRequest) {
+      json::array leads;
+      for (int i = first; i < std::min(options.phones, first + kLeadsPerRequest); ++i) {
+        leads.push_back(
+            json::object{{"phone", task.phones[static_cast<std::size_t>(i)]},
+                         {"name", options.english_names ? "Customer " + std::to_string(i + 1)
+                                                        : "客户" + std::to_string(i + 1)}});
+      }
+      if (first == 0) {
+        const json::value body = json::object{{"name", name}, {"leads", std::move(leads)}};
+        task.task_id =
+            int_of(data_of(client.request("POST", "/tasks", &body), "POST /tasks"), "task_id");
+      } else {
+        const json::value body = json::object{{"leads", std::move(leads)}};
+        data_of(client.request("POST", "/tasks/" + std::to_string(task.task_id) + "/leads", &body),
+                "POST /tasks/{id}/leads");
+      }
+    }
+    const json::value empty = json::object{};
+    data_of(client.request("POST", "/tasks/" + std::to_string(task.task_id) + "/start", &empty),
+            "POST /tasks/{id}/start");
+    std::cout << "task " << task.task_id << " \"" << name << "\": " << options.phones
+              << " phones\n";
+    tasks.push_back(std::move(task));
+  }
+  return tasks;
+}
+
+/// The records pushed so far and what the service answered.
+struct Pushed {
+  std::int64_t sent = 0;
+  std::int64_t accepted = 0;
+  std::int64_t updated = 0;
+  std::int64_t unchanged = 0;
+  std::int64_t stale = 0;
+  std::int64_t rejected = 0;
+  std::int64_t completed = 0;  ///< tasks
+
+  /// Adds a push of `batch` records and the `data` of its answer; says which tasks it completed.
+  void add(std::size_t batch, const json::object& data) {
+    sent += static_cast<std::int64_t>(batch);
+    accepted += int_of(data, "accepted");
+    updated += int_of(data, "updated");
+    unchanged += int_of(data, "unchanged");
+    stale += int_of(data, "stale");
+    rejected += static_cast<std::int64_t>(data.at("rejected").as_array().size());
+    for (const auto& id : data.at("completed_tasks").as_array()) {
+      ++completed;
+      std::cout << "task " << id.as_int64() << " completed\n";
+    }
+  }
+};
+
+/// Pushes the dialer's call results in batches, at the rate, until every task is complete, the
+/// dialer is out of calls, or the duration is over; prints progress every second.
+void push_records(const Client& client, const SimulateOptions& options, sim::Dialer& dialer,
+                  std::chrono::steady_clock::time_point start, Pushed& pushed) {
+  auto last_print = start;
+  while (!dialer.done() && pushed.completed < options.tasks) {
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    if (options.duration.count() > 0 && elapsed >= options.duration) {
+      break;
+    }
+    auto batch = dialer.next_batch(options.batch_size, now());
+    json::array records;
+    for (const auto& c : batch) {
+      records.push_back(record_json(c));
+    }
+    const json::value body = json::object{{"records", std::move(records)}};
+    pushed.add(batch.size(), data_of(client.request("POST", "/outbound_call_records", &body),
+                                     "POST /outbound_call_records"));
+    const auto now_steady = std::chrono::steady_clock::now();
+    if (now_steady - last_print >= std::chrono::seconds(1)) {
+      last_print = now_steady;
+      std::cout << pushed.sent << " records sent, " << dialer.stats().phones_connected
+                << " phones connected, " << pushed.completed << "/" << options.tasks
+                << " tasks complete\n"
+                << std::flush;
+    }
+    // Keep to the rate: the next batch leaves when the records sent so far are due.
+    if (options.rate > 0) {
+      const auto due =
+          start +
+          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+              std::chrono::duration<double>(static_cast<double>(pushed.sent) / options.rate));
+      std::this_thread::sleep_until(due);
+    }
+  }
+}
+
 }  // namespace
 
 int simulate(const SimulateOptions& options) {
@@ -105,119 +226,30 @@ int simulate(const SimulateOptions& options) {
   }
   const Client client(std::move(url->endpoint), options.token);
   std::vector<sim::TaskPhones> tasks;
-  try {
-    // Tasks with their phones; leads beyond the first thousand are added in more requests.
-    constexpr int kLeadsPerRequest = 1000;
-    for (int t = 1; t <= options.tasks; ++t) {
-      sim::TaskPhones task;
-      for (int i = 0; i < options.phones; ++i) {
-        task.phones.push_back(phone_of(t, i));
-      }
-      const std::string name = options.english_names ? "Simulated task " + std::to_string(t)
-                                                     : "模拟外呼任务 " + std::to_string(t);
-      for (int first = 0; first < options.phones || first == 0; first += kLeadsPerRequest) {
-        json::array leads;
-        for (int i = first; i < std::min(options.phones, first + kLeadsPerRequest); ++i) {
-          leads.push_back(
-              json::object{{"phone", task.phones[static_cast<std::size_t>(i)]},
-                           {"name", options.english_names ? "Customer " + std::to_string(i + 1)
-                                                          : "客户" + std::to_string(i + 1)}});
-        }
-        if (first == 0) {
-          const json::value body = json::object{{"name", name}, {"leads", std::move(leads)}};
-          task.task_id =
-              int_of(data_of(client.request("POST", "/tasks", &body), "POST /tasks"), "task_id");
-        } else {
-          const json::value body = json::object{{"leads", std::move(leads)}};
-          data_of(
-              client.request("POST", "/tasks/" + std::to_string(task.task_id) + "/leads", &body),
-              "POST /tasks/{id}/leads");
-        }
-      }
-      const json::value empty = json::object{};
-      data_of(client.request("POST", "/tasks/" + std::to_string(task.task_id) + "/start", &empty),
-              "POST /tasks/{id}/start");
-      std::cout << "task " << task.task_id << " \"" << name << "\": " << options.phones
-                << " phones\n";
-      tasks.push_back(std::move(task));
-    }
-  } catch (const ApiError& e) {
-    std::cerr << "dialtrack simulate: " << e.what() << "\n";
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "dialtrack simulate: cannot reach " << options.url << ": " << e.what() << "\n";
-    return 2;
+  if (const auto code =
+          failed_stage(options, "cannot reach", [&] { tasks = create_tasks(client, options); })) {
+    return *code;
   }
 
   sim::Dialer dialer(options.dialer, tasks);
-  std::int64_t sent = 0;
-  std::int64_t accepted = 0;
-  std::int64_t updated = 0;
-  std::int64_t unchanged = 0;
-  std::int64_t stale = 0;
-  std::int64_t rejected = 0;
-  std::int64_t completed = 0;
+  Pushed pushed;
   const auto start = std::chrono::steady_clock::now();
-  auto last_print = start;
-  try {
-    while (!dialer.done() && completed < options.tasks) {
-      const auto elapsed = std::chrono::steady_clock::now() - start;
-      if (options.duration.count() > 0 && elapsed >= options.duration) {
-        break;
-      }
-      auto batch = dialer.next_batch(options.batch_size, now());
-      json::array records;
-      for (const auto& c : batch) {
-        records.push_back(record_json(c));
-      }
-      const json::value body = json::object{{"records", std::move(records)}};
-      const auto data = data_of(client.request("POST", "/outbound_call_records", &body),
-                                "POST /outbound_call_records");
-      sent += static_cast<std::int64_t>(batch.size());
-      accepted += int_of(data, "accepted");
-      updated += int_of(data, "updated");
-      unchanged += int_of(data, "unchanged");
-      stale += int_of(data, "stale");
-      rejected += static_cast<std::int64_t>(data.at("rejected").as_array().size());
-      for (const auto& id : data.at("completed_tasks").as_array()) {
-        ++completed;
-        std::cout << "task " << id.as_int64() << " completed\n";
-      }
-      const auto now_steady = std::chrono::steady_clock::now();
-      if (now_steady - last_print >= std::chrono::seconds(1)) {
-        last_print = now_steady;
-        std::cout << sent << " records sent, " << dialer.stats().phones_connected
-                  << " phones connected, " << completed << "/" << options.tasks
-                  << " tasks complete\n"
-                  << std::flush;
-      }
-      // Keep to the rate: the next batch leaves when the records sent so far are due.
-      if (options.rate > 0) {
-        const auto due =
-            start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                        std::chrono::duration<double>(static_cast<double>(sent) / options.rate));
-        std::this_thread::sleep_until(due);
-      }
-    }
-  } catch (const ApiError& e) {
-    std::cerr << "dialtrack simulate: " << e.what() << "\n";
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "dialtrack simulate: lost " << options.url << ": " << e.what() << "\n";
-    return 2;
+  if (const auto code = failed_stage(
+          options, "lost", [&] { push_records(client, options, dialer, start, pushed); })) {
+    return *code;
   }
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   const auto& s = dialer.stats();
-  std::cout << "sent " << sent << " records in " << took.count() << " s: accepted " << accepted
-            << ", updated " << updated << ", unchanged " << unchanged << ", stale " << stale
-            << ", rejected " << rejected << "; calls " << s.calls << ", connected calls "
-            << s.connected_calls << ", duplicates " << s.duplicates << ", out of order "
-            << s.out_of_order << ", phones connected " << s.phones_connected << ", given up "
-            << s.phones_given_up << "; completed " << completed << "/" << options.tasks
-            << " tasks\n";
+  std::cout << "sent " << pushed.sent << " records in " << took.count() << " s: accepted "
+            << pushed.accepted << ", updated " << pushed.updated << ", unchanged "
+            << pushed.unchanged << ", stale " << pushed.stale << ", rejected " << pushed.rejected
+            << "; calls " << s.calls << ", connected calls " << s.connected_calls << ", duplicates "
+            << s.duplicates << ", out of order " << s.out_of_order << ", phones connected "
+            << s.phones_connected << ", given up " << s.phones_given_up << "; completed "
+            << pushed.completed << "/" << options.tasks << " tasks\n";
   const bool finished =
-      completed == options.tasks || options.duration.count() > 0 || s.phones_given_up > 0;
-  return rejected == 0 && finished ? 0 : 1;
+      pushed.completed == options.tasks || options.duration.count() > 0 || s.phones_given_up > 0;
+  return pushed.rejected == 0 && finished ? 0 : 1;
 }
 
 }  // namespace dialtrack::cli

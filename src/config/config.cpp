@@ -244,6 +244,11 @@ std::vector<ApiToken> read_token_file(const std::string& path) {
 
 /// Checks that need every setting at once.
 void validate(Config& config) {
+  if (config.body_memory_budget < config.body_limit) {
+    throw ConfigError("server.body_memory_budget (" + std::to_string(config.body_memory_budget) +
+                      ") is smaller than http.body_limit (" + std::to_string(config.body_limit) +
+                      "): a body at the limit could never be read");
+  }
   if (!config.token_file.empty()) {
     for (auto& token : read_token_file(config.token_file)) {
       config.tokens.push_back(std::move(token));
@@ -269,10 +274,19 @@ void validate(Config& config) {
   }
 }
 
+/// What a setting's value must be in the TOML file (the environment and flags carry text).
+enum class TomlType {
+  kScalar,   ///< a string or an integer: numbers, and words read like numbers (`4`, `"4"`)
+  kString,   ///< a string only: an array or a number is a mistake, not a value to guess from
+  kBoolean,  ///< true or false (or the text or number the environment would carry)
+  kList,     ///< an array of strings, or the comma-separated string the environment carries
+};
+
 struct Setting {
   const char* key;  ///< `section.name` in the file; flags use it too
   const char* description;
   std::function<void(Config&, const std::string&)> apply;
+  TomlType toml = TomlType::kScalar;
 };
 
 std::string env_name(std::string_view key) {
@@ -288,9 +302,9 @@ const std::vector<Setting>& settings() {
   constexpr std::int64_t kMaxInt = 1'000'000'000;
   static const std::vector<Setting> kSettings{
       {"listen", "HOST:PORT to listen on (port 0 picks a free port)",
-       [](Config& c, const std::string& v) { c.listen = v; }},
+       [](Config& c, const std::string& v) { c.listen = v; }, TomlType::kString},
       {"db", "database: a SQLite file path, sqlite:PATH, or a postgresql:// URL",
-       [](Config& c, const std::string& v) { c.db = v; }},
+       [](Config& c, const std::string& v) { c.db = v; }, TomlType::kString},
       {"log_level", "trace, debug, info, warn, error or off",
        [](Config& c, const std::string& v) {
          static const std::vector<std::string> kLevels{"trace", "debug", "info",
@@ -300,7 +314,8 @@ const std::vector<Setting>& settings() {
                                        "' is not one of trace, debug, info, warn, error, off");
          }
          c.log_level = v;
-       }},
+       },
+       TomlType::kString},
       {"http.threads", "threads serving connections (0: one per core)",
        [](Config& c, const std::string& v) {
          c.http_threads = static_cast<int>(parse_int(v, 0, 256));
@@ -317,8 +332,16 @@ const std::vector<Setting>& settings() {
        [](Config& c, const std::string& v) { c.read_timeout = ms{parse_int(v, 100, kMaxInt)}; }},
       {"http.idle_timeout_ms", "an idle keep-alive connection is closed after this time",
        [](Config& c, const std::string& v) { c.idle_timeout = ms{parse_int(v, 100, kMaxInt)}; }},
-      {"http.shutdown_grace_ms", "on SIGTERM, how long requests in flight may take to finish",
+      {"server.shutdown_grace_ms",
+       "on SIGTERM, the process is gone within this; requests still waiting then get 503",
        [](Config& c, const std::string& v) { c.shutdown_grace = ms{parse_int(v, 0, kMaxInt)}; }},
+      {"http.shutdown_grace_ms", "the older name of server.shutdown_grace_ms",
+       [](Config& c, const std::string& v) { c.shutdown_grace = ms{parse_int(v, 0, kMaxInt)}; }},
+      {"server.body_memory_budget",
+       "bytes all request bodies being read may hold together; past it new bodies get 503",
+       [](Config& c, const std::string& v) {
+         c.body_memory_budget = parse_int(v, 65'536, std::int64_t{1} << 40);
+       }},
       {"http.max_connections", "open connections at most; more are refused",
        [](Config& c, const std::string& v) { c.max_connections = parse_int(v, 1, 1'000'000); }},
       {"http.max_json_depth", "deepest JSON nesting accepted in a request body",
@@ -335,6 +358,12 @@ const std::vector<Setting>& settings() {
        }},
       {"database.acquire_timeout_ms", "PostgreSQL: how long a request waits for a free connection",
        [](Config& c, const std::string& v) { c.acquire_timeout = ms{parse_int(v, 1, kMaxInt)}; }},
+      {"database.query_timeout_ms",
+       "PostgreSQL: how long connecting, and each statement, may wait for the server (then 503)",
+       [](Config& c, const std::string& v) { c.query_timeout = ms{parse_int(v, 100, kMaxInt)}; }},
+      {"database.connect_wait_ms",
+       "PostgreSQL: at start, how long to keep trying while the server refuses connections",
+       [](Config& c, const std::string& v) { c.connect_wait = ms{parse_int(v, 0, kMaxInt)}; }},
       {"limits.max_records_per_batch", "call records per POST /outbound_call_records",
        [](Config& c, const std::string& v) {
          c.max_records_per_batch = parse_int(v, 1, 1'000'000);
@@ -349,14 +378,16 @@ const std::vector<Setting>& settings() {
       {"sweep.max_tasks", "calling tasks one sweep run looks at, at most",
        [](Config& c, const std::string& v) { c.sweep_max_tasks = parse_int(v, 1, kMaxInt); }},
       {"completion.connected_statuses", "call statuses that count as connected (comma-separated)",
-       [](Config& c, const std::string& v) { c.connected_statuses = parse_status_list(v); }},
+       [](Config& c, const std::string& v) { c.connected_statuses = parse_status_list(v); },
+       TomlType::kList},
       {"completion.connected_prefixes",
        "status prefixes that count as connected (comma-separated; empty for none)",
-       [](Config& c, const std::string& v) { c.connected_prefixes = parse_status_list(v); }},
+       [](Config& c, const std::string& v) { c.connected_prefixes = parse_status_list(v); },
+       TomlType::kList},
       {"webhooks.urls",
        "webhook subscriptions: url|secret or url|secret|event;event, comma-separated (a TOML "
        "array of such strings); added or updated by url at start-up",
-       [](Config& c, const std::string& v) { c.webhooks = parse_webhooks(v); }},
+       [](Config& c, const std::string& v) { c.webhooks = parse_webhooks(v); }, TomlType::kList},
       {"webhooks.threads", "threads delivering webhooks (0: no delivery from this instance)",
        [](Config& c, const std::string& v) {
          c.webhook_threads = static_cast<int>(parse_int(v, 0, 64));
@@ -375,7 +406,7 @@ const std::vector<Setting>& settings() {
        }},
       {"webhooks.ca_file",
        "PEM file of CA certificates trusted for https receivers, beside the system's",
-       [](Config& c, const std::string& v) { c.webhook_ca_file = v; }},
+       [](Config& c, const std::string& v) { c.webhook_ca_file = v; }, TomlType::kString},
       {"webhooks.poll_interval_ms", "how often an idle delivery thread looks for due deliveries",
        [](Config& c, const std::string& v) {
          c.webhook_poll_interval = ms{parse_int(v, 10, 600'000)};
@@ -390,32 +421,40 @@ const std::vector<Setting>& settings() {
        "API tokens, name:scope:token or name:scope:sha256:HEX, comma-separated (scope: read, "
        "write or admin); in the file also [[auth.tokens]] tables with name, scope and token or "
        "sha256. None: no authentication, and the service listens on loopback only",
-       [](Config& c, const std::string& v) { c.tokens = parse_tokens(v); }},
+       [](Config& c, const std::string& v) { c.tokens = parse_tokens(v); }, TomlType::kList},
       {"auth.token_file", "file of tokens, one 'name scope sha256hex' a line, beside auth.tokens",
-       [](Config& c, const std::string& v) { c.token_file = v; }},
+       [](Config& c, const std::string& v) { c.token_file = v; }, TomlType::kString},
       {"auth.metrics_require_token", "true: GET /metrics needs a read token (default: open)",
-       [](Config& c, const std::string& v) { c.metrics_require_token = parse_bool(v); }},
+       [](Config& c, const std::string& v) { c.metrics_require_token = parse_bool(v); },
+       TomlType::kBoolean},
       {"ingest.signing_secret",
        "shared secret: POST /outbound_call_records must then carry X-Dialtrack-Timestamp and "
        "X-Dialtrack-Signature (HMAC-SHA256)",
-       [](Config& c, const std::string& v) { c.signing_secret = v; }},
+       [](Config& c, const std::string& v) { c.signing_secret = v; }, TomlType::kString},
       {"ingest.signature_max_age_s",
        "a signed push whose timestamp is further than this from now is refused as a replay",
        [](Config& c, const std::string& v) {
          c.signature_max_age = std::chrono::seconds{parse_int(v, 1, 86'400)};
        }},
+      {"ingest.max_future_skew",
+       "seconds a call record's times may lie past the server's clock; a record stamped later is "
+       "rejected",
+       [](Config& c, const std::string& v) {
+         c.max_future_skew = std::chrono::seconds{parse_int(v, 0, 86'400)};
+       }},
       {"webhooks.allow_private_targets",
        "true: webhooks may go to loopback, private and link-local addresses (refused by default)",
-       [](Config& c, const std::string& v) { c.webhook_allow_private_targets = parse_bool(v); }},
+       [](Config& c, const std::string& v) { c.webhook_allow_private_targets = parse_bool(v); },
+       TomlType::kBoolean},
       {"dialers.alibaba.access_key_id", "Alibaba Cloud AccessKey ID of the OutboundBot account",
-       [](Config& c, const std::string& v) { c.alibaba_access_key_id = v; }},
+       [](Config& c, const std::string& v) { c.alibaba_access_key_id = v; }, TomlType::kString},
       {"dialers.alibaba.access_key_secret",
        "Alibaba Cloud AccessKey secret (never logged or shown; prefer the environment)",
-       [](Config& c, const std::string& v) { c.alibaba_access_key_secret = v; }},
+       [](Config& c, const std::string& v) { c.alibaba_access_key_secret = v; }, TomlType::kString},
       {"dialers.alibaba.instance_id", "OutboundBot instance id",
-       [](Config& c, const std::string& v) { c.alibaba_instance_id = v; }},
+       [](Config& c, const std::string& v) { c.alibaba_instance_id = v; }, TomlType::kString},
       {"dialers.alibaba.region", "region of the instance (default cn-shanghai)",
-       [](Config& c, const std::string& v) { c.alibaba_region = v; }},
+       [](Config& c, const std::string& v) { c.alibaba_region = v; }, TomlType::kString},
       {"dialers.alibaba.endpoint",
        "API endpoint URL (default https://outboundbot.<region>.aliyuncs.com)",
        [](Config& c, const std::string& v) {
@@ -423,7 +462,8 @@ const std::vector<Setting>& settings() {
            throw std::invalid_argument("'" + v + "' is not an http:// or https:// URL");
          }
          c.alibaba_endpoint = v;
-       }},
+       },
+       TomlType::kString},
       {"dialers.page_size", "call attempts per page asked from the dialer",
        [](Config& c, const std::string& v) { c.dialer_page_size = parse_int(v, 1, 10'000); }},
       {"dialers.timeout_ms", "how long one request to the dialer may take (connect to answer)",
@@ -444,7 +484,7 @@ const std::vector<Setting>& settings() {
          c.dialer_sync_interval = ms{parse_int(v, 0, kMaxInt)};
        }},
       {"dialers.ca_file", "PEM file of CA certificates trusted for the dialer, beside the system's",
-       [](Config& c, const std::string& v) { c.dialer_ca_file = v; }},
+       [](Config& c, const std::string& v) { c.dialer_ca_file = v; }, TomlType::kString},
   };
   return kSettings;
 }
@@ -471,28 +511,70 @@ void apply(Config& config, std::string_view key, const std::string& value,
   }
 }
 
-/// TOML values become the same text a flag or variable would carry, so one parser validates all.
+std::string_view toml_type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a floating-point number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    default:
+      return "a date or time";
+  }
+}
+
+/// TOML values become the same text a flag or variable would carry, so one parser validates all;
+/// but only values of the setting's TomlType: `access_key_secret = ["S"]` is refused, never
+/// flattened into the text "S" (the message names the setting, never the value).
 std::string toml_text(const toml::node& node, const std::string& key, const std::string& file) {
+  const auto* setting = find_setting(key);
+  if (setting == nullptr) {
+    throw ConfigError(file + ": unknown setting '" + key + "'");
+  }
+  const auto type = setting->toml;
+  auto refusal = [&](std::string_view wanted, const toml::node& value, const std::string& name) {
+    return ConfigError(file + ": " + name + ": must be " + std::string(wanted) + ", not " +
+                       std::string(toml_type_name(value)));
+  };
   if (const auto* s = node.as_string()) {
     return s->get();
   }
-  if (const auto* i = node.as_integer()) {
+  if (const auto* i = node.as_integer();
+      i != nullptr && (type == TomlType::kScalar || type == TomlType::kBoolean)) {
     return std::to_string(i->get());
   }
-  if (const auto* b = node.as_boolean()) {
+  if (const auto* b = node.as_boolean(); b != nullptr && type == TomlType::kBoolean) {
     return b->get() ? "1" : "0";
   }
-  if (const auto* a = node.as_array()) {
+  if (const auto* a = node.as_array(); a != nullptr && type == TomlType::kList) {
     std::string out;
-    for (const auto& item : *a) {
-      if (!out.empty()) {
-        out += ',';
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const auto* item = (*a)[i].as_string();
+      if (item == nullptr) {
+        throw refusal("a string", (*a)[i], key + "[" + std::to_string(i) + "]");
       }
-      out += toml_text(item, key, file);
+      out += (out.empty() ? "" : ",") + item->get();
     }
     return out;
   }
-  throw ConfigError(file + ": " + key + ": unsupported value type");
+  switch (type) {
+    case TomlType::kString:
+      throw refusal("a string", node, key);
+    case TomlType::kBoolean:
+      throw refusal("true or false", node, key);
+    case TomlType::kList:
+      throw refusal("an array of strings", node, key);
+    case TomlType::kScalar:
+      break;
+  }
+  throw refusal("a string or an integer", node, key);
 }
 
 void apply_table(Config& config, const toml::table& table, const std::string& prefix,
@@ -500,7 +582,8 @@ void apply_table(Config& config, const toml::table& table, const std::string& pr
   for (const auto& [name, node] : table) {
     const std::string key =
         prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
-    if (const auto* sub = node.as_table()) {
+    // A table named like a setting is a wrong value for it (toml_text says so), not a section.
+    if (const auto* sub = node.as_table(); sub != nullptr && find_setting(key) == nullptr) {
       apply_table(config, *sub, key, file);
     } else if (const auto* items = node.as_array(); items != nullptr && key == "auth.tokens") {
       config.tokens = toml_tokens(*items, file);

@@ -44,7 +44,8 @@ struct Config {
   std::int64_t header_limit = 16LL * 1024;
   std::chrono::milliseconds read_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};
-  std::chrono::milliseconds shutdown_grace{15'000};
+  std::chrono::milliseconds shutdown_grace{15'000};       ///< server.shutdown_grace_ms
+  std::int64_t body_memory_budget = 256LL * 1024 * 1024;  ///< server.body_memory_budget
   std::int64_t max_connections = 10'000;
   int max_json_depth = 32;
 
@@ -52,6 +53,8 @@ struct Config {
   int read_connections = 4;
   int pool_size = 10;
   std::chrono::milliseconds acquire_timeout{5'000};
+  std::chrono::milliseconds query_timeout{5'000};  ///< PostgreSQL: each connect and statement
+  std::chrono::milliseconds connect_wait{60'000};  ///< PostgreSQL: retrying at start
 
   // [limits]
   std::int64_t max_records_per_batch = 5'000;
@@ -83,6 +86,8 @@ struct Config {
   bool metrics_require_token = false;
   std::string signing_secret;  ///< non-empty: pushes must carry X-Dialtrack-Signature
   std::chrono::seconds signature_max_age{300};
+  /// A call record whose times lie further past the server's clock is rejected (SPEC §6).
+  std::chrono::seconds max_future_skew{300};
   bool webhook_allow_private_targets = false;
 
   // [dialers]: pulling call results from a dialer account (see docs/dialers.md)

@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "domain/interface.hpp"
 #include "domain/types.hpp"
 
 namespace dialtrack::dialers {
@@ -60,13 +61,8 @@ using FetchOutcome = std::variant<ResultPage, FetchError>;
 /// sync service needs from a dialer. To add a dialer, implement this (see docs/dialers.md).
 /// `fetch_page` blocks (network I/O); never call it on an I/O thread. Implementations are used
 /// from several threads at once (HTTP requests, the periodic puller) and must be thread-safe.
-class DialerSource {
+class DialerSource : public domain::Interface {
  public:
-  virtual ~DialerSource() = default;
-  DialerSource() = default;
-  DialerSource(const DialerSource&) = delete;
-  DialerSource& operator=(const DialerSource&) = delete;
-
   /// Names the dialer account the cursors belong to (`alibaba:<instance id>`): a cursor is only
   /// valid for the account that gave it. Never contains credentials.
   [[nodiscard]] virtual std::string account() const = 0;

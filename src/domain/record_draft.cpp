@@ -4,6 +4,7 @@
 
 #include "domain/call_status.hpp"
 #include "domain/phone.hpp"
+#include "domain/time.hpp"
 
 namespace dialtrack::domain {
 
@@ -21,6 +22,14 @@ std::optional<InputValue>* RecordDraft::field(std::string_view name) {
 
 std::variant<RecordInput, FieldError> validate(const RecordDraft& draft, std::string_view prefix) {
   FieldChecker in{std::string(prefix)};
+  auto call_time = [&in](std::string_view key, const std::optional<InputValue>& value) {
+    auto at = in.time(key, value, Need::kOptional);
+    if (at && *at < kEarliestCallTime) {
+      in.fail(key, Problem::kTimeTooEarly, format_timestamp(*at));
+      return std::optional<Timestamp>{};
+    }
+    return at;
+  };
   RecordInput r;
   auto call_id = in.string("call_id", draft.call_id, Need::kRequired, kMaxId);
   r.task_id = in.integer("task_id", draft.task_id, Need::kOptional, 1, INT64_MAX, "positive");
@@ -28,11 +37,11 @@ std::variant<RecordInput, FieldError> validate(const RecordDraft& draft, std::st
   auto phone = in.string("phone", draft.phone, Need::kRequired, kMaxPhone);
   auto status = in.string("call_status", draft.call_status, Need::kRequired, kMaxStatus);
   r.fields.job_id = in.string("job_id", draft.job_id, Need::kOptional, kMaxId);
-  r.fields.started_at = in.time("started_at", draft.started_at, Need::kOptional);
-  r.fields.ended_at = in.time("ended_at", draft.ended_at, Need::kOptional);
+  r.fields.started_at = call_time("started_at", draft.started_at);
+  r.fields.ended_at = call_time("ended_at", draft.ended_at);
   r.fields.duration =
       in.integer("duration", draft.duration, Need::kOptional, 0, kMaxDuration, "non-negative");
-  r.fields.event_time = in.time("event_time", draft.event_time, Need::kOptional);
+  r.fields.event_time = call_time("event_time", draft.event_time);
   if (phone) {
     if (auto normalised = normalize_phone(*phone)) {
       r.phone = std::move(*normalised);
@@ -57,7 +66,26 @@ std::variant<RecordInput, FieldError> validate(const RecordDraft& draft, std::st
   r.call_id = std::move(*call_id);
   r.fields.call_status = std::move(*status);
   r.fields.extra_json = draft.extra_json;
+  r.field_prefix = std::string(prefix);
   return r;
+}
+
+std::optional<FieldError> future_time_error(const RecordFields& fields, Timestamp now,
+                                            std::chrono::milliseconds max_future_skew,
+                                            std::string_view prefix) {
+  const auto latest = now + max_future_skew;
+  const std::array<std::pair<std::string_view, const std::optional<Timestamp>*>, 3> times{
+      {{"started_at", &fields.started_at},
+       {"ended_at", &fields.ended_at},
+       {"event_time", &fields.event_time}}};
+  FieldChecker in{std::string(prefix)};
+  for (const auto& [key, at] : times) {
+    if (*at && **at > latest) {
+      in.fail(key, Problem::kTimeInFuture, format_timestamp(**at),
+              std::chrono::duration_cast<std::chrono::seconds>(max_future_skew).count());
+    }
+  }
+  return in.error();
 }
 
 std::string reported_call_id(const RecordDraft& draft) {

@@ -26,6 +26,11 @@ enum class Problem {
   kUnknownEvent,  ///< not one of the webhook events
   kNulCharacter,  ///< a string holding U+0000, which PostgreSQL text cannot store
   kInvalidUtf8,   ///< text that is not UTF-8 (a percent-encoded query value can be anything)
+  /// A time before domain::kEarliestCallTime; `expected` is the time as read (RFC 3339).
+  kTimeTooEarly,
+  /// A time further ahead of the server's clock than allowed; `expected` is the time as read,
+  /// `limit` the allowance in seconds.
+  kTimeInFuture,
 };
 
 /// A problem with the named field (`leads[3].phone`, `records[0].call_status`).

@@ -1,7 +1,6 @@
 #include "http/api.hpp"
 
 #include "http/auth.hpp"
-#include "http/routes/health.hpp"
 #include "http/routes/openapi.hpp"
 
 namespace dialtrack::http {
@@ -20,6 +19,7 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
       reports_(services_.reports),
       sync_(services_.sync),
       dashboard_(web::embedded_files()),
+      health_(services_.backend, services_.ping, log),
       router_(request_limits, metrics, std::move(log), access) {
   auto bind = [](auto* routes, Reply (std::remove_pointer_t<decltype(routes)>::*method)(
                                    const RequestContext&)) -> Handler {
@@ -33,8 +33,11 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
   const auto metrics_scope =
       access != nullptr && access->metrics_require_token() ? std::optional(read) : kPublic;
   auto& r = router_;
-  r.add(verb::get, "/healthz", kPublic,
-        [this](const RequestContext& ctx) { return health(ctx, services_.backend); });
+  // The probes run on the I/O thread: they answer whatever the workers and the database do.
+  r.add_inline(verb::get, "/healthz", kPublic,
+               [this](const RequestContext& ctx) { return health_.healthz(ctx); });
+  r.add_inline(verb::get, "/readyz", kPublic,
+               [this](const RequestContext& ctx) { return health_.readyz(ctx); });
   r.add(verb::get, "/metrics", metrics_scope, [this](const RequestContext&) {
     Reply reply;
     reply.raw_body = metrics_.render();

@@ -13,6 +13,7 @@
 #include "http/routes/api_limits.hpp"
 #include "http/routes/checks.hpp"
 #include "http/routes/dashboard.hpp"
+#include "http/routes/health.hpp"
 #include "http/routes/records.hpp"
 #include "http/routes/reports.hpp"
 #include "http/routes/sync.hpp"
@@ -30,6 +31,8 @@ struct Services {
   std::string backend;  ///< "sqlite" or "postgresql"
   app::ReportService& reports;
   app::SyncService& sync;
+  /// Asks the database for a trivial answer within a deadline (`GET /readyz`); blocking.
+  ReadinessProbe::Ping ping;
 };
 
 /// The whole HTTP API: the route objects and the one table that maps routes, with the scope
@@ -57,6 +60,7 @@ class Api {
   ReportRoutes reports_;
   SyncRoutes sync_;
   DashboardRoutes dashboard_;
+  HealthRoutes health_;
   Router router_;
 };
 

@@ -163,14 +163,18 @@ const TokenEntry* Access::find_token(std::string_view authorization) const {
   return found;
 }
 
-std::optional<Denial> Access::check_signature(const Request& request) const {
-  const auto timestamp_it = request.find(kTimestampHeader);
-  const auto signature_it = request.find(kSignatureHeader);
-  if (timestamp_it == request.end() || signature_it == request.end()) {
+bool Access::signs(const RequestHeader& header, std::string_view pattern) const {
+  return !options_.signing_secret.empty() && header.method() == beast_http::verb::post &&
+         pattern == kPushRoute;
+}
+
+std::optional<Denial> Access::check_signature_headers(const RequestHeader& header) const {
+  const auto timestamp_it = header.find(kTimestampHeader);
+  const auto signature_it = header.find(kSignatureHeader);
+  if (timestamp_it == header.end() || signature_it == header.end()) {
     return Denial::kSignatureMissing;
   }
-  const std::string_view timestamp = trim(timestamp_it->value());
-  const auto sent = domain::parse_int64(timestamp);
+  const auto sent = domain::parse_int64(trim(timestamp_it->value()));
   if (!sent) {
     return Denial::kSignatureInvalid;
   }
@@ -178,29 +182,23 @@ std::optional<Denial> Access::check_signature(const Request& request) const {
   if (age > options_.signature_max_age.count() || -age > options_.signature_max_age.count()) {
     return Denial::kSignatureExpired;
   }
-  std::string_view signature = trim(signature_it->value());
-  if (signature.size() < 7 || !iequals(signature.substr(0, 7), "sha256=")) {
-    return Denial::kSignatureInvalid;
-  }
-  const auto given = decode_hex32(signature.substr(7));
-  if (!given) {
-    return Denial::kSignatureInvalid;
-  }
-  const auto expected = hmac_sha256(options_.signing_secret, timestamp, request.body());
-  if (CRYPTO_memcmp(expected.data(), given->data(), expected.size()) != 0) {
+  const std::string_view signature = trim(signature_it->value());
+  if (signature.size() < 7 || !iequals(signature.substr(0, 7), "sha256=") ||
+      !decode_hex32(signature.substr(7))) {
     return Denial::kSignatureInvalid;
   }
   return std::nullopt;
 }
 
-std::optional<AccessRefusal> Access::admit(const Request& request, std::string_view pattern,
-                                           std::optional<Scope> scope) const {
+std::optional<AccessRefusal> Access::admit_header(const RequestHeader& header,
+                                                  std::string_view pattern,
+                                                  std::optional<Scope> scope) const {
   if (tokens_configured() && scope.has_value()) {  // kPublic: no token needed
-    const auto header = request.find(beast_http::field::authorization);
-    if (header == request.end() || trim(header->value()).empty()) {
+    const auto field = header.find(beast_http::field::authorization);
+    if (field == header.end() || trim(field->value()).empty()) {
       return AccessRefusal{Denial::kTokenMissing, *scope};
     }
-    const auto* token = find_token(header->value());
+    const auto* token = find_token(field->value());
     if (token == nullptr) {
       return AccessRefusal{Denial::kTokenInvalid, *scope};
     }
@@ -208,13 +206,36 @@ std::optional<AccessRefusal> Access::admit(const Request& request, std::string_v
       return AccessRefusal{Denial::kScopeTooLow, *scope};
     }
   }
-  if (!options_.signing_secret.empty() && request.method() == beast_http::verb::post &&
-      pattern == kPushRoute) {
-    if (const auto denial = check_signature(request)) {
+  if (signs(header, pattern)) {
+    if (const auto denial = check_signature_headers(header)) {
       return AccessRefusal{*denial, Scope::kWrite};
     }
   }
   return std::nullopt;
+}
+
+std::optional<AccessRefusal> Access::admit_body(const Request& request,
+                                                std::string_view pattern) const {
+  if (!signs(request, pattern)) {
+    return std::nullopt;
+  }
+  // admit_header checked that both headers are there and well formed, and the timestamp's age.
+  const std::string_view timestamp = trim(request[kTimestampHeader]);
+  const std::string_view signature = trim(request[kSignatureHeader]);
+  const auto given = signature.size() > 7 ? decode_hex32(signature.substr(7)) : std::nullopt;
+  const auto expected = hmac_sha256(options_.signing_secret, timestamp, request.body());
+  if (!given || CRYPTO_memcmp(expected.data(), given->data(), expected.size()) != 0) {
+    return AccessRefusal{Denial::kSignatureInvalid, Scope::kWrite};
+  }
+  return std::nullopt;
+}
+
+std::optional<AccessRefusal> Access::admit(const Request& request, std::string_view pattern,
+                                           std::optional<Scope> scope) const {
+  if (auto refusal = admit_header(request, pattern, scope)) {
+    return refusal;
+  }
+  return admit_body(request, pattern);
 }
 
 std::string Access::describe_tokens() const {

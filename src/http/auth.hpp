@@ -70,16 +70,25 @@ class Access {
   /// True when `GET /metrics` needs a read token (`auth.metrics_require_token`).
   [[nodiscard]] bool metrics_require_token() const { return options_.metrics_require_token; }
   /// Nothing when the request may run the route `pattern`, which needs `scope` (kPublic:
-  /// none), else why not.
+  /// none), else why not: admit_header, then admit_body.
   [[nodiscard]] std::optional<AccessRefusal> admit(const Request& request, std::string_view pattern,
                                                    std::optional<Scope> scope) const;
+  /// What the headers alone decide (the token and its scope; a push's signature headers and
+  /// their age), before the body is read: a refused client's body is never read.
+  [[nodiscard]] std::optional<AccessRefusal> admit_header(const RequestHeader& header,
+                                                          std::string_view pattern,
+                                                          std::optional<Scope> scope) const;
+  /// What needs the body, once admit_header passed: a signed push's signature over it.
+  [[nodiscard]] std::optional<AccessRefusal> admit_body(const Request& request,
+                                                        std::string_view pattern) const;
 
   /// How many tokens of each scope, for the start-up log: "3 tokens (1 read, 1 write, 1 admin)".
   [[nodiscard]] std::string describe_tokens() const;
 
  private:
   [[nodiscard]] const TokenEntry* find_token(std::string_view authorization) const;
-  [[nodiscard]] std::optional<Denial> check_signature(const Request& request) const;
+  [[nodiscard]] bool signs(const RequestHeader& header, std::string_view pattern) const;
+  [[nodiscard]] std::optional<Denial> check_signature_headers(const RequestHeader& header) const;
 
   AccessOptions options_;
 };

@@ -67,28 +67,28 @@ std::optional<domain::Timestamp> FieldReader::time(std::string_view key, Need ne
   return check_.time(key, value(key), need);
 }
 
+namespace {
+
+/// `typed`: the field `key` as the JSON type `expected` names, or null when it is of another
+/// type, which is a problem of `in`.
+template <typename T>
+const T* expect_type(FieldReader& in, std::string_view key, const T* typed, const char* expected) {
+  if (typed == nullptr) {
+    in.fail(key, Problem::kWrongType, expected);
+  }
+  return typed;
+}
+
+}  // namespace
+
 const json::array* FieldReader::array(std::string_view key, Need need) {
   const auto* value = find(key, need);
-  if (value == nullptr) {
-    return nullptr;
-  }
-  const auto* a = value->if_array();
-  if (a == nullptr) {
-    fail(key, Problem::kWrongType, "array");
-  }
-  return a;
+  return value == nullptr ? nullptr : expect_type(*this, key, value->if_array(), "array");
 }
 
 const json::object* FieldReader::object(std::string_view key, Need need) {
   const auto* value = find(key, need);
-  if (value == nullptr) {
-    return nullptr;
-  }
-  const auto* o = value->if_object();
-  if (o == nullptr) {
-    fail(key, Problem::kWrongType, "object");
-  }
-  return o;
+  return value == nullptr ? nullptr : expect_type(*this, key, value->if_object(), "object");
 }
 
 std::optional<std::int64_t> as_int64(const json::value& value) {

@@ -55,6 +55,9 @@ Pair pair_of(Msg msg) {
     case Msg::kStoreUnavailable:
       return {"数据库暂时不可用，请稍后重试",
               "The database is temporarily unavailable; retry later"};
+    case Msg::kStoreFull:
+      return {"数据库磁盘空间已满，本次数据未保存，请稍后重试",
+              "The database's disk is full; nothing was saved. Retry later"};
     case Msg::kInternalError:
       return {"服务器内部错误", "Internal server error"};
     case Msg::kShuttingDown:
@@ -94,6 +97,11 @@ Pair pair_of(Msg msg) {
               "The task has no job_group_id to sync from the dialer"};
     case Msg::kSyncRunning:
       return {"该外呼批次正在同步中", "A sync of this job group is already running"};
+    case Msg::kBodyBudgetFull:
+      return {"服务器正在接收的请求体过多，请稍后重试",
+              "The server is receiving too many request bodies; retry later"};
+    case Msg::kNotReady:
+      return {"数据库未及时应答", "The database did not answer in time"};
   }
   return {"", ""};
 }
@@ -180,6 +188,13 @@ std::string body_too_large_text(std::size_t limit, Language lang) {
   return fmt::format("请求体超过 {} 字节的上限", limit);
 }
 
+std::string not_ready_text(std::int64_t wait_ms, Language lang) {
+  if (lang == Language::kEnglish) {
+    return fmt::format("The database did not answer within {} ms", wait_ms);
+  }
+  return fmt::format("数据库未在 {} 毫秒内应答", wait_ms);
+}
+
 std::string invalid_path_id_text(std::string_view name, Language lang) {
   if (lang == Language::kEnglish) {
     return fmt::format("{} in the path must be a positive integer", name);
@@ -238,6 +253,16 @@ std::string field_error_text(const domain::FieldError& e, Language lang) {
     case domain::Problem::kInvalidUtf8:
       return en ? fmt::format("field {} is not valid UTF-8 text", f)
                 : fmt::format("字段 {} 不是有效的 UTF-8 文本", f);
+    case domain::Problem::kTimeTooEarly:
+      return en ? fmt::format("field {} ({}) is before 2000-01-01T00:00:00Z", f, e.expected)
+                : fmt::format("字段 {}（{}）早于 2000-01-01T00:00:00Z", f, e.expected);
+    case domain::Problem::kTimeInFuture:
+      return en ? fmt::format(
+                      "field {} ({}) is more than {} s ahead of the server's clock; is the "
+                      "sender's clock or time zone wrong?",
+                      f, e.expected, e.limit)
+                : fmt::format("字段 {}（{}）比服务器时钟超前 {} 秒以上，请检查发送方的时钟或时区",
+                              f, e.expected, e.limit);
   }
   return f;
 }

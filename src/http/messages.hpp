@@ -36,6 +36,7 @@ enum class Msg {
   kHeadersTooLarge,
   kInvalidPathId,  ///< takes the parameter name
   kStoreUnavailable,
+  kStoreFull,  ///< the database's disk is full: nothing saved, retry once space is freed
   kInternalError,
   kShuttingDown,
   kWebhookCreated,
@@ -52,6 +53,8 @@ enum class Msg {
   kSyncNoAccount,
   kSyncNoJobGroup,
   kSyncRunning,
+  kBodyBudgetFull,  ///< the bodies being read already hold the memory budget
+  kNotReady,        ///< /readyz: the database did not answer (not_ready_text: with the wait)
 };
 
 std::string text(Msg msg, Language lang);
@@ -61,6 +64,7 @@ std::string cannot_start_text(int task_type, Language lang);
 std::string invalid_json_text(std::string_view reason, Language lang);
 std::string json_too_deep_text(int depth, Language lang);
 std::string body_too_large_text(std::size_t limit, Language lang);
+std::string not_ready_text(std::int64_t wait_ms, Language lang);
 std::string invalid_path_id_text(std::string_view name, Language lang);
 /// 403: the token's scope does not cover the route, which needs `scope`.
 std::string scope_too_low_text(std::string_view scope, Language lang);

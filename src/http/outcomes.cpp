@@ -6,6 +6,13 @@ namespace dialtrack::http {
 
 namespace json = boost::json;
 
+namespace {
+
+// A full disk waits for an operator: retrying every second would only fill the logs.
+constexpr int kStoreFullRetryAfterSeconds = 30;
+
+}  // namespace
+
 Reply not_found(Missing missing, Language lang) {
   switch (missing) {
     case Missing::kTask:
@@ -116,10 +123,52 @@ Reply fault_reply(Fault fault, Language lang) {
     case Fault::kStoreConflict:
       // Busy or down, not broken: nothing was kept, and the same request may succeed later.
       return fail(Status::service_unavailable, text(Msg::kStoreUnavailable, lang));
+    case Fault::kStoreFull: {
+      // Not a 500: nothing was kept and the same request succeeds once an operator frees space,
+      // so dialers that retry on 5xx with Retry-After keep the records instead of dropping them.
+      auto reply = fail(Status::insufficient_storage, text(Msg::kStoreFull, lang));
+      reply.headers.emplace_back("Retry-After", std::to_string(kStoreFullRetryAfterSeconds));
+      return reply;
+    }
     case Fault::kUnexpected:
       break;
   }
   return fail(Status::internal_server_error, text(Msg::kInternalError, lang));
+}
+
+Reply server_refusal(ServerRefusal refusal, Language lang, std::string_view detail) {
+  const auto busy = [lang](Msg msg) {
+    // Busy, not broken: the same request may succeed in a moment (or on another instance).
+    auto reply = fail(Status::service_unavailable, text(msg, lang));
+    reply.headers.emplace_back("Retry-After", "1");
+    return reply;
+  };
+  switch (refusal) {
+    case ServerRefusal::kMalformed: {
+      std::string message = text(Msg::kBadRequest, lang);
+      if (!detail.empty()) {
+        message.append(": ").append(detail);
+      }
+      return fail(Status::bad_request, std::move(message));
+    }
+    case ServerRefusal::kHeadersTooLarge:
+      return fail(Status::request_header_fields_too_large, text(Msg::kHeadersTooLarge, lang));
+    case ServerRefusal::kTooManyConnections:
+      return busy(Msg::kTooManyConnections);
+    case ServerRefusal::kBodyBudgetFull:
+      return busy(Msg::kBodyBudgetFull);
+    case ServerRefusal::kShuttingDown:
+      return busy(Msg::kShuttingDown);
+  }
+  return fault_reply(Fault::kUnexpected, lang);
+}
+
+Reply body_too_large(std::size_t limit, Language lang) {
+  return fail(Status::payload_too_large, body_too_large_text(limit, lang));
+}
+
+Reply not_ready(std::chrono::milliseconds wait, Language lang) {
+  return fail(Status::service_unavailable, not_ready_text(wait.count(), lang));
 }
 
 }  // namespace dialtrack::http

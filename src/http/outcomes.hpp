@@ -1,6 +1,8 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <chrono>
+#include <string_view>
 
 #include "app/sync_service.hpp"
 #include "app/task_service.hpp"
@@ -28,6 +30,7 @@ enum class Missing {
 enum class Fault {
   kStoreUnavailable,  ///< the database is down or busy beyond its timeout
   kStoreConflict,     ///< every retry of the transaction lost a race with other writers
+  kStoreFull,         ///< the database's disk is full (SQLITE_FULL, ENOSPC, SQLSTATE 53100)
   kUnexpected,        ///< anything else: a bug
 };
 
@@ -50,7 +53,23 @@ Reply sync_finished(const app::SyncReport& report, boost::json::value data, Lang
 /// 401 for who (no token, an unknown one, a bad or missing signature), 403 for what (the
 /// token's scope is too low), with the `WWW-Authenticate` challenge where one applies.
 Reply access_refused(const AccessRefusal& refusal, Language lang);
-/// 503 for the database (nothing of the request was kept; retry later), 500 for the rest.
+/// 503 for the database (nothing of the request was kept; retry later), 507 with `Retry-After`
+/// for its full disk (nothing kept either; retry once space is freed), 500 for the rest.
 Reply fault_reply(Fault fault, Language lang);
+
+/// Why the server answered a request itself, without running (or finishing) its route.
+enum class ServerRefusal {
+  kMalformed,           ///< 400: not an HTTP/1.1 request it can read
+  kHeadersTooLarge,     ///< 431: over http.header_limit
+  kTooManyConnections,  ///< 503 + Retry-After: http.max_connections are open
+  kBodyBudgetFull,      ///< 503 + Retry-After: the bodies being read hold the memory budget
+  kShuttingDown,        ///< 503 + Retry-After: the shutdown grace ended before the answer
+};
+/// The answer for `refusal`; `detail` (the parser's reason) follows a malformed request's message.
+Reply server_refusal(ServerRefusal refusal, Language lang, std::string_view detail = {});
+/// 413: the body is over http.body_limit (`limit` bytes).
+Reply body_too_large(std::size_t limit, Language lang);
+/// 503 from `GET /readyz`: the database did not answer a trivial query within `wait`.
+Reply not_ready(std::chrono::milliseconds wait, Language lang);
 
 }  // namespace dialtrack::http

@@ -1,5 +1,8 @@
 #include "http/router.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/url/parse.hpp>
 #include <chrono>
 
@@ -40,6 +43,12 @@ std::optional<std::int64_t> parse_positive(std::string_view text) {
     return std::nullopt;
   }
   return value;
+}
+
+/// Requests refused with 507 because the database's disk was full: an operator must free space.
+metrics::Counter& storage_full_counter(metrics::Registry& metrics) {
+  return metrics.counter("dialtrack_storage_full_total",
+                         "requests refused (507) because the database's disk was full");
 }
 
 }  // namespace
@@ -110,9 +119,12 @@ Decoded<std::int64_t> RequestContext::query_int(std::string_view name, std::int6
 
 Router::Router(RequestLimits limits, metrics::Registry& metrics,
                std::shared_ptr<spdlog::logger> log, const Access* access)
-    : limits_(limits), metrics_(metrics), log_(std::move(log)), access_(access) {}
+    : limits_(limits), metrics_(metrics), log_(std::move(log)), access_(access) {
+  // Shown from the start (at 0), so an alert on its rate needs no special case.
+  storage_full_counter(metrics_);
+}
 
-void Router::count(const Request& request, std::string_view route, Status status) const {
+void Router::count(const RequestHeader& request, std::string_view route, Status status) const {
   metrics_
       .counter("dialtrack_http_requests_total", "HTTP requests answered, by route and status",
                {{"method", std::string(request.method_string())},
@@ -121,17 +133,24 @@ void Router::count(const Request& request, std::string_view route, Status status
       .inc();
 }
 
+void Router::add_route(Route route) {
+  for (const auto s : split_path(route.pattern)) {
+    route.segments.emplace_back(s);
+  }
+  route.latency = &metrics_.histogram("dialtrack_http_request_duration_seconds",
+                                      "time from a parsed request to its answer, by route",
+                                      {{"route", route.pattern}});
+  routes_.push_back(std::move(route));
+}
+
 void Router::add(beast_http::verb method, std::string pattern, std::optional<Scope> scope,
                  Handler handler) {
-  std::vector<std::string> segments;
-  for (const auto s : split_path(pattern)) {
-    segments.emplace_back(s);
-  }
-  auto* latency = &metrics_.histogram("dialtrack_http_request_duration_seconds",
-                                      "time from a parsed request to its answer, by route",
-                                      {{"route", pattern}});
-  routes_.push_back(
-      {method, std::move(pattern), scope, std::move(segments), std::move(handler), latency});
+  add_route({method, std::move(pattern), scope, {}, std::move(handler), {}});
+}
+
+void Router::add_inline(beast_http::verb method, std::string pattern, std::optional<Scope> scope,
+                        InlineHandler handler) {
+  add_route({method, std::move(pattern), scope, {}, {}, std::move(handler)});
 }
 
 std::vector<std::string> Router::routes() const {
@@ -184,18 +203,18 @@ Response envelope_response(const Reply& reply, unsigned version, bool keep_alive
   return response;
 }
 
-Response Router::handle(const Request& request) const {
-  const Language lang = language_from_header(request[beast_http::field::accept_language]);
-  const auto url = boost::urls::parse_origin_form(request.target());
-  Reply reply;
+Router::Resolved Router::resolve(const RequestHeader& header) const {
+  Resolved out;
+  out.lang = language_from_header(header[beast_http::field::accept_language]);
+  const auto url = boost::urls::parse_origin_form(header.target());
   if (!url) {
-    reply = fail(Status::bad_request, text(Msg::kBadRequest, lang));
-    return envelope_response(reply, request.version(), request.keep_alive());
+    out.refusal = fail(Status::bad_request, text(Msg::kBadRequest, out.lang));
+    count(header, "unmatched", Status::bad_request);
+    return out;
   }
+  out.url = *url;
   const auto segments = split_path(url->encoded_path());
   bool path_matched = false;
-  const Route* found = nullptr;
-  std::vector<std::string_view> params;
   for (const auto& route : routes_) {
     if (route.segments.size() != segments.size()) {
       continue;
@@ -214,46 +233,126 @@ Response Router::handle(const Request& request) const {
       continue;
     }
     path_matched = true;
-    if (route.method == request.method()) {
-      found = &route;
-      params = std::move(candidate);
+    if (route.method == header.method()) {
+      out.route = &route;
+      out.params = std::move(candidate);
       break;
     }
   }
-  if (found == nullptr) {
-    count(request, "unmatched", path_matched ? Status::method_not_allowed : Status::not_found);
-    reply = path_matched ? fail(Status::method_not_allowed, text(Msg::kMethodNotAllowed, lang))
-                         : not_found(Missing::kRoute, lang);
-    return envelope_response(reply, request.version(), request.keep_alive());
+  if (out.route == nullptr) {
+    const auto status = path_matched ? Status::method_not_allowed : Status::not_found;
+    count(header, "unmatched", status);
+    out.refusal = path_matched ? fail(status, text(Msg::kMethodNotAllowed, out.lang))
+                               : not_found(Missing::kRoute, out.lang);
+    return out;
   }
   if (access_ != nullptr) {
-    if (const auto refusal = access_->admit(request, found->pattern, found->scope)) {
-      reply = access_refused(*refusal, lang);
-      count(request, found->pattern, reply.status);
+    if (const auto refusal = access_->admit_header(header, out.route->pattern, out.route->scope)) {
+      out.refusal = access_refused(*refusal, out.lang);
+      count(header, out.route->pattern, out.refusal->status);
+    }
+  }
+  return out;
+}
+
+Screening Router::screen(const RequestHeader& header) const {
+  auto resolved = resolve(header);
+  Screening out;
+  if (resolved.refusal) {
+    // The server decides whether the connection stays open (it depends on the unread body).
+    out.refusal = envelope_response(*resolved.refusal, header.version(), false);
+    return out;
+  }
+  out.answers_inline = static_cast<bool>(resolved.route->inline_handler);
+  return out;
+}
+
+Reply Router::fault(const RequestHeader& header, const Route& route, std::exception_ptr error,
+                    Language lang) const {
+  try {
+    std::rethrow_exception(std::move(error));
+  } catch (const store_api::StoreFull& e) {
+    log_->warn("{} {}: database disk full, nothing saved: {}", header.method_string(),
+               route.pattern, e.what());
+    storage_full_counter(metrics_).inc();
+    return fault_reply(Fault::kStoreFull, lang);
+  } catch (const store_api::StoreUnavailable& e) {
+    log_->warn("{} {}: database unavailable: {}", header.method_string(), route.pattern, e.what());
+    return fault_reply(Fault::kStoreUnavailable, lang);
+  } catch (const store_api::StoreConflict& e) {
+    // Every retry lost a race with other writers: busy, not broken; nothing was kept.
+    log_->warn("{} {}: gave up after repeated write conflicts: {}", header.method_string(),
+               route.pattern, e.what());
+    return fault_reply(Fault::kStoreConflict, lang);
+  } catch (const std::exception& e) {
+    log_->error("{} {}: {}", header.method_string(), route.pattern, e.what());
+  }
+  return fault_reply(Fault::kUnexpected, lang);
+}
+
+Response Router::finish(const Request& request, const Route& route, const Reply& reply,
+                        std::chrono::steady_clock::time_point started) const {
+  route.latency->observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  count(request, route.pattern, reply.status);
+  return envelope_response(reply, request.version(), request.keep_alive());
+}
+
+Response Router::handle(const Request& request) const {
+  auto resolved = resolve(request);
+  if (resolved.refusal) {
+    return envelope_response(*resolved.refusal, request.version(), request.keep_alive());
+  }
+  const auto& route = *resolved.route;
+  if (route.inline_handler) {
+    // Called for an inline route (tests, tools): run it to the end here, blocking like the rest.
+    boost::asio::io_context context;
+    auto answer = boost::asio::co_spawn(context, handle_inline(request), boost::asio::use_future);
+    context.run();
+    return answer.get();
+  }
+  if (access_ != nullptr) {
+    // The headers were admitted; a signed push's signature covers the body, read only now.
+    if (const auto refusal = access_->admit_body(request, route.pattern)) {
+      const auto reply = access_refused(*refusal, resolved.lang);
+      count(request, route.pattern, reply.status);
       return envelope_response(reply, request.version(), request.keep_alive());
     }
   }
   const auto started = std::chrono::steady_clock::now();
+  Reply reply;
   try {
-    const RequestContext context{request, lang, std::move(params), url->params(), limits_};
-    reply = found->handler(context);
-  } catch (const store_api::StoreUnavailable& e) {
-    log_->warn("{} {}: database unavailable: {}", request.method_string(), found->pattern,
-               e.what());
-    reply = fault_reply(Fault::kStoreUnavailable, lang);
-  } catch (const store_api::StoreConflict& e) {
-    // Every retry lost a race with other writers: busy, not broken; nothing was kept.
-    log_->warn("{} {}: gave up after repeated write conflicts: {}", request.method_string(),
-               found->pattern, e.what());
-    reply = fault_reply(Fault::kStoreConflict, lang);
-  } catch (const std::exception& e) {
-    log_->error("{} {}: {}", request.method_string(), found->pattern, e.what());
-    reply = fault_reply(Fault::kUnexpected, lang);
+    const RequestContext context{request, resolved.lang, std::move(resolved.params),
+                                 resolved.url.params(), limits_};
+    reply = route.handler ? route.handler(context) : fault_reply(Fault::kUnexpected, resolved.lang);
+  } catch (const std::exception&) {
+    reply = fault(request, route, std::current_exception(), resolved.lang);
   }
-  found->latency->observe(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  count(request, found->pattern, reply.status);
-  return envelope_response(reply, request.version(), request.keep_alive());
+  return finish(request, route, reply, started);
+}
+
+boost::asio::awaitable<Response> Router::handle_inline(const Request& request) const {
+  auto resolved = resolve(request);
+  if (resolved.refusal) {
+    co_return envelope_response(*resolved.refusal, request.version(), request.keep_alive());
+  }
+  const auto& route = *resolved.route;
+  const auto started = std::chrono::steady_clock::now();
+  const RequestContext context{request, resolved.lang, std::move(resolved.params),
+                               resolved.url.params(), limits_};
+  std::exception_ptr error;
+  Reply reply;
+  try {
+    // Not `?:` around co_await: GCC 12 destroys the temporaries of such an expression twice.
+    auto answer = route.inline_handler(context);
+    reply = co_await std::move(answer);
+  } catch (const std::exception&) {
+    error = std::current_exception();
+  }
+  if (error) {
+    reply = fault(request, route, error, resolved.lang);
+  }
+  co_return finish(request, route, reply, started);
 }
 
 }  // namespace dialtrack::http

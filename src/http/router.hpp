@@ -2,9 +2,13 @@
 
 #include <spdlog/logger.h>
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <boost/url/params_view.hpp>
+#include <boost/url/url_view.hpp>
+#include <chrono>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -23,6 +27,7 @@ namespace dialtrack::http {
 
 namespace beast_http = boost::beast::http;
 using Request = beast_http::request<beast_http::string_body>;
+using RequestHeader = beast_http::request_header<>;
 using Response = beast_http::response<beast_http::string_body>;
 using Status = beast_http::status;
 
@@ -74,6 +79,9 @@ struct RequestContext {
 };
 
 using Handler = std::function<Reply(const RequestContext&)>;
+/// A handler that never blocks its thread (no database, no worker): it runs on the connection's
+/// I/O thread, so it answers even when every worker waits for a stuck database.
+using InlineHandler = std::function<boost::asio::awaitable<Reply>(const RequestContext&)>;
 
 class Access;
 
@@ -82,6 +90,12 @@ struct RouteEntry {
   beast_http::verb method;
   std::string pattern;
   std::optional<Scope> scope;  ///< kPublic or the scope a token needs
+};
+
+/// What the request line and headers alone decide, before any of the body is read.
+struct Screening {
+  std::optional<Response> refusal;  ///< 400, 404, 405, 401 or 403: answer it, run nothing
+  bool answers_inline = false;      ///< the route is an InlineHandler's
 };
 
 /// The route table: method, path pattern with `{name}` segments, scope, handler. `handle` is
@@ -98,7 +112,16 @@ class Router {
   /// method is another route, or a 405.
   void add(beast_http::verb method, std::string pattern, std::optional<Scope> scope,
            Handler handler);
+  /// Adds a route whose handler runs on the I/O thread (liveness and readiness probes).
+  void add_inline(beast_http::verb method, std::string pattern, std::optional<Scope> scope,
+                  InlineHandler handler);
+  /// Decides from the header whether the request may run at all (route, method, token, scope),
+  /// so a refused request's body is never read; counts the refusals it answers.
+  [[nodiscard]] Screening screen(const RequestHeader& header) const;
+  /// Answers a request (blocking: run it on a worker; an inline route runs to its end here).
   [[nodiscard]] Response handle(const Request& request) const;
+  /// Answers a request of a route added with `add_inline`, on the caller's executor.
+  [[nodiscard]] boost::asio::awaitable<Response> handle_inline(const Request& request) const;
 
   /// Every registered route as "METHOD /pattern", for documentation checks.
   [[nodiscard]] std::vector<std::string> routes() const;
@@ -111,12 +134,32 @@ class Router {
     std::string pattern;
     std::optional<Scope> scope;
     std::vector<std::string> segments;
-    Handler handler;
+    Handler handler;               ///< empty for an inline route
+    InlineHandler inline_handler;  ///< set for an inline route
     metrics::Histogram* latency = nullptr;
   };
 
+  /// A request matched to its route, or the answer that refuses it.
+  struct Resolved {
+    Language lang = Language::kChinese;
+    const Route* route = nullptr;
+    std::vector<std::string_view> params;
+    /// Views the request's target; its query is read through it (a params_view refers to it).
+    boost::urls::url_view url;
+    std::optional<Reply> refusal;
+  };
+
+  void add_route(Route route);
+  /// Matches the route and asks Access; the refusal, if any, is counted.
+  [[nodiscard]] Resolved resolve(const RequestHeader& header) const;
+  /// The fault caught at the top of a request, logged, as its reply.
+  [[nodiscard]] Reply fault(const RequestHeader& header, const Route& route,
+                            std::exception_ptr error, Language lang) const;
+  /// Observes the latency, counts the status and wraps the reply in the envelope.
+  [[nodiscard]] Response finish(const Request& request, const Route& route, const Reply& reply,
+                                std::chrono::steady_clock::time_point started) const;
   /// Counts the request by method, route and status.
-  void count(const Request& request, std::string_view route, Status status) const;
+  void count(const RequestHeader& request, std::string_view route, Status status) const;
 
   RequestLimits limits_;
   metrics::Registry& metrics_;

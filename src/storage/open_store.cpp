@@ -13,13 +13,16 @@ namespace dialtrack::storage {
 std::unique_ptr<store_api::Store> open_store(std::string_view db, const StoreOptions& options) {
   if (db.starts_with("postgresql://") || db.starts_with("postgres://")) {
     return std::make_unique<postgres::PgStore>(
-        std::string(db), postgres::PgOptions{options.pool_size, options.acquire_timeout});
+        std::string(db),
+        postgres::PgOptions{options.pool_size, options.acquire_timeout, options.query_timeout,
+                            options.connect_wait, options.log});
   }
   std::string path(db.starts_with("sqlite:") ? db.substr(7) : db);
   if (path.empty()) {
     throw store_api::StoreError("the database path is empty");
   }
-  return std::make_unique<sqlite::SqliteStore>(std::move(path), options.read_connections);
+  return std::make_unique<sqlite::SqliteStore>(std::move(path), options.read_connections,
+                                               options.log);
 }
 
 }  // namespace dialtrack::storage

@@ -6,12 +6,19 @@
 
 #include "store_api/store.hpp"
 
+namespace spdlog {
+class logger;
+}
+
 namespace dialtrack::storage {
 
 struct StoreOptions {
   int read_connections = 4;  ///< SQLite: read connections beside the one writer
   int pool_size = 10;        ///< PostgreSQL: connections at most
   std::chrono::milliseconds acquire_timeout{5'000};  ///< PostgreSQL: wait for a free connection
+  std::chrono::milliseconds query_timeout{5'000};    ///< PostgreSQL: each connect and statement
+  std::chrono::milliseconds connect_wait{60'000};    ///< PostgreSQL: retrying at start
+  std::shared_ptr<spdlog::logger> log;  ///< PostgreSQL: start-up attempts; SQLite: a full disk
 };
 
 /// Opens the store named by a `--db` value: a file path, `sqlite:PATH`, or a

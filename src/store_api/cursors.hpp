@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/interface.hpp"
 #include "domain/types.hpp"
 
 namespace dialtrack::store_api {
@@ -28,13 +29,8 @@ struct TaskSyncState {
 };
 
 /// The dialer cursors port: how far each job group was pulled from a dialer account.
-class CursorStore {
+class CursorStore : public domain::Interface {
  public:
-  virtual ~CursorStore() = default;
-  CursorStore() = default;
-  CursorStore(const CursorStore&) = delete;
-  CursorStore& operator=(const CursorStore&) = delete;
-
   /// The job group's cursor with this dialer account; empty when it was never synced.
   virtual std::optional<SyncCursor> find_sync_cursor(std::string_view account,
                                                      std::string_view job_group_id) = 0;

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/interface.hpp"
 #include "domain/types.hpp"
 
 namespace dialtrack::store_api {
@@ -35,13 +36,8 @@ struct ConnectedIncrement {
 };
 
 /// The leads port: the phones of a task and whether each was connected.
-class LeadStore {
+class LeadStore : public domain::Interface {
  public:
-  virtual ~LeadStore() = default;
-  LeadStore() = default;
-  LeadStore(const LeadStore&) = delete;
-  LeadStore& operator=(const LeadStore&) = delete;
-
   /// Inserts the leads whose phone is not in the task yet; returns how many were added and
   /// raises `total_calls` by that number.
   virtual std::int64_t insert_leads(TaskId task_id, std::span<const domain::Lead> leads,

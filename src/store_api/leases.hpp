@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string_view>
 
+#include "domain/interface.hpp"
 #include "domain/types.hpp"
 
 namespace dialtrack::store_api {
@@ -10,13 +11,8 @@ namespace dialtrack::store_api {
 using domain::Timestamp;
 
 /// The leases port: named leases that let one instance at a time run a background job.
-class LeaseStore {
+class LeaseStore : public domain::Interface {
  public:
-  virtual ~LeaseStore() = default;
-  LeaseStore() = default;
-  LeaseStore(const LeaseStore&) = delete;
-  LeaseStore& operator=(const LeaseStore&) = delete;
-
   /// Takes or renews the named lease for `holder` until `now + ttl`; false while another holder
   /// has it. One sweep at a time across instances, and a crashed holder's lease runs out.
   virtual bool acquire_lease(std::string_view name, std::string_view holder, Timestamp now,

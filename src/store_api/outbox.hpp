@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/interface.hpp"
 #include "domain/types.hpp"
 
 namespace dialtrack::store_api {
@@ -26,6 +27,20 @@ struct Webhook {
 
 /// Where a delivery of one event to one webhook stands.
 enum class DeliveryStatus { kPending, kDelivered, kFailed };
+
+/// `pending`, `delivered` or `failed`: the status as `webhook_deliveries.status` stores it and
+/// `GET /webhooks/{id}/deliveries` shows it.
+[[nodiscard]] inline std::string_view delivery_status_name(DeliveryStatus status) {
+  switch (status) {
+    case DeliveryStatus::kPending:
+      return "pending";
+    case DeliveryStatus::kDelivered:
+      return "delivered";
+    case DeliveryStatus::kFailed:
+      return "failed";
+  }
+  return "pending";
+}
 
 /// A delivery claimed for sending: what to send, where, and how often it was tried before.
 struct DueDelivery {
@@ -70,13 +85,8 @@ struct DeliveryPage {
 
 /// The outbox and webhooks port: subscriptions, and the deliveries of the events that
 /// `TaskStore::transition` writes in the transaction of the change they announce.
-class OutboxStore {
+class OutboxStore : public domain::Interface {
  public:
-  virtual ~OutboxStore() = default;
-  OutboxStore() = default;
-  OutboxStore(const OutboxStore&) = delete;
-  OutboxStore& operator=(const OutboxStore&) = delete;
-
   /// Adds a subscription.
   virtual Webhook insert_webhook(std::string_view url, std::string_view secret,
                                  std::span<const std::string> events, Timestamp now) = 0;

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "domain/interface.hpp"
 #include "domain/types.hpp"
 
 namespace dialtrack::store_api {
@@ -37,13 +39,8 @@ struct RecordPage {
 };
 
 /// The call records port: every attempt the dialer reported, by call_id.
-class RecordStore {
+class RecordStore : public domain::Interface {
  public:
-  virtual ~RecordStore() = default;
-  RecordStore() = default;
-  RecordStore(const RecordStore&) = delete;
-  RecordStore& operator=(const RecordStore&) = delete;
-
   /// Loads the stored records for these call ids (locking them on backends that lock rows).
   virtual std::vector<StoredRecord> find_records(std::span<const std::string> call_ids) = 0;
   /// Inserts the new records (`is_new`) and overwrites the others by call_id; keeps the task's
@@ -60,6 +57,11 @@ class RecordStore {
   /// record id of each: how an export streams a task of any size page by page.
   virtual std::vector<std::pair<std::int64_t, domain::CallRecord>> task_records_after(
       TaskId task_id, std::int64_t after, std::int64_t limit) = 0;
+  /// The records (of `task_id` alone, or of every task) whose `started_at`, `ended_at` or
+  /// `event_time` is later than `latest`, with record ids above `after`, in record id order, at
+  /// most `limit`, with the record id of each. A scan, for `recount`, never on a request path.
+  virtual std::vector<std::pair<std::int64_t, domain::CallRecord>> records_stamped_after(
+      Timestamp latest, std::optional<TaskId> task_id, std::int64_t after, std::int64_t limit) = 0;
 };
 
 }  // namespace dialtrack::store_api

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/interface.hpp"
 #include "domain/types.hpp"
 
 namespace dialtrack::store_api {
@@ -60,13 +61,8 @@ struct DailyRows {
 };
 
 /// The reports port: aggregates kept at write time by `RecordStore::upsert_records`.
-class ReportStore {
+class ReportStore : public domain::Interface {
  public:
-  virtual ~ReportStore() = default;
-  ReportStore() = default;
-  ReportStore(const ReportStore&) = delete;
-  ReportStore& operator=(const ReportStore&) = delete;
-
   /// A task's report, read from the aggregates its record writes keep (schema version 6): one
   /// row per call status and quarter hour of call time, and per lead its attempts and latest
   /// status; the cost grows with statuses x quarter hours + phones, not with records. A

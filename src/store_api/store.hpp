@@ -66,6 +66,15 @@ class Store {
   virtual std::unique_ptr<Transaction> begin(TxMode mode) = 0;
   /// The connections in use now; cheap, safe from any thread.
   [[nodiscard]] virtual PoolUse pool_use() const = 0;
+  /// True when the database answers a trivial query within about `deadline`, for readiness
+  /// probes; false (never an exception) when it does not. Blocking: never call it on an I/O
+  /// thread. PostgreSQL asks the server on a connection of its own, outside the pool, so a busy
+  /// pool does not make a healthy database look down. This default answers true at once: a
+  /// database inside this process (SQLite) has no server that could stop answering.
+  virtual bool ping(std::chrono::milliseconds deadline) {
+    static_cast<void>(deadline);
+    return true;
+  }
 };
 
 }  // namespace dialtrack::store_api

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/interface.hpp"
 #include "domain/types.hpp"
 
 namespace dialtrack::store_api {
@@ -60,13 +61,8 @@ struct CounterAudit {
 /// counters. Every write is a conditional or set-based statement, so several service instances
 /// on one database stay correct: a transition happens only if the row still is in the
 /// expected state, and counters move by the number of rows that actually changed.
-class TaskStore {
+class TaskStore : public domain::Interface {
  public:
-  virtual ~TaskStore() = default;
-  TaskStore() = default;
-  TaskStore(const TaskStore&) = delete;
-  TaskStore& operator=(const TaskStore&) = delete;
-
   /// Inserts a task in state 1 with zero counters and its creation history row.
   virtual TaskId insert_task(std::string_view name, const std::optional<std::string>& job_group_id,
                              Timestamp now) = 0;

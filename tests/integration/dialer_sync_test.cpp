@@ -8,30 +8,10 @@
 #include <sstream>
 #include <thread>
 
-#include "fake_outboundbot.hpp"
-#include "support/server_test.hpp"
+#include "dialer_fixture.hpp"
 
 namespace dialtrack::test {
 namespace {
-
-constexpr const char* kKeyId = "LTAI5tTestKeyId";
-constexpr const char* kSecret = "TestSecretNeverLogged0123";
-constexpr const char* kInstance = "9d53cd72-4050-4419-8c17-acc0bf158147";
-
-/// The settings of a server that pulls from `fake` (no periodic pull unless `interval_ms`).
-EnvVars dialer_env(const FakeOutboundBot& fake, const std::string& secret = kSecret,
-                   int interval_ms = 0) {
-  return {{"DIALTRACK_DIALERS_ALIBABA_ACCESS_KEY_ID", kKeyId},
-          {"DIALTRACK_DIALERS_ALIBABA_ACCESS_KEY_SECRET", secret},
-          {"DIALTRACK_DIALERS_ALIBABA_INSTANCE_ID", kInstance},
-          {"DIALTRACK_DIALERS_ALIBABA_ENDPOINT", fake.endpoint()},
-          {"DIALTRACK_DIALERS_PAGE_SIZE", "100"},
-          {"DIALTRACK_DIALERS_TIMEOUT_MS", "5000"},
-          {"DIALTRACK_DIALERS_RETRY_MAX_ATTEMPTS", "4"},
-          {"DIALTRACK_DIALERS_RETRY_INITIAL_MS", "10"},
-          {"DIALTRACK_DIALERS_RETRY_MAX_MS", "40"},
-          {"DIALTRACK_DIALERS_SYNC_INTERVAL_MS", std::to_string(interval_ms)}};
-}
 
 /// A `kB` line of /proc/<pid>/status (VmRSS, VmHWM).
 std::int64_t status_kb(pid_t pid, const std::string& field) {
@@ -47,35 +27,6 @@ std::int64_t status_kb(pid_t pid, const std::string& field) {
   }
   throw std::runtime_error("no " + field + " in /proc/" + std::to_string(pid) + "/status");
 }
-
-class DialerSyncTest : public ::testing::Test {
- protected:
-  void start(EnvVars env) {
-    ServerOptions options;
-    options.env = std::move(env);
-    server_ = std::make_unique<ServerProcess>(options);
-    server_->start();
-    http_ = std::make_unique<HttpConnection>(server_->port());
-  }
-  void start_with_dialer(const std::string& secret = kSecret, int interval_ms = 0) {
-    start(dialer_env(fake_, secret, interval_ms));
-  }
-
-  HttpConnection& http() { return *http_; }
-  Response sync(std::int64_t task_id) {
-    return http().post_text("/tasks/" + std::to_string(task_id) + "/sync", "");
-  }
-  std::int64_t records_of(std::int64_t task_id) {
-    return int_field(followup(http(), task_id).data_object(), "total_records");
-  }
-  static const boost::json::object& sync_of(const boost::json::object& task) {
-    return task.at("sync").as_object();
-  }
-
-  FakeOutboundBot fake_{kKeyId, kSecret, kInstance};
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<HttpConnection> http_;
-};
 
 TEST_F(DialerSyncTest, LargeJobGroupSyncsPageByPageAndTheTaskCompletes) {
   start_with_dialer();
@@ -93,7 +44,8 @@ TEST_F(DialerSyncTest, LargeJobGroupSyncsPageByPageAndTheTaskCompletes) {
   const auto answer = sync(task_id);
   ASSERT_EQ(answer.status, 200) << answer.body;
   const auto& report = answer.data_object();
-  EXPECT_EQ(int_field(report, "pages"), 35);
+  // 100 attempts, then 99 new a page: each page starts at the last start the one before held.
+  EXPECT_EQ(int_field(report, "pages"), 36);
   EXPECT_EQ(int_field(report, "fetched"), 3500);
   EXPECT_EQ(int_field(report, "accepted"), 3500);
   EXPECT_EQ(int_field(report, "rejected"), 0);
@@ -111,15 +63,19 @@ TEST_F(DialerSyncTest, LargeJobGroupSyncsPageByPageAndTheTaskCompletes) {
   EXPECT_EQ(records_of(task_id), 3500);
   EXPECT_EQ(count_transitions(history(http(), task_id), 2, 3), 1u);
 
-  // Every page asked once, in order, signed; the first pass starts at the beginning.
+  // Every page asked once, signed, by start time; the first pass starts at the beginning.
   const auto first_pass = fake_.requests();
-  ASSERT_EQ(first_pass.size(), 35u);
+  ASSERT_EQ(first_pass.size(), 36u);
+  EXPECT_EQ(first_pass[0].param("ActualTimeGte"), "");
   for (std::size_t i = 0; i < first_pass.size(); ++i) {
     EXPECT_TRUE(first_pass[i].signature_ok);
     EXPECT_EQ(first_pass[i].param("Action"), "SearchTask");
     EXPECT_EQ(first_pass[i].param("JobGroupId"), "jg-big");
-    EXPECT_EQ(first_pass[i].param("PageIndex"), std::to_string(i));
-    EXPECT_EQ(first_pass[i].param("ActualTimeGte"), "");
+    EXPECT_EQ(first_pass[i].param("PageIndex"), "0");
+    if (i > 1) {
+      EXPECT_LT(std::stoll(first_pass[i - 1].param("ActualTimeGte")),
+                std::stoll(first_pass[i].param("ActualTimeGte")));
+    }
   }
 
   // A second sync asks one page from the last start seen and finds nothing new.
@@ -130,7 +86,7 @@ TEST_F(DialerSyncTest, LargeJobGroupSyncsPageByPageAndTheTaskCompletes) {
   EXPECT_EQ(int_field(again.data_object(), "pages"), 1);
   EXPECT_LE(int_field(again.data_object(), "fetched"), 1);
   const auto all = fake_.requests();
-  ASSERT_EQ(all.size(), 36u);
+  ASSERT_EQ(all.size(), 37u);
   EXPECT_EQ(all.back().param("PageIndex"), "0");
   EXPECT_EQ(all.back().param("ActualTimeGte"), std::to_string(1'772'010'000'000 + 2999 * 1000));
   EXPECT_EQ(records_of(task_id), 3500);
@@ -152,13 +108,14 @@ TEST_F(DialerSyncTest, HundredThousandCallsSyncPageByPageInBoundedMemory) {
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   ASSERT_EQ(answer.status, 200) << answer.body;
-  EXPECT_EQ(int_field(answer.data_object(), "pages"), 1000);
+  EXPECT_EQ(int_field(answer.data_object(), "pages"),
+            static_cast<std::int64_t>(1 + (kCalls - 100 + 98) / 99));
   EXPECT_EQ(int_field(answer.data_object(), "accepted"), 100'000);
   const auto peak = status_kb(pid, "VmHWM");
-  std::cout << "[measure] 100000 call attempts, 1000 pages: " << took.count()
-            << " ms; server RSS before sync " << rss_before / 1024 << " MiB (peak so far "
-            << peak_before / 1024 << " MiB), peak after (VmHWM) " << peak / 1024
-            << " MiB, RSS after " << status_kb(pid, "VmRSS") / 1024 << " MiB\n";
+  std::cout << "[measure] 100000 call attempts, " << int_field(answer.data_object(), "pages")
+            << " pages: " << took.count() << " ms; server RSS before sync " << rss_before / 1024
+            << " MiB (peak so far " << peak_before / 1024 << " MiB), peak after (VmHWM) "
+            << peak / 1024 << " MiB, RSS after " << status_kb(pid, "VmRSS") / 1024 << " MiB\n";
   // One page is held at a time: holding all 100,000 attempts would add far more than this.
   // AddressSanitizer keeps freed memory in quarantine and ThreadSanitizer keeps shadow memory,
   // so the bound only holds without them (the server is built with the test's flags).
@@ -289,7 +246,7 @@ TEST_F(DialerSyncTest, RestartMidSyncResumesFromTheLastStoredPage) {
   const auto phones = make_phones(1000);
   const auto task_id = create_task(http(), phones, "restart", "jg-restart");
   fake_.put(fake_attempts("jg-restart", phones, "SucceededFinish"));
-  fake_.hold_page(5);
+  fake_.hold_from_request(5);
   std::thread caller([port = server_->port(), task_id] {
     try {
       HttpConnection connection(port);
@@ -301,23 +258,23 @@ TEST_F(DialerSyncTest, RestartMidSyncResumesFromTheLastStoredPage) {
   ASSERT_TRUE(fake_.wait_until([](const auto&, std::size_t held) { return held == 1; }));
   server_->kill9();
   caller.join();
-  fake_.hold_page(std::nullopt);
+  fake_.hold_from_request(std::nullopt);
   server_->restart();
   http_ = std::make_unique<HttpConnection>(server_->port());
-  EXPECT_EQ(records_of(task_id), 500);  // pages 0-4 were committed with their cursor
+  // The first 5 pages were committed with their cursor: 100 attempts, then 99 new a page.
+  EXPECT_EQ(records_of(task_id), 496);
 
+  const auto held = fake_.requests().at(5);
   const auto before = fake_.requests().size();
   const auto answer = sync(task_id);
   ASSERT_EQ(answer.status, 200) << answer.body;
-  EXPECT_EQ(int_field(answer.data_object(), "pages"), 5);
-  EXPECT_EQ(int_field(answer.data_object(), "accepted"), 500);
+  EXPECT_EQ(int_field(answer.data_object(), "pages"), 6);
+  EXPECT_EQ(int_field(answer.data_object(), "accepted"), 504);
+  // It resumes with the page that was never stored, not from the beginning.
   const auto all = fake_.requests();
-  ASSERT_GE(all.size(), before + 5);
-  std::vector<std::string> resumed;
-  for (std::size_t i = before; i < all.size(); ++i) {
-    resumed.push_back(all[i].param("PageIndex"));
-  }
-  EXPECT_EQ(resumed, (std::vector<std::string>{"5", "6", "7", "8", "9"}));
+  ASSERT_EQ(all.size(), before + 6);
+  EXPECT_EQ(all[before].param("ActualTimeGte"), held.param("ActualTimeGte"));
+  EXPECT_NE(held.param("ActualTimeGte"), "");
   EXPECT_EQ(int_field(get_task(http(), task_id), "task_type"), 3);
   EXPECT_EQ(records_of(task_id), 1000);
 }
@@ -327,7 +284,7 @@ TEST_F(DialerSyncTest, SecondSyncOfARunningJobGroupIsRefused) {
   const auto phones = make_phones(300);
   const auto task_id = create_task(http(), phones, "busy", "jg-busy");
   fake_.put(fake_attempts("jg-busy", phones, "SucceededFinish"));
-  fake_.hold_page(1);
+  fake_.hold_from_request(1);
   Response first;
   std::thread caller([&, port = server_->port()] {
     HttpConnection connection(port);
@@ -336,7 +293,7 @@ TEST_F(DialerSyncTest, SecondSyncOfARunningJobGroupIsRefused) {
   ASSERT_TRUE(fake_.wait_until([](const auto&, std::size_t held) { return held == 1; }));
   const auto second = sync(task_id);
   EXPECT_EQ(second.status, 409) << second.body;
-  fake_.hold_page(std::nullopt);
+  fake_.hold_from_request(std::nullopt);
   caller.join();
   ASSERT_EQ(first.status, 200) << first.body;
   EXPECT_EQ(int_field(first.data_object(), "fetched"), 300);
@@ -363,7 +320,7 @@ TEST(DialerSyncInstancesTest, TwoInstancesSyncingOneJobGroupStoreEachPageOnce) {
 
   // Both instances reach page 1 from the same stored cursor; the page is then answered to both
   // and only one of them may store it with the next cursor.
-  fake.hold_page(1);
+  fake.hold_from_request(1);
   std::vector<Response> answers(2);
   std::thread a([&] {
     HttpConnection http(first.port());
@@ -375,7 +332,7 @@ TEST(DialerSyncInstancesTest, TwoInstancesSyncingOneJobGroupStoreEachPageOnce) {
     answers[1] = http.post_text("/tasks/" + std::to_string(task_id) + "/sync", "");
   });
   ASSERT_TRUE(fake.wait_until([](const auto&, std::size_t held) { return held == 2; }));
-  fake.hold_page(std::nullopt);
+  fake.hold_from_request(std::nullopt);
   a.join();
   b.join();
 

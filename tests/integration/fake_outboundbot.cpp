@@ -12,7 +12,9 @@
 #include <boost/json.hpp>
 #include <condition_variable>
 #include <cstdio>
+#include <limits>
 #include <mutex>
+#include <random>
 #include <set>
 #include <stdexcept>
 
@@ -201,6 +203,7 @@ struct FakeOutboundBot::Impl {
       return {400, error_body("NotExists.JobGroupId", "The job group does not exist.")};
     }
     const auto from = int_param(params, "ActualTimeGte", 0);
+    const auto to = int_param(params, "ActualTimeLte", std::numeric_limits<std::int64_t>::max());
     const auto page_index = int_param(params, "PageIndex", 0);
     const auto page_size = int_param(params, "PageSize", 10);
     // The group's attempts in SearchTask's order (actualTime ascending), sorted once per change.
@@ -219,7 +222,19 @@ struct FakeOutboundBot::Impl {
     const auto begin =
         std::lower_bound(sorted.begin(), sorted.end(), from,
                          [](const FakeAttempt* a, std::int64_t t) { return a->actual_time < t; });
-    const std::vector<const FakeAttempt*> rows(begin, sorted.end());
+    const auto end =
+        std::upper_bound(begin, sorted.end(), to,
+                         [](std::int64_t t, const FakeAttempt* a) { return t < a->actual_time; });
+    std::vector<const FakeAttempt*> rows(begin, end);
+    if (shuffle) {
+      for (auto run = rows.begin(); run != rows.end();) {
+        const auto run_end = std::find_if(run, rows.end(), [&](const FakeAttempt* a) {
+          return a->actual_time != (*run)->actual_time;
+        });
+        std::shuffle(run, run_end, random);
+        run = run_end;
+      }
+    }
     json::array list;
     const auto first = static_cast<std::size_t>(page_index * page_size);
     for (std::size_t i = first; i < rows.size() && i < first + static_cast<std::size_t>(page_size);
@@ -254,17 +269,23 @@ struct FakeOutboundBot::Impl {
     }
     Answer out;
     out.rows = list.size();
-    out.body = json::serialize(json::object{{"RequestId", "fake-request"},
-                                            {"Success", true},
-                                            {"Code", "OK"},
-                                            {"Message", "Success"},
-                                            {"HttpStatusCode", 200},
-                                            {"PageIndex", page_index},
-                                            {"PageSize", page_size},
-                                            {"Total", static_cast<std::int64_t>(rows.size())},
-                                            {"Labels", json::array{}},
-                                            {"VariableNames", json::array{}},
-                                            {"SearchTaskInfoList", std::move(list)}});
+    json::object body{{"RequestId", "fake-request"},
+                      {"Success", true},
+                      {"Code", "OK"},
+                      {"Message", "Success"},
+                      {"HttpStatusCode", 200},
+                      {"PageIndex", page_index},
+                      {"PageSize", page_size},
+                      {"Total", static_cast<std::int64_t>(rows.size())},
+                      {"Labels", json::array{}},
+                      {"VariableNames", json::array{}}};
+    if (omissions_left > 0) {
+      --omissions_left;
+      out.rows = 0;
+    } else {
+      body["SearchTaskInfoList"] = std::move(list);
+    }
+    out.body = json::serialize(body);
     if (truncations_left > 0) {
       --truncations_left;
       out.truncate = true;
@@ -293,8 +314,7 @@ struct FakeOutboundBot::Impl {
     {
       const std::lock_guard lock(mutex);
       index = log.size();
-      held_here = hold && request.method() == http::verb::get &&
-                  int_param(received.params, "PageIndex", 0) == *hold;
+      held_here = hold && request.method() == http::verb::get && index >= *hold;
       log.push_back(received);
       held_count += held_here ? 1 : 0;
     }
@@ -353,7 +373,10 @@ struct FakeOutboundBot::Impl {
   int failures_left = 0;
   unsigned failure_status = 500;
   int truncations_left = 0;
-  std::optional<std::int64_t> hold;
+  int omissions_left = 0;
+  bool shuffle = false;
+  std::mt19937 random{20261206};  ///< fixed seed: a failing order can be replayed
+  std::optional<std::size_t> hold;
   std::size_t held_count = 0;
   LoopbackHttpServer server;  ///< last: stopped (its thread joined) before the state above goes
 };
@@ -402,14 +425,24 @@ void FakeOutboundBot::truncate_next(int count) {
   impl_->truncations_left = count;
 }
 
-void FakeOutboundBot::hold_page(std::optional<std::int64_t> page_index) {
+void FakeOutboundBot::hold_from_request(std::optional<std::size_t> number) {
   {
     const std::lock_guard lock(impl_->mutex);
-    impl_->hold = page_index;
+    impl_->hold = number;
   }
-  if (!page_index) {
+  if (!number) {
     impl_->server.release_held();
   }
+}
+
+void FakeOutboundBot::omit_list_next(int count) {
+  const std::lock_guard lock(impl_->mutex);
+  impl_->omissions_left = count;
+}
+
+void FakeOutboundBot::shuffle_ties(bool on) {
+  const std::lock_guard lock(impl_->mutex);
+  impl_->shuffle = on;
 }
 
 std::vector<FakeRequest> FakeOutboundBot::requests() const {

@@ -38,8 +38,10 @@ struct FakeRequest {
 /// A fake Alibaba Cloud OutboundBot API for tests: a real HTTP server on 127.0.0.1 (Boost.Beast,
 /// its own thread) that checks each request's RPC signature (HMAC-SHA1, computed here apart
 /// from dialtrack's code) with its AccessKey pair and answers `SearchTask` with the documented
-/// response shape, sorted by ActualTime and paged by PageIndex/PageSize. It records every
-/// request and can throttle, fail, truncate or hold the next answers.
+/// response shape, filtered by ActualTimeGte/ActualTimeLte, sorted by ActualTime and paged by
+/// PageIndex/PageSize. It records every request and can throttle, fail, truncate, hold the
+/// next answers, leave out their list, or order attempts of one millisecond differently on
+/// every request.
 class FakeOutboundBot {
  public:
   /// Speaks https with `tls` (see make_test_certificate), else plain http.
@@ -63,8 +65,14 @@ class FakeOutboundBot {
   void fail_next(int count, unsigned status = 500);
   /// The next `count` answers are cut in the middle of their body (Content-Length kept).
   void truncate_next(int count);
-  /// Requests for this PageIndex are held unanswered until hold_page(nullopt) or destruction.
-  void hold_page(std::optional<std::int64_t> page_index);
+  /// The `number`th request (0-based, counting every request the fake got) and all after it
+  /// are held unanswered until hold_from_request(nullopt) or destruction.
+  void hold_from_request(std::optional<std::size_t> number);
+  /// The next `count` answers are HTTP 200 and `Success` but without `SearchTaskInfoList`.
+  void omit_list_next(int count);
+  /// On: every request sees the attempts of one ActualTime in a new random order (the API does
+  /// not promise an order among them), as a dialer paging a changing index might.
+  void shuffle_ties(bool on);
 
   [[nodiscard]] std::vector<FakeRequest> requests() const;
   [[nodiscard]] std::size_t held() const;

@@ -123,5 +123,63 @@ TEST(SettingsPrecedenceTest, InvalidConfigFileRefusesToStart) {
   EXPECT_FALSE(result.err.empty()) << "an operator needs to be told why";
 }
 
+TEST(SettingsPrecedenceTest, AFileValueOfTheWrongTomlTypeRefusesToStartNamingTheSetting) {
+  TempDir dir;
+  const TestDatabase database(dir.path());
+  const std::string secret = "S3cretNeverShown";
+  const std::string account =
+      "[dialers.alibaba]\naccess_key_id = \"LTAI5t\"\ninstance_id = \"i\"\n";
+  const std::vector<std::pair<std::string, std::string>> cases{
+      // Once flattened into "S3cretNeverShown" and used to sign requests.
+      {account + "access_key_secret = [\"" + secret + "\"]\n",
+       "dialers.alibaba.access_key_secret: must be a string, not an array"},
+      {account + "access_key_secret = 12345678901234\n",
+       "dialers.alibaba.access_key_secret: must be a string, not an integer"},
+      {"listen = [\"127.0.0.1:0\"]\n", "listen: must be a string, not an array"},
+      {"[dialers.alibaba]\nendpoint = { url = \"http://x\" }\n",
+       "dialers.alibaba.endpoint: must be a string, not a table"},
+      {"[http]\nbody_limit = [2048]\n",
+       "http.body_limit: must be a string or an integer, not an array"},
+      {"[http]\nbody_limit = 2048.5\n",
+       "http.body_limit: must be a string or an integer, not a floating-point number"},
+      {"[completion]\nconnected_statuses = [\"Connected\", 7]\n",
+       "completion.connected_statuses[1]: must be a string, not an integer"},
+      {"[completion]\nconnected_prefixes = 7\n",
+       "completion.connected_prefixes: must be an array of strings, not an integer"},
+      {"[auth]\nmetrics_require_token = [true]\n",
+       "auth.metrics_require_token: must be true or false, not an array"},
+  };
+  for (const auto& [toml, message] : cases) {
+    const auto config = dir.path() / "typed.toml";
+    std::ofstream(config) << toml;
+    const auto result = run_dialtrack(
+        {"serve", "--listen", "127.0.0.1:0", "--db", database.url(), "--config", config.string()},
+        {}, std::chrono::seconds(20));
+    EXPECT_EQ(result.exit_code, 2) << toml << result.err;
+    EXPECT_NE(result.err.find(message), std::string::npos) << toml << result.err;
+    EXPECT_EQ(result.err.find(secret), std::string::npos) << result.err;
+  }
+}
+
+TEST(SettingsPrecedenceTest, FileValuesOfEachTomlTypeAreRead) {
+  ServerOptions options;
+  options.config_toml =
+      "[http]\nbody_limit = 4096\nidle_timeout_ms = \"60000\"\n"
+      "[completion]\nconnected_prefixes = [\"Succeeded\", \"Answered\"]\n"
+      "connected_statuses = \"Connected,Picked\"\n"
+      "[auth]\nmetrics_require_token = false\n"
+      "[ingest]\nmax_future_skew = 600\n";
+  ServerProcess server(options);
+  server.start();
+  HttpConnection http(server.port());
+  const auto phones = make_phones(1);
+  const auto task_id = create_task(http, phones);
+  EXPECT_EQ(push(http, {call_record("typed-1", task_id, phones[0], "Picked")}).completed_tasks,
+            (std::vector<std::int64_t>{task_id}));
+  std::string body = R"({"name":"over the limit"})";
+  body.insert(body.size() - 1, 5000, ' ');
+  EXPECT_EQ(http.post_text("/tasks", body).status, 413u);
+}
+
 }  // namespace
 }  // namespace dialtrack::test

@@ -109,7 +109,24 @@ ScratchDatabase::~ScratchDatabase() {
 }
 
 void ScratchDatabase::execute(std::string_view sql) const {
-  run(connect(url_).get(), std::string(sql));
+  pg_fixture::execute(url_, sql);
+}
+
+void execute(const std::string& url, std::string_view sql) {
+  run(connect(url).get(), std::string(sql));
+}
+
+std::string query_value(const std::string& url, std::string_view sql) {
+  const auto connection = connect(url);
+  const ResultPtr result{PQexec(connection.get(), std::string(sql).c_str())};
+  if (PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
+    throw std::runtime_error(std::string(sql) + ": " + PQerrorMessage(connection.get()));
+  }
+  if (PQntuples(result.get()) == 0 || PQnfields(result.get()) == 0 ||
+      PQgetisnull(result.get(), 0, 0) != 0) {
+    return {};
+  }
+  return PQgetvalue(result.get(), 0, 0);
 }
 
 }  // namespace dialtrack::pg_fixture

@@ -15,6 +15,14 @@ std::string admin_url();
 /// `admin_url` with its database name replaced, keeping user, host, port and parameters.
 std::string with_database(std::string_view admin_url, std::string_view database);
 
+/// Runs SQL without results on the database at `url` over a connection of its own; throws
+/// std::runtime_error with the server's message when it fails.
+void execute(const std::string& url, std::string_view sql);
+
+/// The first column of the first row that `sql` returns on the database at `url` (empty when
+/// no row, or NULL), over a connection of its own; throws std::runtime_error when it fails.
+std::string query_value(const std::string& url, std::string_view sql);
+
 /// A fresh, empty database of its own on the test cluster, dropped with this object (with
 /// FORCE, so connections a failed test left open do not keep it alive).
 class ScratchDatabase {

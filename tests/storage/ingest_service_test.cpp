@@ -155,5 +155,29 @@ TEST_P(ServicesOnStore, ReportFollowsTheUpdatesPushedForACall) {
   EXPECT_EQ(rows.by_hour[0].connected_calls, 1);
 }
 
+TEST_P(ServicesOnStore, IngestionRejectsTimesPastTheSkewAndStoresTheRestOfTheBatch) {
+  const auto task = create_task({"100", "200"});
+  auto future = record_input(0, "c-future", task.task_id, "100", "NoAnswer");
+  future.fields.event_time = clock_.now() + std::chrono::minutes{5} + std::chrono::milliseconds{1};
+  future.field_prefix = "records[0]";
+  auto fine = record_input(1, "c-fine", task.task_id, "200", "Connected");
+  fine.fields.event_time = clock_.now() + std::chrono::minutes{5};
+  const auto result = ingest({future, fine});
+  EXPECT_EQ(result.accepted, 1);
+  ASSERT_EQ(result.rejected.size(), 1u);
+  EXPECT_EQ(result.rejected[0].index, 0u);
+  EXPECT_EQ(result.rejected[0].call_id, "c-future");
+  EXPECT_EQ(result.rejected[0].field->field, "records[0].event_time");
+  EXPECT_EQ(result.rejected[0].field->problem, domain::Problem::kTimeInFuture);
+  EXPECT_FALSE(stored_record("c-future"));
+
+  // The true update of the same call is new, not stale, and connects the lead.
+  auto truth = record_input(0, "c-future", task.task_id, "100", "SucceededFinish");
+  truth.fields.event_time = clock_.now();
+  const auto second = ingest({truth});
+  EXPECT_EQ(second.accepted, 1);
+  EXPECT_EQ(second.completed_tasks, (std::vector<TaskId>{task.task_id}));
+}
+
 }  // namespace
 }  // namespace dialtrack::store_test

@@ -135,5 +135,37 @@ TEST_P(ServicesOnStore, RecountFindsReportAggregatesThatDriftedAndFixRebuildsThe
   EXPECT_EQ(after.by_hour.size(), before.by_hour.size());
 }
 
+TEST_P(ServicesOnStore, RecountListsRecordsStampedPastTheClockByTask) {
+  using std::chrono::minutes;
+  const TaskId skewed = add_task({"100", "200"});
+  const TaskId fine = add_task({"100"});
+  auto event = record_write("f-1", lead(skewed, "100"), "NoAnswer", false, true);
+  event.fields.event_time = clock_.now() + std::chrono::hours{1};
+  auto ended = record_write("f-2", lead(skewed, "200"), "NoAnswer", false, true);
+  ended.fields.ended_at = clock_.now() + minutes{6};
+  auto within = record_write("n-1", lead(fine, "100"), "NoAnswer", false, true);
+  within.fields.started_at = clock_.now() + minutes{5};  // the allowance itself: not listed
+  write_records({event, within, ended});
+
+  app::RecountService recount(store(), clock_, *completion_, log_);
+  const auto report = recount.recount(std::nullopt, true);
+  EXPECT_TRUE(report.drifted.empty());
+  EXPECT_EQ(report.future_after, clock_.now() + minutes{5});
+  ASSERT_EQ(report.future_stamped.size(), 1u);
+  const auto& listed = report.future_stamped[0];
+  EXPECT_EQ(listed.task_id, skewed);
+  EXPECT_EQ(listed.records, 2);
+  ASSERT_EQ(listed.examples.size(), 2u);
+  EXPECT_EQ(listed.examples[0].call_id, "f-1");  // in the order they were stored
+  EXPECT_EQ(listed.examples[1].call_id, "f-2");
+  // Listed, never changed: no repair can know the true time.
+  EXPECT_EQ(stored_record("f-1")->fields.event_time, event.fields.event_time);
+
+  EXPECT_TRUE(recount.recount(fine, false).future_stamped.empty());
+  EXPECT_EQ(recount.recount(skewed, false).future_stamped.size(), 1u);
+  app::RecountService lenient(store(), clock_, *completion_, log_, std::chrono::hours{2});
+  EXPECT_TRUE(lenient.recount(std::nullopt, false).future_stamped.empty());
+}
+
 }  // namespace
 }  // namespace dialtrack::store_test

@@ -1,6 +1,9 @@
 #include "support/pg_cluster.hpp"
 
+#include <csignal>
+#include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -25,7 +28,54 @@ std::string printed_url(const std::string& out) {
   return url;
 }
 
+/// The parent process id in /proc/PID/stat ("pid (name) state ppid ..."; the name may hold
+/// spaces and parentheses, so the fields are read after its last ')'); nothing when the process
+/// is gone.
+std::optional<pid_t> parent_of(const std::filesystem::path& stat_file) {
+  std::ifstream in(stat_file);
+  std::string line;
+  if (!std::getline(in, line)) {
+    return std::nullopt;
+  }
+  const auto name_end = line.rfind(')');
+  if (name_end == std::string::npos) {
+    return std::nullopt;
+  }
+  std::istringstream fields(line.substr(name_end + 1));
+  char state = 0;
+  pid_t parent = 0;
+  if (!(fields >> state >> parent)) {
+    return std::nullopt;
+  }
+  return parent;
+}
+
 }  // namespace
+
+FrozenServer::FrozenServer(pid_t postmaster) {
+  if (::kill(postmaster, SIGSTOP) != 0) {
+    throw std::runtime_error("cannot stop the postmaster " + std::to_string(postmaster));
+  }
+  stopped_.push_back(postmaster);
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const auto name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    if (parent_of(entry.path() / "stat") == postmaster) {
+      const auto child = static_cast<pid_t>(std::stol(name));
+      if (::kill(child, SIGSTOP) == 0) {
+        stopped_.push_back(child);
+      }
+    }
+  }
+}
+
+FrozenServer::~FrozenServer() {
+  for (const auto pid : stopped_) {
+    ::kill(pid, SIGCONT);
+  }
+}
 
 std::filesystem::path pg_cluster_script() {
   return std::filesystem::path(DIALTRACK_SOURCE_DIR) / "scripts" / "pg_cluster.sh";
@@ -57,6 +107,27 @@ void PgCluster::restart() {
                              std::to_string(restarted.exit_code) + "):\n" + restarted.out +
                              restarted.err);
   }
+}
+
+std::filesystem::path PgCluster::data_directory() const {
+  // scripts/pg_cluster.sh keeps the folder it made in DIR/datadir; the data is in its data/.
+  std::ifstream in(dir_ / "datadir");
+  std::string folder;
+  if (!std::getline(in, folder) || folder.empty()) {
+    throw std::runtime_error("no datadir in " + dir_.string());
+  }
+  return std::filesystem::path(folder) / "data";
+}
+
+std::unique_ptr<FrozenServer> PgCluster::freeze() const {
+  // postmaster.pid: the postmaster's pid on its first line.
+  std::ifstream in(data_directory() / "postmaster.pid");
+  pid_t postmaster = 0;
+  if (!(in >> postmaster) || postmaster <= 0) {
+    throw std::runtime_error("no postmaster pid in " +
+                             (data_directory() / "postmaster.pid").string());
+  }
+  return std::make_unique<FrozenServer>(postmaster);
 }
 
 CommandResult PgCluster::run_script(std::string_view command) const {

@@ -58,6 +58,7 @@ class RouteTable {
     return access.admit(r, pattern, scope(r.method(), pattern));
   }
   [[nodiscard]] Response answer(const Request& r) const { return api_.router().handle(r); }
+  [[nodiscard]] Screening screen(const RequestHeader& h) const { return api_.router().screen(h); }
 
  private:
   [[nodiscard]] std::optional<RouteEntry> entry(verb method, std::string_view pattern) const {
@@ -117,6 +118,7 @@ TEST(AccessTest, ScopesOfTheRoutes) {
   EXPECT_EQ(routes.scope(verb::get, "/healthz"), std::nullopt);
   EXPECT_EQ(routes.scope(verb::get, "/"), std::nullopt);
   EXPECT_EQ(routes.scope(verb::get, "/assets/{file}"), std::nullopt);
+  EXPECT_EQ(routes.scope(verb::get, "/readyz"), std::nullopt);
   EXPECT_EQ(routes.scope(verb::get, "/docs"), std::nullopt);
   EXPECT_EQ(routes.scope(verb::get, "/docs/{file}"), std::nullopt);
   EXPECT_EQ(routes.scope(verb::get, "/openapi.yaml"), std::nullopt);
@@ -220,6 +222,38 @@ TEST(AccessTest, SignedPushes) {
   // The signature covers only the push route.
   EXPECT_FALSE(
       routes.admit(access, request(verb::post, "/tasks", "writer-token-0123456789"), "/tasks"));
+}
+
+TEST(AccessTest, TheHeadersAloneDecideBeforeTheBodyIsRead) {
+  const auto access = make_access(false, "push-secret");
+  const RouteTable routes(access);
+  // What the server asks right after reading the header: the body is not there yet.
+  const RequestHeader no_token{request(verb::post, "/outbound_call_records")};
+  EXPECT_EQ(access.admit_header(no_token, "/outbound_call_records", Scope::kWrite)->denial,
+            Denial::kTokenMissing);
+  const RequestHeader unsigned_push{
+      request(verb::post, "/outbound_call_records", "writer-token-0123456789")};
+  EXPECT_EQ(access.admit_header(unsigned_push, "/outbound_call_records", Scope::kWrite)->denial,
+            Denial::kSignatureMissing);
+  auto old_push = request(verb::post, "/outbound_call_records", "writer-token-0123456789");
+  old_push.set("X-Dialtrack-Timestamp", std::to_string(kNow - 301));
+  old_push.set("X-Dialtrack-Signature", "sha256=" + std::string(64, '0'));
+  EXPECT_EQ(access.admit_header(old_push, "/outbound_call_records", Scope::kWrite)->denial,
+            Denial::kSignatureExpired);
+  // A fresh, well-formed signature passes the header; only the body can tell it is wrong.
+  auto fresh = request(verb::post, "/outbound_call_records", "writer-token-0123456789");
+  fresh.set("X-Dialtrack-Timestamp", std::to_string(kNow));
+  fresh.set("X-Dialtrack-Signature", "sha256=" + std::string(64, '0'));
+  EXPECT_FALSE(access.admit_header(fresh, "/outbound_call_records", Scope::kWrite));
+  EXPECT_EQ(access.admit_body(fresh, "/outbound_call_records")->denial, Denial::kSignatureInvalid);
+  // The router screens with the same rules and names the refusal's status.
+  const auto screened = routes.screen(no_token);
+  ASSERT_TRUE(screened.refusal);
+  EXPECT_EQ(screened.refusal->result(), beast_http::status::unauthorized);
+  EXPECT_FALSE(routes.screen(RequestHeader{request(verb::get, "/healthz")}).refusal);
+  EXPECT_TRUE(routes.screen(RequestHeader{request(verb::get, "/healthz")}).answers_inline);
+  EXPECT_FALSE(routes.screen(RequestHeader{request(verb::get, "/tasks", "reader-token-0123456789")})
+                   .answers_inline);
 }
 
 TEST(AccessTest, SignatureMatchesOpenssl) {

@@ -105,6 +105,38 @@ TEST(Outcomes, FaultsAre503ForTheDatabaseAnd500Otherwise) {
   EXPECT_EQ(fault_reply(Fault::kUnexpected, kEn).status, Status::internal_server_error);
 }
 
+TEST(Outcomes, AFullDiskIs507WithRetryAfterInBothLanguages) {
+  const auto reply = fault_reply(Fault::kStoreFull, kEn);
+  EXPECT_EQ(reply.status, Status::insufficient_storage);
+  EXPECT_EQ(reply.message, text(Msg::kStoreFull, kEn));
+  EXPECT_GT(std::stoi(header(reply, "Retry-After")), 0);
+  EXPECT_EQ(fault_reply(Fault::kStoreFull, Language::kChinese).message,
+            text(Msg::kStoreFull, Language::kChinese));
+  EXPECT_NE(text(Msg::kStoreFull, Language::kChinese), text(Msg::kStoreFull, kEn));
+}
+
+TEST(Outcomes, TheServersOwnRefusals) {
+  const auto status_of = [](ServerRefusal refusal) { return server_refusal(refusal, kEn).status; };
+  EXPECT_EQ(status_of(ServerRefusal::kMalformed), Status::bad_request);
+  EXPECT_EQ(status_of(ServerRefusal::kHeadersTooLarge), Status::request_header_fields_too_large);
+  EXPECT_EQ(body_too_large(4096, kEn).status, Status::payload_too_large);
+  EXPECT_EQ(body_too_large(4096, kEn).message, body_too_large_text(4096, kEn));
+  // Busy, not broken: each says when to try again.
+  for (const auto refusal : {ServerRefusal::kTooManyConnections, ServerRefusal::kBodyBudgetFull,
+                             ServerRefusal::kShuttingDown}) {
+    const auto reply = server_refusal(refusal, kEn);
+    EXPECT_EQ(reply.status, Status::service_unavailable);
+    EXPECT_EQ(header(reply, "Retry-After"), "1");
+  }
+  EXPECT_EQ(server_refusal(ServerRefusal::kBodyBudgetFull, kEn).message,
+            text(Msg::kBodyBudgetFull, kEn));
+  EXPECT_NE(server_refusal(ServerRefusal::kMalformed, kEn, "bad method").message.find("bad method"),
+            std::string::npos);
+  const auto not_ready_reply = not_ready(std::chrono::milliseconds(1000), kEn);
+  EXPECT_EQ(not_ready_reply.status, Status::service_unavailable);
+  EXPECT_EQ(not_ready_reply.message, "The database did not answer within 1000 ms");
+}
+
 TEST(SyncErrorKind, DialerFailuresKeepTheDialersNames) {
   using dialers::FetchFailure;
   for (const auto failure :

@@ -225,5 +225,125 @@ TEST(RecordDraft, ARejectedRecordIsReportedByItsCallIdCutToTheLongestValid) {
   EXPECT_EQ(reported_call_id(d), "call-9");
 }
 
+// Time sanity (SPEC §6): no time before 2000, none further past the server's clock than
+// allowed, and one reading only for every Unix time number. validate() reads the times,
+// future_time_error() judges them against the clock, as ingestion does.
+
+using std::chrono::milliseconds;
+
+/// The server's clock in these tests.
+const Timestamp kNow = *parse_timestamp("2026-12-01T00:00:00Z");
+
+RecordDraft draft_with_event_time(InputValue event_time) {
+  RecordDraft d;
+  d.call_id = std::string("call-1");
+  d.task_id = std::int64_t{12};
+  d.phone = std::string("13800138000");
+  d.call_status = std::string("NoAnswer");
+  d.event_time = std::move(event_time);
+  return d;
+}
+
+/// The record as validate() reads it (fields named under `records[3]`) and ingestion judges
+/// it with kNow and the default skew: the record, or the problem named.
+std::variant<RecordInput, FieldError> ingested(const RecordDraft& draft) {
+  auto result = validate(draft, "records[3]");
+  if (const auto* r = std::get_if<RecordInput>(&result)) {
+    if (auto error = future_time_error(r->fields, kNow, kDefaultMaxFutureSkew, r->field_prefix)) {
+      return *error;
+    }
+  }
+  return result;
+}
+
+Timestamp event_time_of(InputValue value) {
+  auto result = ingested(draft_with_event_time(std::move(value)));
+  if (const auto* error = std::get_if<FieldError>(&result)) {
+    ADD_FAILURE() << "refused: " << error->field << " " << error->expected;
+    return {};
+  }
+  return *std::get<RecordInput>(result).fields.event_time;
+}
+
+FieldError problem_of(InputValue value) {
+  auto result = ingested(draft_with_event_time(std::move(value)));
+  if (const auto* error = std::get_if<FieldError>(&result)) {
+    return *error;
+  }
+  ADD_FAILURE() << "accepted";
+  return {};
+}
+
+TEST(RecordTimes, TimesBeforeTheYear2000AreRefusedNamingTheFieldAndTheTimeAsRead) {
+  EXPECT_EQ(
+      problem_of(std::string("1999-12-31T23:59:59.999Z")),
+      (FieldError{"records[3].event_time", Problem::kTimeTooEarly, "1999-12-31T23:59:59.999Z"}));
+  EXPECT_EQ(problem_of(std::string("0000-01-01T00:00:00Z")).problem, Problem::kTimeTooEarly);
+  EXPECT_EQ(problem_of(std::int64_t{0}),
+            (FieldError{"records[3].event_time", Problem::kTimeTooEarly, "1970-01-01T00:00:00Z"}));
+  EXPECT_EQ(event_time_of(std::string("2000-01-01T00:00:00Z")), kEarliestCallTime);
+
+  RecordDraft d = draft_with_event_time(std::string("2026-11-28T05:20:11Z"));
+  d.started_at = std::string("1969-12-31T23:59:59Z");
+  EXPECT_EQ(std::get<FieldError>(ingested(d)).field, "records[3].started_at");
+  d.started_at.reset();
+  d.ended_at = std::int64_t{86'400};  // a day after the epoch, in seconds
+  EXPECT_EQ(std::get<FieldError>(ingested(d)).field, "records[3].ended_at");
+}
+
+TEST(RecordTimes, EveryAcceptedNumberHasOneReadingSecondsBelow1e11MillisecondsFromThere) {
+  // The first second of the sane range, written in seconds ...
+  EXPECT_EQ(event_time_of(std::int64_t{946'684'800}), kEarliestCallTime);
+  EXPECT_EQ(problem_of(std::int64_t{946'684'799}).problem, Problem::kTimeTooEarly);
+  // ... and in milliseconds.
+  EXPECT_EQ(event_time_of(std::int64_t{946'684'800'000}), kEarliestCallTime);
+  EXPECT_EQ(problem_of(std::int64_t{946'684'799'999}).problem, Problem::kTimeTooEarly);
+  EXPECT_EQ(event_time_of(std::int64_t{1'764'336'011}),
+            event_time_of(std::int64_t{1'764'336'011'000}));
+  EXPECT_EQ(event_time_of(1'764'336'011.25), event_time_of(std::int64_t{1'764'336'011'250}));
+  // 10^11 and up are milliseconds: 10^11 itself is 1973, refused rather than misread.
+  EXPECT_EQ(problem_of(std::int64_t{100'000'000'000}),
+            (FieldError{"records[3].event_time", Problem::kTimeTooEarly, "1973-03-03T09:46:40Z"}));
+  // Just below, seconds: year 5138, a future time. No number between the two ranges is stored.
+  EXPECT_EQ(
+      problem_of(std::int64_t{99'999'999'999}),
+      (FieldError{"records[3].event_time", Problem::kTimeInFuture, "5138-11-16T09:46:39Z", 300}));
+  // validate() alone has no clock: the year 5138 is only refused by ingestion.
+  const auto read = validate(draft_with_event_time(std::int64_t{99'999'999'999}), "");
+  EXPECT_TRUE(std::holds_alternative<RecordInput>(read));
+}
+
+TEST(RecordTimes, ValidateKeepsThePrefixForTheRulesIngestionAppliesLater) {
+  const auto r = std::get<RecordInput>(validate(valid_draft(), "records[3]"));
+  EXPECT_EQ(r.field_prefix, "records[3]");
+}
+
+TEST(RecordTimes, FutureTimesAreRefusedBeyondTheSkew) {
+  const milliseconds skew = kDefaultMaxFutureSkew;
+  RecordFields f;
+  f.call_status = "NoAnswer";
+  f.event_time = kNow + skew;  // exactly the allowance: accepted
+  EXPECT_EQ(future_time_error(f, kNow, skew, ""), std::nullopt);
+  f.event_time = kNow + skew + milliseconds{1};
+  EXPECT_EQ(future_time_error(f, kNow, skew, "records[0]"),
+            (FieldError{"records[0].event_time", Problem::kTimeInFuture, "2026-12-01T00:05:00.001Z",
+                        300}));
+  // The first of the record's times in field order is named.
+  f.ended_at = *parse_timestamp("2099-01-01T00:00:00Z");
+  f.started_at = kNow;
+  EXPECT_EQ(future_time_error(f, kNow, skew, "")->field, "ended_at");
+  f.started_at = *parse_timestamp("9999-12-31T23:59:59Z");
+  EXPECT_EQ(future_time_error(f, kNow, skew, ""),
+            (FieldError{"started_at", Problem::kTimeInFuture, "9999-12-31T23:59:59Z", 300}));
+  // No time at all, or times in the past since 2000: nothing to refuse.
+  EXPECT_EQ(future_time_error(RecordFields{}, kNow, skew, ""), std::nullopt);
+  f = {};
+  f.event_time = kNow - std::chrono::hours{24 * 365};
+  EXPECT_EQ(future_time_error(f, kNow, skew, ""), std::nullopt);
+  // A skew of zero refuses the first millisecond after the clock.
+  f.event_time = kNow + milliseconds{1};
+  EXPECT_EQ(future_time_error(f, kNow, milliseconds{0}, "")->limit, 0);
+}
+
 }  // namespace
 }  // namespace dialtrack::domain

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "dialers/alibaba/rpc_signature.hpp"
+#include "dialers/alibaba/search_paging.hpp"
 #include "domain/integer.hpp"
 
 namespace dialtrack::dialers {
@@ -59,56 +60,6 @@ constexpr std::array<std::string_view, 33> kTaskStatuses{
     "SucceededSpecialInterceptCustomSpecialIntercept",
     "HighRiskSipCode",
 };
-
-/// Where a pass through a job group's attempts stands (see the class comment).
-struct Cursor {
-  std::int64_t from = 0;
-  std::int64_t page = 0;
-  std::optional<std::int64_t> open;
-  std::optional<std::int64_t> max;
-};
-
-/// An unreadable cursor (none yet, or written by another version) starts from the beginning:
-/// the records already stored are read again and counted as unchanged, nothing is lost.
-Cursor parse_cursor(std::string_view text) {
-  Cursor c;
-  while (!text.empty()) {
-    const auto end = text.find(';');
-    const auto item = text.substr(0, end);
-    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-    const auto eq = item.find('=');
-    if (eq == std::string_view::npos) {
-      return {};
-    }
-    const auto key = item.substr(0, eq);
-    const auto value = item.substr(eq + 1);
-    if (value == "-") {
-      continue;
-    }
-    const auto number = domain::parse_int64(value);
-    if (!number || *number < 0) {
-      return {};
-    }
-    if (key == "from") {
-      c.from = *number;
-    } else if (key == "page") {
-      c.page = *number;
-    } else if (key == "open") {
-      c.open = *number;
-    } else if (key == "max") {
-      c.max = *number;
-    }
-  }
-  return c;
-}
-
-std::string format_cursor(const Cursor& c) {
-  auto opt = [](const std::optional<std::int64_t>& v) {
-    return v ? std::to_string(*v) : std::string("-");
-  };
-  return "from=" + std::to_string(c.from) + ";page=" + std::to_string(c.page) +
-         ";open=" + opt(c.open) + ";max=" + opt(c.max);
-}
 
 std::string iso8601_now() {
   const std::time_t now = std::time(nullptr);
@@ -326,7 +277,8 @@ std::string AlibabaOutboundBot::account() const {
 
 FetchOutcome AlibabaOutboundBot::fetch_page(std::string_view job_group_id,
                                             std::string_view cursor_text) {
-  const auto cursor = parse_cursor(cursor_text);
+  const auto cursor = search_paging::parse(cursor_text);
+  const auto range = search_paging::request(cursor);
   rpc::Params params{
       {"Action", std::string(kAction)},
       {"Version", std::string(kVersion)},
@@ -339,13 +291,16 @@ FetchOutcome AlibabaOutboundBot::fetch_page(std::string_view job_group_id,
       {"RegionId", options_.region},
       {"InstanceId", options_.instance_id},
       {"JobGroupId", std::string(job_group_id)},
-      {"PageIndex", std::to_string(cursor.page)},
+      {"PageIndex", std::to_string(range.page_index)},
       {"PageSize", std::to_string(options_.page_size)},
       {"SortBy", "actualTime"},
       {"SortOrder", "asc"},
   };
-  if (cursor.from > 0) {
-    params.emplace_back("ActualTimeGte", std::to_string(cursor.from));
+  if (range.actual_time_gte) {
+    params.emplace_back("ActualTimeGte", std::to_string(*range.actual_time_gte));
+  }
+  if (range.actual_time_lte) {
+    params.emplace_back("ActualTimeLte", std::to_string(*range.actual_time_lte));
   }
   const auto signature = rpc::sign(kMethod, params, options_.access_key_secret);
   std::string target =
@@ -382,43 +337,49 @@ FetchOutcome AlibabaOutboundBot::fetch_page(std::string_view job_group_id,
     return classify_error(answer, body);
   }
   try {
-    ResultPage page;
+    // The list is what the answer is for: without it, this is not a page (an empty page is
+    // an empty array), and taking it for a clean last page would end the sync silently.
     const auto* list = body->if_contains("SearchTaskInfoList");
-    if (list != nullptr && !list->is_null() && !list->is_array()) {
+    if (list == nullptr || list->is_null()) {
+      return malformed("no SearchTaskInfoList");
+    }
+    if (!list->is_array()) {
       return malformed("SearchTaskInfoList is not an array");
     }
     const auto total = number_of(*body, "Total");
-    Cursor next = cursor;
-    std::size_t rows = 0;
-    if (list != nullptr && list->is_array()) {
-      rows = list->as_array().size();
-      page.attempts.reserve(rows);
-      for (const auto& item : list->as_array()) {
-        if (!item.is_object()) {
-          return malformed("an item of SearchTaskInfoList is not an object");
-        }
-        auto attempt = attempt_of(item.as_object(), job_group_id);
-        if (attempt.started_at) {
-          const auto ms = attempt.started_at->time_since_epoch().count();
-          next.max = std::max(next.max.value_or(ms), ms);
-          if (attempt.call_status == "Executing") {
-            next.open = std::min(next.open.value_or(ms), ms);
-          }
-        }
-        page.attempts.push_back(std::move(attempt));
+    std::vector<CallAttempt> attempts;
+    std::vector<search_paging::Row> rows;
+    attempts.reserve(list->as_array().size());
+    rows.reserve(list->as_array().size());
+    for (const auto& item : list->as_array()) {
+      if (!item.is_object()) {
+        return malformed("an item of SearchTaskInfoList is not an object");
+      }
+      auto attempt = attempt_of(item.as_object(), job_group_id);
+      rows.push_back({attempt.call_id,
+                      attempt.started_at
+                          ? std::optional(attempt.started_at->time_since_epoch().count())
+                          : std::nullopt,
+                      attempt.call_status == "Executing"});
+      attempts.push_back(std::move(attempt));
+    }
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    const auto step = search_paging::step(cursor, rows, total, options_.page_size, now);
+    if (const auto* refusal = std::get_if<search_paging::Refusal>(&step)) {
+      return malformed(refusal->reason);
+    }
+    const auto& paged = std::get<search_paging::Step>(step);
+    ResultPage page;
+    page.attempts.reserve(attempts.size());
+    for (std::size_t i = 0; i < attempts.size(); ++i) {
+      if (paged.keep[i]) {
+        page.attempts.push_back(std::move(attempts[i]));
       }
     }
-    const auto read_so_far = (cursor.page + 1) * options_.page_size;
-    page.last =
-        rows < static_cast<std::size_t>(options_.page_size) || !total || read_so_far >= *total;
-    if (page.last) {
-      Cursor start;
-      start.from = next.open ? *next.open : next.max.value_or(cursor.from);
-      page.next_cursor = format_cursor(start);
-    } else {
-      next.page = cursor.page + 1;
-      page.next_cursor = format_cursor(next);
-    }
+    page.next_cursor = search_paging::format(paged.next);
+    page.last = paged.last;
     return page;
   } catch (const std::invalid_argument& e) {
     return malformed(e.what());

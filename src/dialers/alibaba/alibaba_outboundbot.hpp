@@ -28,10 +28,9 @@ std::string alibaba_endpoint(const AlibabaOptions& options);
 
 /// Lists a job group's call attempts with the RPC action `SearchTask` (one row per attempt,
 /// with its TaskId), signed with the account's AccessKey (HMAC-SHA1, signature version 1.0),
-/// sorted by the attempt's start time (`actualTime`, ascending) and paged by `PageIndex`.
-///
-/// The cursor is `from=<ms>;page=<n>;open=<ms>;max=<ms>`: a pass asks for the attempts started
-/// at or after `from` and steps through its pages; when the last page is read, the next pass
+/// sorted by the attempt's start time (`actualTime`, ascending) and paged by start time
+/// (search_paging.hpp): each page starts at the latest start seen, the attempts of that
+/// millisecond already delivered dropped by call_id. When the last page is read, the next pass
 /// starts at the earliest attempt still `Executing` (its result is still to come), or else at
 /// the latest start seen (only the attempts of that one millisecond are read again).
 class AlibabaOutboundBot final : public DialerSource {

@@ -3,6 +3,7 @@
 #include "http/decoders.hpp"
 #include "http/json_mapping.hpp"
 #include "http/outcomes.hpp"
+#include "http/routes/handlers.hpp"
 
 namespace dialtrack::http {
 
@@ -49,33 +50,22 @@ Reply CheckRoutes::check_one(std::int64_t task_id, Language lang) {
 }
 
 Reply CheckRoutes::check_post(const RequestContext& ctx) {
-  auto body = ctx.body_object();
-  if (auto* error = std::get_if<Reply>(&body)) {
+  auto task_id = decode_body(ctx, decode_check_request);
+  if (auto error = first_error(task_id)) {
     return std::move(*error);
-  }
-  const auto task_id = decode_check_request(std::get<json::object>(body));
-  if (const auto* error = std::get_if<domain::FieldError>(&task_id)) {
-    return bad_field(*error, ctx.lang);
   }
   return check_one(std::get<std::int64_t>(task_id), ctx.lang);
 }
 
 Reply CheckRoutes::check_get(const RequestContext& ctx) {
-  auto id = ctx.path_id(0, "task_id");
-  if (auto* error = std::get_if<Reply>(&id)) {
-    return std::move(*error);
-  }
-  return check_one(std::get<std::int64_t>(id), ctx.lang);
+  return with_path_id(ctx, "task_id",
+                      [&](domain::TaskId task_id) { return check_one(task_id, ctx.lang); });
 }
 
 Reply CheckRoutes::check_batch(const RequestContext& ctx) {
-  auto body = ctx.body_object();
-  if (auto* error = std::get_if<Reply>(&body)) {
+  auto decoded = decode_body(ctx, decode_check_batch, limits_.max_batch_check);
+  if (auto error = first_error(decoded)) {
     return std::move(*error);
-  }
-  const auto decoded = decode_check_batch(std::get<json::object>(body), limits_.max_batch_check);
-  if (const auto* error = std::get_if<domain::FieldError>(&decoded)) {
-    return bad_field(*error, ctx.lang);
   }
   const auto& task_ids = std::get<std::vector<std::int64_t>>(decoded);
   json::array results;

@@ -4,6 +4,7 @@
 #include "http/json_mapping.hpp"
 #include "http/outcomes.hpp"
 #include "http/routes/checks.hpp"
+#include "http/routes/handlers.hpp"
 
 namespace dialtrack::http {
 
@@ -32,13 +33,9 @@ RecordRoutes::RecordRoutes(app::IngestService& ingest, app::CompletionService& c
       completed_by_followup_(completions_counter(metrics, domain::reason::kFollowupQuery)) {}
 
 Reply RecordRoutes::ingest(const RequestContext& ctx) {
-  auto body = ctx.body_object();
-  if (auto* error = std::get_if<Reply>(&body)) {
+  auto decoded = decode_body(ctx, decode_record_batch, limits_.max_records_per_batch);
+  if (auto error = first_error(decoded)) {
     return std::move(*error);
-  }
-  auto decoded = decode_record_batch(std::get<json::object>(body), limits_.max_records_per_batch);
-  if (const auto* error = std::get_if<domain::FieldError>(&decoded)) {
-    return bad_field(*error, ctx.lang);
   }
   auto& batch = std::get<RecordBatch>(decoded);
   const auto result = ingest_.ingest(batch.records, std::move(batch.rejected));
@@ -68,17 +65,12 @@ Reply RecordRoutes::ingest(const RequestContext& ctx) {
 
 Reply RecordRoutes::followup(const RequestContext& ctx) {
   auto id = ctx.path_id(0, "task_id");
-  auto page = ctx.query_int("page", 1, 1, INT32_MAX, "positive");
-  auto page_size = ctx.query_int("page_size", 20, 1, limits_.max_page_size, "page_size");
-  for (auto* error :
-       {std::get_if<Reply>(&id), std::get_if<Reply>(&page), std::get_if<Reply>(&page_size)}) {
-    if (error != nullptr) {
-      return std::move(*error);
-    }
+  auto page = page_query(ctx, limits_.max_page_size);
+  if (auto error = first_error(id, page)) {
+    return std::move(*error);
   }
-  const auto task_id = std::get<std::int64_t>(id);
-  const auto result = completion_.followup(task_id, std::get<std::int64_t>(page),
-                                           std::get<std::int64_t>(page_size));
+  const auto [p, size] = std::get<PageQuery>(page);
+  const auto result = completion_.followup(std::get<std::int64_t>(id), p, size);
   if (!result) {
     return not_found(Missing::kTask, ctx.lang);
   }
@@ -92,8 +84,8 @@ Reply RecordRoutes::followup(const RequestContext& ctx) {
   auto data = check_json(result->check);
   data["records"] = std::move(records);
   data["total_records"] = result->records.total;
-  data["page"] = std::get<std::int64_t>(page);
-  data["page_size"] = std::get<std::int64_t>(page_size);
+  data["page"] = p;
+  data["page_size"] = size;
   return ok(std::move(data), text(Msg::kOk, ctx.lang));
 }
 

@@ -3,6 +3,7 @@
 #include "csv/csv_writer.hpp"
 #include "domain/time.hpp"
 #include "http/outcomes.hpp"
+#include "http/routes/handlers.hpp"
 
 namespace dialtrack::http {
 
@@ -146,11 +147,8 @@ ReportRoutes::ReportRoutes(app::ReportService& reports) : reports_(reports) {}
 
 Reply ReportRoutes::task(const RequestContext& ctx) {
   auto id = ctx.path_id(0, "task_id");
-  if (auto* error = std::get_if<Reply>(&id)) {
-    return std::move(*error);
-  }
   auto csv = wants_csv(ctx);
-  if (auto* error = std::get_if<Reply>(&csv)) {
+  if (auto error = first_error(id, csv)) {
     return std::move(*error);
   }
   const auto report = reports_.task_report(std::get<std::int64_t>(id));
@@ -165,7 +163,7 @@ Reply ReportRoutes::task(const RequestContext& ctx) {
 
 Reply ReportRoutes::summary(const RequestContext& ctx) {
   auto csv = wants_csv(ctx);
-  if (auto* error = std::get_if<Reply>(&csv)) {
+  if (auto error = first_error(csv)) {
     return std::move(*error);
   }
   std::chrono::minutes offset{0};

@@ -4,10 +4,38 @@
 #include "http/json_fields.hpp"
 #include "http/json_mapping.hpp"
 #include "http/outcomes.hpp"
+#include "http/routes/handlers.hpp"
 
 namespace dialtrack::http {
 
 namespace json = boost::json;
+
+namespace {
+
+/// The reply to a task use case: its failure's status, or 200 with `message` and the JSON that
+/// `data` makes of what the use case answered.
+template <typename T, typename Data>
+Reply task_reply(const app::TaskOutcome<T>& outcome, Msg message, Language lang, Data data) {
+  if (const auto* failure = std::get_if<app::TaskFailure>(&outcome)) {
+    return task_failure(*failure, lang);
+  }
+  return ok(data(std::get<T>(outcome)), text(message, lang));
+}
+
+json::object leads_added_json(const app::LeadsAdded& added) {
+  return {
+      {"added", added.added}, {"duplicates", added.duplicates}, {"total_calls", added.total_calls}};
+}
+
+json::object history_json(const std::vector<domain::Transition>& history) {
+  json::array items;
+  for (const auto& t : history) {
+    items.push_back(to_json(t));
+  }
+  return {{"items", std::move(items)}};
+}
+
+}  // namespace
 
 TaskRoutes::TaskRoutes(app::TaskService& tasks, const ApiLimits& limits)
     : tasks_(tasks), limits_(limits) {}
@@ -21,13 +49,9 @@ json::object TaskRoutes::with_sync(const domain::Task& task) {
 }
 
 Reply TaskRoutes::create(const RequestContext& ctx) {
-  auto body = ctx.body_object();
-  if (auto* error = std::get_if<Reply>(&body)) {
+  auto task = decode_body(ctx, decode_new_task, limits_.max_leads_per_request);
+  if (auto error = first_error(task)) {
     return std::move(*error);
-  }
-  auto task = decode_new_task(std::get<json::object>(body), limits_.max_leads_per_request);
-  if (const auto* error = std::get_if<domain::FieldError>(&task)) {
-    return bad_field(*error, ctx.lang);
   }
   return ok(with_sync(tasks_.create(std::get<app::NewTask>(task))),
             text(Msg::kTaskCreated, ctx.lang), Status::created);
@@ -35,13 +59,9 @@ Reply TaskRoutes::create(const RequestContext& ctx) {
 
 Reply TaskRoutes::list(const RequestContext& ctx) {
   auto type = ctx.query_optional_int("task_type", 1, 4, "task_type");
-  auto page = ctx.query_int("page", 1, 1, INT32_MAX, "positive");
-  auto page_size = ctx.query_int("page_size", 20, 1, limits_.max_page_size, "page_size");
-  for (auto* error :
-       {std::get_if<Reply>(&type), std::get_if<Reply>(&page), std::get_if<Reply>(&page_size)}) {
-    if (error != nullptr) {
-      return std::move(*error);
-    }
+  auto page = page_query(ctx, limits_.max_page_size);
+  if (auto error = first_error(type, page)) {
+    return std::move(*error);
   }
   auto name = decode_name_search(ctx.query_value("q"));
   if (const auto* error = std::get_if<domain::FieldError>(&name)) {
@@ -52,8 +72,8 @@ Reply TaskRoutes::list(const RequestContext& ctx) {
     query.task_type = domain::task_type_from_int(*t);
   }
   query.name_contains = std::move(std::get<std::optional<std::string>>(name));
-  query.page = std::get<std::int64_t>(page);
-  query.page_size = std::get<std::int64_t>(page_size);
+  query.page = std::get<PageQuery>(page).page;
+  query.page_size = std::get<PageQuery>(page).page_size;
   const auto result = tasks_.list(query);
   json::array items;
   for (const auto& task : result.items) {
@@ -67,49 +87,27 @@ Reply TaskRoutes::list(const RequestContext& ctx) {
 }
 
 Reply TaskRoutes::get(const RequestContext& ctx) {
-  auto id = ctx.path_id(0, "task_id");
-  if (auto* error = std::get_if<Reply>(&id)) {
-    return std::move(*error);
-  }
-  const auto task = tasks_.get(std::get<std::int64_t>(id));
-  if (!task) {
-    return not_found(Missing::kTask, ctx.lang);
-  }
-  return ok(with_sync(*task), text(Msg::kOk, ctx.lang));
+  return with_path_id(ctx, "task_id", [&](domain::TaskId task_id) {
+    return found_reply(tasks_.get(task_id), Missing::kTask, ctx.lang,
+                       [&](const domain::Task& task) { return with_sync(task); });
+  });
 }
 
 Reply TaskRoutes::add_leads(const RequestContext& ctx) {
   auto id = ctx.path_id(0, "task_id");
-  if (auto* error = std::get_if<Reply>(&id)) {
+  auto leads = decode_body(ctx, decode_added_leads, limits_.max_leads_per_request);
+  if (auto error = first_error(id, leads)) {
     return std::move(*error);
   }
-  auto body = ctx.body_object();
-  if (auto* error = std::get_if<Reply>(&body)) {
-    return std::move(*error);
-  }
-  auto decoded = decode_added_leads(std::get<json::object>(body), limits_.max_leads_per_request);
-  if (const auto* error = std::get_if<domain::FieldError>(&decoded)) {
-    return bad_field(*error, ctx.lang);
-  }
-  const auto outcome =
-      tasks_.add_leads(std::get<std::int64_t>(id), std::get<std::vector<domain::Lead>>(decoded));
-  if (const auto* failure = std::get_if<app::TaskFailure>(&outcome)) {
-    return task_failure(*failure, ctx.lang);
-  }
-  const auto& added = std::get<app::LeadsAdded>(outcome);
-  return ok(json::object{{"added", added.added},
-                         {"duplicates", added.duplicates},
-                         {"total_calls", added.total_calls}},
-            text(Msg::kLeadsAdded, ctx.lang));
+  return task_reply(
+      tasks_.add_leads(std::get<std::int64_t>(id), std::get<std::vector<domain::Lead>>(leads)),
+      Msg::kLeadsAdded, ctx.lang, leads_added_json);
 }
 
 Reply TaskRoutes::start(const RequestContext& ctx) {
   auto id = ctx.path_id(0, "task_id");
-  if (auto* error = std::get_if<Reply>(&id)) {
-    return std::move(*error);
-  }
   auto body = ctx.body_object(true);
-  if (auto* error = std::get_if<Reply>(&body)) {
+  if (auto error = first_error(id, body)) {
     return std::move(*error);
   }
   FieldReader in(std::get<json::object>(body), "");
@@ -127,31 +125,16 @@ Reply TaskRoutes::start(const RequestContext& ctx) {
 }
 
 Reply TaskRoutes::remove(const RequestContext& ctx) {
-  auto id = ctx.path_id(0, "task_id");
-  if (auto* error = std::get_if<Reply>(&id)) {
-    return std::move(*error);
-  }
-  const auto outcome = tasks_.remove(std::get<std::int64_t>(id));
-  if (const auto* failure = std::get_if<app::TaskFailure>(&outcome)) {
-    return task_failure(*failure, ctx.lang);
-  }
-  return ok(with_sync(std::get<domain::Task>(outcome)), text(Msg::kTaskDeleted, ctx.lang));
+  return with_path_id(ctx, "task_id", [&](domain::TaskId task_id) {
+    return task_reply(tasks_.remove(task_id), Msg::kTaskDeleted, ctx.lang,
+                      [&](const domain::Task& task) { return with_sync(task); });
+  });
 }
 
 Reply TaskRoutes::history(const RequestContext& ctx) {
-  auto id = ctx.path_id(0, "task_id");
-  if (auto* error = std::get_if<Reply>(&id)) {
-    return std::move(*error);
-  }
-  const auto outcome = tasks_.history(std::get<std::int64_t>(id));
-  if (const auto* failure = std::get_if<app::TaskFailure>(&outcome)) {
-    return task_failure(*failure, ctx.lang);
-  }
-  json::array items;
-  for (const auto& t : std::get<std::vector<domain::Transition>>(outcome)) {
-    items.push_back(to_json(t));
-  }
-  return ok(json::object{{"items", std::move(items)}}, text(Msg::kOk, ctx.lang));
+  return with_path_id(ctx, "task_id", [&](domain::TaskId task_id) {
+    return task_reply(tasks_.history(task_id), Msg::kOk, ctx.lang, history_json);
+  });
 }
 
 }  // namespace dialtrack::http

@@ -7,6 +7,7 @@
 #include "domain/webhooks.hpp"
 #include "http/json_fields.hpp"
 #include "http/outcomes.hpp"
+#include "http/routes/handlers.hpp"
 
 namespace dialtrack::http {
 
@@ -31,24 +32,15 @@ json::object to_json(const store_api::Webhook& webhook) {
   };
 }
 
-std::string_view status_name(store_api::DeliveryStatus status) {
-  switch (status) {
-    case store_api::DeliveryStatus::kPending:
-      return "pending";
-    case store_api::DeliveryStatus::kDelivered:
-      return "delivered";
-    case store_api::DeliveryStatus::kFailed:
-      return "failed";
-  }
-  return "pending";
-}
-
 json::object to_json(const store_api::DeliveryRow& row) {
   const bool pending = row.status == store_api::DeliveryStatus::kPending;
   json::object out{
-      {"delivery_id", row.delivery_id},    {"event_id", row.event_id},
-      {"event", row.event_type},           {"task_id", row.task_id},
-      {"status", status_name(row.status)}, {"attempts", row.attempts},
+      {"delivery_id", row.delivery_id},
+      {"event_id", row.event_id},
+      {"event", row.event_type},
+      {"task_id", row.task_id},
+      {"status", store_api::delivery_status_name(row.status)},
+      {"attempts", row.attempts},
   };
   out["last_error"] = row.last_error ? json::value(*row.last_error) : json::value(nullptr);
   out["last_status"] = row.last_status ? json::value(*row.last_status) : json::value(nullptr);
@@ -88,7 +80,7 @@ WebhookRoutes::WebhookRoutes(app::WebhookService& webhooks, const ApiLimits& lim
 
 Reply WebhookRoutes::create(const RequestContext& ctx) {
   auto body = ctx.body_object();
-  if (auto* error = std::get_if<Reply>(&body)) {
+  if (auto error = first_error(body)) {
     return std::move(*error);
   }
   FieldReader in(std::get<json::object>(body), "");
@@ -114,7 +106,7 @@ Reply WebhookRoutes::create(const RequestContext& ctx) {
   webhook.secret = std::move(*secret);
   if (events != nullptr) {
     auto decoded = decode_events(*events, ctx.lang);
-    if (auto* error = std::get_if<Reply>(&decoded)) {
+    if (auto error = first_error(decoded)) {
       return std::move(*error);
     }
     webhook.events = std::move(std::get<std::vector<std::string>>(decoded));
@@ -132,55 +124,42 @@ Reply WebhookRoutes::list(const RequestContext& ctx) {
 }
 
 Reply WebhookRoutes::get(const RequestContext& ctx) {
-  auto id = ctx.path_id(0, "webhook_id");
-  if (auto* error = std::get_if<Reply>(&id)) {
-    return std::move(*error);
-  }
-  const auto webhook = webhooks_.get(std::get<std::int64_t>(id));
-  if (!webhook) {
-    return not_found(Missing::kWebhook, ctx.lang);
-  }
-  return ok(to_json(*webhook), text(Msg::kOk, ctx.lang));
+  return with_path_id(ctx, "webhook_id", [&](std::int64_t webhook_id) {
+    return found_reply(webhooks_.get(webhook_id), Missing::kWebhook, ctx.lang,
+                       [](const store_api::Webhook& webhook) { return to_json(webhook); });
+  });
 }
 
 Reply WebhookRoutes::remove(const RequestContext& ctx) {
-  auto id = ctx.path_id(0, "webhook_id");
-  if (auto* error = std::get_if<Reply>(&id)) {
-    return std::move(*error);
-  }
-  if (!webhooks_.remove(std::get<std::int64_t>(id))) {
-    return not_found(Missing::kWebhook, ctx.lang);
-  }
-  return ok(json::object{{"webhook_id", std::get<std::int64_t>(id)}},
-            text(Msg::kWebhookDeleted, ctx.lang));
+  return with_path_id(ctx, "webhook_id", [&](std::int64_t webhook_id) {
+    if (!webhooks_.remove(webhook_id)) {
+      return not_found(Missing::kWebhook, ctx.lang);
+    }
+    return ok(json::object{{"webhook_id", webhook_id}}, text(Msg::kWebhookDeleted, ctx.lang));
+  });
 }
 
 Reply WebhookRoutes::deliveries(const RequestContext& ctx) {
-  auto id = ctx.path_id(0, "webhook_id");
-  if (auto* error = std::get_if<Reply>(&id)) {
-    return std::move(*error);
-  }
-  auto page = ctx.query_int("page", 1, 1, INT32_MAX, "positive");
-  auto page_size = ctx.query_int("page_size", 20, 1, limits_.max_page_size, "page_size");
-  for (auto* error : {std::get_if<Reply>(&page), std::get_if<Reply>(&page_size)}) {
-    if (error != nullptr) {
+  return with_path_id(ctx, "webhook_id", [&](std::int64_t webhook_id) {
+    auto page = page_query(ctx, limits_.max_page_size);
+    if (auto error = first_error(page)) {
       return std::move(*error);
     }
-  }
-  const auto p = std::get<std::int64_t>(page);
-  const auto size = std::get<std::int64_t>(page_size);
-  const auto result = webhooks_.deliveries(std::get<std::int64_t>(id), p, size);
-  if (!result) {
-    return not_found(Missing::kWebhook, ctx.lang);
-  }
-  json::array items;
-  for (const auto& row : result->items) {
-    items.push_back(to_json(row));
-  }
-  return ok(
-      json::object{
-          {"items", std::move(items)}, {"total", result->total}, {"page", p}, {"page_size", size}},
-      text(Msg::kOk, ctx.lang));
+    const auto [p, size] = std::get<PageQuery>(page);
+    const auto result = webhooks_.deliveries(webhook_id, p, size);
+    if (!result) {
+      return not_found(Missing::kWebhook, ctx.lang);
+    }
+    json::array items;
+    for (const auto& row : result->items) {
+      items.push_back(to_json(row));
+    }
+    return ok(json::object{{"items", std::move(items)},
+                           {"total", result->total},
+                           {"page", p},
+                           {"page_size", size}},
+              text(Msg::kOk, ctx.lang));
+  });
 }
 
 }  // namespace dialtrack::http

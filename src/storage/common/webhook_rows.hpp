@@ -32,19 +32,7 @@ inline std::vector<std::string> split_events(std::string_view text) {
   return out;
 }
 
-/// `webhook_deliveries.status`.
-inline std::string_view status_text(store_api::DeliveryStatus status) {
-  switch (status) {
-    case store_api::DeliveryStatus::kPending:
-      return "pending";
-    case store_api::DeliveryStatus::kDelivered:
-      return "delivered";
-    case store_api::DeliveryStatus::kFailed:
-      return "failed";
-  }
-  return "pending";
-}
-
+/// `webhook_deliveries.status`, as `store_api::delivery_status_name` writes it.
 inline store_api::DeliveryStatus status_from_text(std::string_view text) {
   if (text == "delivered") {
     return store_api::DeliveryStatus::kDelivered;

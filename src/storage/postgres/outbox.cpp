@@ -213,13 +213,14 @@ class PgOutbox final : public store_api::OutboxStore {
     if (outcome.http_status) {
       http_status = *outcome.http_status;
     }
-    const auto r = c_.run("finish_delivery", Params{}
-                                                 .add(delivery_id)
-                                                 .add(webhook_rows::status_text(outcome.status))
-                                                 .add(millis(retry ? outcome.retry_at : now))
-                                                 .add(outcome.error)
-                                                 .add(http_status)
-                                                 .add(millis(now)));
+    const auto r =
+        c_.run("finish_delivery", Params{}
+                                      .add(delivery_id)
+                                      .add(store_api::delivery_status_name(outcome.status))
+                                      .add(millis(retry ? outcome.retry_at : now))
+                                      .add(outcome.error)
+                                      .add(http_status)
+                                      .add(millis(now)));
     return r.affected() == 1;
   }
 

@@ -146,6 +146,12 @@ std::vector<NamedStatement> record_statements() {
       {"task_records_after", sql({"SELECT ", kRecordColumns,
                                   ", record_id FROM outbound_call_records WHERE task_id = $1 "
                                   "AND record_id > $2 ORDER BY record_id LIMIT $3"})},
+      // A scan for `recount` (no index on the times: it runs rarely, never on a request).
+      {"records_stamped_after",
+       sql({"SELECT ", kRecordColumns,
+            ", record_id FROM outbound_call_records WHERE (started_at > $1 OR ended_at > $1 OR "
+            "event_time > $1) AND ($2::bigint IS NULL OR task_id = $2) AND record_id > $3 "
+            "ORDER BY record_id LIMIT $4"})},
   };
 }
 
@@ -223,6 +229,17 @@ class PgRecords final : public store_api::RecordStore {
   std::vector<std::pair<std::int64_t, domain::CallRecord>> task_records_after(
       TaskId task_id, std::int64_t after, std::int64_t limit) override {
     return c_.run("task_records_after", Params{}.add(task_id).add(after).add(limit))
+        .read_all([](const Result& r, int row) {
+          return std::pair(r.int64(row, 15), read_record(r, row).record);
+        });
+  }
+
+  std::vector<std::pair<std::int64_t, domain::CallRecord>> records_stamped_after(
+      Timestamp latest, std::optional<TaskId> task_id, std::int64_t after,
+      std::int64_t limit) override {
+    return c_
+        .run("records_stamped_after",
+             Params{}.add(millis(latest)).add(task_id).add(after).add(limit))
         .read_all([](const Result& r, int row) {
           return std::pair(r.int64(row, 15), read_record(r, row).record);
         });

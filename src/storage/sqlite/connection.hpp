@@ -39,7 +39,7 @@ struct RecordStatements {
   explicit RecordStatements(Database& db);
 
   Statement find_record, insert_record, update_record, task_records, record_count,
-      task_records_after;
+      task_records_after, records_stamped_after;
   // What an overwrite takes out of the report's aggregates.
   Statement find_record_stats;
 };

@@ -205,7 +205,7 @@ class SqliteOutbox final : public store_api::OutboxStore {
                        Timestamp now) override {
     const bool retry = outcome.status == store_api::DeliveryStatus::kPending;
     c_.outbox->finish_delivery
-        .bind(delivery_id, webhook_rows::status_text(outcome.status),
+        .bind(delivery_id, store_api::delivery_status_name(outcome.status),
               millis(retry ? outcome.retry_at : now), outcome.error, outcome.http_status,
               millis(now))
         .run();

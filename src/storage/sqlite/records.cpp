@@ -73,6 +73,13 @@ RecordStatements::RecordStatements(Database& db)
                                  ", record_id FROM outbound_call_records WHERE task_id = ?1 "
                                  "AND record_id > ?2 ORDER BY record_id LIMIT ?3")
                                  .c_str()),
+      // A scan for `recount` (no index on the times: it runs rarely, never on a request).
+      records_stamped_after(
+          db, sql("SELECT ", kRecordColumns,
+                  ", record_id FROM outbound_call_records WHERE (started_at > ?1 OR "
+                  "ended_at > ?1 OR event_time > ?1) AND (?2 IS NULL OR task_id = ?2) AND "
+                  "record_id > ?3 ORDER BY record_id LIMIT ?4")
+                  .c_str()),
       // What an overwrite takes out of the report's aggregates: the stored version.
       find_record_stats(db,
                         "SELECT task_id, lead_id, call_status, connected, started_at, "
@@ -150,6 +157,13 @@ class SqliteRecords final : public store_api::RecordStore {
   std::vector<std::pair<std::int64_t, domain::CallRecord>> task_records_after(
       TaskId task_id, std::int64_t after, std::int64_t limit) override {
     return c_.records->task_records_after.bind(task_id, after, limit)
+        .read_all([](const Statement& s) { return std::pair(s.int64(15), read_record(s).record); });
+  }
+
+  std::vector<std::pair<std::int64_t, domain::CallRecord>> records_stamped_after(
+      Timestamp latest, std::optional<TaskId> task_id, std::int64_t after,
+      std::int64_t limit) override {
+    return c_.records->records_stamped_after.bind(millis(latest), task_id, after, limit)
         .read_all([](const Statement& s) { return std::pair(s.int64(15), read_record(s).record); });
   }
 

@@ -1,5 +1,6 @@
 #include "storage/sqlite/sqlite_db.hpp"
 
+#include <cerrno>
 #include <string>
 #include <utility>
 
@@ -7,11 +8,29 @@
 
 namespace dialtrack::storage::sqlite {
 
+bool out_of_space(sqlite3* db, int code) {
+  const int primary = code & 0xff;
+  if (primary == SQLITE_FULL) {
+    return true;
+  }
+  if (primary != SQLITE_IOERR || db == nullptr) {
+    return false;
+  }
+  const int error = sqlite3_system_errno(db);
+  return error == ENOSPC || error == EDQUOT;
+}
+
 void throw_sqlite_error(sqlite3* db, int code, std::string_view what) {
   std::string message = "SQLite: ";
   message += what;
   message += ": ";
   message += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+  if (out_of_space(db, code)) {
+    if ((code & 0xff) != SQLITE_FULL) {
+      message += " (no space left on the device)";  // SQLite says only "disk I/O error"
+    }
+    throw store_api::StoreFull(message);
+  }
   const int primary = code & 0xff;
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     throw store_api::StoreUnavailable(message);
@@ -44,8 +63,15 @@ void Database::exec(const char* sql) {
     if (error != nullptr) {
       sqlite3_free(error);
     }
-    throw_sqlite_error(db_, rc, what.substr(0, 60));
+    fail(rc, what.substr(0, 60));
   }
+}
+
+void Database::fail(int code, std::string_view what) {
+  if (out_of_space(db_, code)) {
+    space_failure_ = true;
+  }
+  throw_sqlite_error(db_, code, what);
 }
 
 void Database::reset_statements() {
@@ -55,10 +81,11 @@ void Database::reset_statements() {
   }
 }
 
-Statement::Statement(Database& db, const char* sql) : db_(db.handle()) {
-  const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+Statement::Statement(Database& db, const char* sql) : db_(&db) {
+  const int rc =
+      sqlite3_prepare_v3(db.handle(), sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
   if (rc != SQLITE_OK) {
-    throw_sqlite_error(db_, rc, std::string("prepare ") + sql);
+    db.fail(rc, std::string("prepare ") + sql);
   }
 }
 
@@ -87,7 +114,7 @@ bool Statement::step() {
     return false;
   }
   sqlite3_reset(stmt_);
-  throw_sqlite_error(db_, rc, sqlite3_sql(stmt_));
+  db_->fail(rc, sqlite3_sql(stmt_));
 }
 
 void Statement::run() {

@@ -7,11 +7,18 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace dialtrack::storage::sqlite {
 
-/// Throws StoreUnavailable for SQLITE_BUSY/LOCKED and StoreError otherwise, with `what`.
+/// True when `code`, an (extended) result code of `db`, means the volume holding the database has
+/// no space left: SQLITE_FULL, or an I/O error whose errno is ENOSPC or EDQUOT (SQLite reports a
+/// shared-memory file it cannot grow that way).
+bool out_of_space(sqlite3* db, int code);
+
+/// Throws StoreFull when out of space, StoreUnavailable for SQLITE_BUSY/LOCKED and StoreError
+/// otherwise, with `what`.
 [[noreturn]] void throw_sqlite_error(sqlite3* db, int code, std::string_view what);
 
 /// One SQLite connection, closed in the destructor.
@@ -24,6 +31,11 @@ class Database {
 
   /// Runs statements without results (pragmas, BEGIN, DDL).
   void exec(const char* sql);
+  /// Throws the error for `code` (throw_sqlite_error) and remembers whether it was for space.
+  [[noreturn]] void fail(int code, std::string_view what);
+  /// Whether a failure since the last call was for space; forgets it. The writer asks when
+  /// SQLite rolled back a whole transaction after an error, to tell the members of the group why.
+  bool take_space_failure() { return std::exchange(space_failure_, false); }
   /// Resets every statement of the connection, so none keeps an old snapshot open (which would
   /// stop WAL checkpoints) once a transaction ends.
   void reset_statements();
@@ -33,6 +45,7 @@ class Database {
 
  private:
   sqlite3* db_ = nullptr;
+  bool space_failure_ = false;
 };
 
 /// A prepared statement, prepared once per connection and reset after every use.
@@ -50,7 +63,7 @@ class Statement {
   template <typename... Args>
   Statement& bind(const Args&... args) {
     if (stmt_ == nullptr) {
-      throw_sqlite_error(db_, SQLITE_MISUSE, "statement used before it was prepared");
+      throw_sqlite_error(nullptr, SQLITE_MISUSE, "statement used before it was prepared");
     }
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
@@ -94,7 +107,7 @@ class Statement {
     }
   }
 
-  sqlite3* db_ = nullptr;
+  Database* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
 };
 

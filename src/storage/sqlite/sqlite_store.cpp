@@ -11,10 +11,12 @@
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_db.hpp"
 #include "storage/sqlite/transaction.hpp"
+#include "storage/sqlite/wal_keeper.hpp"
 
 namespace dialtrack::storage::sqlite {
 
-SqliteStore::SqliteStore(std::string path, int read_connections)
+SqliteStore::SqliteStore(std::string path, int read_connections,
+                         std::shared_ptr<spdlog::logger> log)
     : path_(std::move(path)), read_connections_(read_connections) {
   writer_ = std::make_unique<Connection>(path_);
   // Checkpoint every 10,000 WAL pages (about 40 MB) instead of SQLite's 1,000: a batch of
@@ -22,7 +24,8 @@ SqliteStore::SqliteStore(std::string path, int read_connections)
   // task; with fewer checkpoints a page written by many commits is copied back once.
   // Measured: ingestion 27,000 -> 33,000 records/s (bench/README.md).
   writer_->db.exec("PRAGMA wal_autocheckpoint = 10000");
-  group_commit_ = std::make_unique<GroupCommit>(writer_->db);
+  wal_keeper_ = std::make_unique<WalKeeper>(writer_->db, path_, std::move(log));
+  group_commit_ = std::make_unique<GroupCommit>(writer_->db, *wal_keeper_);
   migrate();
   writer_->prepare();
   for (int i = 0; i < read_connections; ++i) {
@@ -35,7 +38,7 @@ SqliteStore::SqliteStore(std::string path, int read_connections)
 SqliteStore::~SqliteStore() = default;
 
 int SqliteStore::migrate() {
-  const std::lock_guard lock(writer_mutex_);
+  const auto lock = group_commit_->exclusive();
   auto& db = writer_->db;
   db.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "

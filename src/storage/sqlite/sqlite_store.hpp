@@ -8,21 +8,30 @@
 
 #include "store_api/store.hpp"
 
+namespace spdlog {
+class logger;
+}
+
 namespace dialtrack::storage::sqlite {
 
 struct Connection;
 class GroupCommit;
+class WalKeeper;
 
 /// The embedded store: one SQLite file in WAL mode. Writes go through one connection, one
 /// transaction at a time, committed in groups (`BEGIN IMMEDIATE`, so other processes on the
 /// same file wait rather than fail); reads use a small pool of connections that run beside the
 /// writer. `synchronous=FULL`, and a write transaction's `commit()` returns only once its
-/// group's COMMIT is done: it survives a crash of the process or the machine.
+/// group's COMMIT is done: it survives a crash of the process or the machine. A full disk fails
+/// writes with StoreFull; the WAL is kept within the volume's free space (wal_keeper.hpp), so
+/// writes resume by themselves once a few MB are free.
 class SqliteStore final : public store_api::Store {
  public:
   /// Opens the file at `path` (creating it), applies the missing migrations, and prepares the
-  /// writer and `read_connections` read connections. Throws StoreError when it cannot.
-  SqliteStore(std::string path, int read_connections);
+  /// writer and `read_connections` read connections. Throws StoreError when it cannot. `log`
+  /// (may be null) tells of a full disk and of the WAL kept small for it.
+  SqliteStore(std::string path, int read_connections,
+              std::shared_ptr<spdlog::logger> log = nullptr);
   ~SqliteStore() override;
 
   [[nodiscard]] std::string_view backend() const override { return "sqlite"; }
@@ -36,8 +45,8 @@ class SqliteStore final : public store_api::Store {
  private:
   std::string path_;
   std::unique_ptr<Connection> writer_;
-  std::unique_ptr<GroupCommit> group_commit_;
-  std::mutex writer_mutex_;  ///< migrations only; transactions go through group_commit_
+  std::unique_ptr<WalKeeper> wal_keeper_;
+  std::unique_ptr<GroupCommit> group_commit_;  ///< also the writer's lock for migrations
   mutable std::mutex readers_mutex_;
   std::condition_variable reader_released_;
   std::vector<std::unique_ptr<Connection>> readers_;

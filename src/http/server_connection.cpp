@@ -1,0 +1,257 @@
+// Reading and answering the requests of one connection: the header first, which decides
+// whether the body is read at all, then the body within the memory budget, then the handler
+// (on the I/O thread for the probes, on the worker pool for everything else).
+#include "http/server_connection.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/http.hpp>
+#include <vector>
+
+#include "http/outcomes.hpp"
+
+namespace dialtrack::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+
+namespace {
+
+/// A refused request's body up to this size is read and dropped, so its keep-alive connection
+/// can serve the next request; a larger one is not read: the connection is closed instead.
+constexpr std::uint64_t kDiscardLimit = std::uint64_t{64} * 1024;
+/// Bytes read at a time while discarding what a refused client still sends.
+constexpr std::size_t kDiscardChunk = std::size_t{16} * 1024;
+
+bool expects_continue(const RequestHeader& header) {
+  return beast::iequals(header[beast_http::field::expect], "100-continue");
+}
+
+Language language_of(const RequestParser& parser) {
+  return parser.is_header_done()
+             ? language_from_header(parser.get()[beast_http::field::accept_language])
+             : Language::kChinese;
+}
+
+/// Reads and drops what the client still sends, up to `limit` bytes, until it closes or the
+/// stream's deadline passes. A separate coroutine, so its buffer exists only while it runs.
+net::awaitable<void> discard(beast::tcp_stream& stream, std::size_t limit) {
+  std::vector<char> sink(kDiscardChunk);
+  std::size_t total = 0;
+  while (total <= limit) {
+    auto [ec, n] = co_await stream.async_read_some(net::buffer(sink), kTuple);
+    if (ec) {
+      break;
+    }
+    total += n;
+  }
+}
+
+}  // namespace
+
+net::awaitable<void> Server::serve(Connection& connection) {
+  auto& stream = connection.stream;
+  beast::flat_buffer buffer;
+  for (;;) {
+    connection.idle = buffer.size() == 0;
+    if (stopping_ && connection.idle && !bytes_waiting(stream)) {
+      break;
+    }
+    if (connection.idle) {
+      // Between requests the connection may idle for idle_timeout.
+      stream.expires_after(options_.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
+      if (ec) {
+        break;
+      }
+      buffer.commit(n);
+      connection.idle = false;
+    }
+    Parser parser;
+    parser.body_limit(options_.body_limit);
+    parser.header_limit(options_.header_limit);
+    // Once a request has started, all of it must arrive within read_timeout.
+    stream.expires_after(options_.read_timeout);
+    auto [ec, n] = co_await beast_http::async_read_header(stream, buffer, parser, kTuple);
+    if (ec) {
+      co_await answer_read_error(connection, parser, ec);
+      break;
+    }
+    // The header decides first (route, method, token, scope): a request that may not run is
+    // answered before its body is read, so unauthenticated bodies cost no memory.
+    auto screening = router_.screen(parser.get());
+    if (screening.refusal) {
+      if (co_await answer_refusal(connection, buffer, parser, std::move(*screening.refusal))) {
+        continue;
+      }
+      break;
+    }
+    auto reservation = body_budget_.reserve();
+    if (!co_await read_body(connection, buffer, parser, reservation)) {
+      break;
+    }
+    Request request = parser.release();
+    const bool keep_alive = request.keep_alive();
+    const Language lang = language_from_header(request[beast_http::field::accept_language]);
+    std::optional<Response> response;
+    if (screening.answers_inline) {
+      response = co_await router_.handle_inline(request);
+    } else {
+      response = co_await dispatch(connection, std::move(request), std::move(reservation));
+    }
+    if (!response) {
+      // The shutdown grace ended while it waited for a worker or the database.
+      co_await answer_and_close(
+          connection,
+          envelope_response(server_refusal(ServerRefusal::kShuttingDown, lang), 11, false));
+      break;
+    }
+    response->keep_alive(keep_alive && !stopping_);
+    stream.expires_after(options_.read_timeout);
+    auto [write_ec, written] = co_await beast_http::async_write(stream, *response, kTuple);
+    if (write_ec || !response->keep_alive()) {
+      break;
+    }
+  }
+}
+
+net::awaitable<bool> Server::answer_refusal(Connection& connection, beast::flat_buffer& buffer,
+                                            Parser& parser, Response refusal) {
+  // A small declared body is read and dropped to keep the connection; anything else is not read.
+  const auto length = parser.content_length();
+  auto small_body = body_budget_.reserve();
+  const bool keep = !stopping_ && !expects_continue(parser.get()) &&
+                    (parser.is_done() || (length && *length <= kDiscardLimit &&
+                                          small_body.grow_to(static_cast<std::size_t>(*length))));
+  if (!keep) {
+    co_await answer_and_close(connection, std::move(refusal));
+    co_return false;
+  }
+  while (!parser.is_done()) {
+    auto [ec, n] = co_await beast_http::async_read_some(connection.stream, buffer, parser, kTuple);
+    if (ec) {
+      co_return false;
+    }
+  }
+  refusal.keep_alive(parser.get().keep_alive());
+  connection.stream.expires_after(options_.read_timeout);
+  auto [ec, n] = co_await beast_http::async_write(connection.stream, refusal, kTuple);
+  co_return !ec && refusal.keep_alive();
+}
+
+net::awaitable<bool> Server::read_body(Connection& connection, beast::flat_buffer& buffer,
+                                       Parser& parser, BodyBudget::Reservation& reservation) {
+  const auto refuse_for_budget = [&]() -> net::awaitable<void> {
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch())
+                            .count();
+    auto last = last_budget_log_ms_.load();
+    if (now_ms - last >= 1000 && last_budget_log_ms_.compare_exchange_strong(last, now_ms)) {
+      log_->warn(
+          "refused a request body: bodies being read hold {} of {} bytes "
+          "(server.body_memory_budget)",
+          body_budget_.in_use(), body_budget_.limit());
+    }
+    co_await answer_and_close(
+        connection,
+        envelope_response(server_refusal(ServerRefusal::kBodyBudgetFull, language_of(parser)),
+                          parser.get().version(), false));
+  };
+  // A declared length is reserved whole before a byte of it is read.
+  if (const auto length = parser.content_length();
+      length && !reservation.grow_to(static_cast<std::size_t>(*length))) {
+    co_await refuse_for_budget();
+    co_return false;
+  }
+  if (!parser.is_done() && expects_continue(parser.get())) {
+    // The client waits for this before it sends the body it announced.
+    beast_http::response<beast_http::empty_body> go_on{beast_http::status::continue_,
+                                                       parser.get().version()};
+    auto [ec, n] = co_await beast_http::async_write(connection.stream, go_on, kTuple);
+    if (ec) {
+      co_return false;
+    }
+  }
+  while (!parser.is_done()) {
+    auto [ec, n] = co_await beast_http::async_read_some(connection.stream, buffer, parser, kTuple);
+    if (ec) {
+      co_await answer_read_error(connection, parser, ec);
+      co_return false;
+    }
+    // A chunked body grows as it arrives: its reservation follows the memory it holds.
+    if (!reservation.grow_to(parser.get().body().capacity())) {
+      co_await refuse_for_budget();
+      co_return false;
+    }
+  }
+  co_return true;
+}
+
+net::awaitable<void> Server::answer_read_error(Connection& connection, const Parser& parser,
+                                               boost::system::error_code ec) {
+  std::optional<Reply> reply;
+  if (ec == beast_http::error::body_limit) {
+    reply = body_too_large(options_.body_limit, language_of(parser));
+  } else if (ec == beast_http::error::header_limit) {
+    reply = server_refusal(ServerRefusal::kHeadersTooLarge, language_of(parser));
+  } else if (ec != beast_http::error::end_of_stream && ec != beast_http::error::partial_message &&
+             ec != beast::error::timeout && ec != net::error::operation_aborted &&
+             ec != net::error::eof && ec != net::error::connection_reset) {
+    reply = server_refusal(ServerRefusal::kMalformed, Language::kChinese, ec.message());
+  }
+  if (reply) {
+    co_await answer_and_close(connection, envelope_response(*reply, 11, false));
+  }
+}
+
+net::awaitable<void> Server::answer_and_close(Connection& connection, Response response) {
+  auto& stream = connection.stream;
+  response.keep_alive(false);
+  stream.expires_after(options_.read_timeout);
+  auto [ec, n] = co_await beast_http::async_write(stream, response, kTuple);
+  if (ec) {
+    co_return;
+  }
+  // Half-close and drop what the client still sends (what it may legitimately send, within
+  // read_timeout), so it reads our answer rather than a connection reset. Answered already, so
+  // a shutdown closes it like an idle one.
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  connection.discarding = true;
+  if (!stopping_) {
+    co_await discard(stream, options_.body_limit + options_.header_limit);
+  }
+}
+
+net::awaitable<std::optional<Response>> Server::dispatch(Connection& connection, Request request,
+                                                         BodyBudget::Reservation reservation) {
+  auto pending = std::make_shared<Pending>(std::move(request), std::move(reservation),
+                                           connection.stream.get_executor());
+  pending->done.expires_at(std::chrono::steady_clock::time_point::max());
+  connection.pending = pending;
+  // Handlers block on the database: they run on the worker pool, and the connection waits on
+  // its strand until the answer is ready or the shutdown grace is over.
+  net::post(workers_, [this, pending] {
+    {
+      const std::lock_guard lock(pending->mutex);
+      if (pending->abandoned) {
+        return;  // answered 503 already; not started, so nothing of it happens
+      }
+    }
+    auto response = router_.handle(pending->request);
+    {
+      const std::lock_guard lock(pending->mutex);
+      pending->response = std::move(response);
+    }
+    net::post(pending->done.get_executor(), [pending] { pending->done.cancel(); });
+  });
+  co_await pending->done.async_wait(kTuple);
+  connection.pending.reset();
+  const std::lock_guard lock(pending->mutex);
+  if (pending->response) {
+    co_return std::move(*pending->response);
+  }
+  co_return std::nullopt;
+}
+
+}  // namespace dialtrack::http

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "support/http_client.hpp"
+
+namespace dialtrack::test {
+
+// Steps the full-disk tests share (SQLite on a small tmpfs, PostgreSQL with a tablespace on
+// one): pushes of fresh call records until the database's disk refuses them, and the checks of
+// what a refusal must look like and of what was kept.
+
+/// What the pushes of `push_until_full` (and the ones after) were answered.
+struct PushLog {
+  std::set<std::string> acknowledged;  ///< call_ids of pushes answered 2xx
+  std::set<std::string> refused;       ///< call_ids of pushes answered 507
+  int acknowledged_pushes = 0;
+  int refused_pushes = 0;
+  int next_batch = 0;  ///< the index of the next batch, so call_ids stay fresh
+
+  /// Adds another pusher's log (their batches were numbered apart).
+  void merge(const PushLog& other);
+};
+
+/// How `push_until_full` pushes.
+struct FillPlan {
+  int records_per_push = 50;
+  int refusals_wanted = 3;  ///< stop after this many refusals in a row
+  int max_pushes = 2000;
+};
+
+/// Pushes batches of new records (with a padding field, so space goes fast) until the plan's
+/// refusals in a row, at most its `max_pushes`. Every answer must be a 2xx or a 507 envelope
+/// with `Retry-After` (never a 500); `after_each` runs after each push (the SQLite test watches
+/// the WAL there).
+void push_until_full(HttpConnection& http, std::int64_t task_id,
+                     const std::vector<std::string>& phones, PushLog& log,
+                     const std::function<void()>& after_each = {}, FillPlan plan = {});
+
+/// Pushes `pushes` batches of 50 records that must all be acknowledged (space was freed).
+void push_expecting_success(HttpConnection& http, std::int64_t task_id,
+                            const std::vector<std::string>& phones, PushLog& log, int pushes);
+
+/// Every acknowledged record is stored, and none of the refused ones is.
+void expect_kept_exactly_the_acknowledged(HttpConnection& http, std::int64_t task_id,
+                                          const PushLog& log);
+
+/// `dialtrack_storage_full_total` from `GET /metrics`.
+double storage_full_total(HttpConnection& http);
+
+}  // namespace dialtrack::test
