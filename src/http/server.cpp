@@ -171,7 +171,8 @@ void Server::arm_grace_timer() {
   }
   // The last part of the grace is kept for answering what is still waiting with a 503.
   const auto final_answers = std::min(kFinalAnswers, options_.shutdown_grace / 4);
-  grace_timer_.expires_after(options_.shutdown_grace - final_answers);
+  grace_timer_.expires_at(exit_deadline_.value_or(std::chrono::steady_clock::now()) -
+                          final_answers);
   grace_timer_.async_wait([this, final_answers](const boost::system::error_code& ec) {
     if (ec) {
       return;  // every connection closed in time

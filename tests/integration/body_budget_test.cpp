@@ -266,6 +266,36 @@ TEST(BodyBudgetTest, BodiesPastTheBudgetGet503WithRetryAfterWhileSmallRequestsAr
   EXPECT_EQ(int_field(listed.data_object(), "total"), static_cast<std::int64_t>(kFits + 1));
 }
 
+TEST(BodyBudgetTest, ExpectContinueIsAnsweredOnlyOnceTheHeadersAreAdmitted) {
+  ServerProcess server(token_options());
+  server.start();
+  const std::string body = R"({"name":"after 100 Continue"})";
+  const auto expecting = [&](std::string_view token) {
+    auto header = request_header("/tasks", body.size(), token);
+    header.insert(header.size() - 2, "Expect: 100-continue\r\n");
+    return header;
+  };
+  // Without a token: the 401 at once, and the body is never asked for.
+  std::vector<Client> refused(1);
+  refused[0].fd = connect_to(server.port());
+  refused[0].header = expecting({});
+  drive(refused, {}, 1, scaled(std::chrono::seconds(30)));
+  EXPECT_EQ(status_of(refused[0].answer), 401u) << refused[0].answer;
+  // With one: 100 Continue, then the body, then the answer.
+  std::vector<Client> admitted(1);
+  admitted[0].fd = connect_to(server.port());
+  admitted[0].header = expecting(kWriter);
+  drive(admitted, {}, 1, scaled(std::chrono::seconds(30)));
+  EXPECT_EQ(status_of(admitted[0].answer), 100u) << admitted[0].answer;
+  admitted[0].done = false;
+  admitted[0].answer.clear();
+  admitted[0].header += body;
+  drive(admitted, {}, 1, scaled(std::chrono::seconds(30)));
+  EXPECT_EQ(status_of(admitted[0].answer), 201u) << admitted[0].answer;
+  close_all(refused);
+  close_all(admitted);
+}
+
 TEST(BodyBudgetSettingsTest, TheBudgetIsReadFromTheFileAndMustHoldOneBodyAtTheLimit) {
   TempDir dir;
   const auto db = (dir.path() / "settings.db").string();

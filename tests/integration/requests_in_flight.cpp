@@ -33,6 +33,7 @@ RequestsInFlight::RequestsInFlight(std::uint16_t port, std::int64_t task_id,
           written_.count_down();
         }
       }
+      ++finished_;
     });
   }
   written_.wait();

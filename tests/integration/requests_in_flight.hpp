@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <latch>
 #include <optional>
@@ -28,9 +29,12 @@ class RequestsInFlight {
   /// cut or no answer came.
   const std::vector<std::optional<Response>>& answers();
   [[nodiscard]] const std::vector<std::string>& errors() const { return errors_; }
+  /// How many have their answer (or were cut) so far, without waiting.
+  [[nodiscard]] std::size_t finished() const { return finished_.load(); }
 
  private:
   std::latch written_;
+  std::atomic<std::size_t> finished_{0};
   std::vector<std::optional<Response>> answers_;
   std::vector<std::string> errors_;
   std::vector<std::jthread> threads_;
