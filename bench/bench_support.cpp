@@ -51,7 +51,8 @@ void insert_leads_in_batches(
     leads.clear();
     keys.clear();
     for (std::int64_t i = first; i < last; ++i) {
-      leads.push_back({phone(prefix, i), std::nullopt, std::nullopt, std::nullopt});
+      leads.push_back(
+          {phone(prefix, i), phone(prefix, i), std::nullopt, std::nullopt, std::nullopt});
       keys.emplace_back(task_id, leads.back().phone);
     }
     tx.leads().insert_leads(task_id, leads, now);

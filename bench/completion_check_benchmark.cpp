@@ -10,7 +10,9 @@
 // phone); in the `all_connected:0` tasks the last phone was never connected. The database is
 // populated once per run through the store's Transaction interface (one write transaction per
 // task, leads and records in big batches) and removed at the end, unless `--db=FILE` names a
-// file to keep and reuse between runs (the tasks are found again by name).
+// file to keep and reuse between runs (the tasks are found again by name). With
+// `--policy=all_settled` the tasks complete under that policy (SPEC §6): the never connected phone
+// of an `all_connected:0` task is then a dead number, and the check reads the settled counter.
 
 #include <benchmark/benchmark.h>
 #include <spdlog/logger.h>
@@ -29,6 +31,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -36,6 +39,7 @@
 #include "app/clock.hpp"
 #include "app/completion_service.hpp"
 #include "bench_support.hpp"
+#include "domain/completion.hpp"
 #include "domain/call_status.hpp"
 #include "domain/types.hpp"
 #include "storage/open_store.hpp"
@@ -71,15 +75,21 @@ SELECT
 struct TaskShape {
   std::int64_t phones = 0;
   bool all_connected = true;
+  /// Under `all_settled` (--policy=all_settled) the phone that never connects is a dead number
+  /// (NotExist): the task completes all the same, through its settled counter.
+  bool settled_policy = false;
 
   [[nodiscard]] std::string name() const {
     return "bench phones=" + std::to_string(phones) +
-           " all_connected=" + (all_connected ? "1" : "0");
+           " all_connected=" + (all_connected ? "1" : "0") +
+           (settled_policy ? " policy=all_settled" : "");
   }
+  [[nodiscard]] bool completes() const { return all_connected || settled_policy; }
   /// Phones with an odd index had a NoAnswer attempt first: 1.5 records per phone.
   [[nodiscard]] std::int64_t records() const { return phones + phones / 2; }
   bool operator<(const TaskShape& other) const {
-    return std::pair(phones, all_connected) < std::pair(other.phones, other.all_connected);
+    return std::tuple(phones, all_connected, settled_policy) <
+           std::tuple(other.phones, other.all_connected, other.settled_policy);
   }
 };
 
@@ -91,29 +101,36 @@ TaskId populate_task(dialtrack::store_api::Store& store, const TaskShape& shape)
   const domain::StatusClassifier classifier;
   const auto now = dialtrack::app::SystemClock{}.now();
   auto tx = store.begin(store_api::TxMode::kWrite);
-  const TaskId task_id = tx->tasks().insert_task(shape.name(), std::nullopt, now);
+  domain::CompletionPolicy policy;
+  policy.until = shape.settled_policy ? domain::CompletionUntil::kAllSettled
+                                      : domain::CompletionUntil::kAllConnected;
+  const TaskId task_id =
+      tx->tasks().insert_task({shape.name(), std::nullopt, policy, std::nullopt}, now);
   tx->tasks().transition(task_id, TaskType::kCreated, TaskType::kCalling, domain::reason::kApiStart,
                          now);
 
   constexpr std::array kConnectedStatuses{"SucceededFinish", "SucceededClientHangUp", "Connected"};
   std::vector<store_api::RecordWrite> records;
   std::vector<LeadId> connected;
+  std::vector<LeadId> written;
   dialtrack::bench::insert_leads_in_batches(
       *tx, task_id, shape.phones, "138", now, kBatchPhones,
       [&](std::span<const store_api::LeadMatch> batch) {
         records.clear();
         connected.clear();
+        written.clear();
         for (const auto& lead : batch) {
-          const std::int64_t i = dialtrack::bench::phone_index(lead.phone);
+          const std::int64_t i = dialtrack::bench::phone_index(lead.phone_key);
           const bool never_connected = !shape.all_connected && i == shape.phones - 1;
           auto add = [&](int attempt, std::string status) {
             store_api::RecordWrite w;
-            w.call_id = "bench-" + std::to_string(task_id) + "-" + lead.phone + "-" +
+            w.call_id = "bench-" + std::to_string(task_id) + "-" + lead.phone_key + "-" +
                         std::to_string(attempt);
             w.task_id = task_id;
             w.lead_id = lead.lead_id;
-            w.phone = lead.phone;
+            w.phone = lead.phone_key;
             w.connected = classifier.is_connected(status);
+            w.final_status = policy.is_final(status);
             w.fields.call_status = std::move(status);
             w.fields.duration = w.connected ? 42 : 0;
             w.fields.event_time = now;
@@ -124,13 +141,17 @@ TaskId populate_task(dialtrack::store_api::Store& store, const TaskShape& shape)
             add(1, "NoAnswer");
           }
           const auto status = static_cast<std::size_t>(i) % kConnectedStatuses.size();
-          add(2, never_connected ? "Busy" : kConnectedStatuses.at(status));
+          const char* missed = shape.settled_policy ? "NotExist" : "Busy";
+          add(2, never_connected ? missed : kConnectedStatuses.at(status));
           if (records.back().connected) {
             connected.push_back(lead.lead_id);
           }
+          written.push_back(lead.lead_id);
         }
         tx->records().upsert_records(records, now);
-        tx->leads().mark_leads_connected(connected, now);
+        std::sort(written.begin(), written.end());
+        std::sort(connected.begin(), connected.end());
+        tx->leads().settle_leads(written, connected, now);
       });
   tx->commit();
   return task_id;
@@ -144,7 +165,7 @@ struct BenchDatabase {
 };
 
 /// Finds the tasks a previous run left in the file, by name.
-std::map<TaskShape, TaskId> find_tasks(dialtrack::store_api::Store& store) {
+std::map<TaskShape, TaskId> find_tasks(dialtrack::store_api::Store& store, bool settled_policy) {
   std::map<std::string, TaskId> by_name;
   auto tx = store.begin(dialtrack::store_api::TxMode::kRead);
   for (const auto& task : tx->tasks().list_tasks({std::nullopt, 1, 1000}).items) {
@@ -154,7 +175,7 @@ std::map<TaskShape, TaskId> find_tasks(dialtrack::store_api::Store& store) {
   std::map<TaskShape, TaskId> tasks;
   for (const auto phones : kPhoneCounts) {
     for (const bool all_connected : {true, false}) {
-      const TaskShape shape{phones, all_connected};
+      const TaskShape shape{phones, all_connected, settled_policy};
       if (const auto it = by_name.find(shape.name()); it != by_name.end()) {
         tasks.emplace(shape, it->second);
       }
@@ -163,7 +184,7 @@ std::map<TaskShape, TaskId> find_tasks(dialtrack::store_api::Store& store) {
   return tasks;
 }
 
-BenchDatabase prepare_database(const std::string& kept_file) {
+BenchDatabase prepare_database(const std::string& kept_file, bool settled_policy) {
   BenchDatabase out;
   if (!kept_file.empty()) {
     out.path = kept_file;
@@ -172,10 +193,10 @@ BenchDatabase prepare_database(const std::string& kept_file) {
     out.path = out.temp_dir->path() / "completion_check.db";
   }
   auto store = dialtrack::storage::open_store(out.path.string(), {.read_connections = 1});
-  out.tasks = find_tasks(*store);
+  out.tasks = find_tasks(*store, settled_policy);
   for (const auto phones : kPhoneCounts) {
     for (const bool all_connected : {true, false}) {
-      const TaskShape shape{phones, all_connected};
+      const TaskShape shape{phones, all_connected, settled_policy};
       if (out.tasks.contains(shape)) {
         continue;
       }
@@ -247,7 +268,7 @@ void bench_ours(benchmark::State& state, dialtrack::app::CompletionService& comp
   const auto expected = baseline.check(task_id);
   if (!first || first->task.total_calls != expected.total_calls ||
       first->task.connected_calls != expected.connected_calls ||
-      first->is_completed() != shape.all_connected) {
+      first->is_completed() != shape.completes()) {
     state.SkipWithError("the counters disagree with the records");
     return;
   }
@@ -273,20 +294,25 @@ void bench_baseline(benchmark::State& state, BaselineScan& baseline, const TaskS
 
 std::string case_name(const char* variant, const TaskShape& shape) {
   return std::string("check/") + variant + "/phones:" + std::to_string(shape.phones) +
-         "/all_connected:" + (shape.all_connected ? "1" : "0");
+         "/all_connected:" + (shape.all_connected ? "1" : "0") +
+         (shape.settled_policy ? "/policy:all_settled" : "");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
-  // Our one flag, after Google Benchmark took its own: --db=FILE keeps the populated database.
+  // Our flags, after Google Benchmark took its own: --db=FILE keeps the populated database;
+  // --policy=all_settled makes the tasks complete under that policy (SPEC §6).
   std::string kept_file;
+  bool settled_policy = false;
   int kept_args = 1;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg.starts_with("--db=")) {
       kept_file = arg.substr(5);
+    } else if (arg == "--policy=all_settled") {
+      settled_policy = true;
     } else {
       argv[kept_args++] = argv[i];
     }
@@ -298,7 +324,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   BenchDatabase database;
   try {
-    database = prepare_database(kept_file);
+    database = prepare_database(kept_file, settled_policy);
     auto store = dialtrack::storage::open_store(database.path.string(), {.read_connections = 2});
     const dialtrack::app::SystemClock clock;
     dialtrack::app::CompletionService completion(

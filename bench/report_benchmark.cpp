@@ -58,13 +58,13 @@ domain::TaskId populate(store_api::Store& store, std::int64_t records) {
       *tx, task_id, phones, "139", now, kBatch, [&](std::span<const store_api::LeadMatch> batch) {
         writes.clear();
         for (const auto& lead : batch) {
-          const std::int64_t i = dialtrack::bench::phone_index(lead.phone);
+          const std::int64_t i = dialtrack::bench::phone_index(lead.phone_key);
           for (int attempt = 0; attempt < 2; ++attempt) {
             store_api::RecordWrite w;
             w.call_id = "b-" + std::to_string(i) + "-" + std::to_string(attempt);
             w.task_id = task_id;
             w.lead_id = lead.lead_id;
-            w.phone = lead.phone;
+            w.phone = lead.phone_key;
             const auto status = attempt == 0
                                     ? kFirst[static_cast<std::size_t>(i) % kFirst.size()]
                                     : kSecond[static_cast<std::size_t>(i) % kSecond.size()];

@@ -21,7 +21,7 @@ std::optional<CheckResult> CompletionService::check(domain::TaskId task_id,
   if (!task) {
     return std::nullopt;
   }
-  if (!domain::transitions::on_check(task->task_type, task->total_calls, task->connected_calls)) {
+  if (!domain::transitions::on_check(*task)) {
     return CheckResult{std::move(*task), false};
   }
   const auto now = clock_.now();
@@ -30,7 +30,9 @@ std::optional<CheckResult> CompletionService::check(domain::TaskId task_id,
     return CheckResult{*tx.tasks().find_task(task_id), completed};
   });
   if (result.completed_now) {
-    log_transitions(*log_, {{task_id, TaskType::kCalling, TaskType::kCompleted, reason}});
+    // The stored reason: `all_settled` for a task under that policy.
+    log_transitions(*log_, {{task_id, TaskType::kCalling, TaskType::kCompleted,
+                             result.task.completion_reason}});
   }
   return result;
 }

@@ -1,5 +1,7 @@
 #include "app/ingest_service.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <map>
@@ -21,6 +23,7 @@ namespace {
 /// The latest known state of one call_id while the batch is applied in order.
 struct RecordState {
   store_api::RecordWrite write;
+  std::optional<std::string> stored_status;  ///< the status stored before this batch
   bool dirty = false;
 };
 
@@ -33,13 +36,64 @@ struct Counts {
 
 }  // namespace
 
+std::string_view reject_reason_name(RejectReason reason) {
+  switch (reason) {
+    case RejectReason::kInvalidField:
+      return "invalid_field";
+    case RejectReason::kTaskNotFound:
+      return "task_not_found";
+    case RejectReason::kLeadNotFound:
+      return "lead_not_found";
+    case RejectReason::kCallIdMoved:
+      return "call_id_moved";
+  }
+  return "unknown";
+}
+
+void IngestService::note_rejections(const std::vector<Rejection>& rejected) {
+  if (rejected.empty()) {
+    return;
+  }
+  std::array<std::int64_t, 4> by_reason{};
+  for (const auto& r : rejected) {
+    ++by_reason.at(static_cast<std::size_t>(r.reason));
+  }
+  for (std::size_t i = 0; i < by_reason.size(); ++i) {
+    if (by_reason[i] > 0) {
+      if (observer_) {
+        observer_(static_cast<RejectReason>(i), by_reason[i]);
+      }
+      unlogged_[i] += by_reason[i];
+    }
+  }
+  // One line per 10 s at most: a dialer that keeps sending unknown phones must not flood the
+  // log, and the line says how many were rejected since the last one.
+  const auto at = clock_.now().time_since_epoch().count();
+  auto last = rejections_logged_at_.load();
+  if (at - last < 10'000 || !rejections_logged_at_.compare_exchange_strong(last, at)) {
+    return;
+  }
+  std::string counts;
+  for (std::size_t i = 0; i < unlogged_.size(); ++i) {
+    if (const auto n = unlogged_[i].exchange(0); n > 0) {
+      counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n,
+                            reject_reason_name(static_cast<RejectReason>(i)));
+    }
+  }
+  const auto& first = rejected.front();
+  log_->warn("call records rejected since the last report: {}; e.g. call_id {} ({}{})", counts,
+             first.call_id, reject_reason_name(first.reason),
+             first.field ? " " + first.field->field : std::string());
+}
+
 IngestService::IngestService(store_api::Store& store, const Clock& clock,
-                             domain::StatusClassifier classifier,
+                             domain::StatusClassifier classifier, const domain::PhoneKeys& phones,
                              std::shared_ptr<spdlog::logger> log,
                              std::chrono::milliseconds max_future_skew)
     : store_(store),
       clock_(clock),
       classifier_(std::move(classifier)),
+      phones_(phones),
       log_(std::move(log)),
       max_future_skew_(max_future_skew) {}
 
@@ -80,6 +134,12 @@ IngestResult IngestService::ingest(
     }
   }
   const std::size_t decode_rejections = rejected.size();
+  // Records find their lead by the key of their phone: any form of the number.
+  std::vector<std::string> keys;
+  keys.reserve(records.size());
+  for (const auto& r : records) {
+    keys.push_back(phones_.key(r.phone));
+  }
   Counts counts;
   std::set<TaskId> touched;
   std::vector<AppliedTransition> applied;
@@ -99,14 +159,15 @@ IngestResult IngestService::ingest(
 
     // 0. The leads of records named by job group.
     std::vector<std::pair<std::string, std::string>> by_group_all;
-    for (const auto& r : records) {
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const auto& r = records[i];
       if (!r.task_id && r.fields.job_group_id) {
-        by_group_all.emplace_back(*r.fields.job_group_id, r.phone);
+        by_group_all.emplace_back(*r.fields.job_group_id, keys[i]);
       }
     }
     std::map<std::pair<std::string, std::string>, store_api::LeadMatch> group_leads;
     for (auto& m : tx.leads().find_leads_by_job_group(by_group_all)) {
-      group_leads.emplace(std::pair{m.job_group_id, m.lead.phone}, m.lead);
+      group_leads.emplace(std::pair{m.job_group_id, m.lead.phone_key}, m.lead);
     }
 
     // 1. What is stored already, by call_id.
@@ -121,20 +182,22 @@ IngestResult IngestService::ingest(
     std::vector<std::string> write_order;  // first change of each call_id, in push order
     for (auto& stored : tx.records().find_records(call_ids)) {
       auto& s = state[stored.record.call_id];
+      s.stored_status = stored.record.fields.call_status;
       s.write = {stored.record.call_id, stored.record.task_id,           stored.lead_id,
                  stored.record.phone,   std::move(stored.record.fields), stored.record.connected};
     }
 
     // 2. The leads of the new records named by task id (job-group leads were found in step 0).
     std::vector<std::pair<TaskId, std::string>> by_task;
-    for (const auto& r : records) {
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const auto& r = records[i];
       if (r.task_id && !state.contains(r.call_id)) {
-        by_task.emplace_back(*r.task_id, r.phone);
+        by_task.emplace_back(*r.task_id, keys[i]);
       }
     }
     std::map<std::pair<TaskId, std::string>, store_api::LeadMatch> leads;
     for (auto& m : tx.leads().find_leads(by_task)) {
-      leads.emplace(std::pair{m.task_id, m.phone}, m);
+      leads.emplace(std::pair{m.task_id, m.phone_key}, m);
     }
     // Whether a task named by a record without a lead exists (to tell the two reasons apart).
     std::map<TaskId, bool> task_exists;
@@ -148,12 +211,15 @@ IngestResult IngestService::ingest(
     };
 
     // 3. Apply the batch in order, so a call_id repeated inside it behaves like separate pushes.
-    for (const auto& r : records) {
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const auto& r = records[i];
+      const auto& key = keys[i];
       const bool connected = classifier_.is_connected(r.fields.call_status);
       auto it = state.find(r.call_id);
       if (it != state.end()) {
         auto& s = it->second;
-        if ((r.task_id && *r.task_id != s.write.task_id) || r.phone != s.write.phone) {
+        if ((r.task_id && *r.task_id != s.write.task_id) ||
+            (r.phone != s.write.phone && key != phones_.key(s.write.phone))) {
           rejected.push_back({r.index, r.call_id, RejectReason::kCallIdMoved, std::nullopt});
           continue;
         }
@@ -182,7 +248,7 @@ IngestResult IngestService::ingest(
       }
       const store_api::LeadMatch* lead = nullptr;
       if (r.task_id) {
-        if (const auto found = leads.find({*r.task_id, r.phone}); found != leads.end()) {
+        if (const auto found = leads.find({*r.task_id, key}); found != leads.end()) {
           lead = &found->second;
         } else {
           rejected.push_back(
@@ -192,7 +258,7 @@ IngestResult IngestService::ingest(
           continue;
         }
       } else {
-        const auto found = group_leads.find({r.fields.job_group_id.value_or(""), r.phone});
+        const auto found = group_leads.find({r.fields.job_group_id.value_or(""), key});
         if (found == group_leads.end()) {
           rejected.push_back({r.index, r.call_id, RejectReason::kLeadNotFound, std::nullopt});
           continue;
@@ -207,25 +273,43 @@ IngestResult IngestService::ingest(
       touched.insert(lead->task_id);
     }
 
-    // 4. Write the records, then connect their leads; counters move by the leads that changed.
+    // 4. The touched tasks, for their completion policies (which statuses mean a dead number)
+    // and their states. Read without locks: the start below is a conditional update.
+    const std::vector<TaskId> touched_ids(touched.begin(), touched.end());
+    const auto tasks = tx.tasks().find_tasks(touched_ids);
+    std::unordered_map<TaskId, const domain::Task*> task_of;
+    for (const auto& task : tasks) {
+      task_of.emplace(task.task_id, &task);
+    }
+    auto is_final = [&](TaskId task_id, const std::string& status) {
+      const auto found = task_of.find(task_id);
+      return found != task_of.end() && found->second->completion.is_final(status);
+    };
+
+    // 5. Write the records, then settle their leads; counters move by the leads that changed.
     std::vector<store_api::RecordWrite> writes;
+    std::vector<LeadId> written_leads;
     std::vector<LeadId> connected_leads;
     for (const auto& call_id : write_order) {
       const auto& s = state.at(call_id);
       if (s.write.connected) {
         connected_leads.push_back(s.write.lead_id);
       }
+      written_leads.push_back(s.write.lead_id);
       writes.push_back(s.write);
+      auto& w = writes.back();
+      w.final_status = is_final(w.task_id, w.fields.call_status);
+      w.stored_final = s.stored_status && is_final(w.task_id, *s.stored_status);
     }
     tx.records().upsert_records(writes, now);
-    std::sort(connected_leads.begin(), connected_leads.end());
-    connected_leads.erase(std::unique(connected_leads.begin(), connected_leads.end()),
-                          connected_leads.end());
-    tx.leads().mark_leads_connected(connected_leads, now);
+    for (auto* ids : {&written_leads, &connected_leads}) {
+      std::sort(ids->begin(), ids->end());
+      ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
+    }
+    tx.leads().settle_leads(written_leads, connected_leads, now);
 
-    // 5. A task's first call record starts it (1 -> 2). Its row is locked by now (4).
-    const std::vector<TaskId> touched_ids(touched.begin(), touched.end());
-    for (const auto& task : tx.tasks().find_tasks(touched_ids)) {
+    // 6. A task's first call record starts it (1 -> 2).
+    for (const auto& task : tasks) {
       if (const auto to = domain::transitions::on_start(task.task_type)) {
         if (tx.tasks().transition(task.task_id, task.task_type, *to,
                                   domain::reason::kFirstCallRecord, now)) {
@@ -233,14 +317,17 @@ IngestResult IngestService::ingest(
         }
       }
     }
-    // 6. The completion check of every touched task, in the same transaction and one statement:
+    // 7. The completion check of every touched task, in the same transaction and one statement:
     // the counters are final here (this writer holds the task rows), so the writer that
-    // connects a task's last lead is the one that completes it, before it answers.
+    // settles a task's last lead is the one that completes it, before it answers.
     completed =
         tx.tasks().complete_where_counters_full(touched_ids, domain::reason::kRecordsIngested, now);
     for (const TaskId id : completed) {
-      applied.push_back(
-          {id, TaskType::kCalling, TaskType::kCompleted, domain::reason::kRecordsIngested});
+      const auto found = task_of.find(id);
+      const bool settled = found != task_of.end() &&
+                           found->second->completion.until == domain::CompletionUntil::kAllSettled;
+      applied.push_back({id, TaskType::kCalling, TaskType::kCompleted,
+                         settled ? domain::reason::kAllSettled : domain::reason::kRecordsIngested});
     }
     if (in_transaction) {
       in_transaction(tx);
@@ -258,6 +345,7 @@ IngestResult IngestService::ingest(
                    [](const Rejection& a, const Rejection& b) { return a.index < b.index; });
 
   result.completed_tasks = std::move(completed);
+  note_rejections(result.rejected);
   return result;
 }
 

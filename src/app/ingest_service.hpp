@@ -2,6 +2,7 @@
 
 #include <spdlog/logger.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -13,6 +14,7 @@
 
 #include "app/clock.hpp"
 #include "domain/call_status.hpp"
+#include "domain/phone.hpp"
 #include "domain/record_draft.hpp"
 #include "domain/types.hpp"
 #include "domain/validation.hpp"
@@ -29,6 +31,10 @@ enum class RejectReason {
   kLeadNotFound,  ///< the phone is not a lead of the task (or of the job group's tasks)
   kCallIdMoved,   ///< the call_id is stored for another task or phone
 };
+
+/// The reason's name in metrics and logs: invalid_field, task_not_found, lead_not_found,
+/// call_id_moved.
+std::string_view reject_reason_name(RejectReason reason);
 
 struct Rejection {
   std::size_t index = 0;
@@ -52,8 +58,9 @@ struct IngestResult {
 class IngestService {
  public:
   /// `max_future_skew`: how far past the clock a record's times may lie (`ingest.max_future_skew`).
+  /// `phones` keys the records' phones (it must outlive the service).
   IngestService(store_api::Store& store, const Clock& clock, domain::StatusClassifier classifier,
-                std::shared_ptr<spdlog::logger> log,
+                const domain::PhoneKeys& phones, std::shared_ptr<spdlog::logger> log,
                 std::chrono::milliseconds max_future_skew = domain::kDefaultMaxFutureSkew);
 
   /// Valid records are stored even when others of the batch are rejected; rejections found
@@ -68,14 +75,28 @@ class IngestService {
 
   [[nodiscard]] const domain::StatusClassifier& classifier() const { return classifier_; }
 
+  /// Told of every rejected record, by reason (how many of a batch): the metrics. Set once,
+  /// before records arrive.
+  using RejectionObserver = std::function<void(RejectReason, std::int64_t)>;
+  void set_rejection_observer(RejectionObserver observer) { observer_ = std::move(observer); }
+  /// Counts rejected records (the observer) and logs them, one line per 10 s at most with the
+  /// count by reason and an example: what `ingest` does with its rejections, for callers that
+  /// reject a whole batch before it gets there.
+  void note_rejections(const std::vector<Rejection>& rejected);
+
  private:
   store_api::Store& store_;
   const Clock& clock_;
   domain::StatusClassifier classifier_;
+  const domain::PhoneKeys& phones_;
   std::shared_ptr<spdlog::logger> log_;
   std::chrono::milliseconds max_future_skew_;
   /// When a skewed record was last logged (ms since the epoch): one line per 10 s at most.
   std::atomic<std::int64_t> skew_logged_at_{0};
+  RejectionObserver observer_;
+  /// When rejections were last logged, and how many by reason since (not logged yet).
+  std::atomic<std::int64_t> rejections_logged_at_{0};
+  std::array<std::atomic<std::int64_t>, 4> unlogged_{};
 };
 
 }  // namespace dialtrack::app

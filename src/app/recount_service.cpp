@@ -58,6 +58,9 @@ RecountReport RecountService::recount(std::optional<domain::TaskId> task_id, boo
       if (audit.drifted()) {
         report.drifted.push_back(audit);
       }
+      if (audit.shared_keys > 0) {
+        report.shared_keys.emplace_back(audit.task_id, audit.shared_keys);
+      }
     }
     if (task_id || static_cast<std::int64_t>(page.size()) < kPage) {
       break;
@@ -70,20 +73,24 @@ RecountReport RecountService::recount(std::optional<domain::TaskId> task_id, boo
   }
   for (const auto& audit : report.drifted) {
     // Repairing recomputes inside the write transaction, so records pushed since the audit count.
+    // The aggregates first: the leads' attempts they rebuild decide the leads' states, which
+    // the counters' repair sets again.
     run_transaction(store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) {
-      if (audit.counters_drifted()) {
-        tx.tasks().repair_counters(audit.task_id, clock_.now());
-      }
       if (audit.report_drifted()) {
         tx.reports().rebuild_report_stats(audit.task_id);
+      }
+      if (audit.drifted()) {
+        tx.tasks().repair_counters(audit.task_id, clock_.now());
       }
     });
     if (audit.counters_drifted()) {
       log_->warn(
-          "task {} counters repaired: total_calls {} -> {}, connected_calls {} -> {}, records {} "
-          "-> {}",
+          "task {} counters repaired: total_calls {} -> {}, connected_calls {} -> {}, "
+          "settled_calls {} -> {}, unreachable {} -> {}, records {} -> {}",
           audit.task_id, audit.total_calls, audit.actual_total_calls, audit.connected_calls,
-          audit.actual_connected_calls, audit.record_count, audit.actual_record_count);
+          audit.actual_connected_calls, audit.settled_calls, audit.actual_settled_calls,
+          audit.unreachable_calls, audit.actual_unreachable_calls, audit.record_count,
+          audit.actual_record_count);
     }
     if (audit.report_drifted()) {
       log_->warn("task {} report aggregates rebuilt: calls {}, attempts {}, records {}",

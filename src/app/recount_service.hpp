@@ -32,6 +32,9 @@ struct RecountReport {
   /// Times later than this were looked for: the clock plus `ingest.max_future_skew`.
   domain::Timestamp future_after{};
   std::vector<FutureStampedRecords> future_stamped;  ///< by task id; left as they are
+  /// Tasks with leads that share a phone key with an earlier lead (kept by the migration to
+  /// phone keys; records find the earlier one), and how many; left as they are.
+  std::vector<std::pair<domain::TaskId, std::int64_t>> shared_keys;
 };
 
 /// `dialtrack recount`: recomputes every counter from the leads and records, checks that the

@@ -41,7 +41,7 @@ SweepReport SweepService::run_once() {
         [&](store_api::Transaction& tx) { return tx.tasks().calling_tasks(after, limit); });
     for (const auto& task : tasks) {
       ++report.checked;
-      if (domain::counters_say_complete(task.total_calls, task.connected_calls)) {
+      if (task.counters_say_complete()) {
         const auto checked = completion_.check(task.task_id, domain::reason::kSweep);
         if (checked && checked->completed_now) {
           ++report.completed;

@@ -210,6 +210,7 @@ void SyncService::store_page(const std::string& job_group_id,
   };
   IngestResult result;
   if (records.empty()) {
+    ingest_.note_rejections(rejected);
     result.rejected = std::move(rejected);
     run_transaction(store_, store_api::TxMode::kWrite, advance);
   } else {

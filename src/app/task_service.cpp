@@ -4,6 +4,7 @@
 
 #include "app/transactions.hpp"
 #include "domain/task_rules.hpp"
+#include "domain/validation.hpp"
 
 namespace dialtrack::app {
 
@@ -38,15 +39,33 @@ void move_task(store_api::Transaction& tx, const Task& task, std::optional<TaskT
 }  // namespace
 
 TaskService::TaskService(store_api::Store& store, const Clock& clock,
-                         std::shared_ptr<spdlog::logger> log)
-    : store_(store), clock_(clock), log_(std::move(log)) {}
+                         std::shared_ptr<spdlog::logger> log, const domain::PhoneKeys& phones,
+                         domain::CompletionPolicy default_completion)
+    : store_(store),
+      clock_(clock),
+      log_(std::move(log)),
+      phones_(phones),
+      default_completion_(std::move(default_completion)) {
+  default_completion_.normalize();
+}
+
+std::vector<domain::Lead> TaskService::keyed(std::vector<domain::Lead> leads) const {
+  for (auto& lead : leads) {
+    lead.phone_key = phones_.key(lead.phone);
+  }
+  return leads;
+}
 
 Task TaskService::create(const NewTask& task) {
   const auto now = clock_.now();
+  store_api::NewTaskRow row{task.name, task.job_group_id,
+                            task.completion.value_or(default_completion_), std::nullopt};
+  row.completion.normalize();
+  const auto leads = keyed(task.leads);
   auto created =
       run_transaction(store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) {
-        const TaskId id = tx.tasks().insert_task(task.name, task.job_group_id, now);
-        tx.leads().insert_leads(id, task.leads, now);
+        const TaskId id = tx.tasks().insert_task(row, now);
+        tx.leads().insert_leads(id, leads, now);
         return *tx.tasks().find_task(id);
       });
   log_->info("task {} created name=\"{}\" leads={}", created.task_id, created.name,
@@ -67,6 +86,7 @@ store_api::TaskPage TaskService::list(const store_api::TaskListQuery& query) {
 TaskOutcome<LeadsAdded> TaskService::add_leads(TaskId task_id,
                                                const std::vector<domain::Lead>& leads) {
   const auto now = clock_.now();
+  const auto keyed_leads = keyed(leads);
   std::vector<AppliedTransition> applied;
   auto outcome = run_transaction(
       store_, store_api::TxMode::kWrite,
@@ -78,7 +98,7 @@ TaskOutcome<LeadsAdded> TaskService::add_leads(TaskId task_id,
         }
         const auto& task = std::get<Task>(found);
         LeadsAdded result;
-        result.added = tx.leads().insert_leads(task_id, leads, now);
+        result.added = tx.leads().insert_leads(task_id, keyed_leads, now);
         result.duplicates = static_cast<std::int64_t>(leads.size()) - result.added;
         result.total_calls = task.total_calls + result.added;
         move_task(tx, task, domain::transitions::on_leads_added(task.task_type, result.added),
@@ -131,6 +151,133 @@ TaskOutcome<Task> TaskService::remove(TaskId task_id) {
       });
   log_transitions(*log_, applied);
   return outcome;
+}
+
+TaskOutcome<Task> TaskService::finish(TaskId task_id) {
+  const auto now = clock_.now();
+  std::vector<AppliedTransition> applied;
+  auto outcome = run_transaction(
+      store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) -> TaskOutcome<Task> {
+        applied.clear();
+        auto found = live_task(tx, task_id);
+        if (const auto* failure = std::get_if<TaskFailure>(&found)) {
+          return *failure;
+        }
+        const auto& task = std::get<Task>(found);
+        move_task(tx, task, domain::transitions::on_finish(task.task_type),
+                  domain::reason::kManualFinish, now, applied);
+        return *tx.tasks().find_task(task_id);
+      });
+  log_transitions(*log_, applied);
+  return outcome;
+}
+
+TaskOutcome<Task> TaskService::set_completion(TaskId task_id, domain::CompletionPolicy policy) {
+  policy.normalize();
+  const auto now = clock_.now();
+  std::vector<AppliedTransition> applied;
+  auto outcome = run_transaction(
+      store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) -> TaskOutcome<Task> {
+        applied.clear();
+        auto found = live_task(tx, task_id);
+        if (const auto* failure = std::get_if<TaskFailure>(&found)) {
+          return *failure;
+        }
+        const auto& task = std::get<Task>(found);
+        if (task.task_type == TaskType::kCompleted) {
+          return TaskFailure::kWrongState;
+        }
+        tx.tasks().set_completion(task_id, policy, now);
+        tx.leads().resettle_task(task_id, now);
+        if (task.task_type == TaskType::kCalling &&
+            tx.tasks().complete_if_counters_full(task_id, domain::reason::kCompletionChanged,
+                                                 now)) {
+          applied.push_back({task_id, TaskType::kCalling, TaskType::kCompleted,
+                             policy.until == domain::CompletionUntil::kAllSettled
+                                 ? domain::reason::kAllSettled
+                                 : domain::reason::kCompletionChanged});
+        }
+        return *tx.tasks().find_task(task_id);
+      });
+  if (const auto* task = std::get_if<Task>(&outcome)) {
+    log_->info("task {} completion policy: until={} max_attempts={} final_statuses={}", task_id,
+               domain::to_string(task->completion.until),
+               task->completion.max_attempts ? std::to_string(*task->completion.max_attempts)
+                                             : std::string("none"),
+               task->completion.final_statuses.size());
+  }
+  log_transitions(*log_, applied);
+  return outcome;
+}
+
+TaskOutcome<Task> TaskService::redial(TaskId task_id, const Redial& redial) {
+  constexpr std::size_t kNameLimit = 200;
+  const auto now = clock_.now();
+  std::vector<domain::LeadState> states = redial.states;
+  if (states.empty()) {
+    states = {domain::LeadState::kPending, domain::LeadState::kUnreachable,
+              domain::LeadState::kExhausted};
+  }
+  std::int64_t copied = 0;
+  auto outcome = run_transaction(
+      store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) -> TaskOutcome<Task> {
+        auto found = live_task(tx, task_id);
+        if (const auto* failure = std::get_if<TaskFailure>(&found)) {
+          return *failure;
+        }
+        const auto& parent = std::get<Task>(found);
+        std::string name = redial.name.value_or(parent.name + " (redial)");
+        if (!redial.name && domain::utf8_length(name) > kNameLimit) {
+          name = parent.name;
+        }
+        const store_api::NewTaskRow row{std::move(name), redial.job_group_id, parent.completion,
+                                        task_id};
+        const TaskId id = tx.tasks().insert_task(row, now);
+        copied = tx.leads().copy_leads(task_id, id, states, now);
+        return *tx.tasks().find_task(id);
+      });
+  if (const auto* task = std::get_if<Task>(&outcome)) {
+    log_->info("task {} created by redial of task {}: {} leads", task->task_id, task_id, copied);
+  }
+  return outcome;
+}
+
+TaskOutcome<store_api::LeadPage> TaskService::leads(TaskId task_id, const LeadListing& listing) {
+  store_api::LeadQuery query;
+  query.task_id = task_id;
+  query.states = listing.states;
+  query.page = listing.page;
+  query.page_size = listing.page_size;
+  if (listing.phone) {
+    query.phone_key = phones_.key(*listing.phone);
+  }
+  return run_transaction(store_, store_api::TxMode::kRead,
+                         [&](store_api::Transaction& tx) -> TaskOutcome<store_api::LeadPage> {
+                           if (!tx.tasks().find_task(task_id)) {
+                             return TaskFailure::kNotFound;
+                           }
+                           return tx.leads().list_leads(query);
+                         });
+}
+
+TaskOutcome<LeadDetail> TaskService::lead(TaskId task_id, std::string_view phone) {
+  store_api::LeadQuery query;
+  query.task_id = task_id;
+  query.phone_key = phones_.key(phone);
+  query.page_size = 1;
+  return run_transaction(store_, store_api::TxMode::kRead,
+                         [&](store_api::Transaction& tx) -> TaskOutcome<LeadDetail> {
+                           if (!tx.tasks().find_task(task_id)) {
+                             return TaskFailure::kNotFound;
+                           }
+                           auto page = tx.leads().list_leads(query);
+                           if (page.items.empty()) {
+                             return TaskFailure::kLeadNotFound;
+                           }
+                           LeadDetail detail{std::move(page.items.front()), {}};
+                           detail.records = tx.records().lead_records(detail.lead.lead_id);
+                           return detail;
+                         });
 }
 
 TaskOutcome<std::vector<domain::Transition>> TaskService::history(TaskId task_id) {

@@ -27,6 +27,7 @@
 #include "config/config.hpp"
 #include "dialers/alibaba/alibaba_outboundbot.hpp"
 #include "domain/calendar.hpp"
+#include "domain/phone.hpp"
 #include "domain/time.hpp"
 #include "domain/types.hpp"
 #include "http/api.hpp"
@@ -66,10 +67,15 @@ struct Loggers {
 };
 
 /// The store's settings; `log` tells of the attempts while PostgreSQL is not available at start.
-storage::StoreOptions store_options(const config::Config& cfg,
-                                    std::shared_ptr<spdlog::logger> log) {
-  return {cfg.read_connections, cfg.pool_size,    cfg.acquire_timeout,
-          cfg.query_timeout,    cfg.connect_wait, std::move(log)};
+storage::StoreOptions store_options(const config::Config& cfg, std::shared_ptr<spdlog::logger> log,
+                                    const domain::PhoneKeys& phones) {
+  return {cfg.read_connections,
+          cfg.pool_size,
+          cfg.acquire_timeout,
+          cfg.query_timeout,
+          cfg.connect_wait,
+          std::move(log),
+          [&phones](std::string_view phone) { return phones.key(phone); }};
 }
 
 /// The configured dialer account, or null when none is (pulling is then refused).
@@ -98,11 +104,12 @@ std::string instance_name();
 /// The use cases over one store, as every subcommand needs them.
 struct Application {
   Application(const config::Config& cfg, const Loggers& logs)
-      : store(storage::open_store(cfg.db, store_options(cfg, logs.main))),
+      : phones(cfg.phone_region),
+        store(storage::open_store(cfg.db, store_options(cfg, logs.main, phones))),
         completion(*store, clock, logs.tasks),
-        tasks(*store, clock, logs.tasks),
+        tasks(*store, clock, logs.tasks, phones, cfg.default_completion),
         ingest(*store, clock,
-               domain::StatusClassifier(cfg.connected_statuses, cfg.connected_prefixes),
+               domain::StatusClassifier(cfg.connected_statuses, cfg.connected_prefixes), phones,
                logs.records, cfg.max_future_skew),
         recount(*store, clock, completion, logs.tasks, cfg.max_future_skew),
         webhooks(*store, clock, logs.notify),
@@ -112,6 +119,7 @@ struct Application {
              instance_name()) {}
 
   app::SystemClock clock;
+  domain::PhoneKeys phones;
   std::unique_ptr<store_api::Store> store;
   app::CompletionService completion;
   app::TaskService tasks;
@@ -195,6 +203,18 @@ int serve(const config::Config& cfg) {
     logs.main->warn("webhooks may go to loopback, private and link-local addresses");
   }
   metrics::Registry metrics;
+  // Every rejected record by reason, whichever way it came (pushed, pulled from a dialer).
+  std::array<metrics::Counter*, 4> rejected_by_reason{};
+  for (std::size_t i = 0; i < rejected_by_reason.size(); ++i) {
+    const auto reason = app::reject_reason_name(static_cast<app::RejectReason>(i));
+    rejected_by_reason.at(i) =
+        &metrics.counter("dialtrack_records_rejected_total", "call records rejected, by reason",
+                         {{"reason", std::string(reason)}});
+  }
+  application.ingest.set_rejection_observer([rejected_by_reason](app::RejectReason reason,
+                                                                 std::int64_t count) {
+    rejected_by_reason.at(static_cast<std::size_t>(reason))->inc(static_cast<std::uint64_t>(count));
+  });
   http::Api api(
       {application.tasks, application.ingest, application.completion, application.webhooks,
        std::string(application.store->backend()), application.reports, application.sync,
@@ -337,7 +357,8 @@ int recount(const config::Config& cfg, std::optional<domain::TaskId> task_id, bo
   for (const auto& a : report.drifted) {
     std::cout << "task " << a.task_id << ": total_calls " << a.total_calls << " (actual "
               << a.actual_total_calls << "), connected_calls " << a.connected_calls << " (actual "
-              << a.actual_connected_calls << "), records " << a.record_count << " (actual "
+              << a.actual_connected_calls << "), settled_calls " << a.settled_calls << " (actual "
+              << a.actual_settled_calls << "), records " << a.record_count << " (actual "
               << a.actual_record_count << ")";
     if (a.report_drifted()) {
       std::cout << ", report calls " << a.report_calls << ", lead attempts " << a.lead_attempts;
@@ -356,6 +377,11 @@ int recount(const config::Config& cfg, std::optional<domain::TaskId> task_id, bo
       std::cout << " " << r.call_id << " (" << domain::format_timestamp(*latest) << ")";
     }
     std::cout << "\n";
+  }
+  // Listed, not changed: which of the two leads an operator meant is theirs to say.
+  for (const auto& [id, shared] : report.shared_keys) {
+    std::cout << "task " << id << ": " << shared << (shared == 1 ? " lead shares" : " leads share")
+              << " a phone key with an earlier lead of the task (records find the earlier one)\n";
   }
   std::cout << report.tasks_checked << " tasks checked, " << report.drifted.size() << " with drift"
             << (repair ? ", repaired" : "");
@@ -404,7 +430,8 @@ int sync(const config::Config& cfg, std::optional<domain::TaskId> task_id,
 int migrate(const config::Config& cfg) {
   // Opening the store applies the missing migrations.
   const Loggers logs(cfg.log_level);
-  auto store = storage::open_store(cfg.db, store_options(cfg, logs.main));
+  const domain::PhoneKeys phones(cfg.phone_region);
+  auto store = storage::open_store(cfg.db, store_options(cfg, logs.main, phones));
   std::cout << "schema version " << store->migrate() << "\n";
   return 0;
 }

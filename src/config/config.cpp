@@ -11,6 +11,7 @@
 #include "domain/address.hpp"
 #include "domain/call_status.hpp"
 #include "domain/integer.hpp"
+#include "domain/phone.hpp"
 #include "domain/webhooks.hpp"
 
 extern char** environ;  // NOLINT: POSIX
@@ -384,6 +385,37 @@ const std::vector<Setting>& settings() {
        "status prefixes that count as connected (comma-separated; empty for none)",
        [](Config& c, const std::string& v) { c.connected_prefixes = parse_status_list(v); },
        TomlType::kList},
+      {"completion.until",
+       "what a task created without a completion policy waits for: all_connected (every phone "
+       "connected) or all_settled (every phone connected, dead or out of attempts)",
+       [](Config& c, const std::string& v) {
+         const auto until = domain::completion_until_from_string(v);
+         if (!until) {
+           throw std::invalid_argument("'" + v + "' is not all_connected or all_settled");
+         }
+         c.default_completion.until = *until;
+       },
+       TomlType::kString},
+      {"completion.max_attempts",
+       "attempts after which an unconnected phone is settled (exhausted); 0: no limit",
+       [](Config& c, const std::string& v) {
+         const auto n = parse_int(v, 0, domain::kMaxAttemptsLimit);
+         c.default_completion.max_attempts = n == 0 ? std::nullopt : std::optional<std::int64_t>(n);
+       }},
+      {"completion.final_statuses",
+       "call statuses that mark a number dead (unreachable), comma-separated",
+       [](Config& c, const std::string& v) {
+         c.default_completion.final_statuses = parse_status_list(v);
+         c.default_completion.normalize();
+       },
+       TomlType::kList},
+      {"phones.default_region",
+       "region (ISO 3166 two letters) of phone numbers written without a country code",
+       [](Config& c, const std::string& v) {
+         const domain::PhoneKeys check(v);  // throws for a region libphonenumber does not know
+         c.phone_region = check.region();
+       },
+       TomlType::kString},
       {"webhooks.urls",
        "webhook subscriptions: url|secret or url|secret|event;event, comma-separated (a TOML "
        "array of such strings); added or updated by url at start-up",

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/completion.hpp"
+
 namespace dialtrack::config {
 
 /// A webhook subscription from the configuration (`webhooks.urls`).
@@ -68,6 +70,12 @@ struct Config {
   std::vector<std::string> connected_statuses{"Connected", "Succeeded", "SucceededFinish",
                                               "SucceededTransferByIntent"};
   std::vector<std::string> connected_prefixes{"Succeeded"};
+  /// The policy of tasks created without one (`completion.until`, `.max_attempts`,
+  /// `.final_statuses`).
+  domain::CompletionPolicy default_completion;
+
+  // [phones]
+  std::string phone_region = "CN";  ///< libphonenumber's region for numbers without a country
 
   // [webhooks]
   std::vector<WebhookSubscription> webhooks;  ///< upserted by url at start-up

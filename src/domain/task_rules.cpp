@@ -26,6 +26,20 @@ std::optional<TaskType> on_check(TaskType current, std::int64_t total_calls,
   return std::nullopt;
 }
 
+std::optional<TaskType> on_check(const Task& task) {
+  if (task.task_type == TaskType::kCalling && task.counters_say_complete()) {
+    return TaskType::kCompleted;
+  }
+  return std::nullopt;
+}
+
+std::optional<TaskType> on_finish(TaskType current) {
+  if (current == TaskType::kCreated || current == TaskType::kCalling) {
+    return TaskType::kCompleted;
+  }
+  return std::nullopt;
+}
+
 std::optional<TaskType> on_leads_added(TaskType current, std::int64_t added) {
   if (current == TaskType::kCompleted && added > 0) {
     return TaskType::kCalling;

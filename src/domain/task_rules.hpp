@@ -7,7 +7,8 @@
 
 namespace dialtrack::domain {
 
-/// The completion rule: a task with at least one lead is complete when every lead is connected.
+/// The completion rule of `all_connected` (see CompletionPolicy for the other): a task with at
+/// least one lead is complete when every lead is connected.
 constexpr bool counters_say_complete(std::int64_t total_calls, std::int64_t connected_calls) {
   return total_calls > 0 && connected_calls == total_calls;
 }
@@ -21,6 +22,10 @@ std::optional<TaskType> on_start(TaskType current);
 /// 2 -> 3 when the counters say every lead is connected.
 std::optional<TaskType> on_check(TaskType current, std::int64_t total_calls,
                                  std::int64_t connected_calls);
+/// 2 -> 3 when the task's counters say it is complete under its completion policy.
+std::optional<TaskType> on_check(const Task& task);
+/// 1 or 2 -> 3 when an operator finishes the task by hand (nothing on 3 and 4).
+std::optional<TaskType> on_finish(TaskType current);
 /// 3 -> 2 when new leads are added to a completed task.
 std::optional<TaskType> on_leads_added(TaskType current, std::int64_t added);
 /// any -> 4, once.

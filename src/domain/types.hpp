@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "domain/completion.hpp"
+
 namespace dialtrack::domain {
 
 using TaskId = std::int64_t;
@@ -32,14 +34,26 @@ struct Task {
   TaskType task_type = TaskType::kCreated;
   std::int64_t total_calls = 0;
   std::int64_t connected_calls = 0;
+  std::int64_t settled_calls = 0;      ///< leads connected, dead or out of attempts
+  std::int64_t unreachable_calls = 0;  ///< leads not connected whose number is dead
+  CompletionPolicy completion;
+  std::optional<TaskId> parent_task_id;  ///< the task this one redials
+  /// The reason of the last move into 3 (`manual_finish`, `all_settled`, ...); empty before.
+  std::string completion_reason;
   Timestamp created_at{};
   Timestamp updated_at{};
   std::optional<Timestamp> completed_at;
+
+  [[nodiscard]] bool counters_say_complete() const {
+    return domain::counters_say_complete(completion.until, total_calls, connected_calls,
+                                         settled_calls);
+  }
 };
 
 /// A phone (线索) to be called inside a task; `phone` is already normalised.
 struct Lead {
   std::string phone;
+  std::string phone_key;  ///< the canonical key (PhoneKeys); one per phone in a task
   std::optional<std::string> name;
   std::optional<std::string> job_id;
   std::optional<std::string> attrs_json;  ///< a JSON object, serialised, kept as given
@@ -92,6 +106,9 @@ inline constexpr std::string_view kApiStart = "api_start";
 inline constexpr std::string_view kApiDelete = "api_delete";
 inline constexpr std::string_view kLeadsAdded = "leads_added";
 inline constexpr std::string_view kRecount = "recount";
+inline constexpr std::string_view kAllSettled = "all_settled";
+inline constexpr std::string_view kManualFinish = "manual_finish";
+inline constexpr std::string_view kCompletionChanged = "completion_changed";
 }  // namespace reason
 
 }  // namespace dialtrack::domain

@@ -51,6 +51,12 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
   r.add(verb::post, "/tasks/{task_id}/leads", write, bind(&tasks_, &TaskRoutes::add_leads));
   r.add(verb::post, "/tasks/{task_id}/start", write, bind(&tasks_, &TaskRoutes::start));
   r.add(verb::get, "/tasks/{task_id}/history", read, bind(&tasks_, &TaskRoutes::history));
+  r.add(verb::post, "/tasks/{task_id}/finish", write, bind(&tasks_, &TaskRoutes::finish));
+  r.add(verb::put, "/tasks/{task_id}/completion", write,
+        bind(&tasks_, &TaskRoutes::set_completion));
+  r.add(verb::post, "/tasks/{task_id}/redial", write, bind(&tasks_, &TaskRoutes::redial));
+  r.add(verb::get, "/tasks/{task_id}/leads", read, bind(&tasks_, &TaskRoutes::leads));
+  r.add(verb::get, "/tasks/{task_id}/leads/{phone}", read, bind(&tasks_, &TaskRoutes::lead));
   r.add(verb::post, "/outbound_call_records", write, bind(&records_, &RecordRoutes::ingest));
   r.add(verb::get, "/task_followup_records/{task_id}", read,
         bind(&records_, &RecordRoutes::followup));

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "csv/encoding.hpp"
+#include "domain/call_status.hpp"
 #include "domain/lead_draft.hpp"
 #include "http/json_fields.hpp"
 
@@ -124,6 +125,17 @@ DecodeResult<app::NewTask> decode_new_task(const json::object& body, std::int64_
     return *in.error();
   }
   task.name = std::move(*name);
+  if (const auto* completion = body.if_contains("completion");
+      completion != nullptr && !completion->is_null()) {
+    if (!completion->is_object()) {
+      return domain::FieldError{"completion", Problem::kWrongType, "object"};
+    }
+    auto policy = decode_completion(completion->as_object(), "completion");
+    if (auto* error = std::get_if<domain::FieldError>(&policy)) {
+      return std::move(*error);
+    }
+    task.completion = std::move(std::get<domain::CompletionPolicy>(policy));
+  }
   if (leads != nullptr) {
     auto decoded = decode_leads(*leads, max_leads);
     if (auto* error = std::get_if<domain::FieldError>(&decoded)) {
@@ -132,6 +144,97 @@ DecodeResult<app::NewTask> decode_new_task(const json::object& body, std::int64_
     task.leads = std::move(std::get<std::vector<domain::Lead>>(decoded));
   }
   return task;
+}
+
+DecodeResult<domain::CompletionPolicy> decode_completion(const json::object& object,
+                                                         const std::string& prefix) {
+  constexpr std::size_t kMaxStatuses = 100;
+  FieldReader in(object, prefix);
+  const std::string dot = prefix.empty() ? "" : prefix + ".";
+  const auto until = in.string("until", Need::kRequired, 32);
+  const auto max_attempts =
+      in.integer("max_attempts", Need::kOptional, 1, domain::kMaxAttemptsLimit, "max_attempts");
+  const auto* statuses = in.array("final_statuses", Need::kOptional);
+  if (in.error()) {
+    return *in.error();
+  }
+  domain::CompletionPolicy policy;
+  const auto parsed = domain::completion_until_from_string(*until);
+  if (!parsed) {
+    return domain::FieldError{dot + "until", Problem::kOutOfRange, "completion_until"};
+  }
+  policy.until = *parsed;
+  policy.max_attempts = max_attempts;
+  if (statuses != nullptr) {
+    if (statuses->size() > kMaxStatuses) {
+      return domain::FieldError{dot + "final_statuses", Problem::kTooMany, "",
+                                static_cast<long long>(kMaxStatuses)};
+    }
+    policy.final_statuses.clear();
+    for (std::size_t i = 0; i < statuses->size(); ++i) {
+      const auto field = dot + "final_statuses[" + std::to_string(i) + "]";
+      const auto* status = (*statuses)[i].if_string();
+      if (status == nullptr) {
+        return domain::FieldError{field, Problem::kWrongType, "string"};
+      }
+      if (!domain::is_valid_call_status(*status)) {
+        return domain::FieldError{field, Problem::kInvalidStatus};
+      }
+      policy.final_statuses.emplace_back(*status);
+    }
+  }
+  policy.normalize();
+  return policy;
+}
+
+DecodeResult<std::vector<domain::LeadState>> decode_lead_states(std::string_view text,
+                                                                const std::string& field) {
+  if (text == "not_connected") {
+    return std::vector{domain::LeadState::kPending, domain::LeadState::kUnreachable,
+                       domain::LeadState::kExhausted};
+  }
+  if (const auto state = domain::lead_state_from_string(text)) {
+    return std::vector{*state};
+  }
+  return domain::FieldError{field, Problem::kOutOfRange, "lead_state"};
+}
+
+DecodeResult<app::Redial> decode_redial(const json::object& body) {
+  constexpr std::size_t kMaxStates = 8;
+  FieldReader in(body, "");
+  app::Redial redial;
+  redial.name = in.string("name", Need::kOptional, domain::kMaxName);
+  redial.job_group_id = in.string("job_group_id", Need::kOptional, domain::kMaxId);
+  const auto* states = in.array("states", Need::kOptional);
+  if (in.error()) {
+    return *in.error();
+  }
+  if (states != nullptr) {
+    if (states->size() > kMaxStates) {
+      return domain::FieldError{"states", Problem::kTooMany, "",
+                                static_cast<long long>(kMaxStates)};
+    }
+    for (std::size_t i = 0; i < states->size(); ++i) {
+      const auto field = "states[" + std::to_string(i) + "]";
+      const auto* name = (*states)[i].if_string();
+      if (name == nullptr) {
+        return domain::FieldError{field, Problem::kWrongType, "string"};
+      }
+      auto decoded = decode_lead_states(*name, field);
+      if (auto* error = std::get_if<domain::FieldError>(&decoded)) {
+        return std::move(*error);
+      }
+      for (const auto state : std::get<std::vector<domain::LeadState>>(decoded)) {
+        if (std::find(redial.states.begin(), redial.states.end(), state) == redial.states.end()) {
+          redial.states.push_back(state);
+        }
+      }
+    }
+    if (redial.states.empty()) {
+      return domain::FieldError{"states", Problem::kEmpty};
+    }
+  }
+  return redial;
 }
 
 DecodeResult<std::vector<domain::Lead>> decode_added_leads(const json::object& body,

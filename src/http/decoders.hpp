@@ -54,6 +54,20 @@ DecodeResult<std::vector<domain::Lead>> decode_leads(const boost::json::array& i
 DecodeResult<app::NewTask> decode_new_task(const boost::json::object& body, std::int64_t max_leads);
 
 /// `POST /tasks/{id}/leads`: a non-empty `leads` array.
+/// A completion policy object (`completion` of a new task, the body of PUT .../completion):
+/// `until` required, `max_attempts` and `final_statuses` optional (default: none and the
+/// default dead statuses). `prefix` names the object in field paths (`completion`, giving
+/// `completion.until`; empty for a body).
+DecodeResult<domain::CompletionPolicy> decode_completion(const boost::json::object& object,
+                                                         const std::string& prefix);
+
+/// A lead state filter: a state's name, or `not_connected` (every state but connected).
+DecodeResult<std::vector<domain::LeadState>> decode_lead_states(std::string_view text,
+                                                                const std::string& field);
+
+/// The body of POST /tasks/{id}/redial.
+DecodeResult<app::Redial> decode_redial(const boost::json::object& body);
+
 DecodeResult<std::vector<domain::Lead>> decode_added_leads(const boost::json::object& body,
                                                            std::int64_t max_leads);
 

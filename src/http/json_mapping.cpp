@@ -42,9 +42,47 @@ json::object to_json(const domain::Task& task) {
       {"task_type", static_cast<int>(task.task_type)},
       {"total_calls", task.total_calls},
       {"connected_calls", task.connected_calls},
+      {"settled_calls", task.settled_calls},
+      {"completion", to_json(task.completion)},
+      {"parent_task_id", task.parent_task_id ? json::value(*task.parent_task_id) : nullptr},
       {"created_at", format_timestamp(task.created_at)},
       {"updated_at", format_timestamp(task.updated_at)},
       {"completed_at", optional_time(task.completed_at)},
+  };
+}
+
+json::object to_json(const domain::CompletionPolicy& policy) {
+  json::array statuses;
+  for (const auto& s : policy.final_statuses) {
+    statuses.emplace_back(s);
+  }
+  return {
+      {"until", domain::to_string(policy.until)},
+      {"max_attempts", policy.max_attempts ? json::value(*policy.max_attempts) : nullptr},
+      {"final_statuses", std::move(statuses)},
+  };
+}
+
+json::object to_json(const store_api::LeadView& lead) {
+  json::value attrs = nullptr;
+  if (lead.lead.attrs_json) {
+    boost::system::error_code ec;
+    attrs = json::parse(*lead.lead.attrs_json, ec);
+    if (ec) {
+      attrs = nullptr;
+    }
+  }
+  return {
+      {"phone", lead.lead.phone},
+      {"phone_key", lead.lead.phone_key},
+      {"name", optional_string(lead.lead.name)},
+      {"job_id", optional_string(lead.lead.job_id)},
+      {"attrs", std::move(attrs)},
+      {"state", domain::to_string(lead.state)},
+      {"attempts", lead.attempts},
+      {"latest_status", optional_string(lead.latest_status)},
+      {"latest_at", optional_time(lead.latest_at)},
+      {"connected_at", optional_time(lead.connected_at)},
   };
 }
 
@@ -93,6 +131,7 @@ json::object check_json(const app::CheckResult& result) {
       {"is_completed", result.is_completed()},
       {"total_calls", result.task.total_calls},
       {"connected_calls", result.task.connected_calls},
+      {"settled_calls", result.task.settled_calls},
   };
 }
 

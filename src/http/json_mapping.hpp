@@ -11,6 +11,10 @@ namespace dialtrack::http {
 
 /// The task object of the API.
 boost::json::object to_json(const domain::Task& task);
+/// `{"until", "max_attempts", "final_statuses"}`.
+boost::json::object to_json(const domain::CompletionPolicy& policy);
+/// A lead as the leads API answers it (SPEC §6 "Leads").
+boost::json::object to_json(const store_api::LeadView& lead);
 /// A call record as the follow-up query shows it.
 boost::json::object to_json(const domain::CallRecord& record);
 /// A status history row: `{"from", "to", "reason", "at"}`.

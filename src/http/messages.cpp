@@ -102,6 +102,17 @@ Pair pair_of(Msg msg) {
               "The server is receiving too many request bodies; retry later"};
     case Msg::kNotReady:
       return {"数据库未及时应答", "The database did not answer in time"};
+    case Msg::kLeadNotFound:
+      return {"该号码不是此任务的线索", "The phone is not a lead of this task"};
+    case Msg::kTaskFinished:
+      return {"任务已手动结束", "Task finished by hand"};
+    case Msg::kCompletionChanged:
+      return {"完成策略已更新", "Completion policy updated"};
+    case Msg::kCompletionLocked:
+      return {"任务已完成，不能修改完成策略",
+              "The task is completed: its completion policy cannot change"};
+    case Msg::kTaskRedialed:
+      return {"重拨任务已创建", "Redial task created"};
   }
   return {"", ""};
 }
@@ -132,6 +143,11 @@ const char* type_name(std::string_view expected, Language lang) {
        {"+HH:MM 或 -HH:MM 格式、整刻钟的时区偏移",
         "a UTC offset as +HH:MM or -HH:MM, in whole quarter hours"}},
       {"format", {"json 或 csv", "json or csv"}},
+      {"completion_until", {"all_connected 或 all_settled", "all_connected or all_settled"}},
+      {"max_attempts", {"1 到 1000 之间的整数", "an integer from 1 to 1000"}},
+      {"lead_state",
+       {"pending、connected、unreachable、exhausted 或 not_connected 之一",
+        "one of pending, connected, unreachable, exhausted, not_connected"}},
   };
   for (const auto& n : kNames) {
     if (n.key == expected) {
@@ -161,6 +177,21 @@ std::string not_completed_text(std::int64_t connected, std::int64_t total, Langu
     return fmt::format("Task not completed: {}/{} connected", connected, total);
   }
   return fmt::format("任务未完成，已接通 {}/{}", connected, total);
+}
+
+std::string all_settled_text(std::int64_t connected, std::int64_t total, Language lang) {
+  if (lang == Language::kEnglish) {
+    return fmt::format("Task completed: {}/{} connected, the other numbers are unreachable",
+                       connected, total);
+  }
+  return fmt::format("任务已完成，已接通 {}/{}，其余号码已无法接通", connected, total);
+}
+
+std::string finished_by_hand_text(std::int64_t connected, std::int64_t total, Language lang) {
+  if (lang == Language::kEnglish) {
+    return fmt::format("Task finished by hand: {}/{} connected", connected, total);
+  }
+  return fmt::format("任务已手动结束，已接通 {}/{}", connected, total);
 }
 
 std::string cannot_start_text(int task_type, Language lang) {

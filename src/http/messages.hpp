@@ -55,11 +55,21 @@ enum class Msg {
   kSyncRunning,
   kBodyBudgetFull,  ///< the bodies being read already hold the memory budget
   kNotReady,        ///< /readyz: the database did not answer (not_ready_text: with the wait)
+  kLeadNotFound,
+  kTaskFinished,
+  kCompletionChanged,
+  kCompletionLocked,  ///< a completed task keeps its completion policy
+  kTaskRedialed,
 };
 
 std::string text(Msg msg, Language lang);
 /// `kTaskNotCompleted`: 任务未完成，已接通 X/Y.
 std::string not_completed_text(std::int64_t connected, std::int64_t total, Language lang);
+/// The check's message of a completed task under `all_settled` with unconnected leads:
+/// 任务已完成，已接通 X/Y，其余号码已无法接通.
+std::string all_settled_text(std::int64_t connected, std::int64_t total, Language lang);
+/// The check's message of a task finished by hand: 任务已手动结束，已接通 X/Y.
+std::string finished_by_hand_text(std::int64_t connected, std::int64_t total, Language lang);
 std::string cannot_start_text(int task_type, Language lang);
 std::string invalid_json_text(std::string_view reason, Language lang);
 std::string json_too_deep_text(int depth, Language lang);

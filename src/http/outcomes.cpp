@@ -19,6 +19,8 @@ Reply not_found(Missing missing, Language lang) {
       return fail(Status::not_found, text(Msg::kTaskNotFound, lang));
     case Missing::kWebhook:
       return fail(Status::not_found, text(Msg::kWebhookNotFound, lang));
+    case Missing::kLead:
+      return fail(Status::not_found, text(Msg::kLeadNotFound, lang));
     case Missing::kRoute:
       break;
   }
@@ -36,14 +38,18 @@ Reply private_webhook_target(domain::AddressKind kind, Language lang) {
           json::object{{"field", "url"}, {"address_kind", kind_name}}};
 }
 
-Reply task_failure(app::TaskFailure failure, Language lang, int task_type) {
+Reply task_failure(app::TaskFailure failure, Language lang, int task_type, Msg wrong_state) {
   switch (failure) {
     case app::TaskFailure::kNotFound:
       return not_found(Missing::kTask, lang);
+    case app::TaskFailure::kLeadNotFound:
+      return not_found(Missing::kLead, lang);
     case app::TaskFailure::kDeleted:
       return fail(Status::conflict, text(Msg::kTaskDeleted, lang));
     case app::TaskFailure::kWrongState:
-      return fail(Status::conflict, cannot_start_text(task_type, lang));
+      return fail(Status::conflict, wrong_state == Msg::kCannotStart
+                                        ? cannot_start_text(task_type, lang)
+                                        : text(wrong_state, lang));
   }
   return fault_reply(Fault::kUnexpected, lang);
 }

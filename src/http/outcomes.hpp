@@ -22,6 +22,7 @@ namespace dialtrack::http {
 /// What a request named that does not exist.
 enum class Missing {
   kTask,     ///< no task with this id
+  kLead,     ///< the task has no lead with this phone
   kWebhook,  ///< no webhook with this id (or a deleted one)
   kRoute,    ///< no route, or no embedded file, at this path
 };
@@ -42,7 +43,10 @@ Reply bad_field(const domain::FieldError& error, Language lang);
 Reply private_webhook_target(domain::AddressKind kind, Language lang);
 /// 404 for a missing task; 409 for a deleted one or one whose state forbids the operation
 /// (`task_type`: the state it is in, named in that message).
-Reply task_failure(app::TaskFailure failure, Language lang, int task_type = 0);
+/// `wrong_state`: what a refused state change says (by default that the task cannot start,
+/// with its `task_type`).
+Reply task_failure(app::TaskFailure failure, Language lang, int task_type = 0,
+                   Msg wrong_state = Msg::kCannotStart);
 /// Why a sync did not start: 404 unknown task, 409 no job group or already running, 503 no
 /// dialer account.
 Reply sync_refused(app::SyncRefusal refusal, Language lang);

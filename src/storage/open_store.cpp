@@ -15,14 +15,14 @@ std::unique_ptr<store_api::Store> open_store(std::string_view db, const StoreOpt
     return std::make_unique<postgres::PgStore>(
         std::string(db),
         postgres::PgOptions{options.pool_size, options.acquire_timeout, options.query_timeout,
-                            options.connect_wait, options.log});
+                            options.connect_wait, options.log, options.phone_key});
   }
   std::string path(db.starts_with("sqlite:") ? db.substr(7) : db);
   if (path.empty()) {
     throw store_api::StoreError("the database path is empty");
   }
   return std::make_unique<sqlite::SqliteStore>(std::move(path), options.read_connections,
-                                               options.log);
+                                               options.log, options.phone_key);
 }
 
 }  // namespace dialtrack::storage

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "store_api/store.hpp"
@@ -18,7 +20,10 @@ struct StoreOptions {
   std::chrono::milliseconds acquire_timeout{5'000};  ///< PostgreSQL: wait for a free connection
   std::chrono::milliseconds query_timeout{5'000};    ///< PostgreSQL: each connect and statement
   std::chrono::milliseconds connect_wait{60'000};    ///< PostgreSQL: retrying at start
-  std::shared_ptr<spdlog::logger> log;  ///< PostgreSQL: start-up attempts; SQLite: a full disk
+  std::shared_ptr<spdlog::logger> log;               ///< start-up attempts, migrations, a full disk
+  /// The key of a phone (domain::PhoneKeys::key), for leads stored before phone keys; none:
+  /// the normalised phone is its own key.
+  std::function<std::string(std::string_view)> phone_key;
 };
 
 /// Opens the store named by a `--db` value: a file path, `sqlite:PATH`, or a

@@ -31,6 +31,11 @@ struct RecordWrite {
   domain::RecordFields fields;
   bool connected = false;
   bool is_new = false;  ///< insert (a concurrent insert of the same call_id is a StoreConflict)
+  /// The status is final under the task's policy (domain::CompletionPolicy::is_final), now and
+  /// in the stored version this write overwrites: the lead's count of final attempts moves by
+  /// the difference.
+  bool final_status = false;
+  bool stored_final = false;
 };
 
 struct RecordPage {
@@ -53,6 +58,8 @@ class RecordStore : public domain::Interface {
   virtual void upsert_records(std::span<const RecordWrite> records, Timestamp now) = 0;
   /// A task's records, newest first.
   virtual RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) = 0;
+  /// A lead's records, oldest call first (by started_at, else event_time, else created_at).
+  virtual std::vector<domain::CallRecord> lead_records(LeadId lead_id) = 0;
   /// A task's records with record ids above `after`, oldest first, at most `limit`, with the
   /// record id of each: how an export streams a task of any size page by page.
   virtual std::vector<std::pair<std::int64_t, domain::CallRecord>> task_records_after(

@@ -31,6 +31,14 @@ struct TaskPage {
   std::int64_t total = 0;
 };
 
+/// A task to insert.
+struct NewTaskRow {
+  std::string name;
+  std::optional<std::string> job_group_id;
+  domain::CompletionPolicy completion;
+  std::optional<TaskId> parent_task_id;
+};
+
 /// A task's stored counters beside the values recomputed from its leads and records.
 struct CounterAudit {
   TaskId task_id = 0;
@@ -46,10 +54,20 @@ struct CounterAudit {
   /// wrong status, time or lead.
   std::int64_t report_calls = 0;
   std::int64_t lead_attempts = 0;
+  /// The settled and unreachable counters beside the leads' states, recomputed from each lead's
+  /// row (its connected flag, attempts and final attempts: domain::lead_state).
+  std::int64_t settled_calls = 0;
+  std::int64_t unreachable_calls = 0;
+  std::int64_t actual_settled_calls = 0;
+  std::int64_t actual_unreachable_calls = 0;
+  /// Leads that share a phone key with an earlier lead of the task (kept from before phone
+  /// keys; records find the earliest).
+  std::int64_t shared_keys = 0;
 
   [[nodiscard]] bool counters_drifted() const {
     return total_calls != actual_total_calls || connected_calls != actual_connected_calls ||
-           record_count != actual_record_count;
+           record_count != actual_record_count || settled_calls != actual_settled_calls ||
+           unreachable_calls != actual_unreachable_calls;
   }
   [[nodiscard]] bool report_drifted() const {
     return report_calls != actual_record_count || lead_attempts != actual_record_count;
@@ -64,8 +82,15 @@ struct CounterAudit {
 class TaskStore : public domain::Interface {
  public:
   /// Inserts a task in state 1 with zero counters and its creation history row.
-  virtual TaskId insert_task(std::string_view name, const std::optional<std::string>& job_group_id,
-                             Timestamp now) = 0;
+  virtual TaskId insert_task(const NewTaskRow& task, Timestamp now) = 0;
+  /// A task with the default completion policy and no parent.
+  TaskId insert_task(std::string_view name, const std::optional<std::string>& job_group_id,
+                     Timestamp now) {
+    return insert_task(NewTaskRow{std::string(name), job_group_id, {}, std::nullopt}, now);
+  }
+  /// Stores a task's completion policy (the caller then resettles its leads).
+  virtual void set_completion(TaskId task_id, const domain::CompletionPolicy& policy,
+                              Timestamp now) = 0;
   /// In a write transaction the task row stays locked until the end on backends with row locks.
   virtual std::optional<domain::Task> find_task(TaskId task_id) = 0;
   /// The tasks with these ids that exist, in id order, read in one statement without taking
@@ -91,8 +116,9 @@ class TaskStore : public domain::Interface {
                           Timestamp now) = 0;
 
   /// The 2 -> 3 transition, conditional on the counters in the same statement (the rule of
-  /// domain::counters_say_complete), with its history row and outbox events (as
-  /// `transition`). Returns true for the one caller that completed the task.
+  /// domain::counters_say_complete under the task's policy), with its history row and outbox
+  /// events (as `transition`). The reason is `reason`, or `all_settled` for a task under that
+  /// policy. Returns true for the one caller that completed the task.
   virtual bool complete_if_counters_full(TaskId task_id, std::string_view reason,
                                          Timestamp now) = 0;
   /// `complete_if_counters_full` for several tasks in one statement where the backend can;
@@ -110,7 +136,8 @@ class TaskStore : public domain::Interface {
   /// `task_id` alone, or else for at most `limit` tasks with ids above `after`, in id order.
   virtual std::vector<CounterAudit> audit_counters(std::optional<TaskId> task_id, TaskId after,
                                                    std::int64_t limit) = 0;
-  /// Sets the leads' connected flags and the task's counters to what its records say.
+  /// Sets the leads' connected flags, their states and the task's counters to what its records
+  /// say.
   virtual void repair_counters(TaskId task_id, Timestamp now) = 0;
 };
 

@@ -11,7 +11,7 @@ class NotFoundTest : public ServerTest {};
 
 TEST_F(NotFoundTest, UnknownRoutesAre404) {
   for (const char* target :
-       {"/nope", "/tasks/1/nope", "/tasks/1/leads/2", "/check_task_completion/1/2",
+       {"/nope", "/tasks/1/nope", "/tasks/1/leads/2/x", "/check_task_completion/1/2",
         "/healthz/extra", "/TASKS", "/outbound_call_records/1"}) {
     EXPECT_TRUE(is_error(http().get(target), 404)) << target;
   }

@@ -46,7 +46,7 @@ TEST_P(ServicesOnStore, ConcurrentIngestionCountsEveryLeadOnceAndCompletesOnce) 
   std::vector<domain::Lead> task_leads;
   task_leads.reserve(kLeads);
   for (int i = 0; i < kLeads; ++i) {
-    task_leads.push_back({phone_of(i), std::nullopt, std::nullopt, std::nullopt});
+    task_leads.push_back({phone_of(i), phone_of(i), std::nullopt, std::nullopt, std::nullopt});
   }
   const TaskId id = tasks_->create({"concurrent", std::nullopt, task_leads}).task_id;
 

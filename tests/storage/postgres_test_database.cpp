@@ -12,7 +12,7 @@ namespace {
 class PostgresTestDatabase final : public TestDatabase {
  public:
   std::unique_ptr<store_api::Store> open() override {
-    return storage::open_store(database_.url(), {});
+    return storage::open_store(database_.url(), {.phone_key = phone_key()});
   }
   void execute(std::string_view sql) override { database_.execute(sql); }
   void migrate_through(int version) override {

@@ -26,8 +26,9 @@ app::RecordInput record_input(std::size_t index, std::string call_id, std::optio
 void ServicesOnStore::SetUp() {
   StoreContract::SetUp();
   completion_ = std::make_unique<app::CompletionService>(store(), clock_, log_);
-  tasks_ = std::make_unique<app::TaskService>(store(), clock_, log_);
-  ingest_ = std::make_unique<app::IngestService>(store(), clock_, domain::StatusClassifier{}, log_);
+  tasks_ = std::make_unique<app::TaskService>(store(), clock_, log_, phones_);
+  ingest_ = std::make_unique<app::IngestService>(store(), clock_, domain::StatusClassifier{},
+                                                 phones_, log_);
 }
 
 domain::Task ServicesOnStore::create_task(std::initializer_list<std::string_view> phones,

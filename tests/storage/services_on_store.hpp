@@ -12,6 +12,7 @@
 #include "app/completion_service.hpp"
 #include "app/ingest_service.hpp"
 #include "app/task_service.hpp"
+#include "domain/phone.hpp"
 #include "store_contract.hpp"
 
 namespace dialtrack::store_test {
@@ -50,6 +51,7 @@ class ServicesOnStore : public StoreContract {
 
   TestClock clock_;
   std::shared_ptr<spdlog::logger> log_ = null_logger();
+  domain::PhoneKeys phones_;
   std::unique_ptr<app::CompletionService> completion_;
   std::unique_ptr<app::TaskService> tasks_;
   std::unique_ptr<app::IngestService> ingest_;

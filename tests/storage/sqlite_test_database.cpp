@@ -32,7 +32,7 @@ class SqliteTestDatabase final : public TestDatabase {
   SqliteTestDatabase& operator=(const SqliteTestDatabase&) = delete;
 
   std::unique_ptr<store_api::Store> open() override {
-    return storage::open_store(path(), {.read_connections = 2});
+    return storage::open_store(path(), {.read_connections = 2, .phone_key = phone_key()});
   }
 
   void migrate_through(int version) override {

@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "domain/phone.hpp"
+
 namespace dialtrack::store_test {
 
 void PrintTo(const StoreFactory& factory, std::ostream* out) {
@@ -13,6 +15,11 @@ std::string backend_name(const ::testing::TestParamInfo<StoreFactory>& info) {
   return info.param.name;
 }
 
+std::function<std::string(std::string_view)> phone_key() {
+  static const domain::PhoneKeys keys;
+  return [](std::string_view phone) { return keys.key(phone); };
+}
+
 Timestamp at(std::int64_t millis) {
   return Timestamp{std::chrono::milliseconds{millis}};
 }
@@ -20,7 +27,8 @@ Timestamp at(std::int64_t millis) {
 std::vector<domain::Lead> leads(std::initializer_list<std::string_view> phones) {
   std::vector<domain::Lead> out;
   for (const auto phone : phones) {
-    out.push_back({std::string(phone), std::nullopt, std::nullopt, std::nullopt});
+    out.push_back(
+        {std::string(phone), std::string(phone), std::nullopt, std::nullopt, std::nullopt});
   }
   return out;
 }
@@ -31,7 +39,7 @@ store_api::RecordWrite record_write(std::string call_id, const store_api::LeadMa
   write.call_id = std::move(call_id);
   write.task_id = lead.task_id;
   write.lead_id = lead.lead_id;
-  write.phone = lead.phone;
+  write.phone = lead.phone_key;
   write.fields.call_status = std::move(call_status);
   write.connected = connected;
   write.is_new = is_new;

@@ -62,6 +62,10 @@ std::vector<TaskId> task_ids(const Rows& rows) {
   return ids;
 }
 
+/// The phone keys of the service's default region (CN), as the program gives its stores: what
+/// keys the leads stored before phone keys when a store migrates them.
+std::function<std::string(std::string_view)> phone_key();
+
 /// A time `millis` after the epoch; small numbers keep the expectations readable.
 Timestamp at(std::int64_t millis);
 

@@ -49,7 +49,7 @@ TEST_P(StoreContract, FindLeadsReturnsOnlyThePairsThatExist) {
   const auto found = begin_read()->leads().find_leads(keys);
   ASSERT_EQ(found.size(), 2U);
   for (const auto& match : found) {
-    EXPECT_EQ(match.phone, "100");
+    EXPECT_EQ(match.phone_key, "100");
     EXPECT_FALSE(match.connected);
     EXPECT_GT(match.lead_id, 0);
   }
@@ -72,11 +72,11 @@ TEST_P(StoreContract, FindLeadsByJobGroupPrefersTheNewestTask) {
   ASSERT_EQ(found.size(), 2U);
   for (const auto& match : found) {
     EXPECT_EQ(match.job_group_id, "jg-1");
-    if (match.lead.phone == "100") {
+    if (match.lead.phone_key == "100") {
       EXPECT_EQ(match.lead.task_id, newer);
       EXPECT_EQ(match.lead.lead_id, lead(newer, "100").lead_id);
     } else {
-      EXPECT_EQ(match.lead.phone, "200");
+      EXPECT_EQ(match.lead.phone_key, "200");
       EXPECT_EQ(match.lead.task_id, older);  // the newer task has no such phone
     }
   }

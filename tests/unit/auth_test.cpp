@@ -30,8 +30,8 @@ class RouteTable {
  public:
   explicit RouteTable(const Access& access)
       : log_(std::make_shared<spdlog::logger>("auth_test")),
-        tasks_(store_, clock_, log_),
-        ingest_(store_, clock_, domain::StatusClassifier{}, log_),
+        tasks_(store_, clock_, log_, phones_),
+        ingest_(store_, clock_, domain::StatusClassifier{}, phones_, log_),
         completion_(store_, clock_, log_),
         webhooks_(store_, clock_, log_),
         reports_(store_, clock_),
@@ -72,6 +72,7 @@ class RouteTable {
 
   NoStore store_;
   app::SystemClock clock_;
+  domain::PhoneKeys phones_;
   metrics::Registry metrics_;
   std::shared_ptr<spdlog::logger> log_;
   app::TaskService tasks_;

@@ -13,8 +13,16 @@ namespace {
 
 std::string check_message(const app::CheckResult& result, Language lang) {
   switch (result.task.task_type) {
-    case domain::TaskType::kCompleted:
+    case domain::TaskType::kCompleted: {
+      const auto& t = result.task;
+      if (t.completion_reason == domain::reason::kManualFinish) {
+        return finished_by_hand_text(t.connected_calls, t.total_calls, lang);
+      }
+      if (t.connected_calls < t.total_calls) {
+        return all_settled_text(t.connected_calls, t.total_calls, lang);
+      }
       return text(Msg::kTaskCompleted, lang);
+    }
     case domain::TaskType::kDeleted:
       return text(Msg::kTaskDeleted, lang);
     case domain::TaskType::kCreated:

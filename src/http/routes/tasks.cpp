@@ -1,5 +1,8 @@
 #include "http/routes/tasks.hpp"
 
+#include <boost/url/pct_string_view.hpp>
+
+#include "domain/phone.hpp"
 #include "http/decoders.hpp"
 #include "http/json_fields.hpp"
 #include "http/json_mapping.hpp"
@@ -33,6 +36,42 @@ json::object history_json(const std::vector<domain::Transition>& history) {
     items.push_back(to_json(t));
   }
   return {{"items", std::move(items)}};
+}
+
+json::object lead_page_json(const store_api::LeadPage& page, const PageQuery& query) {
+  json::array items;
+  for (const auto& lead : page.items) {
+    items.push_back(to_json(lead));
+  }
+  return {{"items", std::move(items)},
+          {"total", page.total},
+          {"page", query.page},
+          {"page_size", query.page_size}};
+}
+
+json::object lead_detail_json(const app::LeadDetail& detail) {
+  auto object = to_json(detail.lead);
+  json::array records;
+  for (const auto& record : detail.records) {
+    records.push_back(to_json(record));
+  }
+  object["records"] = std::move(records);
+  return object;
+}
+
+/// A phone from a path segment: percent-decoded (`%2B86...`), then normalised.
+std::optional<std::string> path_phone(std::string_view segment) {
+  std::string decoded;
+  if (segment.find('%') != std::string_view::npos) {
+    const auto view = boost::urls::make_pct_string_view(segment);
+    if (!view) {
+      return std::nullopt;
+    }
+    decoded = view->decode();
+  } else {
+    decoded = segment;
+  }
+  return domain::normalize_phone(decoded);
 }
 
 }  // namespace
@@ -135,6 +174,93 @@ Reply TaskRoutes::history(const RequestContext& ctx) {
   return with_path_id(ctx, "task_id", [&](domain::TaskId task_id) {
     return task_reply(tasks_.history(task_id), Msg::kOk, ctx.lang, history_json);
   });
+}
+
+}  // namespace dialtrack::http
+
+namespace dialtrack::http {
+
+Reply TaskRoutes::finish(const RequestContext& ctx) {
+  return with_path_id(ctx, "task_id", [&](domain::TaskId task_id) {
+    return task_reply(tasks_.finish(task_id), Msg::kTaskFinished, ctx.lang,
+                      [&](const domain::Task& task) { return with_sync(task); });
+  });
+}
+
+Reply TaskRoutes::set_completion(const RequestContext& ctx) {
+  auto id = ctx.path_id(0, "task_id");
+  auto body = ctx.body_object();
+  if (auto error = first_error(id, body)) {
+    return std::move(*error);
+  }
+  auto policy = decode_completion(std::get<json::object>(body), "");
+  if (const auto* error = std::get_if<domain::FieldError>(&policy)) {
+    return bad_field(*error, ctx.lang);
+  }
+  const auto outcome = tasks_.set_completion(std::get<std::int64_t>(id),
+                                             std::move(std::get<domain::CompletionPolicy>(policy)));
+  if (const auto* failure = std::get_if<app::TaskFailure>(&outcome)) {
+    return task_failure(*failure, ctx.lang, 0, Msg::kCompletionLocked);
+  }
+  return ok(with_sync(std::get<domain::Task>(outcome)), text(Msg::kCompletionChanged, ctx.lang));
+}
+
+Reply TaskRoutes::redial(const RequestContext& ctx) {
+  auto id = ctx.path_id(0, "task_id");
+  auto body = ctx.body_object(/*empty_is_object=*/true);
+  if (auto error = first_error(id, body)) {
+    return std::move(*error);
+  }
+  auto redial = decode_redial(std::get<json::object>(body));
+  if (const auto* error = std::get_if<domain::FieldError>(&redial)) {
+    return bad_field(*error, ctx.lang);
+  }
+  const auto outcome = tasks_.redial(std::get<std::int64_t>(id), std::get<app::Redial>(redial));
+  if (const auto* failure = std::get_if<app::TaskFailure>(&outcome)) {
+    return task_failure(*failure, ctx.lang);
+  }
+  return ok(with_sync(std::get<domain::Task>(outcome)), text(Msg::kTaskRedialed, ctx.lang),
+            Status::created);
+}
+
+Reply TaskRoutes::leads(const RequestContext& ctx) {
+  auto id = ctx.path_id(0, "task_id");
+  auto page = page_query(ctx, limits_.max_page_size);
+  if (auto error = first_error(id, page)) {
+    return std::move(*error);
+  }
+  app::LeadListing listing;
+  if (const auto state = ctx.query_value("state"); state && !state->empty()) {
+    auto states = decode_lead_states(*state, "state");
+    if (const auto* error = std::get_if<domain::FieldError>(&states)) {
+      return bad_field(*error, ctx.lang);
+    }
+    listing.states = std::move(std::get<std::vector<domain::LeadState>>(states));
+  }
+  if (const auto phone = ctx.query_value("phone"); phone && !phone->empty()) {
+    listing.phone = domain::normalize_phone(*phone);
+    if (!listing.phone) {
+      return bad_field(domain::FieldError{"phone", domain::Problem::kInvalidPhone}, ctx.lang);
+    }
+  }
+  const auto& p = std::get<PageQuery>(page);
+  listing.page = p.page;
+  listing.page_size = p.page_size;
+  return task_reply(tasks_.leads(std::get<std::int64_t>(id), listing), Msg::kOk, ctx.lang,
+                    [&](const store_api::LeadPage& leads) { return lead_page_json(leads, p); });
+}
+
+Reply TaskRoutes::lead(const RequestContext& ctx) {
+  auto id = ctx.path_id(0, "task_id");
+  if (auto error = first_error(id)) {
+    return std::move(*error);
+  }
+  const auto phone = ctx.params.size() > 1 ? path_phone(ctx.params[1]) : std::nullopt;
+  if (!phone) {
+    return bad_field(domain::FieldError{"phone", domain::Problem::kInvalidPhone}, ctx.lang);
+  }
+  return task_reply(tasks_.lead(std::get<std::int64_t>(id), *phone), Msg::kOk, ctx.lang,
+                    lead_detail_json);
 }
 
 }  // namespace dialtrack::http

@@ -11,7 +11,8 @@
 
 namespace dialtrack::http {
 
-/// `/tasks` and its sub-resources: create, list, get, add leads, start, delete, history.
+/// `/tasks` and its sub-resources: create, list, get, add leads, start, delete, history, finish,
+/// completion policy, redial, and the leads with their attempts.
 class TaskRoutes {
  public:
   TaskRoutes(app::TaskService& tasks, const ApiLimits& limits);
@@ -23,6 +24,11 @@ class TaskRoutes {
   Reply start(const RequestContext& ctx);
   Reply remove(const RequestContext& ctx);
   Reply history(const RequestContext& ctx);
+  Reply finish(const RequestContext& ctx);
+  Reply set_completion(const RequestContext& ctx);
+  Reply redial(const RequestContext& ctx);
+  Reply leads(const RequestContext& ctx);
+  Reply lead(const RequestContext& ctx);
 
  private:
   /// The task object with its `sync` (one more primary-key read); list items go without it.

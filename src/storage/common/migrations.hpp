@@ -25,7 +25,12 @@ inline constexpr std::array kSchemaVersions{
     "indexes for reports",
     "dialer sync cursors and per-task sync state",
     "report aggregates kept at write time; report indexes dropped",
+    "campaigns: completion policies, lead states, phone keys, redial",
 };
+
+/// The version whose SQL adds the leads' phone keys: the program keys the leads stored before it
+/// right after that SQL, in the same transaction (phone_key_backfill.hpp).
+inline constexpr int kPhoneKeysVersion = 7;
 
 /// A backend's migrations from its SQL, one text per schema version in version order.
 template <std::size_t N>

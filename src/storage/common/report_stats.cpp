@@ -23,9 +23,10 @@ void require_quarter_hours(std::chrono::minutes utc_offset) {
 }
 
 Contribution contribution(store_api::TaskId task_id, store_api::LeadId lead_id,
-                          const domain::RecordFields& fields, bool connected,
+                          const domain::RecordFields& fields, bool connected, bool final_status,
                           store_api::Timestamp created_at) {
   Contribution c;
+  c.final_status = final_status;
   c.task_id = task_id;
   c.lead_id = lead_id;
   c.call_status = fields.call_status;
@@ -40,7 +41,9 @@ Contribution contribution(store_api::TaskId task_id, store_api::LeadId lead_id,
 void Deltas::insert(const Contribution& record) {
   count(record, 1);
   candidate(record);
-  ++leads_.at(record.lead_id).attempts;
+  auto& lead = leads_.at(record.lead_id);
+  ++lead.attempts;
+  lead.final_attempts += record.final_status ? 1 : 0;
 }
 
 void Deltas::update(const Contribution& before, const Contribution& after) {
@@ -55,6 +58,7 @@ void Deltas::update(const Contribution& before, const Contribution& after) {
     candidate(after);
     auto& lead = leads_.at(after.lead_id);
     lead.replaced_at = std::max(lead.replaced_at.value_or(before.latest_time), before.latest_time);
+    lead.final_attempts += (after.final_status ? 1 : 0) - (before.final_status ? 1 : 0);
   }
 }
 

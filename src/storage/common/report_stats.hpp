@@ -35,13 +35,14 @@ struct Contribution {
   store_api::LeadId lead_id = 0;
   std::string call_status;
   bool connected = false;
+  bool final_status = false;  ///< the status is final under the task's policy
   std::optional<std::int64_t> duration;
   std::int64_t call_time = 0;    ///< started_at, else event_time, else created_at (ms)
   std::int64_t latest_time = 0;  ///< event_time, else ended_at, else started_at, else created_at
 };
 
 Contribution contribution(store_api::TaskId task_id, store_api::LeadId lead_id,
-                          const domain::RecordFields& fields, bool connected,
+                          const domain::RecordFields& fields, bool connected, bool final_status,
                           store_api::Timestamp created_at);
 
 /// What to add to one row of `task_call_stats` (inserted when missing). The counts are signed:
@@ -62,7 +63,8 @@ struct CallStatDelta {
   std::optional<std::int64_t> last_at;
 };
 
-/// What to add to one lead: attempts (records inserted), and the latest of the lead's records
+/// What to add to one lead: attempts (records inserted), attempts with a final status, and the
+/// latest of the lead's records
 /// the batch wrote, which becomes the lead's latest attempt when it is at least as late as the
 /// stored one, or when the batch overwrote the stored latest attempt itself (`replaced_at`: the
 /// latest time, before the batch, of the lead's records the batch overwrote; the stored
@@ -71,6 +73,7 @@ struct LeadStatDelta {
   store_api::TaskId task_id = 0;
   store_api::LeadId lead_id = 0;
   std::int64_t attempts = 0;
+  std::int64_t final_attempts = 0;
   std::string latest_status;
   std::int64_t latest_at = 0;
   std::optional<std::int64_t> replaced_at;

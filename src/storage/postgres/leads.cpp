@@ -2,7 +2,10 @@
 #include <optional>
 #include <type_traits>
 
+#include "storage/common/lead_state_sql.hpp"
 #include "storage/common/names.hpp"
+#include "storage/common/policy_columns.hpp"
+#include "storage/postgres/pg_sql.hpp"
 #include "storage/postgres/ports.hpp"
 
 namespace dialtrack::storage::postgres {
@@ -23,11 +26,32 @@ Params key_and_phone_arrays(std::span<const std::pair<Key, std::string>> pairs) 
   return Params{}.add_array(keys).add_array(phones);
 }
 
-/// The lead in the columns from `first` on of a find statement: task_id, lead_id, phone and
+/// The lead in the columns from `first` on of a find statement: task_id, lead_id, phone key and
 /// whether it is connected.
 store_api::LeadMatch read_lead(const Result& r, int row, int first) {
   return {r.int64(row, first), r.int64(row, first + 1), std::string(r.text(row, first + 2)),
           r.boolean(row, first + 3)};
+}
+
+constexpr std::string_view kLeadColumns =
+    "lead_id, task_id, phone, phone_key, name, job_id, attrs, state, attempts, latest_status, "
+    "latest_at, connected_at";
+
+store_api::LeadView read_lead_view(const Result& r, int row) {
+  store_api::LeadView v;
+  v.lead_id = r.int64(row, 0);
+  v.task_id = r.int64(row, 1);
+  v.lead.phone = std::string(r.text(row, 2));
+  v.lead.phone_key = r.optional_text(row, 3).value_or(v.lead.phone);
+  v.lead.name = r.optional_text(row, 4);
+  v.lead.job_id = r.optional_text(row, 5);
+  v.lead.attrs_json = r.optional_text(row, 6);
+  v.state = domain::lead_state_from_int(r.int64(row, 7)).value_or(domain::LeadState::kPending);
+  v.attempts = r.int64(row, 8);
+  v.latest_status = r.optional_text(row, 9);
+  v.latest_at = timestamp(r.optional_int64(row, 10));
+  v.connected_at = timestamp(r.optional_int64(row, 11));
+  return v;
 }
 
 }  // namespace
@@ -40,25 +64,36 @@ std::vector<NamedStatement> lead_statements() {
       // every push of records. A task that does not exist returns no row: its leads count
       // for nothing.
       {"insert_leads",
-       "WITH ins AS (INSERT INTO task_leads (task_id, phone, name, job_id, attrs, created_at) "
-       "SELECT $1, u.phone, u.name, u.job_id, u.attrs, $6 "
-       "FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) "
-       "WITH ORDINALITY AS u(phone, name, job_id, attrs, n) ORDER BY u.n "
-       "ON CONFLICT (task_id, phone) DO NOTHING RETURNING 1), "
+       "WITH ins AS (INSERT INTO task_leads (task_id, phone, phone_key, name, job_id, attrs, "
+       "created_at) SELECT $1, u.phone, u.phone_key, u.name, u.job_id, u.attrs, $7 "
+       "FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) "
+       "WITH ORDINALITY AS u(phone, phone_key, name, job_id, attrs, n) ORDER BY u.n "
+       "ON CONFLICT DO NOTHING RETURNING 1), "
        "added AS (SELECT count(*) AS n FROM ins) "
-       "UPDATE call_tasks SET total_calls = total_calls + added.n, updated_at = $6 "
+       "UPDATE call_tasks SET total_calls = total_calls + added.n, updated_at = $7 "
        "FROM added WHERE task_id = $1 RETURNING added.n"},
+      // Redial: the leads of $1 in the states of the mask $3 into $2, in lead order.
+      {"copy_leads",
+       "WITH ins AS (INSERT INTO task_leads (task_id, phone, phone_key, name, job_id, attrs, "
+       "created_at) SELECT $2, phone, phone_key, name, job_id, attrs, $4 FROM task_leads "
+       "WHERE task_id = $1 AND ($3::bigint >> state) & 1 = 1 ORDER BY lead_id "
+       "ON CONFLICT DO NOTHING RETURNING 1), "
+       "added AS (SELECT count(*) AS n FROM ins) "
+       "UPDATE call_tasks SET total_calls = total_calls + added.n, updated_at = $4 "
+       "FROM added WHERE task_id = $2 RETURNING added.n"},
       {"find_leads",
-       "SELECT l.task_id, l.lead_id, l.phone, l.connected_at IS NOT NULL "
-       "FROM unnest($1::bigint[], $2::text[]) AS k(task_id, phone) "
-       "JOIN task_leads l ON l.task_id = k.task_id AND l.phone = k.phone"},
+       "SELECT l.task_id, l.lead_id, l.phone_key, l.connected_at IS NOT NULL "
+       "FROM unnest($1::bigint[], $2::text[]) AS k(task_id, phone_key) "
+       "JOIN task_leads l ON l.task_id = k.task_id AND l.phone_key = k.phone_key "
+       "AND NOT l.key_shared"},
       {"find_leads_by_job_group",
-       "SELECT DISTINCT ON (k.job_group_id, k.phone) k.job_group_id, l.task_id, l.lead_id, "
-       "l.phone, l.connected_at IS NOT NULL "
-       "FROM unnest($1::text[], $2::text[]) AS k(job_group_id, phone) "
+       "SELECT DISTINCT ON (k.job_group_id, k.phone_key) k.job_group_id, l.task_id, l.lead_id, "
+       "l.phone_key, l.connected_at IS NOT NULL "
+       "FROM unnest($1::text[], $2::text[]) AS k(job_group_id, phone_key) "
        "JOIN call_tasks t ON t.job_group_id = k.job_group_id "
-       "JOIN task_leads l ON l.task_id = t.task_id AND l.phone = k.phone "
-       "ORDER BY k.job_group_id, k.phone, t.task_type = 4, t.task_id DESC"},
+       "JOIN task_leads l ON l.task_id = t.task_id AND l.phone_key = k.phone_key "
+       "AND NOT l.key_shared "
+       "ORDER BY k.job_group_id, k.phone_key, t.task_type = 4, t.task_id DESC"},
       // connected_calls goes up by the number of leads that changed, per task.
       {"mark_leads_connected",
        "WITH upd AS (UPDATE task_leads SET connected_at = $2 "
@@ -66,6 +101,54 @@ std::vector<NamedStatement> lead_statements() {
        "counts AS (SELECT task_id, count(*) AS n FROM upd GROUP BY task_id) "
        "UPDATE call_tasks t SET connected_calls = t.connected_calls + counts.n, updated_at = $2 "
        "FROM counts WHERE t.task_id = counts.task_id RETURNING t.task_id, counts.n"},
+      // The states of the leads $1 (domain::lead_state as SQL), and the tasks' settled and
+      // unreachable counters moved by the leads that changed. The leads' rows and the tasks'
+      // are locked already (upsert_records).
+      {"settle_leads",
+       sql({"WITH cur AS (SELECT l.lead_id, l.task_id, l.state AS old_state, ", kLeadStateSql,
+            " AS new_state FROM task_leads l JOIN call_tasks t ON t.task_id = l.task_id "
+            "WHERE l.lead_id = ANY($1::bigint[])), "
+            "upd AS (UPDATE task_leads l SET state = cur.new_state FROM cur "
+            "WHERE l.lead_id = cur.lead_id AND cur.new_state <> cur.old_state "
+            "RETURNING cur.task_id, cur.old_state, cur.new_state), "
+            "d AS (SELECT task_id, sum((new_state <> 0)::int - (old_state <> 0)::int) AS settled, "
+            "sum((new_state = 2)::int - (old_state = 2)::int) AS unreachable "
+            "FROM upd GROUP BY task_id) "
+            "UPDATE call_tasks t SET settled_calls = t.settled_calls + d.settled, "
+            "unreachable_calls = t.unreachable_calls + d.unreachable, updated_at = $2 "
+            "FROM d WHERE t.task_id = d.task_id AND (d.settled <> 0 OR d.unreachable <> 0)"})},
+      {"resettle_final_attempts",
+       "UPDATE task_leads l SET final_attempts = coalesce(f.n, 0) FROM task_leads k "
+       "LEFT JOIN (SELECT r.lead_id, count(*) AS n FROM outbound_call_records r "
+       "JOIN call_tasks t ON t.task_id = r.task_id WHERE r.task_id = $1 "
+       "AND r.call_status = ANY(string_to_array(t.final_statuses, ',')) GROUP BY r.lead_id) f "
+       "ON f.lead_id = k.lead_id WHERE k.task_id = $1 AND l.lead_id = k.lead_id "
+       "AND l.final_attempts <> coalesce(f.n, 0)"},
+      {"resettle_states",
+       sql({"UPDATE task_leads l SET state = ", kLeadStateSql,
+            " FROM call_tasks t WHERE t.task_id = l.task_id AND l.task_id = $1 AND l.state <> ",
+            kLeadStateSql})},
+      {"recount_settled_calls",
+       "UPDATE call_tasks t SET settled_calls = s.settled, unreachable_calls = s.unreachable, "
+       "updated_at = $2 FROM (SELECT count(*) FILTER (WHERE state <> 0) AS settled, "
+       "count(*) FILTER (WHERE state = 2) AS unreachable FROM task_leads WHERE task_id = $1) s "
+       "WHERE t.task_id = $1"},
+      {"list_leads", sql({"SELECT ", kLeadColumns,
+                          " FROM task_leads WHERE task_id = $1 ORDER BY lead_id "
+                          "LIMIT $2 OFFSET $3"})},
+      {"list_leads_in_state", sql({"SELECT ", kLeadColumns,
+                                   " FROM task_leads WHERE task_id = $1 AND state = $2 "
+                                   "ORDER BY lead_id LIMIT $3 OFFSET $4"})},
+      {"list_leads_in_states", sql({"SELECT ", kLeadColumns,
+                                    " FROM task_leads WHERE task_id = $1 "
+                                    "AND ($2::bigint >> state) & 1 = 1 "
+                                    "ORDER BY lead_id LIMIT $3 OFFSET $4"})},
+      {"leads_by_key", sql({"SELECT ", kLeadColumns,
+                            " FROM task_leads WHERE task_id = $1 AND phone_key = $2 "
+                            "ORDER BY key_shared, lead_id"})},
+      {"lead_counters",
+       "SELECT total_calls, connected_calls, settled_calls, unreachable_calls FROM call_tasks "
+       "WHERE task_id = $1"},
       {"repair_connect_leads",
        "UPDATE task_leads SET connected_at = $2 WHERE task_id = $1 AND connected_at IS NULL "
        "AND lead_id IN (SELECT lead_id FROM outbound_call_records WHERE task_id = $1 AND "
@@ -82,6 +165,12 @@ void repair_connected_flags(Connection& c, TaskId task_id, Timestamp now) {
   c.run("repair_disconnect_leads", Params{}.add(task_id));
 }
 
+void resettle(Connection& c, TaskId task_id, Timestamp now) {
+  c.run("resettle_final_attempts", Params{}.add(task_id));
+  c.run("resettle_states", Params{}.add(task_id));
+  c.run("recount_settled_calls", Params{}.add(task_id).add(millis(now)));
+}
+
 namespace {
 
 /// The leads port: the phones of a task and whether each was connected.
@@ -95,11 +184,13 @@ class PgLeads final : public store_api::LeadStore {
       return 0;
     }
     std::vector<std::optional<std::string>> phones;
+    std::vector<std::optional<std::string>> keys;
     std::vector<std::optional<std::string>> names;
     std::vector<std::optional<std::string>> job_ids;
     std::vector<std::optional<std::string>> attrs;
     for (const auto& lead : leads) {
       phones.emplace_back(lead.phone);
+      keys.emplace_back(lead.phone_key.empty() ? lead.phone : lead.phone_key);
       names.push_back(lead.name);
       job_ids.push_back(lead.job_id);
       attrs.push_back(lead.attrs_json);
@@ -107,6 +198,7 @@ class PgLeads final : public store_api::LeadStore {
     const auto r = c_.run("insert_leads", Params{}
                                               .add(task_id)
                                               .add_array(phones)
+                                              .add_array(keys)
                                               .add_array(names)
                                               .add_array(job_ids)
                                               .add_array(attrs)
@@ -135,18 +227,81 @@ class PgLeads final : public store_api::LeadStore {
         });
   }
 
-  std::vector<store_api::ConnectedIncrement> mark_leads_connected(std::span<const LeadId> lead_ids,
-                                                                  Timestamp now) override {
-    if (lead_ids.empty()) {
-      return {};
+  std::vector<store_api::ConnectedIncrement> settle_leads(std::span<const LeadId> lead_ids,
+                                                          std::span<const LeadId> connected,
+                                                          Timestamp now) override {
+    std::vector<store_api::ConnectedIncrement> out;
+    if (!connected.empty()) {
+      // Sorted ids lock the lead rows in one order in every transaction: no deadlock.
+      std::vector<std::int64_t> ids(connected.begin(), connected.end());
+      std::sort(ids.begin(), ids.end());
+      out = c_.run("mark_leads_connected", Params{}.add_array(ids).add(millis(now)))
+                .read_all([](const Result& r, int row) {
+                  return store_api::ConnectedIncrement{r.int64(row, 0), r.int64(row, 1)};
+                });
     }
-    // Sorted ids lock the lead rows in one order in every transaction: no deadlock between them.
-    std::vector<std::int64_t> ids(lead_ids.begin(), lead_ids.end());
-    std::sort(ids.begin(), ids.end());
-    return c_.run("mark_leads_connected", Params{}.add_array(ids).add(millis(now)))
-        .read_all([](const Result& r, int row) {
-          return store_api::ConnectedIncrement{r.int64(row, 0), r.int64(row, 1)};
-        });
+    if (!lead_ids.empty()) {
+      std::vector<std::int64_t> ids(lead_ids.begin(), lead_ids.end());
+      c_.run("settle_leads", Params{}.add_array(ids).add(millis(now)));
+    }
+    return out;
+  }
+
+  void resettle_task(TaskId task_id, Timestamp now) override { resettle(c_, task_id, now); }
+
+  store_api::LeadPage list_leads(const store_api::LeadQuery& query) override {
+    store_api::LeadPage page;
+    const std::int64_t offset = (query.page - 1) * query.page_size;
+    if (query.phone_key) {
+      auto all = c_.run("leads_by_key", Params{}.add(query.task_id).add(*query.phone_key))
+                     .read_all(read_lead_view);
+      std::erase_if(all, [&](const store_api::LeadView& v) {
+        return !query.states.empty() &&
+               std::find(query.states.begin(), query.states.end(), v.state) == query.states.end();
+      });
+      page.total = static_cast<std::int64_t>(all.size());
+      for (std::int64_t i = offset; i < page.total && i < offset + query.page_size; ++i) {
+        page.items.push_back(std::move(all[static_cast<std::size_t>(i)]));
+      }
+      return page;
+    }
+    if (query.states.empty()) {
+      page.items =
+          c_.run("list_leads", Params{}.add(query.task_id).add(query.page_size).add(offset))
+              .read_all(read_lead_view);
+    } else if (query.states.size() == 1) {
+      page.items = c_.run("list_leads_in_state", Params{}
+                                                     .add(query.task_id)
+                                                     .add(static_cast<int>(query.states[0]))
+                                                     .add(query.page_size)
+                                                     .add(offset))
+                       .read_all(read_lead_view);
+    } else {
+      page.items = c_.run("list_leads_in_states", Params{}
+                                                      .add(query.task_id)
+                                                      .add(policy_columns::state_mask(query.states))
+                                                      .add(query.page_size)
+                                                      .add(offset))
+                       .read_all(read_lead_view);
+    }
+    const auto counters = c_.run("lead_counters", Params{}.add(query.task_id));
+    if (counters.rows() == 1) {
+      domain::Task task;
+      task.total_calls = counters.int64(0, 0);
+      task.connected_calls = counters.int64(0, 1);
+      task.settled_calls = counters.int64(0, 2);
+      task.unreachable_calls = counters.int64(0, 3);
+      page.total = policy_columns::leads_in_states(task, query.states);
+    }
+    return page;
+  }
+
+  std::int64_t copy_leads(TaskId from, TaskId to, std::span<const domain::LeadState> states,
+                          Timestamp now) override {
+    const auto r =
+        c_.run("copy_leads",
+               Params{}.add(from).add(to).add(policy_columns::state_mask(states)).add(millis(now)));
+    return r.rows() == 1 ? r.int64(0, 0) : 0;
   }
 
  private:

@@ -232,6 +232,13 @@ Result Connection::exec(const char* sql) {
   return execute(sql, [sql](PGconn* c) { return PQsendQuery(c, sql); });
 }
 
+Result Connection::exec(const char* sql, const Params& params) {
+  const auto values = params.pointers();
+  return execute(sql, [&](PGconn* c) {
+    return PQsendQueryParams(c, sql, params.size(), nullptr, values.data(), nullptr, nullptr, 0);
+  });
+}
+
 Result Connection::run(const char* name, const Params& params) {
   const auto values = params.pointers();
   return execute(name, [&](PGconn* c) {

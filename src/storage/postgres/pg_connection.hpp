@@ -107,6 +107,8 @@ class Connection {
 
   /// Runs SQL text without parameters (BEGIN, COMMIT, DDL, migrations).
   Result exec(const char* sql);
+  /// Runs SQL text with parameters, unprepared (what migrations run once).
+  Result exec(const char* sql, const Params& params);
   /// Runs a statement prepared by name.
   Result run(const char* name, const Params& params = {});
   /// True once the connection has failed or a statement ran out of time; the pool then closes

@@ -203,9 +203,50 @@ DROP INDEX IF EXISTS outbound_call_records_report;
 DROP INDEX IF EXISTS outbound_call_records_by_call_time;
 )sql";
 
+// Campaigns (SPEC §6): as in the SQLite migration of the same version (storage/sqlite/
+// migrations.cpp), which says what each column is for.
+constexpr const char* kCampaigns = R"sql(
+ALTER TABLE call_tasks
+  ADD COLUMN completion text NOT NULL DEFAULT 'all_connected'
+    CHECK (completion IN ('all_connected', 'all_settled')),
+  ADD COLUMN max_attempts bigint,
+  ADD COLUMN final_statuses text NOT NULL
+    DEFAULT 'ContactBlockList,EmptyNumber,HighRiskSipCode,NotExist,OutOfService,OutOfServiceNoCall',
+  ADD COLUMN settled_calls bigint NOT NULL DEFAULT 0,
+  ADD COLUMN unreachable_calls bigint NOT NULL DEFAULT 0,
+  ADD COLUMN parent_task_id bigint,
+  ADD COLUMN completion_reason text;
+
+ALTER TABLE task_leads
+  ADD COLUMN phone_key text,
+  ADD COLUMN key_shared boolean NOT NULL DEFAULT false,
+  ADD COLUMN final_attempts bigint NOT NULL DEFAULT 0,
+  ADD COLUMN state smallint NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX task_leads_by_key ON task_leads (task_id, phone_key) WHERE NOT key_shared;
+CREATE INDEX task_leads_by_state ON task_leads (task_id, state, lead_id);
+CREATE INDEX outbound_call_records_by_lead ON outbound_call_records (lead_id);
+
+UPDATE task_leads l SET final_attempts = f.n
+FROM (SELECT lead_id, count(*) AS n FROM outbound_call_records
+      WHERE call_status IN ('ContactBlockList', 'EmptyNumber', 'HighRiskSipCode', 'NotExist',
+                            'OutOfService', 'OutOfServiceNoCall')
+      GROUP BY lead_id) AS f
+WHERE l.lead_id = f.lead_id;
+UPDATE task_leads SET state = CASE WHEN connected_at IS NOT NULL THEN 1
+                                   WHEN final_attempts > 0 THEN 2 ELSE 0 END
+WHERE connected_at IS NOT NULL OR final_attempts > 0;
+UPDATE call_tasks t SET settled_calls = s.settled, unreachable_calls = s.unreachable
+FROM (SELECT task_id, count(*) FILTER (WHERE state <> 0) AS settled,
+             count(*) FILTER (WHERE state = 2) AS unreachable
+      FROM task_leads GROUP BY task_id) AS s
+WHERE t.task_id = s.task_id;
+CREATE INDEX call_tasks_by_parent ON call_tasks (parent_task_id) WHERE parent_task_id IS NOT NULL;
+)sql";
+
 // The SQL of each schema version of storage/common/migrations.hpp, in version order.
-constexpr auto kMigrations = backend_migrations(
-    {kInitialSchema, kJobLeases, kWebhooks, kReportIndexes, kDialerSync, kReportAggregates});
+constexpr auto kMigrations =
+    backend_migrations({kInitialSchema, kJobLeases, kWebhooks, kReportIndexes, kDialerSync,
+                        kReportAggregates, kCampaigns});
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 #include <thread>
 #include <utility>
 
+#include "storage/postgres/lead_keys.hpp"
 #include "storage/postgres/pg_connection.hpp"
 #include "storage/postgres/pg_migrations.hpp"
 #include "storage/postgres/transaction.hpp"
@@ -116,8 +117,11 @@ int PgStore::migrate() {
   for (int i = 0; i < applied.rows(); ++i) {
     done.insert(applied.int64(i, 0));
   }
-  const int reached = apply_missing(migrations(), done, [&c](const Migration& m) {
+  const int reached = apply_missing(migrations(), done, [&](const Migration& m) {
     c.exec(m.sql);
+    if (m.version == kPhoneKeysVersion) {
+      key_leads(c, options_.phone_key, options_.log.get());
+    }
     const std::string record = "INSERT INTO schema_migrations (version, description) VALUES (" +
                                std::to_string(m.version) + ", '" + m.description + "')";
     c.exec(record.c_str());

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/common/phone_key_backfill.hpp"
 #include "store_api/store.hpp"
 
 namespace spdlog {
@@ -24,8 +25,10 @@ struct PgOptions {
   std::chrono::milliseconds query_timeout{5'000};
   /// At start, how long to keep trying while the server refuses connections or is not up yet.
   std::chrono::milliseconds connect_wait{60'000};
-  /// Where the start-up attempts are logged; none: not logged.
+  /// Where the start-up attempts and migrations are logged; none: not logged.
   std::shared_ptr<spdlog::logger> log;
+  /// The key of a phone, for leads stored before phone keys (phone_key_backfill).
+  phone_key_backfill::PhoneKeyFn phone_key;
 };
 
 /// The production store: PostgreSQL through libpq, with a bounded pool of connections on which

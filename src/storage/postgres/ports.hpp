@@ -36,6 +36,9 @@ std::unique_ptr<store_api::LeadStore> make_leads(Connection& c, store_api::TxMod
 /// Sets the connected flags of the task's leads to what its records say: a lead is connected
 /// (since `now`, unless it already was) when one of its records is (`TaskStore::repair_counters`).
 void repair_connected_flags(Connection& c, store_api::TaskId task_id, store_api::Timestamp now);
+/// `LeadStore::resettle_task`: the leads' final attempts and states from the task's records and
+/// policy, then its settled and unreachable counters.
+void resettle(Connection& c, store_api::TaskId task_id, store_api::Timestamp now);
 
 /// The named statements of the call records port (records.cpp).
 std::vector<NamedStatement> record_statements();

@@ -40,21 +40,28 @@ store_api::StoredRecord read_record(const Result& r, int row) {
 
 /// The stored and the new version of one overwritten record, as `update_records` returns them
 /// (task, lead, then each version's status, connected, started_at, ended_at, duration and
-/// event_time, the stored one's created_at between them), counted into the report's aggregates.
-void count_update(const Result& r, int row, report_stats::Deltas& deltas) {
+/// event_time, the stored one's created_at between them, then the call_id), counted into the
+/// report's aggregates; `finals` says, by call_id, whether each version's status is final.
+void count_update(const Result& r, int row,
+                  const std::map<std::string, std::pair<bool, bool>, std::less<>>& finals,
+                  report_stats::Deltas& deltas) {
+  const auto final_flags = finals.find(r.text(row, 15));
+  const bool stored_final = final_flags != finals.end() && final_flags->second.first;
+  const bool new_final = final_flags != finals.end() && final_flags->second.second;
   const TaskId task_id = r.int64(row, 0);
   const LeadId lead_id = r.int64(row, 1);
   const Timestamp created_at = timestamp(r.int64(row, 8));
-  auto version = [&](int first) {
+  auto version = [&](int first, bool final_status) {
     domain::RecordFields f;
     f.call_status = std::string(r.text(row, first));
     f.started_at = timestamp(r.optional_int64(row, first + 2));
     f.ended_at = timestamp(r.optional_int64(row, first + 3));
     f.duration = r.optional_int64(row, first + 4);
     f.event_time = timestamp(r.optional_int64(row, first + 5));
-    return report_stats::contribution(task_id, lead_id, f, r.boolean(row, first + 1), created_at);
+    return report_stats::contribution(task_id, lead_id, f, r.boolean(row, first + 1), final_status,
+                                      created_at);
   };
-  deltas.update(version(2), version(9));
+  deltas.update(version(2, stored_final), version(9, new_final));
 }
 
 /// Column arrays for the new or for the changed records of a batch.
@@ -138,11 +145,14 @@ std::vector<NamedStatement> record_statements() {
        "WHERE r.call_id = u.call_id AND o.record_id = r.record_id "
        "RETURNING o.task_id, o.lead_id, o.call_status, o.connected, o.started_at, o.ended_at, "
        "o.duration, o.event_time, o.created_at, r.call_status, r.connected, r.started_at, "
-       "r.ended_at, r.duration, r.event_time"},
+       "r.ended_at, r.duration, r.event_time, r.call_id"},
       {"task_records", sql({"SELECT ", kRecordColumns,
                             " FROM outbound_call_records WHERE task_id = $1 "
                             "ORDER BY record_id DESC LIMIT $2 OFFSET $3"})},
       {"record_count", "SELECT record_count FROM call_tasks WHERE task_id = $1"},
+      {"lead_records", sql({"SELECT ", kRecordColumns,
+                            " FROM outbound_call_records WHERE lead_id = $1 "
+                            "ORDER BY coalesce(started_at, event_time, created_at), record_id"})},
       {"task_records_after", sql({"SELECT ", kRecordColumns,
                                   ", record_id FROM outbound_call_records WHERE task_id = $1 "
                                   "AND record_id > $2 ORDER BY record_id LIMIT $3"})},
@@ -182,14 +192,17 @@ class PgRecords final : public store_api::RecordStore {
     std::map<TaskId, std::int64_t> inserted;
     std::vector<TaskId> tasks;
     report_stats::Deltas deltas;
+    std::map<std::string, std::pair<bool, bool>, std::less<>> finals;  // of the updates
     for (const auto& r : records) {
       tasks.push_back(r.task_id);
       if (r.is_new) {
         inserts.add(r);
         ++inserted[r.task_id];
-        deltas.insert(report_stats::contribution(r.task_id, r.lead_id, r.fields, r.connected, now));
+        deltas.insert(report_stats::contribution(r.task_id, r.lead_id, r.fields, r.connected,
+                                                 r.final_status, now));
       } else {
         updates.add(r);
+        finals[r.call_id] = {r.stored_final, r.final_status};
       }
     }
     if (!inserts.call_id.empty()) {
@@ -198,7 +211,7 @@ class PgRecords final : public store_api::RecordStore {
     if (!updates.call_id.empty()) {
       const auto changed = c_.run("update_records", updates.params(false, now));
       for (int i = 0; i < changed.rows(); ++i) {
-        count_update(changed, i, deltas);
+        count_update(changed, i, finals, deltas);
       }
     }
     add_lead_stats(c_, deltas);
@@ -224,6 +237,12 @@ class PgRecords final : public store_api::RecordStore {
       out.total = count.int64(0, 0);
     }
     return out;
+  }
+
+  std::vector<domain::CallRecord> lead_records(LeadId lead_id) override {
+    return c_.run("lead_records", Params{}.add(lead_id)).read_all([](const Result& r, int row) {
+      return read_record(r, row).record;
+    });
   }
 
   std::vector<std::pair<std::int64_t, domain::CallRecord>> task_records_after(

@@ -83,12 +83,13 @@ std::vector<NamedStatement> report_statements() {
        "WITH locked AS MATERIALIZED (SELECT lead_id FROM task_leads "
        "WHERE lead_id = ANY($1::bigint[]) ORDER BY lead_id FOR UPDATE) "
        "UPDATE task_leads l SET attempts = l.attempts + u.attempts, "
+       "final_attempts = l.final_attempts + u.final_attempts, "
        "latest_status = CASE WHEN l.latest_at IS NULL OR u.at >= l.latest_at "
        "OR l.latest_at <= u.replaced_at THEN u.status ELSE l.latest_status END, "
        "latest_at = CASE WHEN l.latest_at IS NULL OR u.at >= l.latest_at "
        "OR l.latest_at <= u.replaced_at THEN u.at ELSE l.latest_at END "
-       "FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[]) "
-       "AS u(lead_id, attempts, status, at, replaced_at) "
+       "FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], "
+       "$6::bigint[]) AS u(lead_id, attempts, status, at, replaced_at, final_attempts) "
        "WHERE l.lead_id = u.lead_id AND u.lead_id IN (SELECT lead_id FROM locked)"},
       {"lock_task_leads",
        "SELECT lead_id FROM task_leads WHERE task_id = $1 ORDER BY lead_id FOR UPDATE"},
@@ -142,7 +143,7 @@ void add_lead_stats(Connection& c, const report_stats::Deltas& deltas) {
   if (leads.empty()) {
     return;
   }
-  std::vector<std::int64_t> lead_ids, attempts, latest_at;
+  std::vector<std::int64_t> lead_ids, attempts, latest_at, final_attempts;
   std::vector<std::optional<std::string>> latest_status, replaced_at;
   for (const auto& d : leads) {
     lead_ids.push_back(d.lead_id);
@@ -150,13 +151,15 @@ void add_lead_stats(Connection& c, const report_stats::Deltas& deltas) {
     latest_status.emplace_back(d.latest_status);
     latest_at.push_back(d.latest_at);
     replaced_at.push_back(int_text(d.replaced_at));
+    final_attempts.push_back(d.final_attempts);
   }
   c.run("add_lead_stats", Params{}
                               .add_array(lead_ids)
                               .add_array(attempts)
                               .add_array(latest_status)
                               .add_array(latest_at)
-                              .add_array(replaced_at));
+                              .add_array(replaced_at)
+                              .add_array(final_attempts));
 }
 
 void add_record_stats(Connection& c, const std::map<TaskId, std::int64_t>& inserted,

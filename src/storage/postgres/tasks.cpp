@@ -1,9 +1,12 @@
 #include <array>
+#include <map>
 #include <string_view>
 #include <utility>
 
+#include "storage/common/lead_state_sql.hpp"
 #include "storage/common/like_pattern.hpp"
 #include "storage/common/names.hpp"
+#include "storage/common/policy_columns.hpp"
 #include "storage/postgres/pg_sql.hpp"
 #include "storage/postgres/ports.hpp"
 
@@ -14,19 +17,27 @@ namespace {
 /// The columns `read_task` reads, in its order.
 constexpr std::string_view kTaskColumns =
     "task_id, name, job_group_id, task_type, total_calls, connected_calls, created_at, "
-    "updated_at, completed_at";
+    "updated_at, completed_at, settled_calls, unreachable_calls, completion, max_attempts, "
+    "final_statuses, parent_task_id, completion_reason";
 
 /// The stored counters beside the values recomputed from the task's leads and records, and the
 /// report's aggregates (audit_counters), read in CounterAudit's order.
-constexpr std::string_view kAuditSelect =
-    "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
-    "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
-    "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
-    "WHERE r.task_id = t.task_id AND r.connected), "
-    "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id), "
-    "(SELECT coalesce(sum(calls), 0) FROM task_call_stats s WHERE s.task_id = t.task_id), "
-    "(SELECT coalesce(sum(attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id) "
-    "FROM call_tasks t ";
+std::string audit_select() {
+  return sql(
+      {"SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
+       "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
+       "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
+       "WHERE r.task_id = t.task_id AND r.connected), "
+       "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id), "
+       "(SELECT coalesce(sum(calls), 0) FROM task_call_stats s "
+       "WHERE s.task_id = t.task_id), "
+       "(SELECT coalesce(sum(attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id), "
+       "t.settled_calls, t.unreachable_calls, ls.settled, ls.unreachable, ls.shared "
+       "FROM call_tasks t CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE ",
+       kLeadStateSql, " <> 0) AS settled, count(*) FILTER (WHERE ", kLeadStateSql,
+       " = 2) AS unreachable, count(*) FILTER (WHERE l.key_shared) AS shared "
+       "FROM task_leads l WHERE l.task_id = t.task_id) ls "});
+}
 
 domain::Task read_task(const Result& r, int row) {
   domain::Task t;
@@ -39,6 +50,11 @@ domain::Task read_task(const Result& r, int row) {
   t.created_at = timestamp(r.int64(row, 6));
   t.updated_at = timestamp(r.int64(row, 7));
   t.completed_at = timestamp(r.optional_int64(row, 8));
+  t.settled_calls = r.int64(row, 9);
+  t.unreachable_calls = r.int64(row, 10);
+  t.completion = policy_columns::read(r.text(row, 11), r.optional_int64(row, 12), r.text(row, 13));
+  t.parent_task_id = r.optional_int64(row, 14);
+  t.completion_reason = r.optional_text(row, 15).value_or("");
   return t;
 }
 
@@ -48,8 +64,9 @@ std::vector<NamedStatement> task_statements() {
   return {
       {"insert_task",
        "WITH t AS (INSERT INTO call_tasks (name, job_group_id, task_type, total_calls, "
-       "connected_calls, record_count, created_at, updated_at) "
-       "VALUES ($1, $2, 1, 0, 0, 0, $3, $3) RETURNING task_id) "
+       "connected_calls, record_count, created_at, updated_at, completion, max_attempts, "
+       "final_statuses, parent_task_id) "
+       "VALUES ($1, $2, 1, 0, 0, 0, $3, $3, $4, $5, $6, $7) RETURNING task_id) "
        "INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
        "SELECT task_id, NULL, 1, 'created', $3 FROM t RETURNING task_id"},
       {"find_task", sql({"SELECT ", kTaskColumns, " FROM call_tasks WHERE task_id = $1"})},
@@ -80,37 +97,39 @@ std::vector<NamedStatement> task_statements() {
       {"count_tasks_by_name", "SELECT count(*) FROM call_tasks WHERE name ILIKE $1 ESCAPE '\\'"},
       {"count_tasks_by_name_and_type",
        "SELECT count(*) FROM call_tasks WHERE name ILIKE $1 ESCAPE '\\' AND task_type = $2"},
+      {"set_completion",
+       "UPDATE call_tasks SET completion = $2, max_attempts = $3, final_statuses = $4, "
+       "updated_at = $5 WHERE task_id = $1"},
       {"set_job_group",
        "UPDATE call_tasks SET job_group_id = $2, updated_at = $3 WHERE task_id = $1"},
       // The status changes with their history rows, each returning the tasks it moved: their
       // outbox events follow in a second statement (write_status_events).
       {"transition",
        "WITH t AS (UPDATE call_tasks SET task_type = $3, updated_at = $4, "
-       "completed_at = CASE $3::smallint WHEN 3 THEN $4 WHEN 2 THEN NULL ELSE completed_at END "
+       "completed_at = CASE $3::smallint WHEN 3 THEN $4 WHEN 2 THEN NULL ELSE completed_at END, "
+       "completion_reason = CASE $3::smallint WHEN 3 THEN $5 WHEN 2 THEN NULL "
+       "ELSE completion_reason END "
        "WHERE task_id = $1 AND task_type = $2 RETURNING task_id) "
        "INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
        "SELECT task_id, $2, $3, $5, $4 FROM t RETURNING task_id"},
-      {"complete",
-       "WITH t AS (UPDATE call_tasks SET task_type = 3, updated_at = $2, completed_at = $2 "
-       "WHERE task_id = $1 AND task_type = 2 AND total_calls > 0 "
-       "AND connected_calls = total_calls RETURNING task_id) "
-       "INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
-       "SELECT task_id, 2, 3, $3, $2 FROM t RETURNING task_id"},
+      // domain::counters_say_complete under each task's policy; `all_settled` is its own reason.
       {"complete_many",
-       "WITH t AS (UPDATE call_tasks SET task_type = 3, updated_at = $2, completed_at = $2 "
+       "WITH t AS (UPDATE call_tasks SET task_type = 3, updated_at = $2, completed_at = $2, "
+       "completion_reason = CASE completion WHEN 'all_settled' THEN 'all_settled' ELSE $3 END "
        "WHERE task_id = ANY($1::bigint[]) AND task_type = 2 AND total_calls > 0 "
-       "AND connected_calls = total_calls RETURNING task_id), "
+       "AND (CASE completion WHEN 'all_settled' THEN settled_calls ELSE connected_calls END) "
+       "= total_calls RETURNING task_id, completion_reason), "
        "h AS (INSERT INTO task_status_history (task_id, from_type, to_type, reason, at) "
-       "SELECT task_id, 2, 3, $3, $2 FROM t RETURNING task_id) "
-       "SELECT task_id FROM h ORDER BY task_id"},
+       "SELECT task_id, 2, 3, completion_reason, $2 FROM t RETURNING task_id, reason) "
+       "SELECT task_id, reason FROM h ORDER BY task_id"},
       {"history",
        "SELECT from_type, to_type, reason, at FROM task_status_history WHERE task_id = $1 "
        "ORDER BY history_id"},
       {"calling_tasks", sql({"SELECT ", kTaskColumns,
                              " FROM call_tasks WHERE task_type = 2 AND task_id > $1 "
                              "ORDER BY task_id LIMIT $2"})},
-      {"audit_task", sql({kAuditSelect, "WHERE t.task_id = $1"})},
-      {"audit_tasks", sql({kAuditSelect, "WHERE t.task_id > $1 ORDER BY t.task_id LIMIT $2"})},
+      {"audit_task", sql({audit_select(), "WHERE t.task_id = $1"})},
+      {"audit_tasks", sql({audit_select(), "WHERE t.task_id > $1 ORDER BY t.task_id LIMIT $2"})},
       {"repair_counters",
        "UPDATE call_tasks SET "
        "total_calls = (SELECT count(*) FROM task_leads WHERE task_id = $1), "
@@ -136,10 +155,27 @@ class PgTasks final : public store_api::TaskStore {
  public:
   PgTasks(Connection& connection, TxMode mode) : c_(connection), mode_(mode) {}
 
-  TaskId insert_task(std::string_view name, const std::optional<std::string>& job_group_id,
-                     Timestamp now) override {
-    const auto r = c_.run("insert_task", Params{}.add(name).add(job_group_id).add(millis(now)));
+  TaskId insert_task(const store_api::NewTaskRow& task, Timestamp now) override {
+    const auto& policy = task.completion;
+    const auto r = c_.run("insert_task", Params{}
+                                             .add(task.name)
+                                             .add(task.job_group_id)
+                                             .add(millis(now))
+                                             .add(domain::to_string(policy.until))
+                                             .add(policy.max_attempts)
+                                             .add(policy_columns::final_statuses(policy))
+                                             .add(task.parent_task_id));
     return r.int64(0, 0);
+  }
+
+  void set_completion(TaskId task_id, const domain::CompletionPolicy& policy,
+                      Timestamp now) override {
+    c_.run("set_completion", Params{}
+                                 .add(task_id)
+                                 .add(domain::to_string(policy.until))
+                                 .add(policy.max_attempts)
+                                 .add(policy_columns::final_statuses(policy))
+                                 .add(millis(now)));
   }
 
   void lock_tasks(std::span<const TaskId> task_ids) override { lock_task_rows(c_, task_ids); }
@@ -204,13 +240,8 @@ class PgTasks final : public store_api::TaskStore {
   }
 
   bool complete_if_counters_full(TaskId task_id, std::string_view reason, Timestamp now) override {
-    const auto r = c_.run("complete", Params{}.add(task_id).add(millis(now)).add(reason));
-    if (r.rows() != 1) {
-      return false;
-    }
-    const std::array completed{task_id};
-    write_status_events(c_, completed, TaskType::kCalling, TaskType::kCompleted, reason, now);
-    return true;
+    const std::array ids{task_id};
+    return !complete_where_counters_full(ids, reason, now).empty();
   }
 
   std::vector<TaskId> complete_where_counters_full(std::span<const TaskId> task_ids,
@@ -219,10 +250,18 @@ class PgTasks final : public store_api::TaskStore {
     if (task_ids.empty()) {
       return {};
     }
-    auto completed =
-        c_.run("complete_many", Params{}.add_array(task_ids).add(millis(now)).add(reason))
-            .read_all([](const Result& r, int row) { return r.int64(row, 0); });
-    write_status_events(c_, completed, TaskType::kCalling, TaskType::kCompleted, reason, now);
+    const auto r =
+        c_.run("complete_many", Params{}.add_array(task_ids).add(millis(now)).add(reason));
+    // The events of each reason in one statement: `reason`, and `all_settled`.
+    std::map<std::string, std::vector<TaskId>, std::less<>> by_reason;
+    std::vector<TaskId> completed;
+    for (int row = 0; row < r.rows(); ++row) {
+      completed.push_back(r.int64(row, 0));
+      by_reason[std::string(r.text(row, 1))].push_back(completed.back());
+    }
+    for (const auto& [why, ids] : by_reason) {
+      write_status_events(c_, ids, TaskType::kCalling, TaskType::kCompleted, why, now);
+    }
     return completed;
   }
 
@@ -248,15 +287,22 @@ class PgTasks final : public store_api::TaskStore {
     const auto audited = task_id ? c_.run("audit_task", Params{}.add(*task_id))
                                  : c_.run("audit_tasks", Params{}.add(after).add(limit));
     return audited.read_all([](const Result& r, int row) {
-      return store_api::CounterAudit{r.int64(row, 0), r.int64(row, 1), r.int64(row, 2),
-                                     r.int64(row, 3), r.int64(row, 4), r.int64(row, 5),
-                                     r.int64(row, 6), r.int64(row, 7), r.int64(row, 8)};
+      store_api::CounterAudit a{r.int64(row, 0), r.int64(row, 1), r.int64(row, 2),
+                                r.int64(row, 3), r.int64(row, 4), r.int64(row, 5),
+                                r.int64(row, 6), r.int64(row, 7), r.int64(row, 8)};
+      a.settled_calls = r.int64(row, 9);
+      a.unreachable_calls = r.int64(row, 10);
+      a.actual_settled_calls = r.int64(row, 11);
+      a.actual_unreachable_calls = r.int64(row, 12);
+      a.shared_keys = r.int64(row, 13);
+      return a;
     });
   }
 
   void repair_counters(TaskId task_id, Timestamp now) override {
     repair_connected_flags(c_, task_id, now);  // the leads first: the counters count them
     c_.run("repair_counters", Params{}.add(task_id).add(millis(now)));
+    resettle(c_, task_id, now);
   }
 
  private:

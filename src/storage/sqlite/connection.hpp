@@ -16,9 +16,10 @@ struct TaskStatements {
   Statement insert_task, find_task, list_tasks, list_tasks_by_type, count_tasks,
       count_tasks_by_type, list_tasks_by_name, list_tasks_by_name_and_type, count_tasks_by_name,
       count_tasks_by_name_and_type, set_job_group, transition, complete, insert_history, history,
-      calling_tasks, audit_task, audit_tasks, repair_counters;
+      calling_tasks, audit_task, audit_tasks, repair_counters, set_completion;
   // The counters that the leads and records ports move (add_total_calls and the others below).
-  Statement add_total_calls, add_connected_calls, add_record_count;
+  Statement add_total_calls, add_connected_calls, add_record_count, add_settled_calls,
+      recount_settled_calls;
 };
 
 /// The statements of the leads port on one connection (the phones of a task and whether each
@@ -27,7 +28,9 @@ struct LeadStatements {
   /// Prepares every statement; throws StoreError on an SQL error.
   explicit LeadStatements(Database& db);
 
-  Statement insert_lead, find_lead, find_lead_by_group, mark_lead_connected;
+  Statement insert_lead, find_lead, find_lead_by_group, mark_lead_connected, lead_state, set_state,
+      resettle_final_attempts, resettle_states, list_leads, list_leads_in_state,
+      list_leads_in_states, leads_by_key, copy_leads;
   // What TaskStore::repair_counters sets the connected flags with (repair_lead_connections).
   Statement repair_connect_leads, repair_disconnect_leads;
 };
@@ -39,7 +42,7 @@ struct RecordStatements {
   explicit RecordStatements(Database& db);
 
   Statement find_record, insert_record, update_record, task_records, record_count,
-      task_records_after, records_stamped_after;
+      task_records_after, records_stamped_after, lead_records;
   // What an overwrite takes out of the report's aggregates.
   Statement find_record_stats;
 };

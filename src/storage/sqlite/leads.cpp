@@ -1,27 +1,93 @@
+#include <algorithm>
 #include <map>
 
+#include "storage/common/lead_state_sql.hpp"
 #include "storage/common/names.hpp"
+#include "storage/common/policy_columns.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/ports.hpp"
 
 namespace dialtrack::storage::sqlite {
 
+namespace {
+
+constexpr const char* kLeadColumns =
+    "lead_id, task_id, phone, phone_key, name, job_id, attrs, state, attempts, latest_status, "
+    "latest_at, connected_at";
+
+store_api::LeadView read_lead(const Statement& s) {
+  store_api::LeadView v;
+  v.lead_id = s.int64(0);
+  v.task_id = s.int64(1);
+  v.lead.phone = s.text(2);
+  v.lead.phone_key = s.optional_text(3).value_or(v.lead.phone);
+  v.lead.name = s.optional_text(4);
+  v.lead.job_id = s.optional_text(5);
+  v.lead.attrs_json = s.optional_text(6);
+  v.state = domain::lead_state_from_int(s.int64(7)).value_or(domain::LeadState::kPending);
+  v.attempts = s.int64(8);
+  v.latest_status = s.optional_text(9);
+  v.latest_at = timestamp(s.optional_int64(10));
+  v.connected_at = timestamp(s.optional_int64(11));
+  return v;
+}
+
+}  // namespace
+
 LeadStatements::LeadStatements(Database& db)
     : insert_lead(db,
-                  "INSERT INTO task_leads (task_id, phone, name, job_id, attrs, "
-                  "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-                  "ON CONFLICT (task_id, phone) DO NOTHING"),
+                  "INSERT INTO task_leads (task_id, phone, phone_key, name, job_id, attrs, "
+                  "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING"),
       find_lead(db,
                 "SELECT lead_id, connected_at IS NOT NULL FROM task_leads "
-                "WHERE task_id = ?1 AND phone = ?2"),
+                "WHERE task_id = ?1 AND phone_key = ?2 AND key_shared = 0"),
       find_lead_by_group(
           db,
           "SELECT l.task_id, l.lead_id, l.connected_at IS NOT NULL FROM call_tasks t "
-          "JOIN task_leads l ON l.task_id = t.task_id AND l.phone = ?2 "
+          "JOIN task_leads l ON l.task_id = t.task_id AND l.phone_key = ?2 AND l.key_shared = 0 "
           "WHERE t.job_group_id = ?1 ORDER BY t.task_type = 4, t.task_id DESC LIMIT 1"),
       mark_lead_connected(db,
                           "UPDATE task_leads SET connected_at = ?2 "
                           "WHERE lead_id = ?1 AND connected_at IS NULL RETURNING task_id"),
+      lead_state(db, sql("SELECT l.task_id, l.state, ", kLeadStateSql,
+                         " FROM task_leads l JOIN call_tasks t ON t.task_id = l.task_id "
+                         "WHERE l.lead_id = ?1")
+                         .c_str()),
+      set_state(db, "UPDATE task_leads SET state = ?2 WHERE lead_id = ?1"),
+      // The attempts of each lead whose status is in the task's final statuses (a scan of the
+      // task's records, by lead).
+      resettle_final_attempts(
+          db,
+          "UPDATE task_leads SET final_attempts = (SELECT count(*) FROM outbound_call_records r "
+          "WHERE r.lead_id = task_leads.lead_id AND instr(',' || (SELECT final_statuses FROM "
+          "call_tasks WHERE task_id = ?1) || ',', ',' || r.call_status || ',') > 0) "
+          "WHERE task_id = ?1"),
+      resettle_states(db, (sql("UPDATE task_leads AS l SET state = ", kLeadStateSql,
+                               " FROM call_tasks t WHERE t.task_id = l.task_id "
+                               "AND l.task_id = ?1 AND l.state <> ") +
+                           kLeadStateSql)
+                              .c_str()),
+      list_leads(db, sql("SELECT ", kLeadColumns,
+                         " FROM task_leads WHERE task_id = ?1 ORDER BY lead_id LIMIT ?2 OFFSET ?3")
+                         .c_str()),
+      list_leads_in_state(db, sql("SELECT ", kLeadColumns,
+                                  " FROM task_leads WHERE task_id = ?1 AND state = ?2 "
+                                  "ORDER BY lead_id LIMIT ?3 OFFSET ?4")
+                                  .c_str()),
+      list_leads_in_states(db, sql("SELECT ", kLeadColumns,
+                                   " FROM task_leads WHERE task_id = ?1 AND (?2 >> state) & 1 "
+                                   "ORDER BY lead_id LIMIT ?3 OFFSET ?4")
+                                   .c_str()),
+      leads_by_key(db, sql("SELECT ", kLeadColumns,
+                           " FROM task_leads WHERE task_id = ?1 AND phone_key = ?2 "
+                           "ORDER BY key_shared, lead_id")
+                           .c_str()),
+      // WHERE before ON CONFLICT: SQLite reads an upsert after INSERT ... SELECT only then.
+      copy_leads(db,
+                 "INSERT INTO task_leads (task_id, phone, phone_key, name, job_id, attrs, "
+                 "created_at) SELECT ?2, phone, phone_key, name, job_id, attrs, ?4 "
+                 "FROM task_leads WHERE task_id = ?1 AND (?3 >> state) & 1 ORDER BY lead_id "
+                 "ON CONFLICT DO NOTHING"),
       repair_connect_leads(
           db,
           "UPDATE task_leads SET connected_at = ?2 WHERE task_id = ?1 AND connected_at IS NULL "
@@ -38,9 +104,15 @@ void repair_lead_connections(Connection& c, TaskId task_id, Timestamp now) {
   c.leads->repair_disconnect_leads.bind(task_id).run();
 }
 
+void resettle(Connection& c, TaskId task_id, Timestamp now) {
+  c.leads->resettle_final_attempts.bind(task_id).run();
+  c.leads->resettle_states.bind(task_id).run();
+  c.tasks->recount_settled_calls.bind(task_id, millis(now)).run();
+}
+
 namespace {
 
-/// The leads port: the phones of a task and whether each was connected.
+/// The leads port: the phones of a task, their states, and the task's lead counters.
 class SqliteLeads final : public store_api::LeadStore {
  public:
   explicit SqliteLeads(Connection& connection) : c_(connection) {}
@@ -50,7 +122,8 @@ class SqliteLeads final : public store_api::LeadStore {
     std::int64_t added = 0;
     for (const auto& lead : leads) {
       c_.leads->insert_lead
-          .bind(task_id, lead.phone, lead.name, lead.job_id, lead.attrs_json, millis(now))
+          .bind(task_id, lead.phone, lead.phone_key.empty() ? lead.phone : lead.phone_key,
+                lead.name, lead.job_id, lead.attrs_json, millis(now))
           .run();
       added += c_.db.changes();
     }
@@ -63,10 +136,10 @@ class SqliteLeads final : public store_api::LeadStore {
   std::vector<store_api::LeadMatch> find_leads(
       std::span<const std::pair<TaskId, std::string>> keys) override {
     std::vector<store_api::LeadMatch> out;
-    for (const auto& [task_id, phone] : keys) {
-      auto& s = c_.leads->find_lead.bind(task_id, phone);
+    for (const auto& [task_id, key] : keys) {
+      auto& s = c_.leads->find_lead.bind(task_id, key);
       if (s.step()) {
-        out.push_back({task_id, s.int64(0), phone, s.int64(1) != 0});
+        out.push_back({task_id, s.int64(0), key, s.int64(1) != 0});
       }
     }
     return out;
@@ -75,30 +148,104 @@ class SqliteLeads final : public store_api::LeadStore {
   std::vector<store_api::JobGroupLeadMatch> find_leads_by_job_group(
       std::span<const std::pair<std::string, std::string>> keys) override {
     std::vector<store_api::JobGroupLeadMatch> out;
-    for (const auto& [job_group_id, phone] : keys) {
-      auto& s = c_.leads->find_lead_by_group.bind(job_group_id, phone);
+    for (const auto& [job_group_id, key] : keys) {
+      auto& s = c_.leads->find_lead_by_group.bind(job_group_id, key);
       if (s.step()) {
-        out.push_back({job_group_id, {s.int64(0), s.int64(1), phone, s.int64(2) != 0}});
+        out.push_back({job_group_id, {s.int64(0), s.int64(1), key, s.int64(2) != 0}});
       }
     }
     return out;
   }
 
-  std::vector<store_api::ConnectedIncrement> mark_leads_connected(std::span<const LeadId> lead_ids,
-                                                                  Timestamp now) override {
-    std::map<TaskId, std::int64_t> per_task;
-    for (const LeadId id : lead_ids) {
+  std::vector<store_api::ConnectedIncrement> settle_leads(std::span<const LeadId> lead_ids,
+                                                          std::span<const LeadId> connected,
+                                                          Timestamp now) override {
+    struct Moves {
+      std::int64_t connected = 0;
+      std::int64_t settled = 0;
+      std::int64_t unreachable = 0;
+    };
+    std::map<TaskId, Moves> per_task;
+    for (const LeadId id : connected) {
       auto& s = c_.leads->mark_lead_connected.bind(id, millis(now));
       while (s.step()) {
-        ++per_task[s.int64(0)];
+        ++per_task[s.int64(0)].connected;
       }
     }
+    for (const LeadId id : lead_ids) {
+      auto& s = c_.leads->lead_state.bind(id);
+      if (!s.step()) {
+        continue;
+      }
+      const TaskId task_id = s.int64(0);
+      const auto before = static_cast<domain::LeadState>(s.int64(1));
+      const auto after = static_cast<domain::LeadState>(s.int64(2));
+      if (before == after) {
+        continue;
+      }
+      c_.leads->set_state.bind(id, static_cast<int>(after)).run();
+      auto& moves = per_task[task_id];
+      moves.settled += (domain::is_settled(after) ? 1 : 0) - (domain::is_settled(before) ? 1 : 0);
+      moves.unreachable += (after == domain::LeadState::kUnreachable ? 1 : 0) -
+                           (before == domain::LeadState::kUnreachable ? 1 : 0);
+    }
     std::vector<store_api::ConnectedIncrement> out;
-    for (const auto& [task_id, count] : per_task) {
-      add_connected_calls(c_, task_id, count, now);
-      out.push_back({task_id, count});
+    for (const auto& [task_id, moves] : per_task) {
+      if (moves.connected != 0) {
+        add_connected_calls(c_, task_id, moves.connected, now);
+        out.push_back({task_id, moves.connected});
+      }
+      if (moves.settled != 0 || moves.unreachable != 0) {
+        c_.tasks->add_settled_calls.bind(task_id, moves.settled, moves.unreachable, millis(now))
+            .run();
+      }
     }
     return out;
+  }
+
+  void resettle_task(TaskId task_id, Timestamp now) override { resettle(c_, task_id, now); }
+
+  store_api::LeadPage list_leads(const store_api::LeadQuery& query) override {
+    store_api::LeadPage page;
+    const std::int64_t offset = (query.page - 1) * query.page_size;
+    if (query.phone_key) {
+      auto all = c_.leads->leads_by_key.bind(query.task_id, *query.phone_key).read_all(read_lead);
+      std::erase_if(all, [&](const store_api::LeadView& v) {
+        return !query.states.empty() &&
+               std::find(query.states.begin(), query.states.end(), v.state) == query.states.end();
+      });
+      page.total = static_cast<std::int64_t>(all.size());
+      for (std::int64_t i = offset; i < page.total && i < offset + query.page_size; ++i) {
+        page.items.push_back(std::move(all[static_cast<std::size_t>(i)]));
+      }
+      return page;
+    }
+    Statement* rows = nullptr;
+    if (query.states.empty()) {
+      rows = &c_.leads->list_leads.bind(query.task_id, query.page_size, offset);
+    } else if (query.states.size() == 1) {
+      rows = &c_.leads->list_leads_in_state.bind(query.task_id, static_cast<int>(query.states[0]),
+                                                 query.page_size, offset);
+    } else {
+      rows = &c_.leads->list_leads_in_states.bind(
+          query.task_id, policy_columns::state_mask(query.states), query.page_size, offset);
+    }
+    page.items = rows->read_all(read_lead);
+    auto& task = c_.tasks->find_task.bind(query.task_id);
+    if (task.step()) {
+      page.total = policy_columns::leads_in_states(read_task_row(task), query.states);
+    }
+    return page;
+  }
+
+  std::int64_t copy_leads(TaskId from, TaskId to, std::span<const domain::LeadState> states,
+                          Timestamp now) override {
+    c_.leads->copy_leads.bind(from, to, policy_columns::state_mask(states), millis(now)).run();
+    const std::int64_t added = c_.db.changes();
+    if (added > 0) {
+      add_total_calls(c_, to, added, now);
+    }
+    return added;
   }
 
  private:

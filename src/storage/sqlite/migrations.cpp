@@ -196,9 +196,53 @@ DROP INDEX IF EXISTS outbound_call_records_report;
 DROP INDEX IF EXISTS outbound_call_records_by_call_time;
 )sql";
 
+// Campaigns (SPEC §6): each task's completion policy, its settled and unreachable counters, the
+// task it redials and the reason it last completed; each lead's phone key (filled by the
+// program after this SQL: storage/common/phone_key_backfill.hpp), its attempts with a final
+// status and its state (domain::LeadState); a lead's records by lead. Existing tasks keep
+// `all_connected` with the default final statuses, which this migration applies to their
+// records once. Two leads of a task that turn out to share a key keep both (`key_shared` on the
+// later one); the unique index holds for the others (NULL keys are distinct until keyed).
+constexpr const char* kCampaigns = R"sql(
+ALTER TABLE call_tasks ADD COLUMN completion TEXT NOT NULL DEFAULT 'all_connected'
+  CHECK (completion IN ('all_connected', 'all_settled'));
+ALTER TABLE call_tasks ADD COLUMN max_attempts INTEGER;
+ALTER TABLE call_tasks ADD COLUMN final_statuses TEXT NOT NULL
+  DEFAULT 'ContactBlockList,EmptyNumber,HighRiskSipCode,NotExist,OutOfService,OutOfServiceNoCall';
+ALTER TABLE call_tasks ADD COLUMN settled_calls INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE call_tasks ADD COLUMN unreachable_calls INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE call_tasks ADD COLUMN parent_task_id INTEGER;
+ALTER TABLE call_tasks ADD COLUMN completion_reason TEXT;
+
+ALTER TABLE task_leads ADD COLUMN phone_key TEXT;
+ALTER TABLE task_leads ADD COLUMN key_shared INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE task_leads ADD COLUMN final_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE task_leads ADD COLUMN state INTEGER NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX task_leads_by_key ON task_leads (task_id, phone_key) WHERE key_shared = 0;
+CREATE INDEX task_leads_by_state ON task_leads (task_id, state, lead_id);
+CREATE INDEX outbound_call_records_by_lead ON outbound_call_records (lead_id);
+
+UPDATE task_leads SET final_attempts = f.n
+FROM (SELECT lead_id, count(*) AS n FROM outbound_call_records
+      WHERE call_status IN ('ContactBlockList', 'EmptyNumber', 'HighRiskSipCode', 'NotExist',
+                            'OutOfService', 'OutOfServiceNoCall')
+      GROUP BY lead_id) AS f
+WHERE task_leads.lead_id = f.lead_id;
+UPDATE task_leads SET state = CASE WHEN connected_at IS NOT NULL THEN 1
+                                   WHEN final_attempts > 0 THEN 2 ELSE 0 END
+WHERE connected_at IS NOT NULL OR final_attempts > 0;
+UPDATE call_tasks SET
+  settled_calls = (SELECT count(*) FROM task_leads l
+                   WHERE l.task_id = call_tasks.task_id AND l.state <> 0),
+  unreachable_calls = (SELECT count(*) FROM task_leads l
+                       WHERE l.task_id = call_tasks.task_id AND l.state = 2);
+CREATE INDEX call_tasks_by_parent ON call_tasks (parent_task_id) WHERE parent_task_id IS NOT NULL;
+)sql";
+
 // The SQL of each schema version of storage/common/migrations.hpp, in version order.
-constexpr auto kMigrations = backend_migrations(
-    {kInitialSchema, kJobLeases, kWebhooks, kReportIndexes, kDialerSync, kReportAggregates});
+constexpr auto kMigrations =
+    backend_migrations({kInitialSchema, kJobLeases, kWebhooks, kReportIndexes, kDialerSync,
+                        kReportAggregates, kCampaigns});
 
 }  // namespace
 

@@ -19,6 +19,7 @@ class Deltas;
 namespace dialtrack::storage::sqlite {
 
 struct Connection;
+class Statement;
 
 /// The tasks port (tasks.cpp): the task rows, their status history (with the outbox events of
 /// each change) and their counters.
@@ -26,8 +27,8 @@ std::unique_ptr<store_api::TaskStore> make_tasks(Connection& c, store_api::TxMod
 /// Raises the task's `total_calls` by `added` (the leads `LeadStore::insert_leads` added).
 void add_total_calls(Connection& c, store_api::TaskId task_id, std::int64_t added,
                      store_api::Timestamp now);
-/// Raises the task's `connected_calls` by `connected` (the leads
-/// `LeadStore::mark_leads_connected` newly connected).
+/// Raises the task's `connected_calls` by `connected` (the leads `LeadStore::settle_leads`
+/// newly connected).
 void add_connected_calls(Connection& c, store_api::TaskId task_id, std::int64_t connected,
                          store_api::Timestamp now);
 /// Raises the task's `record_count` by `inserted` (the records `RecordStore::upsert_records`
@@ -35,12 +36,19 @@ void add_connected_calls(Connection& c, store_api::TaskId task_id, std::int64_t 
 void add_record_count(Connection& c, store_api::TaskId task_id, std::int64_t inserted,
                       store_api::Timestamp now);
 
-/// The leads port (leads.cpp): the phones of a task and whether each was connected.
+/// A task row read by a statement that selects the task columns (`find_task`).
+domain::Task read_task_row(const Statement& s);
+
+/// The leads port (leads.cpp): the phones of a task, their states, and the task's lead
+/// counters.
 std::unique_ptr<store_api::LeadStore> make_leads(Connection& c, store_api::TxMode mode);
 /// Sets the connected flags of the task's leads to what its records say: connects the leads
 /// that have a connected record and disconnects the others (`TaskStore::repair_counters`,
 /// which then recounts the task's counters from them).
 void repair_lead_connections(Connection& c, store_api::TaskId task_id, store_api::Timestamp now);
+/// `LeadStore::resettle_task`: the leads' final attempts and states from the task's records and
+/// policy, then its settled and unreachable counters.
+void resettle(Connection& c, store_api::TaskId task_id, store_api::Timestamp now);
 
 /// The call records port (records.cpp); its writes move the tasks' record counts
 /// (add_record_count) and the report's aggregates (apply_report_deltas).

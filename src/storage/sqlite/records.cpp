@@ -36,7 +36,8 @@ store_api::StoredRecord read_record(const Statement& s) {
 
 /// The stored version of a record as the report's aggregates count it (find_record_stats),
 /// and its created_at.
-std::pair<report_stats::Contribution, Timestamp> read_contribution(const Statement& s) {
+std::pair<report_stats::Contribution, Timestamp> read_contribution(const Statement& s,
+                                                                   bool final_status) {
   domain::RecordFields fields;
   fields.call_status = s.text(2);
   fields.started_at = timestamp(s.optional_int64(4));
@@ -44,7 +45,8 @@ std::pair<report_stats::Contribution, Timestamp> read_contribution(const Stateme
   fields.duration = s.optional_int64(6);
   fields.event_time = timestamp(s.optional_int64(7));
   const Timestamp created_at = timestamp(s.int64(8));
-  return {report_stats::contribution(s.int64(0), s.int64(1), fields, s.int64(3) != 0, created_at),
+  return {report_stats::contribution(s.int64(0), s.int64(1), fields, s.int64(3) != 0, final_status,
+                                     created_at),
           created_at};
 }
 
@@ -80,6 +82,10 @@ RecordStatements::RecordStatements(Database& db)
                   "ended_at > ?1 OR event_time > ?1) AND (?2 IS NULL OR task_id = ?2) AND "
                   "record_id > ?3 ORDER BY record_id LIMIT ?4")
                   .c_str()),
+      lead_records(db, sql("SELECT ", kRecordColumns,
+                           " FROM outbound_call_records WHERE lead_id = ?1 "
+                           "ORDER BY coalesce(started_at, event_time, created_at), record_id")
+                           .c_str()),
       // What an overwrite takes out of the report's aggregates: the stored version.
       find_record_stats(db,
                         "SELECT task_id, lead_id, call_status, connected, started_at, "
@@ -118,14 +124,15 @@ class SqliteRecords final : public store_api::RecordStore {
                   millis(f.event_time), f.extra_json, millis(now))
             .run();
         ++inserted[r.task_id];
-        deltas.insert(report_stats::contribution(r.task_id, r.lead_id, f, r.connected, now));
+        deltas.insert(
+            report_stats::contribution(r.task_id, r.lead_id, f, r.connected, r.final_status, now));
       } else {
         // The stored version leaves the aggregates; the row is hot: the caller just read it.
         auto& stored = c_.records->find_record_stats.bind(r.call_id);
         if (!stored.step()) {
           continue;  // nothing to overwrite
         }
-        const auto before = read_contribution(stored);
+        const auto before = read_contribution(stored, r.stored_final);
         c_.records->update_record
             .bind(r.call_id, f.job_group_id, f.job_id, f.call_status, r.connected ? 1 : 0,
                   millis(f.started_at), millis(f.ended_at), f.duration, millis(f.event_time),
@@ -133,7 +140,7 @@ class SqliteRecords final : public store_api::RecordStore {
             .run();
         deltas.update(before.first,
                       report_stats::contribution(before.first.task_id, before.first.lead_id, f,
-                                                 r.connected, before.second));
+                                                 r.connected, r.final_status, before.second));
       }
     }
     for (const auto& [task_id, count] : inserted) {
@@ -152,6 +159,11 @@ class SqliteRecords final : public store_api::RecordStore {
       out.total = count.int64(0);
     }
     return out;
+  }
+
+  std::vector<domain::CallRecord> lead_records(LeadId lead_id) override {
+    return c_.records->lead_records.bind(lead_id).read_all(
+        [](const Statement& s) { return read_record(s).record; });
   }
 
   std::vector<std::pair<std::int64_t, domain::CallRecord>> task_records_after(

@@ -63,6 +63,7 @@ ReportStatements::ReportStatements(Database& db)
       // the batch overwrote the stored latest attempt (its old time ?5 reaches latest_at).
       add_lead_stats(db,
                      "UPDATE task_leads SET attempts = attempts + ?2, "
+                     "final_attempts = final_attempts + ?6, "
                      "latest_status = CASE WHEN latest_at IS NULL OR ?4 >= latest_at OR "
                      "latest_at <= ?5 THEN ?3 ELSE latest_status END, "
                      "latest_at = CASE WHEN latest_at IS NULL OR ?4 >= latest_at OR "
@@ -127,7 +128,7 @@ void apply_report_deltas(Connection& c, const report_stats::Deltas& deltas) {
   }
   for (const auto& d : deltas.lead_stats()) {
     c.reports->add_lead_stats
-        .bind(d.lead_id, d.attempts, d.latest_status, d.latest_at, d.replaced_at)
+        .bind(d.lead_id, d.attempts, d.latest_status, d.latest_at, d.replaced_at, d.final_attempts)
         .run();
   }
 }

@@ -65,6 +65,10 @@ class Statement {
     if (stmt_ == nullptr) {
       throw_sqlite_error(nullptr, SQLITE_MISUSE, "statement used before it was prepared");
     }
+    // A statement and its call must agree: a parameter too many would be dropped silently.
+    if (static_cast<int>(sizeof...(Args)) != sqlite3_bind_parameter_count(stmt_)) {
+      throw_sqlite_error(nullptr, SQLITE_RANGE, "statement bound with a wrong number of values");
+    }
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
     int index = 0;

@@ -8,6 +8,7 @@
 
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/group_commit.hpp"
+#include "storage/sqlite/lead_keys.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_db.hpp"
 #include "storage/sqlite/transaction.hpp"
@@ -16,8 +17,12 @@
 namespace dialtrack::storage::sqlite {
 
 SqliteStore::SqliteStore(std::string path, int read_connections,
-                         std::shared_ptr<spdlog::logger> log)
-    : path_(std::move(path)), read_connections_(read_connections) {
+                         std::shared_ptr<spdlog::logger> log,
+                         phone_key_backfill::PhoneKeyFn phone_key)
+    : path_(std::move(path)),
+      read_connections_(read_connections),
+      log_(log),
+      phone_key_(std::move(phone_key)) {
   writer_ = std::make_unique<Connection>(path_);
   // Checkpoint every 10,000 WAL pages (about 40 MB) instead of SQLite's 1,000: a batch of
   // records dirties its leads' pages (the report's per-phone aggregates), scattered over the
@@ -56,6 +61,9 @@ int SqliteStore::migrate() {
                      "VALUES (?1, ?2, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))");
     const int reached = apply_missing(migrations(), done, [&](const Migration& m) {
       db.exec(m.sql);
+      if (m.version == kPhoneKeysVersion) {
+        key_leads(db, phone_key_, log_.get());
+      }
       record.bind(m.version, m.description).run();
     });
     db.exec("COMMIT");

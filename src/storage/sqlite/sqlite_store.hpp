@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/common/phone_key_backfill.hpp"
 #include "store_api/store.hpp"
 
 namespace spdlog {
@@ -29,9 +30,10 @@ class SqliteStore final : public store_api::Store {
  public:
   /// Opens the file at `path` (creating it), applies the missing migrations, and prepares the
   /// writer and `read_connections` read connections. Throws StoreError when it cannot. `log`
-  /// (may be null) tells of a full disk and of the WAL kept small for it.
-  SqliteStore(std::string path, int read_connections,
-              std::shared_ptr<spdlog::logger> log = nullptr);
+  /// (may be null) tells of a full disk and of the WAL kept small for it, and of the migrations.
+  /// `phone_key` keys the leads stored before phone keys (the normalised phone when empty).
+  SqliteStore(std::string path, int read_connections, std::shared_ptr<spdlog::logger> log = nullptr,
+              phone_key_backfill::PhoneKeyFn phone_key = {});
   ~SqliteStore() override;
 
   [[nodiscard]] std::string_view backend() const override { return "sqlite"; }
@@ -51,6 +53,8 @@ class SqliteStore final : public store_api::Store {
   std::condition_variable reader_released_;
   std::vector<std::unique_ptr<Connection>> readers_;
   int read_connections_ = 0;
+  std::shared_ptr<spdlog::logger> log_;
+  phone_key_backfill::PhoneKeyFn phone_key_;
 };
 
 }  // namespace dialtrack::storage::sqlite

@@ -2,8 +2,10 @@
 #include <string>
 #include <utility>
 
+#include "storage/common/lead_state_sql.hpp"
 #include "storage/common/like_pattern.hpp"
 #include "storage/common/names.hpp"
+#include "storage/common/policy_columns.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/ports.hpp"
 
@@ -13,22 +15,31 @@ namespace {
 
 constexpr const char* kTaskColumns =
     "task_id, name, job_group_id, task_type, total_calls, connected_calls, created_at, "
-    "updated_at, completed_at";
+    "updated_at, completed_at, settled_calls, unreachable_calls, completion, max_attempts, "
+    "final_statuses, parent_task_id, completion_reason";
 
 // The stored counters beside the values recomputed from the task's leads and records, and the
 // report's aggregates (audit_counters), for the task ?1 or the tasks after it.
-constexpr const char* kAuditSelect =
-    "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
-    "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
-    "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
-    "WHERE r.task_id = t.task_id AND r.connected), "
-    "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id), "
-    "(SELECT coalesce(sum(calls), 0) FROM task_call_stats s "
-    "WHERE s.task_id = t.task_id), "
-    "(SELECT coalesce(sum(attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id) "
-    "FROM call_tasks t ";
+std::string audit_select() {
+  const std::string state = kLeadStateSql;
+  return "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
+         "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
+         "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
+         "WHERE r.task_id = t.task_id AND r.connected), "
+         "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id), "
+         "(SELECT coalesce(sum(calls), 0) FROM task_call_stats s WHERE s.task_id = t.task_id), "
+         "(SELECT coalesce(sum(attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id), "
+         "t.settled_calls, t.unreachable_calls, "
+         "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id AND " +
+         state + " <> 0), (SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id AND " +
+         state +
+         " = 2), (SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id AND "
+         "l.key_shared <> 0) FROM call_tasks t ";
+}
 
-domain::Task read_task(const Statement& s) {
+}  // namespace
+
+domain::Task read_task_row(const Statement& s) {
   domain::Task t;
   t.task_id = s.int64(0);
   t.name = s.text(1);
@@ -39,7 +50,18 @@ domain::Task read_task(const Statement& s) {
   t.created_at = timestamp(s.int64(6));
   t.updated_at = timestamp(s.int64(7));
   t.completed_at = timestamp(s.optional_int64(8));
+  t.settled_calls = s.int64(9);
+  t.unreachable_calls = s.int64(10);
+  t.completion = policy_columns::read(s.text(11), s.optional_int64(12), s.text(13));
+  t.parent_task_id = s.optional_int64(14);
+  t.completion_reason = s.optional_text(15).value_or("");
   return t;
+}
+
+namespace {
+
+domain::Task read_task(const Statement& s) {
+  return read_task_row(s);
 }
 
 }  // namespace
@@ -47,8 +69,9 @@ domain::Task read_task(const Statement& s) {
 TaskStatements::TaskStatements(Database& db)
     : insert_task(db,
                   "INSERT INTO call_tasks (name, job_group_id, task_type, total_calls, "
-                  "connected_calls, record_count, created_at, updated_at) "
-                  "VALUES (?1, ?2, 1, 0, 0, 0, ?3, ?3)"),
+                  "connected_calls, record_count, created_at, updated_at, completion, "
+                  "max_attempts, final_statuses, parent_task_id) "
+                  "VALUES (?1, ?2, 1, 0, 0, 0, ?3, ?3, ?4, ?5, ?6, ?7)"),
       find_task(db, sql("SELECT ", kTaskColumns, " FROM call_tasks WHERE task_id = ?1").c_str()),
       list_tasks(db, sql("SELECT ", kTaskColumns,
                          " FROM call_tasks ORDER BY task_id DESC LIMIT ?1 OFFSET ?2")
@@ -78,12 +101,18 @@ TaskStatements::TaskStatements(Database& db)
                     "UPDATE call_tasks SET job_group_id = ?2, updated_at = ?3 WHERE task_id = ?1"),
       transition(db,
                  "UPDATE call_tasks SET task_type = ?3, updated_at = ?4, "
-                 "completed_at = CASE ?3 WHEN 3 THEN ?4 WHEN 2 THEN NULL ELSE completed_at END "
+                 "completed_at = CASE ?3 WHEN 3 THEN ?4 WHEN 2 THEN NULL ELSE completed_at END, "
+                 "completion_reason = CASE ?3 WHEN 3 THEN ?5 WHEN 2 THEN NULL "
+                 "ELSE completion_reason END "
                  "WHERE task_id = ?1 AND task_type = ?2"),
+      // domain::counters_say_complete under the task's policy; the reason of `all_settled`.
       complete(db,
-               "UPDATE call_tasks SET task_type = 3, updated_at = ?2, completed_at = ?2 "
+               "UPDATE call_tasks SET task_type = 3, updated_at = ?2, completed_at = ?2, "
+               "completion_reason = CASE completion WHEN 'all_settled' THEN 'all_settled' "
+               "ELSE ?3 END "
                "WHERE task_id = ?1 AND task_type = 2 AND total_calls > 0 "
-               "AND connected_calls = total_calls"),
+               "AND (CASE completion WHEN 'all_settled' THEN settled_calls "
+               "ELSE connected_calls END) = total_calls RETURNING completion_reason"),
       insert_history(db,
                      "INSERT INTO task_status_history (task_id, from_type, to_type, "
                      "reason, at) VALUES (?1, ?2, ?3, ?4, ?5)"),
@@ -94,10 +123,9 @@ TaskStatements::TaskStatements(Database& db)
                             " FROM call_tasks WHERE task_type = 2 AND task_id > ?1 "
                             "ORDER BY task_id LIMIT ?2")
                             .c_str()),
-      audit_task(db, (std::string(kAuditSelect) + "WHERE t.task_id = ?1").c_str()),
-      audit_tasks(
-          db,
-          (std::string(kAuditSelect) + "WHERE t.task_id > ?1 ORDER BY t.task_id LIMIT ?2").c_str()),
+      audit_task(db, (audit_select() + "WHERE t.task_id = ?1").c_str()),
+      audit_tasks(db,
+                  (audit_select() + "WHERE t.task_id > ?1 ORDER BY t.task_id LIMIT ?2").c_str()),
       repair_counters(
           db,
           "UPDATE call_tasks SET "
@@ -106,6 +134,9 @@ TaskStatements::TaskStatements(Database& db)
           "WHERE task_id = ?1 AND connected_at IS NOT NULL), "
           "record_count = (SELECT count(*) FROM outbound_call_records WHERE task_id = ?1), "
           "updated_at = ?2 WHERE task_id = ?1"),
+      set_completion(db,
+                     "UPDATE call_tasks SET completion = ?2, max_attempts = ?3, "
+                     "final_statuses = ?4, updated_at = ?5 WHERE task_id = ?1"),
       add_total_calls(db,
                       "UPDATE call_tasks SET total_calls = total_calls + ?2, "
                       "updated_at = ?3 WHERE task_id = ?1"),
@@ -114,7 +145,17 @@ TaskStatements::TaskStatements(Database& db)
                           "updated_at = ?3 WHERE task_id = ?1"),
       add_record_count(db,
                        "UPDATE call_tasks SET record_count = record_count + ?2, "
-                       "updated_at = ?3 WHERE task_id = ?1") {}
+                       "updated_at = ?3 WHERE task_id = ?1"),
+      add_settled_calls(db,
+                        "UPDATE call_tasks SET settled_calls = settled_calls + ?2, "
+                        "unreachable_calls = unreachable_calls + ?3, updated_at = ?4 "
+                        "WHERE task_id = ?1"),
+      recount_settled_calls(
+          db,
+          "UPDATE call_tasks SET settled_calls = (SELECT count(*) FROM task_leads "
+          "WHERE task_id = ?1 AND state <> 0), unreachable_calls = (SELECT count(*) "
+          "FROM task_leads WHERE task_id = ?1 AND state = 2), updated_at = ?2 WHERE task_id = ?1") {
+}
 
 void add_total_calls(Connection& c, TaskId task_id, std::int64_t added, Timestamp now) {
   c.tasks->add_total_calls.bind(task_id, added, millis(now)).run();
@@ -136,15 +177,26 @@ class SqliteTasks final : public store_api::TaskStore {
  public:
   explicit SqliteTasks(Connection& connection) : c_(connection) {}
 
-  TaskId insert_task(std::string_view name, const std::optional<std::string>& job_group_id,
-                     Timestamp now) override {
-    c_.tasks->insert_task.bind(name, job_group_id, millis(now)).run();
+  TaskId insert_task(const store_api::NewTaskRow& task, Timestamp now) override {
+    const auto& policy = task.completion;
+    c_.tasks->insert_task
+        .bind(task.name, task.job_group_id, millis(now), domain::to_string(policy.until),
+              policy.max_attempts, policy_columns::final_statuses(policy), task.parent_task_id)
+        .run();
     const TaskId id = c_.db.last_insert_rowid();
     c_.tasks->insert_history
         .bind(id, std::nullopt, static_cast<int>(domain::TaskType::kCreated),
               domain::reason::kCreated, millis(now))
         .run();
     return id;
+  }
+
+  void set_completion(TaskId task_id, const domain::CompletionPolicy& policy,
+                      Timestamp now) override {
+    c_.tasks->set_completion
+        .bind(task_id, domain::to_string(policy.until), policy.max_attempts,
+              policy_columns::final_statuses(policy), millis(now))
+        .run();
   }
 
   void lock_tasks(std::span<const TaskId> /*task_ids*/) override {
@@ -208,7 +260,8 @@ class SqliteTasks final : public store_api::TaskStore {
 
   bool transition(TaskId task_id, TaskType from, TaskType to, std::string_view reason,
                   Timestamp now) override {
-    c_.tasks->transition.bind(task_id, static_cast<int>(from), static_cast<int>(to), millis(now))
+    c_.tasks->transition
+        .bind(task_id, static_cast<int>(from), static_cast<int>(to), millis(now), reason)
         .run();
     if (c_.db.changes() != 1) {
       return false;
@@ -221,15 +274,18 @@ class SqliteTasks final : public store_api::TaskStore {
   }
 
   bool complete_if_counters_full(TaskId task_id, std::string_view reason, Timestamp now) override {
-    c_.tasks->complete.bind(task_id, millis(now)).run();
-    if (c_.db.changes() != 1) {
+    auto& completed = c_.tasks->complete.bind(task_id, millis(now), reason);
+    if (!completed.step()) {
       return false;
+    }
+    const std::string why = completed.text(0);
+    while (completed.step()) {
     }
     c_.tasks->insert_history
         .bind(task_id, static_cast<int>(TaskType::kCalling), static_cast<int>(TaskType::kCompleted),
-              reason, millis(now))
+              why, millis(now))
         .run();
-    write_status_events(c_, task_id, TaskType::kCalling, TaskType::kCompleted, reason, now);
+    write_status_events(c_, task_id, TaskType::kCalling, TaskType::kCompleted, why, now);
     return true;
   }
 
@@ -271,14 +327,21 @@ class SqliteTasks final : public store_api::TaskStore {
     auto& audited =
         task_id ? c_.tasks->audit_task.bind(*task_id) : c_.tasks->audit_tasks.bind(after, limit);
     return audited.read_all([](const Statement& s) {
-      return store_api::CounterAudit{s.int64(0), s.int64(1), s.int64(2), s.int64(3), s.int64(4),
-                                     s.int64(5), s.int64(6), s.int64(7), s.int64(8)};
+      store_api::CounterAudit a{s.int64(0), s.int64(1), s.int64(2), s.int64(3), s.int64(4),
+                                s.int64(5), s.int64(6), s.int64(7), s.int64(8)};
+      a.settled_calls = s.int64(9);
+      a.unreachable_calls = s.int64(10);
+      a.actual_settled_calls = s.int64(11);
+      a.actual_unreachable_calls = s.int64(12);
+      a.shared_keys = s.int64(13);
+      return a;
     });
   }
 
   void repair_counters(TaskId task_id, Timestamp now) override {
     repair_lead_connections(c_, task_id, now);
     c_.tasks->repair_counters.bind(task_id, millis(now)).run();
+    resettle(c_, task_id, now);
   }
 
  private:

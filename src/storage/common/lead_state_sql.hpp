@@ -1,0 +1,12 @@
+#pragma once
+
+/// domain::lead_state written as SQL, the same text on both backends: a lead row `l`, its task
+/// row `t`. tests/storage/store_lead_state_test.cpp holds it to the domain function over every
+/// combination of its inputs.
+namespace dialtrack::storage {
+
+inline constexpr const char* kLeadStateSql =
+    "(CASE WHEN l.connected_at IS NOT NULL THEN 1 WHEN l.final_attempts > 0 THEN 2 "
+    "WHEN t.max_attempts IS NOT NULL AND l.attempts >= t.max_attempts THEN 3 ELSE 0 END)";
+
+}  // namespace dialtrack::storage
