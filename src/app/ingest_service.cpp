@@ -11,6 +11,7 @@
 #include "app/transactions.hpp"
 #include "domain/task_rules.hpp"
 #include "domain/time.hpp"
+#include "store_api/errors.hpp"
 
 namespace dialtrack::app {
 
@@ -273,8 +274,8 @@ IngestResult IngestService::ingest(
       touched.insert(lead->task_id);
     }
 
-    // 4. The touched tasks, for their completion policies (which statuses mean a dead number)
-    // and their states. Read without locks: the start below is a conditional update.
+    // 4. The touched tasks, for their completion policies (which statuses mean a dead number).
+    // Read without locks; checked again under the lock (6).
     const std::vector<TaskId> touched_ids(touched.begin(), touched.end());
     const auto tasks = tx.tasks().find_tasks(touched_ids);
     std::unordered_map<TaskId, const domain::Task*> task_of;
@@ -308,8 +309,21 @@ IngestResult IngestService::ingest(
     }
     tx.leads().settle_leads(written_leads, connected_leads, now);
 
-    // 6. A task's first call record starts it (1 -> 2).
-    for (const auto& task : tasks) {
+    // 6. The tasks again, now that this writer holds their rows (upsert_records locked them on
+    // backends with row locks): a completion policy changed since step 4 (PUT .../completion,
+    // which locks the task first and resettles it from the committed records) would leave the
+    // final flags above wrong, so the whole batch runs again under the new policy.
+    const auto locked = tx.tasks().find_tasks(touched_ids);
+    for (const auto& task : locked) {
+      const auto read = task_of.find(task.task_id);
+      if (read != task_of.end() && !(read->second->completion == task.completion)) {
+        throw store_api::StoreConflict("the completion policy of task " +
+                                       std::to_string(task.task_id) +
+                                       " changed while its records were written");
+      }
+    }
+    // 7. A task's first call record starts it (1 -> 2).
+    for (const auto& task : locked) {
       if (const auto to = domain::transitions::on_start(task.task_type)) {
         if (tx.tasks().transition(task.task_id, task.task_type, *to,
                                   domain::reason::kFirstCallRecord, now)) {
@@ -317,7 +331,7 @@ IngestResult IngestService::ingest(
         }
       }
     }
-    // 7. The completion check of every touched task, in the same transaction and one statement:
+    // 8. The completion check of every touched task, in the same transaction and one statement:
     // the counters are final here (this writer holds the task rows), so the writer that
     // settles a task's last lead is the one that completes it, before it answers.
     completed =

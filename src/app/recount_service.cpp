@@ -86,11 +86,12 @@ RecountReport RecountService::recount(std::optional<domain::TaskId> task_id, boo
     if (audit.counters_drifted()) {
       log_->warn(
           "task {} counters repaired: total_calls {} -> {}, connected_calls {} -> {}, "
-          "settled_calls {} -> {}, unreachable {} -> {}, records {} -> {}",
+          "settled_calls {} -> {}, unreachable {} -> {}, final attempts {} -> {}, records {} -> "
+          "{}",
           audit.task_id, audit.total_calls, audit.actual_total_calls, audit.connected_calls,
           audit.actual_connected_calls, audit.settled_calls, audit.actual_settled_calls,
-          audit.unreachable_calls, audit.actual_unreachable_calls, audit.record_count,
-          audit.actual_record_count);
+          audit.unreachable_calls, audit.actual_unreachable_calls, audit.final_attempts,
+          audit.actual_final_attempts, audit.record_count, audit.actual_record_count);
     }
     if (audit.report_drifted()) {
       log_->warn("task {} report aggregates rebuilt: calls {}, attempts {}, records {}",

@@ -63,11 +63,16 @@ struct CounterAudit {
   /// Leads that share a phone key with an earlier lead of the task (kept from before phone
   /// keys; records find the earliest).
   std::int64_t shared_keys = 0;
+  /// The leads' attempts with a final status (their sum) beside the task's records whose status
+  /// is in its final statuses.
+  std::int64_t final_attempts = 0;
+  std::int64_t actual_final_attempts = 0;
 
   [[nodiscard]] bool counters_drifted() const {
     return total_calls != actual_total_calls || connected_calls != actual_connected_calls ||
            record_count != actual_record_count || settled_calls != actual_settled_calls ||
-           unreachable_calls != actual_unreachable_calls;
+           unreachable_calls != actual_unreachable_calls ||
+           final_attempts != actual_final_attempts;
   }
   [[nodiscard]] bool report_drifted() const {
     return report_calls != actual_record_count || lead_attempts != actual_record_count;

@@ -295,6 +295,8 @@ class PgTasks final : public store_api::TaskStore {
       a.actual_settled_calls = r.int64(row, 11);
       a.actual_unreachable_calls = r.int64(row, 12);
       a.shared_keys = r.int64(row, 13);
+      a.final_attempts = r.int64(row, 14);
+      a.actual_final_attempts = r.int64(row, 15);
       return a;
     });
   }

@@ -34,7 +34,11 @@ std::string audit_select() {
          state + " <> 0), (SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id AND " +
          state +
          " = 2), (SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id AND "
-         "l.key_shared <> 0) FROM call_tasks t ";
+         "l.key_shared <> 0), "
+         "(SELECT coalesce(sum(final_attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id), "
+         "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id AND "
+         "instr(',' || t.final_statuses || ',', ',' || r.call_status || ',') > 0) "
+         "FROM call_tasks t ";
 }
 
 }  // namespace
@@ -334,6 +338,8 @@ class SqliteTasks final : public store_api::TaskStore {
       a.actual_settled_calls = s.int64(11);
       a.actual_unreachable_calls = s.int64(12);
       a.shared_keys = s.int64(13);
+      a.final_attempts = s.int64(14);
+      a.actual_final_attempts = s.int64(15);
       return a;
     });
   }
