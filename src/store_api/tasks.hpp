@@ -71,8 +71,7 @@ struct CounterAudit {
   [[nodiscard]] bool counters_drifted() const {
     return total_calls != actual_total_calls || connected_calls != actual_connected_calls ||
            record_count != actual_record_count || settled_calls != actual_settled_calls ||
-           unreachable_calls != actual_unreachable_calls ||
-           final_attempts != actual_final_attempts;
+           unreachable_calls != actual_unreachable_calls || final_attempts != actual_final_attempts;
   }
   [[nodiscard]] bool report_drifted() const {
     return report_calls != actual_record_count || lead_attempts != actual_record_count;
