@@ -31,16 +31,16 @@
 #include <span>
 #include <stdexcept>
 #include <string>
-#include <tuple>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "app/clock.hpp"
 #include "app/completion_service.hpp"
 #include "bench_support.hpp"
-#include "domain/completion.hpp"
 #include "domain/call_status.hpp"
+#include "domain/completion.hpp"
 #include "domain/types.hpp"
 #include "storage/open_store.hpp"
 #include "store_api/store.hpp"
