@@ -27,13 +27,13 @@ std::optional<CompletionUntil> completion_until_from_string(std::string_view tex
 }
 
 const std::vector<std::string>& default_final_statuses() {
-  static const std::vector<std::string> statuses = [] {
+  static const std::vector<std::string> kStatuses = [] {
     std::vector<std::string> s{"NotExist",           "EmptyNumber",      "OutOfService",
                                "OutOfServiceNoCall", "ContactBlockList", "HighRiskSipCode"};
     std::sort(s.begin(), s.end());
     return s;
   }();
-  return statuses;
+  return kStatuses;
 }
 
 bool CompletionPolicy::is_final(std::string_view status) const {

@@ -26,7 +26,27 @@ std::int64_t Result::affected() const {
   return value;
 }
 
+namespace {
+
+/// libpq answers NULL or "" for a cell outside the result: a statement and its reader that
+/// disagree on the columns would read nothing, silently.
+void require_cell(const PGresult* result, int row, int column) {
+  if (row < 0 || row >= PQntuples(result) || column < 0 || column >= PQnfields(result)) {
+    throw StoreError("PostgreSQL: no cell (" + std::to_string(row) + ", " + std::to_string(column) +
+                     ") in a result of " + std::to_string(PQntuples(result)) + " rows and " +
+                     std::to_string(PQnfields(result)) + " columns");
+  }
+}
+
+}  // namespace
+
+bool Result::is_null(int row, int column) const {
+  require_cell(result_, row, column);
+  return PQgetisnull(result_, row, column) != 0;
+}
+
 std::string_view Result::text(int row, int column) const {
+  require_cell(result_, row, column);
   return {PQgetvalue(result_, row, column),
           static_cast<std::size_t>(PQgetlength(result_, row, column))};
 }

@@ -27,9 +27,8 @@ class Result {
 
   [[nodiscard]] int rows() const { return PQntuples(result_); }
   [[nodiscard]] std::int64_t affected() const;
-  [[nodiscard]] bool is_null(int row, int column) const {
-    return PQgetisnull(result_, row, column) != 0;
-  }
+  /// Each throws StoreError for a cell outside the result (libpq would answer NULL or "").
+  [[nodiscard]] bool is_null(int row, int column) const;
   [[nodiscard]] std::string_view text(int row, int column) const;
   [[nodiscard]] std::optional<std::string> optional_text(int row, int column) const;
   [[nodiscard]] std::int64_t int64(int row, int column) const;

@@ -23,20 +23,23 @@ constexpr std::string_view kTaskColumns =
 /// The stored counters beside the values recomputed from the task's leads and records, and the
 /// report's aggregates (audit_counters), read in CounterAudit's order.
 std::string audit_select() {
-  return sql(
-      {"SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
-       "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
-       "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
-       "WHERE r.task_id = t.task_id AND r.connected), "
-       "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id), "
-       "(SELECT coalesce(sum(calls), 0) FROM task_call_stats s "
-       "WHERE s.task_id = t.task_id), "
-       "(SELECT coalesce(sum(attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id), "
-       "t.settled_calls, t.unreachable_calls, ls.settled, ls.unreachable, ls.shared "
-       "FROM call_tasks t CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE ",
-       kLeadStateSql, " <> 0) AS settled, count(*) FILTER (WHERE ", kLeadStateSql,
-       " = 2) AS unreachable, count(*) FILTER (WHERE l.key_shared) AS shared "
-       "FROM task_leads l WHERE l.task_id = t.task_id) ls "});
+  const std::string state = kLeadStateSql;
+  return "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
+         "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
+         "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
+         "WHERE r.task_id = t.task_id AND r.connected), "
+         "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id), "
+         "(SELECT coalesce(sum(calls), 0) FROM task_call_stats s WHERE s.task_id = t.task_id), "
+         "(SELECT coalesce(sum(attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id), "
+         "t.settled_calls, t.unreachable_calls, ls.settled, ls.unreachable, ls.shared, "
+         "ls.final_attempts, (SELECT count(*) FROM outbound_call_records r "
+         "WHERE r.task_id = t.task_id "
+         "AND r.call_status = ANY(string_to_array(t.final_statuses, ','))) "
+         "FROM call_tasks t CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE " +
+         state + " <> 0) AS settled, count(*) FILTER (WHERE " + state +
+         " = 2) AS unreachable, count(*) FILTER (WHERE l.key_shared) AS shared, "
+         "coalesce(sum(l.final_attempts), 0) AS final_attempts "
+         "FROM task_leads l WHERE l.task_id = t.task_id) ls ";
 }
 
 domain::Task read_task(const Result& r, int row) {
