@@ -49,19 +49,19 @@ TaskService::TaskService(store_api::Store& store, const Clock& clock,
   default_completion_.normalize();
 }
 
-std::vector<domain::Lead> TaskService::keyed(std::vector<domain::Lead> leads) const {
+void TaskService::key(std::vector<domain::Lead>& leads) const {
   for (auto& lead : leads) {
     lead.phone_key = phones_.key(lead.phone);
   }
-  return leads;
 }
 
-Task TaskService::create(const NewTask& task) {
+Task TaskService::create(NewTask task) {
   const auto now = clock_.now();
   store_api::NewTaskRow row{task.name, task.job_group_id,
                             task.completion.value_or(default_completion_), std::nullopt};
   row.completion.normalize();
-  const auto leads = keyed(task.leads);
+  key(task.leads);
+  const auto& leads = task.leads;
   auto created =
       run_transaction(store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) {
         const TaskId id = tx.tasks().insert_task(row, now);
@@ -83,10 +83,9 @@ store_api::TaskPage TaskService::list(const store_api::TaskListQuery& query) {
                          [&](store_api::Transaction& tx) { return tx.tasks().list_tasks(query); });
 }
 
-TaskOutcome<LeadsAdded> TaskService::add_leads(TaskId task_id,
-                                               const std::vector<domain::Lead>& leads) {
+TaskOutcome<LeadsAdded> TaskService::add_leads(TaskId task_id, std::vector<domain::Lead> leads) {
   const auto now = clock_.now();
-  const auto keyed_leads = keyed(leads);
+  key(leads);
   std::vector<AppliedTransition> applied;
   auto outcome = run_transaction(
       store_, store_api::TxMode::kWrite,
@@ -98,7 +97,7 @@ TaskOutcome<LeadsAdded> TaskService::add_leads(TaskId task_id,
         }
         const auto& task = std::get<Task>(found);
         LeadsAdded result;
-        result.added = tx.leads().insert_leads(task_id, keyed_leads, now);
+        result.added = tx.leads().insert_leads(task_id, leads, now);
         result.duplicates = static_cast<std::int64_t>(leads.size()) - result.added;
         result.total_calls = task.total_calls + result.added;
         move_task(tx, task, domain::transitions::on_leads_added(task.task_type, result.added),
@@ -275,7 +274,7 @@ TaskOutcome<LeadDetail> TaskService::lead(TaskId task_id, std::string_view phone
                              return TaskFailure::kLeadNotFound;
                            }
                            LeadDetail detail{std::move(page.items.front()), {}};
-                           detail.records = tx.records().lead_records(detail.lead.lead_id);
+                           detail.records = tx.records().lead_records(task_id, detail.lead.lead_id);
                            return detail;
                          });
 }

@@ -70,11 +70,13 @@ class TaskService {
   TaskService(store_api::Store& store, const Clock& clock, std::shared_ptr<spdlog::logger> log,
               const domain::PhoneKeys& phones, domain::CompletionPolicy default_completion = {});
 
-  domain::Task create(const NewTask& task);
+  /// Takes the task by value: its leads get their keys in place (a 100,000-lead request is
+  /// not copied).
+  domain::Task create(NewTask task);
   std::optional<domain::Task> get(domain::TaskId task_id);
   store_api::TaskPage list(const store_api::TaskListQuery& query);
   /// Adds leads whose phone is new to the task; reopens a completed task (3 -> 2).
-  TaskOutcome<LeadsAdded> add_leads(domain::TaskId task_id, const std::vector<domain::Lead>& leads);
+  TaskOutcome<LeadsAdded> add_leads(domain::TaskId task_id, std::vector<domain::Lead> leads);
   /// 1 -> 2; idempotent on 2; refused on 3 and 4. Sets the job group when one is given.
   TaskOutcome<domain::Task> start(domain::TaskId task_id,
                                   const std::optional<std::string>& job_group_id);
@@ -101,8 +103,8 @@ class TaskService {
   const domain::PhoneKeys& phones_;
   domain::CompletionPolicy default_completion_;
 
-  /// The leads with their phone keys.
-  [[nodiscard]] std::vector<domain::Lead> keyed(std::vector<domain::Lead> leads) const;
+  /// Gives each lead its phone key.
+  void key(std::vector<domain::Lead>& leads) const;
 };
 
 }  // namespace dialtrack::app

@@ -79,7 +79,8 @@ class LeadStore : public domain::Interface {
   virtual std::vector<JobGroupLeadMatch> find_leads_by_job_group(
       std::span<const std::pair<std::string, std::string>> keys) = 0;
   /// After `RecordStore::upsert_records` wrote records of these leads (`lead_ids`, sorted,
-  /// unique): marks `connected` (a sorted subset) connected where they were not yet, sets each
+  /// unique: those whose state may have changed): marks `connected` (a sorted subset)
+  /// connected where they were not yet, sets each
   /// lead's state from its row (domain::lead_state with its task's `max_attempts`), and moves
   /// the tasks' `connected_calls`, `settled_calls` and `unreachable_calls` by the leads that
   /// changed. Returns the connected increments.

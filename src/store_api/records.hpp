@@ -58,8 +58,9 @@ class RecordStore : public domain::Interface {
   virtual void upsert_records(std::span<const RecordWrite> records, Timestamp now) = 0;
   /// A task's records, newest first.
   virtual RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) = 0;
-  /// A lead's records, oldest call first (by started_at, else event_time, else created_at).
-  virtual std::vector<domain::CallRecord> lead_records(LeadId lead_id) = 0;
+  /// A lead's records, oldest call first (by started_at, else event_time, else created_at). A
+  /// scan of the task's records: no index by lead, which would cost ingestion a page per record.
+  virtual std::vector<domain::CallRecord> lead_records(TaskId task_id, LeadId lead_id) = 0;
   /// A task's records with record ids above `after`, oldest first, at most `limit`, with the
   /// record id of each: how an export streams a task of any size page by page.
   virtual std::vector<std::pair<std::int64_t, domain::CallRecord>> task_records_after(

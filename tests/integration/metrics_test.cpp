@@ -91,6 +91,31 @@ TEST_F(MetricsTest, CountersMoveWithRecordsCompletionsAndRequests) {
              R"(dialtrack_http_request_duration_seconds_count{route="/outbound_call_records"})"));
 }
 
+TEST_F(MetricsTest, RejectedRecordsAreCountedByReasonAndLogged) {
+  const auto before = scrape();
+  const auto phones = make_phones(1);
+  const auto task = create_task(http(), phones);
+  boost::json::array records{call_record("rj-1", task, "99999", "Connected"),
+                             call_record("rj-2", task, "99998", "Connected"),
+                             call_record("rj-3", 4242424242, phones[0], "Connected"),
+                             call_record("rj-4", task, phones[0], "not a status!")};
+  const auto counts = push(http(), records);
+  EXPECT_EQ(counts.accepted, 0);
+  const auto after = scrape();
+  const auto delta = [&](const std::string& reason) {
+    const auto series = R"(dialtrack_records_rejected_total{reason=")" + reason + R"("})";
+    return sample(after, series) - sample(before, series);
+  };
+  EXPECT_EQ(delta("lead_not_found"), 2);
+  EXPECT_EQ(delta("task_not_found"), 1);
+  EXPECT_EQ(delta("invalid_field"), 1);
+  EXPECT_EQ(delta("call_id_moved"), 0);
+  // One line for the lot (rate-limited), naming the counts by reason and an example.
+  const auto log = server_.log();
+  EXPECT_NE(log.find("call records rejected since the last report"), std::string::npos) << log;
+  EXPECT_NE(log.find("2 lead_not_found"), std::string::npos) << log;
+}
+
 TEST_F(MetricsTest, UnknownRoutesAreCountedWithoutTheirPath) {
   const auto before = scrape();
   EXPECT_EQ(http().get("/no/such/thing").status, 404u);

@@ -92,7 +92,7 @@ Reply TaskRoutes::create(const RequestContext& ctx) {
   if (auto error = first_error(task)) {
     return std::move(*error);
   }
-  return ok(with_sync(tasks_.create(std::get<app::NewTask>(task))),
+  return ok(with_sync(tasks_.create(std::move(std::get<app::NewTask>(task)))),
             text(Msg::kTaskCreated, ctx.lang), Status::created);
 }
 
@@ -138,9 +138,9 @@ Reply TaskRoutes::add_leads(const RequestContext& ctx) {
   if (auto error = first_error(id, leads)) {
     return std::move(*error);
   }
-  return task_reply(
-      tasks_.add_leads(std::get<std::int64_t>(id), std::get<std::vector<domain::Lead>>(leads)),
-      Msg::kLeadsAdded, ctx.lang, leads_added_json);
+  return task_reply(tasks_.add_leads(std::get<std::int64_t>(id),
+                                     std::move(std::get<std::vector<domain::Lead>>(leads))),
+                    Msg::kLeadsAdded, ctx.lang, leads_added_json);
 }
 
 Reply TaskRoutes::start(const RequestContext& ctx) {

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <string>
+#include <string_view>
+
 /// domain::lead_state written as SQL, the same text on both backends: a lead row `l`, its task
 /// row `t`. tests/storage/store_lead_state_test.cpp holds it to the domain function over every
 /// combination of its inputs.
@@ -8,5 +11,13 @@ namespace dialtrack::storage {
 inline constexpr const char* kLeadStateSql =
     "(CASE WHEN l.connected_at IS NOT NULL THEN 1 WHEN l.final_attempts > 0 THEN 2 "
     "WHEN t.max_attempts IS NOT NULL AND l.attempts >= t.max_attempts THEN 3 ELSE 0 END)";
+
+/// The same rule where the lead is connected when `connected` (an SQL condition) holds: for a
+/// statement that connects leads and sets their states at once.
+inline std::string lead_state_sql(std::string_view connected) {
+  return "(CASE WHEN " + std::string(connected) +
+         " THEN 1 WHEN l.final_attempts > 0 THEN 2 "
+         "WHEN t.max_attempts IS NOT NULL AND l.attempts >= t.max_attempts THEN 3 ELSE 0 END)";
+}
 
 }  // namespace dialtrack::storage

@@ -94,29 +94,30 @@ std::vector<NamedStatement> lead_statements() {
        "JOIN task_leads l ON l.task_id = t.task_id AND l.phone_key = k.phone_key "
        "AND NOT l.key_shared "
        "ORDER BY k.job_group_id, k.phone_key, t.task_type = 4, t.task_id DESC"},
-      // connected_calls goes up by the number of leads that changed, per task.
-      {"mark_leads_connected",
-       "WITH upd AS (UPDATE task_leads SET connected_at = $2 "
-       "WHERE lead_id = ANY($1::bigint[]) AND connected_at IS NULL RETURNING task_id), "
-       "counts AS (SELECT task_id, count(*) AS n FROM upd GROUP BY task_id) "
-       "UPDATE call_tasks t SET connected_calls = t.connected_calls + counts.n, updated_at = $2 "
-       "FROM counts WHERE t.task_id = counts.task_id RETURNING t.task_id, counts.n"},
-      // The states of the leads $1 (domain::lead_state as SQL), and the tasks' settled and
-      // unreachable counters moved by the leads that changed. The leads' rows and the tasks'
-      // are locked already (upsert_records).
+      // Connects the leads $2 (a subset of $1) where they were not yet and sets the states of
+      // the leads $1 (domain::lead_state as SQL), and moves the tasks' connected, settled and
+      // unreachable counters by the leads that changed: one statement, one round trip per
+      // push. The leads' rows and the tasks' are locked already (upsert_records).
       {"settle_leads",
-       sql({"WITH cur AS (SELECT l.lead_id, l.task_id, l.state AS old_state, ", kLeadStateSql,
+       sql({"WITH cur AS (SELECT l.lead_id, l.task_id, l.state AS old_state, "
+            "(l.connected_at IS NULL AND l.lead_id = ANY($2::bigint[])) AS connects, ",
+            lead_state_sql("(l.connected_at IS NOT NULL OR l.lead_id = ANY($2::bigint[]))"),
             " AS new_state FROM task_leads l JOIN call_tasks t ON t.task_id = l.task_id "
             "WHERE l.lead_id = ANY($1::bigint[])), "
-            "upd AS (UPDATE task_leads l SET state = cur.new_state FROM cur "
-            "WHERE l.lead_id = cur.lead_id AND cur.new_state <> cur.old_state "
-            "RETURNING cur.task_id, cur.old_state, cur.new_state), "
-            "d AS (SELECT task_id, sum((new_state <> 0)::int - (old_state <> 0)::int) AS settled, "
+            "upd AS (UPDATE task_leads l SET state = cur.new_state, connected_at = CASE WHEN "
+            "cur.connects THEN $3 ELSE l.connected_at END FROM cur "
+            "WHERE l.lead_id = cur.lead_id AND (cur.new_state <> cur.old_state OR cur.connects) "
+            "RETURNING cur.task_id, cur.old_state, cur.new_state, cur.connects), "
+            "d AS (SELECT task_id, sum(connects::int) AS connected, "
+            "sum((new_state <> 0)::int - (old_state <> 0)::int) AS settled, "
             "sum((new_state = 2)::int - (old_state = 2)::int) AS unreachable "
             "FROM upd GROUP BY task_id) "
-            "UPDATE call_tasks t SET settled_calls = t.settled_calls + d.settled, "
-            "unreachable_calls = t.unreachable_calls + d.unreachable, updated_at = $2 "
-            "FROM d WHERE t.task_id = d.task_id AND (d.settled <> 0 OR d.unreachable <> 0)"})},
+            "UPDATE call_tasks t SET connected_calls = t.connected_calls + d.connected, "
+            "settled_calls = t.settled_calls + d.settled, "
+            "unreachable_calls = t.unreachable_calls + d.unreachable, updated_at = $3 "
+            "FROM d WHERE t.task_id = d.task_id "
+            "AND (d.connected <> 0 OR d.settled <> 0 OR d.unreachable <> 0) "
+            "RETURNING t.task_id, d.connected"})},
       {"resettle_final_attempts",
        "UPDATE task_leads l SET final_attempts = coalesce(f.n, 0) FROM task_leads k "
        "LEFT JOIN (SELECT r.lead_id, count(*) AS n FROM outbound_call_records r "
@@ -230,19 +231,22 @@ class PgLeads final : public store_api::LeadStore {
   std::vector<store_api::ConnectedIncrement> settle_leads(std::span<const LeadId> lead_ids,
                                                           std::span<const LeadId> connected,
                                                           Timestamp now) override {
-    std::vector<store_api::ConnectedIncrement> out;
-    if (!connected.empty()) {
-      // Sorted ids lock the lead rows in one order in every transaction: no deadlock.
-      std::vector<std::int64_t> ids(connected.begin(), connected.end());
-      std::sort(ids.begin(), ids.end());
-      out = c_.run("mark_leads_connected", Params{}.add_array(ids).add(millis(now)))
-                .read_all([](const Result& r, int row) {
-                  return store_api::ConnectedIncrement{r.int64(row, 0), r.int64(row, 1)};
-                });
+    if (lead_ids.empty() && connected.empty()) {
+      return {};
     }
-    if (!lead_ids.empty()) {
-      std::vector<std::int64_t> ids(lead_ids.begin(), lead_ids.end());
-      c_.run("settle_leads", Params{}.add_array(ids).add(millis(now)));
+    // Sorted ids: every writer meets the lead rows in one order (they are locked already).
+    std::vector<std::int64_t> ids(lead_ids.begin(), lead_ids.end());
+    ids.insert(ids.end(), connected.begin(), connected.end());
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    const std::vector<std::int64_t> connecting(connected.begin(), connected.end());
+    std::vector<store_api::ConnectedIncrement> out;
+    const auto r =
+        c_.run("settle_leads", Params{}.add_array(ids).add_array(connecting).add(millis(now)));
+    for (int row = 0; row < r.rows(); ++row) {
+      if (const auto n = r.int64(row, 1); n > 0) {
+        out.push_back({r.int64(row, 0), n});
+      }
     }
     return out;
   }

@@ -223,8 +223,7 @@ ALTER TABLE task_leads
   ADD COLUMN final_attempts bigint NOT NULL DEFAULT 0,
   ADD COLUMN state smallint NOT NULL DEFAULT 0;
 CREATE UNIQUE INDEX task_leads_by_key ON task_leads (task_id, phone_key) WHERE NOT key_shared;
-CREATE INDEX task_leads_by_state ON task_leads (task_id, state, lead_id);
-CREATE INDEX outbound_call_records_by_lead ON outbound_call_records (lead_id);
+CREATE INDEX task_leads_by_task ON task_leads (task_id, lead_id);
 
 UPDATE task_leads l SET final_attempts = f.n
 FROM (SELECT lead_id, count(*) AS n FROM outbound_call_records

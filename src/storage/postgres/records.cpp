@@ -151,7 +151,7 @@ std::vector<NamedStatement> record_statements() {
                             "ORDER BY record_id DESC LIMIT $2 OFFSET $3"})},
       {"record_count", "SELECT record_count FROM call_tasks WHERE task_id = $1"},
       {"lead_records", sql({"SELECT ", kRecordColumns,
-                            " FROM outbound_call_records WHERE lead_id = $1 "
+                            " FROM outbound_call_records WHERE task_id = $1 AND lead_id = $2 "
                             "ORDER BY coalesce(started_at, event_time, created_at), record_id"})},
       {"task_records_after", sql({"SELECT ", kRecordColumns,
                                   ", record_id FROM outbound_call_records WHERE task_id = $1 "
@@ -239,10 +239,9 @@ class PgRecords final : public store_api::RecordStore {
     return out;
   }
 
-  std::vector<domain::CallRecord> lead_records(LeadId lead_id) override {
-    return c_.run("lead_records", Params{}.add(lead_id)).read_all([](const Result& r, int row) {
-      return read_record(r, row).record;
-    });
+  std::vector<domain::CallRecord> lead_records(TaskId task_id, LeadId lead_id) override {
+    return c_.run("lead_records", Params{}.add(task_id).add(lead_id))
+        .read_all([](const Result& r, int row) { return read_record(r, row).record; });
   }
 
   std::vector<std::pair<std::int64_t, domain::CallRecord>> task_records_after(

@@ -199,7 +199,10 @@ DROP INDEX IF EXISTS outbound_call_records_by_call_time;
 // Campaigns (SPEC §6): each task's completion policy, its settled and unreachable counters, the
 // task it redials and the reason it last completed; each lead's phone key (filled by the
 // program after this SQL: storage/common/phone_key_backfill.hpp), its attempts with a final
-// status and its state (domain::LeadState); a lead's records by lead. Existing tasks keep
+// status and its state (domain::LeadState); the leads of a task in lead order (rowid) for the
+// leads API, whose state filter reads the rows: an index by state would move an entry on every
+// connected lead, and one of records by lead would take a page per record written (together
+// they cost ingestion ~45%, bench/README.md). Existing tasks keep
 // `all_connected` with the default final statuses, which this migration applies to their
 // records once. Two leads of a task that turn out to share a key keep both (`key_shared` on the
 // later one); the unique index holds for the others (NULL keys are distinct until keyed).
@@ -219,8 +222,7 @@ ALTER TABLE task_leads ADD COLUMN key_shared INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE task_leads ADD COLUMN final_attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE task_leads ADD COLUMN state INTEGER NOT NULL DEFAULT 0;
 CREATE UNIQUE INDEX task_leads_by_key ON task_leads (task_id, phone_key) WHERE key_shared = 0;
-CREATE INDEX task_leads_by_state ON task_leads (task_id, state, lead_id);
-CREATE INDEX outbound_call_records_by_lead ON outbound_call_records (lead_id);
+CREATE INDEX task_leads_by_task ON task_leads (task_id);
 
 UPDATE task_leads SET final_attempts = f.n
 FROM (SELECT lead_id, count(*) AS n FROM outbound_call_records

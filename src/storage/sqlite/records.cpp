@@ -83,7 +83,7 @@ RecordStatements::RecordStatements(Database& db)
                   "record_id > ?3 ORDER BY record_id LIMIT ?4")
                   .c_str()),
       lead_records(db, sql("SELECT ", kRecordColumns,
-                           " FROM outbound_call_records WHERE lead_id = ?1 "
+                           " FROM outbound_call_records WHERE task_id = ?1 AND lead_id = ?2 "
                            "ORDER BY coalesce(started_at, event_time, created_at), record_id")
                            .c_str()),
       // What an overwrite takes out of the report's aggregates: the stored version.
@@ -161,9 +161,10 @@ class SqliteRecords final : public store_api::RecordStore {
     return out;
   }
 
-  std::vector<domain::CallRecord> lead_records(LeadId lead_id) override {
-    return c_.records->lead_records.bind(lead_id).read_all(
-        [](const Statement& s) { return read_record(s).record; });
+  std::vector<domain::CallRecord> lead_records(TaskId task_id, LeadId lead_id) override {
+    return c_.records->lead_records.bind(task_id, lead_id).read_all([](const Statement& s) {
+      return read_record(s).record;
+    });
   }
 
   std::vector<std::pair<std::int64_t, domain::CallRecord>> task_records_after(
