@@ -108,96 +108,88 @@ TaskOutcome<LeadsAdded> TaskService::add_leads(TaskId task_id, std::vector<domai
   return outcome;
 }
 
-TaskOutcome<Task> TaskService::start(TaskId task_id,
-                                     const std::optional<std::string>& job_group_id) {
+TaskOutcome<Task> TaskService::change_task(TaskId task_id, bool deleted_too,
+                                           const TaskChange& change) {
   const auto now = clock_.now();
   std::vector<AppliedTransition> applied;
   auto outcome = run_transaction(
       store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) -> TaskOutcome<Task> {
         applied.clear();
         auto found = live_task(tx, task_id);
+        if (deleted_too && std::holds_alternative<TaskFailure>(found) &&
+            std::get<TaskFailure>(found) == TaskFailure::kDeleted) {
+          found = *tx.tasks().find_task(task_id);
+        }
         if (const auto* failure = std::get_if<TaskFailure>(&found)) {
           return *failure;
         }
-        const auto& task = std::get<Task>(found);
-        if (task.task_type == TaskType::kCompleted) {
-          return TaskFailure::kWrongState;
+        if (const auto refused = change(tx, std::get<Task>(found), now, applied)) {
+          return *refused;
         }
-        if (job_group_id && job_group_id != task.job_group_id) {
-          tx.tasks().set_job_group(task_id, *job_group_id, now);
-        }
-        move_task(tx, task, domain::transitions::on_start(task.task_type),
-                  domain::reason::kApiStart, now, applied);
         return *tx.tasks().find_task(task_id);
       });
   log_transitions(*log_, applied);
   return outcome;
+}
+
+TaskOutcome<Task> TaskService::start(TaskId task_id,
+                                     const std::optional<std::string>& job_group_id) {
+  return change_task(task_id, false,
+                     [&](store_api::Transaction& tx, const Task& task, domain::Timestamp now,
+                         std::vector<AppliedTransition>& applied) -> std::optional<TaskFailure> {
+                       if (task.task_type == TaskType::kCompleted) {
+                         return TaskFailure::kWrongState;
+                       }
+                       if (job_group_id && job_group_id != task.job_group_id) {
+                         tx.tasks().set_job_group(task_id, *job_group_id, now);
+                       }
+                       move_task(tx, task, domain::transitions::on_start(task.task_type),
+                                 domain::reason::kApiStart, now, applied);
+                       return std::nullopt;
+                     });
 }
 
 TaskOutcome<Task> TaskService::remove(TaskId task_id) {
-  const auto now = clock_.now();
-  std::vector<AppliedTransition> applied;
-  auto outcome = run_transaction(
-      store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) -> TaskOutcome<Task> {
-        applied.clear();
-        const auto task = tx.tasks().find_task(task_id);
-        if (!task) {
-          return TaskFailure::kNotFound;
-        }
-        move_task(tx, *task, domain::transitions::on_delete(task->task_type),
-                  domain::reason::kApiDelete, now, applied);
-        return *tx.tasks().find_task(task_id);
-      });
-  log_transitions(*log_, applied);
-  return outcome;
+  return change_task(task_id, true,
+                     [](store_api::Transaction& tx, const Task& task, domain::Timestamp now,
+                        std::vector<AppliedTransition>& applied) -> std::optional<TaskFailure> {
+                       move_task(tx, task, domain::transitions::on_delete(task.task_type),
+                                 domain::reason::kApiDelete, now, applied);
+                       return std::nullopt;
+                     });
 }
 
 TaskOutcome<Task> TaskService::finish(TaskId task_id) {
-  const auto now = clock_.now();
-  std::vector<AppliedTransition> applied;
-  auto outcome = run_transaction(
-      store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) -> TaskOutcome<Task> {
-        applied.clear();
-        auto found = live_task(tx, task_id);
-        if (const auto* failure = std::get_if<TaskFailure>(&found)) {
-          return *failure;
-        }
-        const auto& task = std::get<Task>(found);
-        move_task(tx, task, domain::transitions::on_finish(task.task_type),
-                  domain::reason::kManualFinish, now, applied);
-        return *tx.tasks().find_task(task_id);
-      });
-  log_transitions(*log_, applied);
-  return outcome;
+  return change_task(task_id, false,
+                     [](store_api::Transaction& tx, const Task& task, domain::Timestamp now,
+                        std::vector<AppliedTransition>& applied) -> std::optional<TaskFailure> {
+                       move_task(tx, task, domain::transitions::on_finish(task.task_type),
+                                 domain::reason::kManualFinish, now, applied);
+                       return std::nullopt;
+                     });
 }
 
 TaskOutcome<Task> TaskService::set_completion(TaskId task_id, domain::CompletionPolicy policy) {
   policy.normalize();
-  const auto now = clock_.now();
-  std::vector<AppliedTransition> applied;
-  auto outcome = run_transaction(
-      store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) -> TaskOutcome<Task> {
-        applied.clear();
-        auto found = live_task(tx, task_id);
-        if (const auto* failure = std::get_if<TaskFailure>(&found)) {
-          return *failure;
-        }
-        const auto& task = std::get<Task>(found);
-        if (task.task_type == TaskType::kCompleted) {
-          return TaskFailure::kWrongState;
-        }
-        tx.tasks().set_completion(task_id, policy, now);
-        tx.leads().resettle_task(task_id, now);
-        if (task.task_type == TaskType::kCalling &&
-            tx.tasks().complete_if_counters_full(task_id, domain::reason::kCompletionChanged,
-                                                 now)) {
-          applied.push_back({task_id, TaskType::kCalling, TaskType::kCompleted,
-                             policy.until == domain::CompletionUntil::kAllSettled
-                                 ? domain::reason::kAllSettled
-                                 : domain::reason::kCompletionChanged});
-        }
-        return *tx.tasks().find_task(task_id);
-      });
+  auto outcome =
+      change_task(task_id, false,
+                  [&](store_api::Transaction& tx, const Task& task, domain::Timestamp now,
+                      std::vector<AppliedTransition>& applied) -> std::optional<TaskFailure> {
+                    if (task.task_type == TaskType::kCompleted) {
+                      return TaskFailure::kWrongState;
+                    }
+                    tx.tasks().set_completion(task_id, policy, now);
+                    tx.leads().resettle_task(task_id, now);
+                    if (task.task_type == TaskType::kCalling &&
+                        tx.tasks().complete_if_counters_full(
+                            task_id, domain::reason::kCompletionChanged, now)) {
+                      applied.push_back({task_id, TaskType::kCalling, TaskType::kCompleted,
+                                         policy.until == domain::CompletionUntil::kAllSettled
+                                             ? domain::reason::kAllSettled
+                                             : domain::reason::kCompletionChanged});
+                    }
+                    return std::nullopt;
+                  });
   if (const auto* task = std::get_if<Task>(&outcome)) {
     log_->info("task {} completion policy: until={} max_attempts={} final_statuses={}", task_id,
                domain::to_string(task->completion.until),
@@ -205,7 +197,6 @@ TaskOutcome<Task> TaskService::set_completion(TaskId task_id, domain::Completion
                                              : std::string("none"),
                task->completion.final_statuses.size());
   }
-  log_transitions(*log_, applied);
   return outcome;
 }
 

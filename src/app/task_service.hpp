@@ -2,6 +2,7 @@
 
 #include <spdlog/logger.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "app/clock.hpp"
+#include "app/transactions.hpp"
 #include "domain/phone.hpp"
 #include "domain/types.hpp"
 #include "store_api/store.hpp"
@@ -105,6 +107,15 @@ class TaskService {
 
   /// Gives each lead its phone key.
   void key(std::vector<domain::Lead>& leads) const;
+
+  /// A change of one task inside its write transaction: what it refuses, or nothing.
+  using TaskChange =
+      std::function<std::optional<TaskFailure>(store_api::Transaction&, const domain::Task&,
+                                               domain::Timestamp, std::vector<AppliedTransition>&)>;
+  /// Runs `change` on the task (missing: kNotFound; deleted: kDeleted unless `deleted_too`),
+  /// logs the transitions it applied, and answers the task as it then is.
+  TaskOutcome<domain::Task> change_task(domain::TaskId task_id, bool deleted_too,
+                                        const TaskChange& change);
 };
 
 }  // namespace dialtrack::app

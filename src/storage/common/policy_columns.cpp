@@ -1,5 +1,7 @@
 #include "storage/common/policy_columns.hpp"
 
+#include <algorithm>
+
 namespace dialtrack::storage::policy_columns {
 
 std::string final_statuses(const domain::CompletionPolicy& policy) {
@@ -61,6 +63,21 @@ std::int64_t leads_in_states(const domain::Task& task, std::span<const domain::L
     total += task.total_calls - task.settled_calls;
   }
   return total;
+}
+
+store_api::LeadPage key_page(std::vector<store_api::LeadView> found,
+                             const store_api::LeadQuery& query) {
+  std::erase_if(found, [&](const store_api::LeadView& v) {
+    return !query.states.empty() &&
+           std::find(query.states.begin(), query.states.end(), v.state) == query.states.end();
+  });
+  store_api::LeadPage page;
+  page.total = static_cast<std::int64_t>(found.size());
+  const std::int64_t offset = (query.page - 1) * query.page_size;
+  for (std::int64_t i = offset; i < page.total && i < offset + query.page_size; ++i) {
+    page.items.push_back(std::move(found[static_cast<std::size_t>(i)]));
+  }
+  return page;
 }
 
 }  // namespace dialtrack::storage::policy_columns

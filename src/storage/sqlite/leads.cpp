@@ -209,16 +209,8 @@ class SqliteLeads final : public store_api::LeadStore {
     store_api::LeadPage page;
     const std::int64_t offset = (query.page - 1) * query.page_size;
     if (query.phone_key) {
-      auto all = c_.leads->leads_by_key.bind(query.task_id, *query.phone_key).read_all(read_lead);
-      std::erase_if(all, [&](const store_api::LeadView& v) {
-        return !query.states.empty() &&
-               std::find(query.states.begin(), query.states.end(), v.state) == query.states.end();
-      });
-      page.total = static_cast<std::int64_t>(all.size());
-      for (std::int64_t i = offset; i < page.total && i < offset + query.page_size; ++i) {
-        page.items.push_back(std::move(all[static_cast<std::size_t>(i)]));
-      }
-      return page;
+      return policy_columns::key_page(
+          c_.leads->leads_by_key.bind(query.task_id, *query.phone_key).read_all(read_lead), query);
     }
     Statement* rows = nullptr;
     if (query.states.empty()) {
