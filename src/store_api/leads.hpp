@@ -80,10 +80,10 @@ class LeadStore : public domain::Interface {
       std::span<const std::pair<std::string, std::string>> keys) = 0;
   /// After `RecordStore::upsert_records` wrote records of these leads (`lead_ids`, sorted,
   /// unique: those whose state may have changed): marks `connected` (a sorted subset)
-  /// connected where they were not yet, sets each
-  /// lead's state from its row (domain::lead_state with its task's `max_attempts`), and moves
-  /// the tasks' `connected_calls`, `settled_calls` and `unreachable_calls` by the leads that
-  /// changed. Returns the connected increments.
+  /// connected where they were not yet, sets each lead's state from its row
+  /// (domain::lead_state with its task's `max_attempts`), and moves the tasks'
+  /// `connected_calls`, `settled_calls` and `unreachable_calls` by the leads that changed.
+  /// Returns the connected increments.
   virtual std::vector<ConnectedIncrement> settle_leads(std::span<const LeadId> lead_ids,
                                                        std::span<const LeadId> connected,
                                                        Timestamp now) = 0;
@@ -101,7 +101,9 @@ class LeadStore : public domain::Interface {
   virtual void resettle_task(TaskId task_id, Timestamp now) = 0;
 
   /// One page of a task's leads in lead order, and how many the query matches (from the task's
-  /// counters, unless a phone is asked for): a page costs the same in a task of any size.
+  /// counters, unless a phone is asked for). Reads the task's leads in order from the page's
+  /// offset, skipping those in other states (no index by state: it would cost every connected
+  /// lead a page at ingestion).
   virtual LeadPage list_leads(const LeadQuery& query) = 0;
   /// Copies the leads of `from` in these states (with their phones, keys, names, job ids and
   /// attrs, in lead order) into `to` as new leads, and raises `to`'s `total_calls`; returns
