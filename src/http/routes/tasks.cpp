@@ -176,10 +176,6 @@ Reply TaskRoutes::history(const RequestContext& ctx) {
   });
 }
 
-}  // namespace dialtrack::http
-
-namespace dialtrack::http {
-
 Reply TaskRoutes::finish(const RequestContext& ctx) {
   return with_path_id(ctx, "task_id", [&](domain::TaskId task_id) {
     return task_reply(tasks_.finish(task_id), Msg::kTaskFinished, ctx.lang,
