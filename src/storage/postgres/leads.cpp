@@ -58,11 +58,11 @@ store_api::LeadView read_lead_view(const Result& r, int row) {
 
 std::vector<NamedStatement> lead_statements() {
   return {
-      // Both writes of the leads also move their tasks' counters (call_tasks, the tasks port's
-      // rows) in the same statement, after the leads' rows as every writer locks them: a
-      // statement of its own would cost a round trip more, and mark_leads_connected runs on
-      // every push of records. A task that does not exist returns no row: its leads count
-      // for nothing.
+      // The writes of the leads (insert, copy, settle) also move their tasks' counters
+      // (call_tasks, the tasks port's rows) in the same statement, after the leads' rows as
+      // every writer locks them: a statement of its own would cost a round trip more, and
+      // settle_leads runs on every push of records. A task that does not exist returns no row:
+      // its leads count for nothing.
       {"insert_leads",
        "WITH ins AS (INSERT INTO task_leads (task_id, phone, phone_key, name, job_id, attrs, "
        "created_at) SELECT $1, u.phone, u.phone_key, u.name, u.job_id, u.attrs, $7 "
