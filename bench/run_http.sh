@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# HTTP load on dialtrack with wrk: ingestion (POST /outbound_call_records, batches of 50) and
-# completion checks (GET /check_task_completion/{id}), with the server's resident memory
+# HTTP load on dialtrack with wrk, beside a ceiling measured in the same run: a bare Beast
+# server (bench/http/ping_server.cpp) with the service's I/O threads. Phases: ping (the bare
+# server), GET /healthz, ingestion (POST /outbound_call_records, batches of 50), completion
+# checks (GET /check_task_completion/{id}), follow-up pages of 50 records
+# (GET /task_followup_records/{id}?page_size=50), ping again; every phase is printed as
+# requests/s and as a ratio to the mean of the two ping phases. The server's resident memory is
 # sampled from /proc. Builds nothing: runs build/dialtrack, or the program in $DIALTRACK_BIN,
-# on a fresh SQLite file in a temporary directory (or, with --db postgresql, on a throwaway
-# PostgreSQL 15 cluster started by scripts/pg_cluster.sh), and prints a summary table.
+# and build-dev/bench/ping_server, or $PING_SERVER_BIN, on a fresh SQLite file in a temporary
+# directory (or, with --db postgresql, on a throwaway PostgreSQL 15 cluster started by
+# scripts/pg_cluster.sh), and prints a summary table.
 #
 #   bench/run_http.sh [--db sqlite|postgresql] [--duration 30s] [--threads 2]
 #                     [--connections 32] [--tasks 4] [--leads 50000] [--per-task] [--keep]
+#                     [--no-ingest] [--profile PHASE]
 # --per-task: each ingestion request carries one task's records (a dialer's callback for one
-# job group) instead of records spread over every task.
+# job group) instead of records spread over every task. --no-ingest: the GET phases only (on
+# tasks without records). --profile PHASE: `perf record -g` on the server during that phase
+# (healthz, ingest, check or followup), kept in the work directory (implies --keep).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,9 +31,11 @@ leads=50000
 keep=0
 backend=sqlite
 mix=mixed
+ingest=1
+profile=""
 
 usage() {
-  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 
@@ -39,6 +49,8 @@ while [[ $# -gt 0 ]]; do
     --leads) leads=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --per-task) mix=per-task; shift ;;
+    --no-ingest) ingest=0; shift ;;
+    --profile) profile=$2; keep=1; shift 2 ;;
     --db) backend=$2; shift 2 ;;
     --db=*) backend=${1#*=}; shift ;;
     -h | --help) usage 0 ;;
@@ -57,15 +69,24 @@ if [[ ! -x $bin ]]; then
     "cmake --build --preset release) or set DIALTRACK_BIN" >&2
   exit 1
 fi
+ping_bin=${PING_SERVER_BIN:-$repo/build-dev/bench/ping_server}
+if [[ ! -x $ping_bin ]]; then
+  echo "run_http.sh: no ping server at $ping_bin; build it (cmake --preset dev &&" \
+    "cmake --build --preset dev --target ping_server) or set PING_SERVER_BIN" >&2
+  exit 1
+fi
+if [[ -n $profile ]]; then command -v perf >/dev/null || { echo "run_http.sh: perf is not installed" >&2; exit 1; }; fi
 command -v wrk >/dev/null || { echo "run_http.sh: wrk is not installed" >&2; exit 1; }
 [[ -x $python ]] || { echo "run_http.sh: $python is missing" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/dialtrack-http-bench.XXXXXX)
 server_pid=""
 sampler_pid=""
+ping_pid=""
 
 cleanup() {
   if [[ -n $sampler_pid ]]; then kill "$sampler_pid" 2>/dev/null || true; fi
+  if [[ -n $ping_pid ]]; then kill -TERM "$ping_pid" 2>/dev/null || true; wait "$ping_pid" 2>/dev/null || true; fi
   if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
     kill -TERM "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
@@ -91,24 +112,33 @@ else
   db=$work/bench.db
   goal_records=50000 goal_checks=30000
 fi
+wait_listening() {  # wait_listening PID STDOUT LOG -> the port of its "listening on" line
+  local line
+  for _ in $(seq 1 200); do
+    if ! kill -0 "$1" 2>/dev/null; then
+      echo "run_http.sh: $(basename "$2") exited during start; its log:" >&2
+      cat "$3" >&2
+      return 1
+    fi
+    if line=$(grep -m1 '^listening on ' "$2" 2>/dev/null); then
+      echo "${line##*:}"
+      return 0
+    fi
+    sleep 0.05
+  done
+  echo "run_http.sh: no 'listening on' line after 10 s in $2" >&2
+  return 1
+}
 "$bin" serve --listen 127.0.0.1:0 --db "$db" >"$work/stdout" 2>"$work/server.log" &
 server_pid=$!
-port=""
-for _ in $(seq 1 200); do
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "run_http.sh: the service exited during start; its log:" >&2
-    cat "$work/server.log" >&2
-    exit 1
-  fi
-  if line=$(grep -m1 '^listening on ' "$work/stdout" 2>/dev/null); then
-    port=${line##*:}
-    break
-  fi
-  sleep 0.05
-done
-[[ -n $port ]] || { echo "run_http.sh: no 'listening on' line after 10 s" >&2; exit 1; }
+port=$(wait_listening "$server_pid" "$work/stdout" "$work/server.log")
 base="http://127.0.0.1:$port"
 log "dialtrack pid $server_pid on $base, database $db"
+"$ping_bin" --listen 127.0.0.1:0 >"$work/ping.stdout" 2>"$work/ping.log" &
+ping_pid=$!
+ping_port=$(wait_listening "$ping_pid" "$work/ping.stdout" "$work/ping.log")
+ping_base="http://127.0.0.1:$ping_port"
+log "ping server pid $ping_pid on $ping_base ($(cat "$work/ping.log"))"
 
 # --- resident memory, sampled every 0.5 s and tagged with the current phase ----------------
 echo setup >"$work/phase"
@@ -125,7 +155,7 @@ sampler_pid=$!
 status_kib() { awk -v key="$1:" '$1 == key {print $2}' "/proc/$server_pid/status"; }
 # CPU time (user + system, in clock ticks) the server has used so far. Fields after the
 # command name, which is in parentheses: utime and stime are the 12th and 13th.
-server_ticks() { sed 's/^.*) //' "/proc/$server_pid/stat" | awk '{print $12 + $13}'; }
+server_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 ticks_per_s=$(getconf CLK_TCK)
 
 # --- tasks with leads 138%08d, 0 <= i < leads ------------------------------------------------
@@ -153,42 +183,71 @@ result_field() {  # result_field FILE KEY -> the value of KEY in the RESULT line
   grep '^RESULT ' "$1" | tr ' ' '\n' | awk -F= -v key="$2" '$1 == key {print $2}'
 }
 
-run_wrk() {  # run_wrk PHASE SCRIPT ARGS...
-  local phase=$1 script=$2
-  shift 2
+run_wrk() {  # run_wrk PHASE PID URL SCRIPT ARGS...  (PID: the server measured)
+  local phase=$1 pid=$2 url=$3 script=$4
+  shift 4
   echo "$phase" >"$work/phase"
   # Reset VmHWM so it reports this phase's peak (Linux: write 5 to clear_refs).
   echo 5 >"/proc/$server_pid/clear_refs" 2>/dev/null || true
-  log "$phase: wrk -t$threads -c$connections -d$duration --latency ($(basename "$script"))"
-  local ticks_before started
-  ticks_before=$(server_ticks)
+  log "$phase: wrk -t$threads -c$connections -d$duration --latency ($(basename "$script") on $url)"
+  local ticks_before started perf_pid=""
+  if [[ $profile == "$phase" ]]; then
+    perf record -g -F 999 -o "$work/perf_$phase.data" -p "$pid" 2>"$work/perf_$phase.log" &
+    perf_pid=$!
+  fi
+  ticks_before=$(server_ticks "$pid")
   started=$(date +%s.%N)
   # wrk's own CPU time (user + system seconds) through bash's `time`.
   local TIMEFORMAT='%U %S'
   { time wrk -t"$threads" -c"$connections" -d"$duration" --timeout 10s --latency -s "$script" \
-    "$base" -- "$@" >"$work/wrk_$phase.txt" 2>&1; } 2>"$work/wrk_cpu_$phase" ||
+    "$url" -- "$@" >"$work/wrk_$phase.txt" 2>&1; } 2>"$work/wrk_cpu_$phase" ||
     { cat "$work/wrk_$phase.txt" >&2; exit 1; }
+  if [[ -n $perf_pid ]]; then
+    kill -INT "$perf_pid"
+    wait "$perf_pid" || true
+    log "perf data in $work/perf_$phase.data (perf report -i ... --no-children)"
+  fi
   grep -q '^RESULT ' "$work/wrk_$phase.txt" || { cat "$work/wrk_$phase.txt" >&2; exit 1; }
   status_kib VmHWM >"$work/hwm_$phase"
   # Cores busy on average during the phase: the server's and wrk's.
-  awk -v t0="$ticks_before" -v t1="$(server_ticks)" -v hz="$ticks_per_s" -v s0="$started" \
+  awk -v t0="$ticks_before" -v t1="$(server_ticks "$pid")" -v hz="$ticks_per_s" -v s0="$started" \
     -v s1="$(date +%s.%N)" -v wrk="$(awk '{print $1 + $2}' "$work/wrk_cpu_$phase")" \
     'BEGIN {printf "%.2f / %.2f", (t1 - t0) / hz / (s1 - s0), wrk / (s1 - s0)}' >"$work/cores_$phase"
   echo idle >"$work/phase"
 }
 
 status_kib VmHWM >"$work/hwm_setup"
-run_wrk ingest "$here/http/ingest.lua" "$task_csv" "$leads" "run$$" "$mix"
-sleep 1  # let in-flight batches finish before counting what is stored
-stored=0
+get=$here/http/get.lua
+check_paths=() followup_paths=()
 for id in "${task_ids[@]}"; do
-  n=$(curl -sS "$base/task_followup_records/$id?page_size=1" |
-    "$python" -c 'import json, sys; print(json.load(sys.stdin)["data"]["total_records"])')
-  stored=$((stored + n))
+  check_paths+=("/check_task_completion/$id")
+  followup_paths+=("/task_followup_records/$id?page_size=50")
 done
-run_wrk check "$here/http/check.lua" "$task_csv"
+run_wrk ping "$ping_pid" "$ping_base" "$get" ping /healthz
+run_wrk healthz "$server_pid" "$base" "$get" healthz /healthz
+stored=0
+if [[ $ingest == 0 ]]; then
+  echo "RESULT kind=ingest seconds=0 requests=0 requests_per_s=0 records_per_s=0 accepted=0" \
+    "rejected=0 non200=0 socket_errors=0 p50_ms=0 p99_ms=0 max_ms=0" >"$work/wrk_ingest.txt"
+  echo 0 >"$work/hwm_ingest"
+  echo "- / -" >"$work/cores_ingest"
+else
+  run_wrk ingest "$server_pid" "$base" "$here/http/ingest.lua" "$task_csv" "$leads" "run$$" "$mix"
+  sleep 1  # let in-flight batches finish before counting what is stored
+  for id in "${task_ids[@]}"; do
+    n=$(curl -sS "$base/task_followup_records/$id?page_size=1" |
+      "$python" -c 'import json, sys; print(json.load(sys.stdin)["data"]["total_records"])')
+    stored=$((stored + n))
+  done
+fi
+run_wrk check "$server_pid" "$base" "$get" check "${check_paths[@]}"
+run_wrk followup "$server_pid" "$base" "$get" followup "${followup_paths[@]}"
+run_wrk ping2 "$ping_pid" "$ping_base" "$get" ping /healthz
 rss_after_kib=$(status_kib VmRSS)
 
+kill -TERM "$ping_pid"
+wait "$ping_pid" 2>/dev/null || true
+ping_pid=""
 kill -TERM "$server_pid"
 server_exit=0
 wait "$server_pid" || server_exit=$?
@@ -215,6 +274,30 @@ peak_mib=$(mib "$(awk 'BEGIN {m = 0} {if ($1 + 0 > m) m = $1 + 0} END {print m}'
 echo
 echo "dialtrack HTTP load: $(nproc) cores, wrk -t$threads -c$connections -d$duration per phase," \
   "$tasks tasks x $leads leads, $mix batches, $backend ($(basename "$bin"): $bin)"
+ping_mean=$(awk -v a="$(result_field "$work/wrk_ping.txt" requests_per_s)" \
+  -v b="$(result_field "$work/wrk_ping2.txt" requests_per_s)" 'BEGIN {printf "%.1f", (a + b) / 2}')
+ratio() { awk -v v="$1" -v p="$ping_mean" 'BEGIN {printf "%.3f", (p > 0) ? v / p : 0}'; }
+echo "ceiling: ping server ($ping_bin), mean of the first and last phase = $ping_mean requests/s"
+printf '%-10s %12s %8s %10s %18s %16s\n' "phase" "requests/s" "/ ping" "goal" "p50 / p99 (ms)" \
+  "cores srv / wrk"
+for phase in ping healthz ingest check followup ping2; do
+  f=$work/wrk_$phase.txt
+  rps=$(result_field "$f" requests_per_s)
+  case $phase in
+    healthz) goal=">= 0.8" ;;
+    check) goal=">= 0.6" ;;
+    followup) goal=">= 0.35" ;;
+    *) goal="" ;;
+  esac
+  printf '%-10s %12s %8s %10s %18s %16s\n' "$phase" "$rps" "$(ratio "$rps")" "$goal" \
+    "$(result_field "$f" p50_ms) / $(result_field "$f" p99_ms)" "$(cat "$work/cores_$phase")"
+done
+printf 'RATIOS healthz=%s check=%s followup=%s ingest_requests=%s ping=%s\n' \
+  "$(ratio "$(result_field "$work/wrk_healthz.txt" requests_per_s)")" \
+  "$(ratio "$(result_field "$work/wrk_check.txt" requests_per_s)")" \
+  "$(ratio "$(result_field "$work/wrk_followup.txt" requests_per_s)")" \
+  "$(ratio "$(result_field "$work/wrk_ingest.txt" requests_per_s)")" "$ping_mean"
+echo
 printf '%-42s %22s %12s %7s\n' "measure" "measured" "goal" ""
 printf '%-42s %22s %12s %7s\n' "ingestion records/s (requests/s x 50)" "$records_per_s" ">= $goal_records" \
   "$(verdict "$records_per_s" ">=" "$goal_records")"
