@@ -2,8 +2,12 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 namespace dialtrack::http {
 
@@ -34,5 +38,20 @@ class BodyStream {
   /// that waits (events) must wait in a cancellable operation (a timer, a channel).
   virtual boost::asio::awaitable<std::optional<std::string>> next(const StreamContext& ctx) = 0;
 };
+
+/// Runs `work` (blocking: a page of database rows) on the worker pool and resumes the caller on
+/// its own executor with the result, or rethrows what `work` threw. A cancellation of the caller
+/// (shutdown) is seen once `work` has returned: the next co_await of the caller throws
+/// operation_aborted.
+template <typename Work>
+boost::asio::awaitable<std::invoke_result_t<Work&>> on_workers(const StreamContext& ctx,
+                                                               Work work) {
+  using Result = std::invoke_result_t<Work&>;
+  static_assert(!std::is_void_v<Result>, "on_workers: the work must return its result");
+  co_return co_await boost::asio::co_spawn(
+      ctx.workers,
+      [w = std::move(work)]() mutable -> boost::asio::awaitable<Result> { co_return w(); },
+      boost::asio::use_awaitable);
+}
 
 }  // namespace dialtrack::http

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "domain/integer.hpp"
+#include "domain/json_text.hpp"
 #include "http/auth.hpp"
 #include "http/outcomes.hpp"
 #include "store_api/errors.hpp"
@@ -170,6 +171,15 @@ std::vector<RouteEntry> Router::entries() const {
 }
 
 Response envelope_response(const Reply& reply, unsigned version, bool keep_alive) {
+  if (reply.stream) {
+    Response response{reply.status, version};
+    response.set(beast_http::field::content_type, reply.content_type);
+    response.keep_alive(keep_alive);
+    for (const auto& [name, value] : reply.headers) {
+      response.set(name, value);
+    }
+    return response;
+  }
   if (reply.raw_body) {
     Response response{reply.status, version};
     response.set(beast_http::field::content_type, reply.content_type);
@@ -198,7 +208,7 @@ Response envelope_response(const Reply& reply, unsigned version, bool keep_alive
   for (const auto& [name, value] : reply.headers) {
     response.set(name, value);
   }
-  response.body() = json::serialize(envelope);
+  response.body() = domain::json_text(envelope);
   response.prepare_payload();
   return response;
 }
@@ -290,18 +300,19 @@ Reply Router::fault(const RequestHeader& header, const Route& route, std::except
   return fault_reply(Fault::kUnexpected, lang);
 }
 
-Response Router::finish(const Request& request, const Route& route, const Reply& reply,
-                        std::chrono::steady_clock::time_point started) const {
+Answer Router::finish(const Request& request, const Route& route, Reply reply,
+                      std::chrono::steady_clock::time_point started) const {
   route.latency->observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   count(request, route.pattern, reply.status);
-  return envelope_response(reply, request.version(), request.keep_alive());
+  auto response = envelope_response(reply, request.version(), request.keep_alive());
+  return {std::move(response), std::move(reply.stream)};
 }
 
-Response Router::handle(const Request& request) const {
+Answer Router::handle(const Request& request) const {
   auto resolved = resolve(request);
   if (resolved.refusal) {
-    return envelope_response(*resolved.refusal, request.version(), request.keep_alive());
+    return {envelope_response(*resolved.refusal, request.version(), request.keep_alive()), {}};
   }
   const auto& route = *resolved.route;
   if (route.inline_handler) {
@@ -316,7 +327,7 @@ Response Router::handle(const Request& request) const {
     if (const auto refusal = access_->admit_body(request, route.pattern)) {
       const auto reply = access_refused(*refusal, resolved.lang);
       count(request, route.pattern, reply.status);
-      return envelope_response(reply, request.version(), request.keep_alive());
+      return {envelope_response(reply, request.version(), request.keep_alive()), {}};
     }
   }
   const auto started = std::chrono::steady_clock::now();
@@ -328,13 +339,14 @@ Response Router::handle(const Request& request) const {
   } catch (const std::exception&) {
     reply = fault(request, route, std::current_exception(), resolved.lang);
   }
-  return finish(request, route, reply, started);
+  return finish(request, route, std::move(reply), started);
 }
 
-boost::asio::awaitable<Response> Router::handle_inline(const Request& request) const {
+boost::asio::awaitable<Answer> Router::handle_inline(const Request& request) const {
   auto resolved = resolve(request);
   if (resolved.refusal) {
-    co_return envelope_response(*resolved.refusal, request.version(), request.keep_alive());
+    co_return Answer{envelope_response(*resolved.refusal, request.version(), request.keep_alive()),
+                     {}};
   }
   const auto& route = *resolved.route;
   const auto started = std::chrono::steady_clock::now();
@@ -352,7 +364,7 @@ boost::asio::awaitable<Response> Router::handle_inline(const Request& request) c
   if (error) {
     reply = fault(request, route, error, resolved.lang);
   }
-  co_return finish(request, route, reply, started);
+  co_return finish(request, route, std::move(reply), started);
 }
 
 }  // namespace dialtrack::http

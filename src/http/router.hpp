@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "domain/validation.hpp"
+#include "http/body_stream.hpp"
 #include "http/messages.hpp"
 #include "http/scope.hpp"
 #include "metrics/metrics.hpp"
@@ -32,14 +33,24 @@ using Response = beast_http::response<beast_http::string_body>;
 using Status = beast_http::status;
 
 /// What a handler answers; the router wraps it in the envelope, unless `raw_body` is set
-/// (`/metrics` answers Prometheus text, not JSON).
+/// (`/metrics` answers Prometheus text, not JSON) or `stream` is.
 struct Reply {
   Status status = Status::ok;
   std::string message;
   boost::json::value data;  ///< null for errors without details
   std::optional<std::string> raw_body;
-  std::string content_type;                                  ///< with `raw_body`
+  std::string content_type;                                  ///< with `raw_body` or `stream`
   std::vector<std::pair<std::string, std::string>> headers;  ///< extra response headers
+  /// A body sent piece by piece after the header (chunked): exports, Server-Sent Events.
+  /// The response carries this reply's status, content type and headers and no body.
+  std::shared_ptr<BodyStream> stream;
+};
+
+/// What the router answers a request with: a whole response, or a response header whose body
+/// `stream` produces (the connection writes it chunked).
+struct Answer {
+  Response response;
+  std::shared_ptr<BodyStream> stream;  ///< null for a whole response
 };
 
 Reply ok(boost::json::value data, std::string message, Status status = Status::ok);
@@ -119,9 +130,9 @@ class Router {
   /// so a refused request's body is never read; counts the refusals it answers.
   [[nodiscard]] Screening screen(const RequestHeader& header) const;
   /// Answers a request (blocking: run it on a worker; an inline route runs to its end here).
-  [[nodiscard]] Response handle(const Request& request) const;
+  [[nodiscard]] Answer handle(const Request& request) const;
   /// Answers a request of a route added with `add_inline`, on the caller's executor.
-  [[nodiscard]] boost::asio::awaitable<Response> handle_inline(const Request& request) const;
+  [[nodiscard]] boost::asio::awaitable<Answer> handle_inline(const Request& request) const;
 
   /// Every registered route as "METHOD /pattern", for documentation checks.
   [[nodiscard]] std::vector<std::string> routes() const;
@@ -155,9 +166,10 @@ class Router {
   /// The fault caught at the top of a request, logged, as its reply.
   [[nodiscard]] Reply fault(const RequestHeader& header, const Route& route,
                             std::exception_ptr error, Language lang) const;
-  /// Observes the latency, counts the status and wraps the reply in the envelope.
-  [[nodiscard]] Response finish(const Request& request, const Route& route, const Reply& reply,
-                                std::chrono::steady_clock::time_point started) const;
+  /// Observes the latency, counts the status and wraps the reply in the envelope (a streamed
+  /// reply's header goes out right after: its latency is the time to its first byte).
+  [[nodiscard]] Answer finish(const Request& request, const Route& route, Reply reply,
+                              std::chrono::steady_clock::time_point started) const;
   /// Counts the request by method, route and status.
   void count(const RequestHeader& request, std::string_view route, Status status) const;
 
@@ -168,7 +180,8 @@ class Router {
   const Access* access_ = nullptr;
 };
 
-/// Serialises a reply in the envelope, with matching status, keep-alive and version.
+/// Serialises a reply in the envelope, with matching status, keep-alive and version. For a
+/// reply with a `stream`, only the header: status, content type, headers, no length.
 Response envelope_response(const Reply& reply, unsigned version, bool keep_alive);
 
 }  // namespace dialtrack::http

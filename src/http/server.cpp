@@ -148,10 +148,17 @@ void Server::begin_shutdown() {
       }
     }
     // Idle connections are closed; a request already on its way (even only in the socket's
-    // buffer) is read and answered like the ones being handled.
+    // buffer) is read and answered like the ones being handled; streamed bodies are cut.
     for (auto& c : open) {
       net::post(c->stream.get_executor(), [c] {
         if (c->discarding || (c->idle && !bytes_waiting(c->stream))) {
+          c->stream.socket().cancel();
+        }
+        // A streamed body (an export, events) may last as long as it likes: it is cut here,
+        // whether it waits in next() or in a write, and its connection closed.
+        if (c->streaming) {
+          c->stream_cancelled = true;
+          c->stream_cancel.emit(net::cancellation_type::terminal);
           c->stream.socket().cancel();
         }
       });

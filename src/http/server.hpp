@@ -90,8 +90,12 @@ class Server {
   boost::asio::awaitable<void> answer_read_error(Connection& connection, const Parser& parser,
                                                  boost::system::error_code ec);
   /// Runs the handler on the worker pool; nothing when the shutdown grace ended first.
-  boost::asio::awaitable<std::optional<Response>> dispatch(Connection& connection, Request request,
-                                                           BodyBudget::Reservation reservation);
+  boost::asio::awaitable<std::optional<Answer>> dispatch(Connection& connection, Request request,
+                                                         BodyBudget::Reservation reservation);
+  /// Writes a streamed answer: the header (chunked for HTTP/1.1), then each piece its stream
+  /// yields, each written within read_timeout; true when all of it was sent and the connection may
+  /// serve another request.
+  boost::asio::awaitable<bool> send_stream(Connection& connection, Answer answer);
   /// Writes `response` as the connection's last, then discards what the client still sends
   /// (bounded), so it reads the answer rather than a reset.
   boost::asio::awaitable<void> answer_and_close(Connection& connection, Response response);

@@ -3,8 +3,12 @@
 // (on the I/O thread for the probes, on the worker pool for everything else).
 #include "http/server_connection.hpp"
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
+#include <tuple>
 #include <vector>
 
 #include "http/outcomes.hpp"
@@ -93,26 +97,104 @@ net::awaitable<void> Server::serve(Connection& connection) {
     Request request = parser.release();
     const bool keep_alive = request.keep_alive();
     const Language lang = language_from_header(request[beast_http::field::accept_language]);
-    std::optional<Response> response;
+    std::optional<Answer> answer;
     if (screening.answers_inline) {
-      response = co_await router_.handle_inline(request);
+      answer = co_await router_.handle_inline(request);
     } else {
-      response = co_await dispatch(connection, std::move(request), std::move(reservation));
+      answer = co_await dispatch(connection, std::move(request), std::move(reservation));
     }
-    if (!response) {
+    if (!answer) {
       // The shutdown grace ended while it waited for a worker or the database.
       co_await answer_and_close(
           connection,
           envelope_response(server_refusal(ServerRefusal::kShuttingDown, lang), 11, false));
       break;
     }
-    response->keep_alive(keep_alive && !stopping_);
+    auto& response = answer->response;
+    response.keep_alive(keep_alive && !stopping_);
+    if (answer->stream) {
+      if (!co_await send_stream(connection, std::move(*answer))) {
+        break;
+      }
+      continue;
+    }
     stream.expires_after(options_.read_timeout);
-    auto [write_ec, written] = co_await beast_http::async_write(stream, *response, kTuple);
-    if (write_ec || !response->keep_alive()) {
+    auto [write_ec, written] = co_await beast_http::async_write(stream, response, kTuple);
+    if (write_ec || !response.keep_alive()) {
       break;
     }
   }
+}
+
+net::awaitable<bool> Server::send_stream(Connection& connection, Answer answer) {
+  auto& stream = connection.stream;
+  auto& response = answer.response;
+  // HTTP/1.0 has no chunked encoding: the body goes out as it is and the close ends it.
+  const bool chunked = response.version() >= 11;
+  if (chunked) {
+    response.chunked(true);
+  } else {
+    response.keep_alive(false);
+  }
+  connection.streaming = true;
+  connection.stream_cancelled = stopping_.load();
+  beast_http::response_serializer<beast_http::string_body> header{response};
+  stream.expires_after(options_.read_timeout);
+  auto [header_ec, header_bytes] = co_await beast_http::async_write_header(stream, header, kTuple);
+  bool complete = false;
+  if (!header_ec) {
+    const StreamContext context{stream.get_executor(), workers_.get_executor()};
+    for (;;) {
+      if (connection.stream_cancelled) {
+        break;  // shutdown: the body is cut, the client sees it unfinished
+      }
+      // Its own coroutine, so shutdown can cancel it through the connection's signal.
+      auto [error, piece] = co_await net::co_spawn(
+          stream.get_executor(), answer.stream->next(context),
+          net::bind_cancellation_slot(connection.stream_cancel.slot(), kTuple));
+      if (error) {
+        try {
+          std::rethrow_exception(error);
+        } catch (const boost::system::system_error& e) {
+          if (e.code() != net::error::operation_aborted) {
+            log_->error("a streamed body ended after an error: {}", e.what());
+          }
+        } catch (const std::exception& e) {
+          log_->error("a streamed body ended after an error: {}", e.what());
+        }
+        break;
+      }
+      if (connection.stream_cancelled) {
+        break;
+      }
+      if (!piece) {
+        if (chunked) {
+          stream.expires_after(options_.read_timeout);
+          auto [ec, n] = co_await net::async_write(stream, beast_http::make_chunk_last(), kTuple);
+          complete = !ec;
+        } else {
+          complete = true;
+        }
+        break;
+      }
+      if (piece->empty()) {
+        continue;  // an empty chunk would end the body
+      }
+      stream.expires_after(options_.read_timeout);
+      boost::system::error_code ec;
+      if (chunked) {
+        std::tie(ec, std::ignore) =
+            co_await net::async_write(stream, beast_http::make_chunk(net::buffer(*piece)), kTuple);
+      } else {
+        std::tie(ec, std::ignore) = co_await net::async_write(stream, net::buffer(*piece), kTuple);
+      }
+      if (ec) {
+        break;  // the client went away (or stopped reading for read_timeout)
+      }
+    }
+  }
+  connection.streaming = false;
+  co_return complete&& chunked&& response.keep_alive() && !stopping_;
 }
 
 net::awaitable<bool> Server::answer_refusal(Connection& connection, beast::flat_buffer& buffer,
@@ -223,8 +305,8 @@ net::awaitable<void> Server::answer_and_close(Connection& connection, Response r
   }
 }
 
-net::awaitable<std::optional<Response>> Server::dispatch(Connection& connection, Request request,
-                                                         BodyBudget::Reservation reservation) {
+net::awaitable<std::optional<Answer>> Server::dispatch(Connection& connection, Request request,
+                                                       BodyBudget::Reservation reservation) {
   auto pending = std::make_shared<Pending>(std::move(request), std::move(reservation),
                                            connection.stream.get_executor());
   pending->done.expires_at(std::chrono::steady_clock::time_point::max());
@@ -238,18 +320,18 @@ net::awaitable<std::optional<Response>> Server::dispatch(Connection& connection,
         return;  // answered 503 already; not started, so nothing of it happens
       }
     }
-    auto response = router_.handle(pending->request);
+    auto answer = router_.handle(pending->request);
     {
       const std::lock_guard lock(pending->mutex);
-      pending->response = std::move(response);
+      pending->answer = std::move(answer);
     }
     net::post(pending->done.get_executor(), [pending] { pending->done.cancel(); });
   });
   co_await pending->done.async_wait(kTuple);
   connection.pending.reset();
   const std::lock_guard lock(pending->mutex);
-  if (pending->response) {
-    co_return std::move(*pending->response);
+  if (pending->answer) {
+    co_return std::move(*pending->answer);
   }
   co_return std::nullopt;
 }

@@ -4,6 +4,7 @@
 // shutdown) and server_connection.cpp (reading and answering requests). Not for other files.
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -28,6 +29,11 @@ struct Server::Connection {
   std::uint64_t id = 0;
   /// The request a worker runs now, if any (on the connection's strand only).
   std::shared_ptr<Pending> pending;
+  /// True while a streamed body is being sent; shutdown then cancels it through
+  /// `stream_cancel` (a BodyStream's next() waiting) and closes the connection.
+  bool streaming = false;
+  bool stream_cancelled = false;
+  boost::asio::cancellation_signal stream_cancel;
 };
 
 /// A request handed to the worker pool. The connection waits on `done`, which the worker
@@ -46,8 +52,8 @@ struct Server::Pending {
   BodyBudget::Reservation reservation;
   boost::asio::steady_timer done;  ///< on the connection's strand
   std::mutex mutex;
-  std::optional<Response> response;  ///< guarded by mutex
-  bool abandoned = false;            ///< guarded by mutex: a worker that has not started skips it
+  std::optional<Answer> answer;  ///< guarded by mutex
+  bool abandoned = false;        ///< guarded by mutex: a worker that has not started skips it
 };
 
 }  // namespace dialtrack::http

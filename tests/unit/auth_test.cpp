@@ -57,7 +57,7 @@ class RouteTable {
                                                    std::string_view pattern) const {
     return access.admit(r, pattern, scope(r.method(), pattern));
   }
-  [[nodiscard]] Response answer(const Request& r) const { return api_.router().handle(r); }
+  [[nodiscard]] Response answer(const Request& r) const { return api_.router().handle(r).response; }
   [[nodiscard]] Screening screen(const RequestHeader& h) const { return api_.router().screen(h); }
 
  private:
