@@ -2,10 +2,10 @@
 
 #include <array>
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 #include <cstdint>
 #include <random>
 
+#include "domain/json_text.hpp"
 #include "domain/time.hpp"
 
 namespace dialtrack::domain {
@@ -21,7 +21,7 @@ std::string status_event_payload(std::string_view event_id, std::string_view eve
   body["to"] = static_cast<int>(to);
   body["reason"] = reason;
   body["at"] = format_timestamp(at);
-  return boost::json::serialize(body);
+  return json_text(body);
 }
 
 std::string new_event_id() {

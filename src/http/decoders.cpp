@@ -5,6 +5,7 @@
 
 #include "csv/encoding.hpp"
 #include "domain/call_status.hpp"
+#include "domain/json_text.hpp"
 #include "domain/lead_draft.hpp"
 #include "http/json_fields.hpp"
 
@@ -41,7 +42,7 @@ void add_extra_fields(const json::object& record, domain::RecordDraft& draft) {
     }
   }
   if (!extra.empty()) {
-    draft.extra_json = json::serialize(extra);
+    draft.extra_json = domain::json_text(extra);
   }
 }
 
@@ -56,7 +57,7 @@ DecodeResult<domain::Lead> decode_lead(const json::object& object, const std::st
     } else if (!is_finite_json(*attrs)) {
       draft.attrs_error = domain::FieldError{"attrs", Problem::kOutOfRange, "number"};
     } else {
-      draft.attrs_json = json::serialize(*attrs);
+      draft.attrs_json = domain::json_text(*attrs);
     }
   }
   return domain::validate(draft, prefix);
