@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "domain/interface.hpp"
@@ -83,6 +84,17 @@ struct DeliveryPage {
   std::int64_t total = 0;
 };
 
+/// An outbox event as the live stream (`GET /events`) sends it. `seq` numbers the events in the
+/// order they were written and is never reused: the stream's event id, resumed with
+/// `Last-Event-ID`. Events of one task are numbered in the order their transactions committed
+/// (each change locks its task first); events of different tasks may commit out of order.
+struct StoredEvent {
+  std::int64_t seq = 0;
+  TaskId task_id = 0;
+  std::string event_type;
+  std::string payload;  ///< the webhook body, exactly as written with the event
+};
+
 /// The outbox and webhooks port: subscriptions, and the deliveries of the events that
 /// `TaskStore::transition` writes in the transaction of the change they announce.
 class OutboxStore : public domain::Interface {
@@ -118,6 +130,15 @@ class OutboxStore : public domain::Interface {
   /// any more (all delivered or given up), with their delivery rows, oldest first. Returns how
   /// many events went.
   virtual std::int64_t prune_outbox(Timestamp before, std::int64_t limit) = 0;
+
+  /// At most `limit` events numbered after `after`, in number order (a stream's resume).
+  virtual std::vector<StoredEvent> events_after(std::int64_t after, std::int64_t limit) = 0;
+  /// At most `limit` events of these tasks numbered after `after`, in number order.
+  virtual std::vector<StoredEvent> task_events_after(std::span<const TaskId> task_ids,
+                                                     std::int64_t after, std::int64_t limit) = 0;
+  /// The number of the latest event written (0 when none); the lowest number still stored
+  /// beside it (0 when none), which tells a resume whether events it needs were pruned.
+  virtual std::pair<std::int64_t, std::int64_t> event_seq_range() = 0;
 };
 
 }  // namespace dialtrack::store_api

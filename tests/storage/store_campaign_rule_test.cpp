@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "domain/completion.hpp"
+#include "storage/common/migrations.hpp"
 #include "store_contract.hpp"
 
 namespace dialtrack::store_test {
@@ -170,7 +171,7 @@ TEST_P(StoreContract, MigrationKeysStoredLeadsAndKeepsTwoThatNowShareAKey) {
       "connected, created_at, updated_at) VALUES ('old-1', 1, 2, '8613800138000', 'Connected', "
       "true, 5, 5)");
   auto migrated = database->open();
-  EXPECT_EQ(migrated->migrate(), 7);
+  EXPECT_EQ(migrated->migrate(), static_cast<int>(storage::kSchemaVersions.size()));
   const auto page =
       migrated->begin(store_api::TxMode::kRead)->leads().list_leads({1, {}, std::nullopt, 1, 10});
   ASSERT_EQ(page.items.size(), 3U);

@@ -26,6 +26,7 @@ inline constexpr std::array kSchemaVersions{
     "dialer sync cursors and per-task sync state",
     "report aggregates kept at write time; report indexes dropped",
     "campaigns: completion policies, lead states, phone keys, redial",
+    "live events: outbox events numbered in the order they are written",
 };
 
 /// The version whose SQL adds the leads' phone keys: the program keys the leads stored before it

@@ -108,6 +108,14 @@ std::vector<NamedStatement> outbox_statements() {
        "AND d.status = 'pending') ORDER BY e.created_at LIMIT $2 FOR UPDATE SKIP LOCKED), "
        "gone AS (DELETE FROM webhook_deliveries WHERE event_id IN (SELECT event_id FROM old)) "
        "DELETE FROM outbox_events WHERE event_id IN (SELECT event_id FROM old)"},
+      // The live stream's reads (`GET /events`): events by number.
+      {"events_after",
+       "SELECT seq, task_id, event_type, payload FROM outbox_events WHERE seq > $1 "
+       "ORDER BY seq LIMIT $2"},
+      {"task_events_after",
+       "SELECT seq, task_id, event_type, payload FROM outbox_events "
+       "WHERE task_id = ANY($1::bigint[]) AND seq > $2 ORDER BY seq LIMIT $3"},
+      {"event_seq_range", "SELECT coalesce(max(seq), 0), coalesce(min(seq), 0) FROM outbox_events"},
   };
 }
 
@@ -143,6 +151,11 @@ void write_status_events(Connection& c, std::span<const TaskId> task_ids, domain
 }
 
 namespace {
+
+store_api::StoredEvent read_event(const Result& r, int row) {
+  return {r.int64(row, 0), r.int64(row, 1), std::string(r.text(row, 2)),
+          std::string(r.text(row, 3))};
+}
 
 /// The outbox and webhooks port: subscriptions, and the deliveries of the events that status
 /// changes write.
@@ -238,6 +251,23 @@ class PgOutbox final : public store_api::OutboxStore {
 
   std::int64_t prune_outbox(Timestamp before, std::int64_t limit) override {
     return c_.run("prune_outbox", Params{}.add(millis(before)).add(limit)).affected();
+  }
+
+  std::vector<store_api::StoredEvent> events_after(std::int64_t after,
+                                                   std::int64_t limit) override {
+    return c_.run("events_after", Params{}.add(after).add(limit)).read_all(read_event);
+  }
+
+  std::vector<store_api::StoredEvent> task_events_after(std::span<const TaskId> task_ids,
+                                                        std::int64_t after,
+                                                        std::int64_t limit) override {
+    return c_.run("task_events_after", Params{}.add_array(task_ids).add(after).add(limit))
+        .read_all(read_event);
+  }
+
+  std::pair<std::int64_t, std::int64_t> event_seq_range() override {
+    const auto r = c_.run("event_seq_range");
+    return {r.int64(0, 0), r.int64(0, 1)};
   }
 
  private:

@@ -242,10 +242,19 @@ WHERE t.task_id = s.task_id;
 CREATE INDEX call_tasks_by_parent ON call_tasks (parent_task_id) WHERE parent_task_id IS NOT NULL;
 )sql";
 
+// The live stream (`GET /events`) numbers events by `seq`, its event ids: an identity is never
+// used again. Existing events are numbered in the order the table holds them.
+constexpr const char* kLiveEvents = R"sql(
+ALTER TABLE outbox_events ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
+CREATE UNIQUE INDEX outbox_events_by_seq ON outbox_events (seq);
+CREATE INDEX outbox_events_by_task_seq ON outbox_events (task_id, seq);
+DROP INDEX outbox_events_by_task;
+)sql";
+
 // The SQL of each schema version of storage/common/migrations.hpp, in version order.
 constexpr auto kMigrations =
     backend_migrations({kInitialSchema, kJobLeases, kWebhooks, kReportIndexes, kDialerSync,
-                        kReportAggregates, kCampaigns});
+                        kReportAggregates, kCampaigns, kLiveEvents});
 
 }  // namespace
 

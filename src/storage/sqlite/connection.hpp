@@ -30,7 +30,7 @@ struct LeadStatements {
 
   Statement insert_lead, find_lead, find_lead_by_group, mark_lead_connected, lead_state, set_state,
       resettle_final_attempts, resettle_states, list_leads, list_leads_in_state,
-      list_leads_in_states, leads_by_key, copy_leads;
+      list_leads_in_states, lead_by_id, leads_by_key, copy_leads;
   // What TaskStore::repair_counters sets the connected flags with (repair_lead_connections).
   Statement repair_connect_leads, repair_disconnect_leads;
 };
@@ -73,6 +73,8 @@ struct OutboxStatements {
   Statement insert_webhook, find_webhook_by_url, update_webhook, list_webhooks, find_webhook,
       delete_webhook, fail_webhook_deliveries, claim_deliveries, due_delivery, finish_delivery,
       deliveries_of, count_deliveries, outbox_backlog, prune_deliveries, prune_events;
+  // The live stream's reads (`GET /events`).
+  Statement events_after, task_events_after, event_seq_range;
 };
 
 /// The statements of the dialer cursors port on one connection, prepared once when the

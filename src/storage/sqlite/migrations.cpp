@@ -241,10 +241,30 @@ UPDATE call_tasks SET
 CREATE INDEX call_tasks_by_parent ON call_tasks (parent_task_id) WHERE parent_task_id IS NOT NULL;
 )sql";
 
+// The live stream (`GET /events`) numbers events by `seq`, its event ids. AUTOINCREMENT: a
+// number is never used again, even after the outbox was pruned empty (a plain rowid would
+// start over, and a client resuming after 500 would miss the new events 1, 2, ...). SQLite
+// cannot add such a column in place, so the table is copied, in the order it was written.
+constexpr const char* kLiveEvents = R"sql(
+CREATE TABLE outbox_events_numbered (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id   TEXT    NOT NULL UNIQUE,
+  task_id    INTEGER NOT NULL,
+  event_type TEXT    NOT NULL,
+  payload    TEXT    NOT NULL,
+  created_at INTEGER NOT NULL
+);
+INSERT INTO outbox_events_numbered (event_id, task_id, event_type, payload, created_at)
+SELECT event_id, task_id, event_type, payload, created_at FROM outbox_events ORDER BY rowid;
+DROP TABLE outbox_events;
+ALTER TABLE outbox_events_numbered RENAME TO outbox_events;
+CREATE INDEX outbox_events_by_task ON outbox_events (task_id, seq);
+)sql";
+
 // The SQL of each schema version of storage/common/migrations.hpp, in version order.
 constexpr auto kMigrations =
     backend_migrations({kInitialSchema, kJobLeases, kWebhooks, kReportIndexes, kDialerSync,
-                        kReportAggregates, kCampaigns});
+                        kReportAggregates, kCampaigns, kLiveEvents});
 
 }  // namespace
 

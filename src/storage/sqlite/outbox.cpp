@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "domain/events.hpp"
@@ -35,6 +36,10 @@ store_api::DeliveryRow read_delivery(const Statement& s) {
   d.next_attempt_at = timestamp(s.int64(8));
   d.delivered_at = timestamp(s.optional_int64(9));
   return d;
+}
+
+store_api::StoredEvent read_event(const Statement& s) {
+  return {s.int64(0), s.int64(1), s.text(2), s.text(3)};
 }
 
 void write_event(Connection& c, std::string_view event, TaskId task_id, TaskType from, TaskType to,
@@ -124,7 +129,15 @@ OutboxStatements::OutboxStatements(Database& db)
                    "SELECT e.event_id FROM outbox_events e WHERE e.created_at < ?1 "
                    "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE "
                    "d.event_id = e.event_id AND d.status = 'pending') "
-                   "ORDER BY e.created_at LIMIT ?2)") {}
+                   "ORDER BY e.created_at LIMIT ?2)"),
+      events_after(db,
+                   "SELECT seq, task_id, event_type, payload FROM outbox_events WHERE seq > ?1 "
+                   "ORDER BY seq LIMIT ?2"),
+      task_events_after(db,
+                        "SELECT seq, task_id, event_type, payload FROM outbox_events "
+                        "WHERE task_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"),
+      event_seq_range(db,
+                      "SELECT coalesce(max(seq), 0), coalesce(min(seq), 0) FROM outbox_events") {}
 
 void write_status_events(Connection& c, TaskId task_id, TaskType from, TaskType to,
                          std::string_view reason, Timestamp now) {
@@ -233,6 +246,32 @@ class SqliteOutbox final : public store_api::OutboxStore {
     c_.outbox->prune_deliveries.bind(millis(before), limit).run();
     c_.outbox->prune_events.bind(millis(before), limit).run();
     return c_.db.changes();
+  }
+
+  std::vector<store_api::StoredEvent> events_after(std::int64_t after,
+                                                   std::int64_t limit) override {
+    return c_.outbox->events_after.bind(after, limit).read_all(read_event);
+  }
+
+  std::vector<store_api::StoredEvent> task_events_after(std::span<const TaskId> task_ids,
+                                                        std::int64_t after,
+                                                        std::int64_t limit) override {
+    // One indexed read per task: in-process reads cost no round trip.
+    std::vector<store_api::StoredEvent> out;
+    for (const auto id : task_ids) {
+      auto events = c_.outbox->task_events_after.bind(id, after, limit).read_all(read_event);
+      std::move(events.begin(), events.end(), std::back_inserter(out));
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+    if (std::cmp_greater(out.size(), limit)) {
+      out.resize(static_cast<std::size_t>(limit));
+    }
+    return out;
+  }
+
+  std::pair<std::int64_t, std::int64_t> event_seq_range() override {
+    auto& s = c_.outbox->event_seq_range.bind();
+    return s.step() ? std::pair{s.int64(0), s.int64(1)} : std::pair<std::int64_t, std::int64_t>{};
   }
 
  private:
