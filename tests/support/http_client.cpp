@@ -15,9 +15,12 @@
 #include <boost/json/serialize.hpp>
 #include <cctype>
 #include <cerrno>
+#include <deque>
 #include <limits>
 #include <stdexcept>
 #include <system_error>
+
+#include "support/answer_log.hpp"
 
 namespace dialtrack::test {
 namespace {
@@ -167,6 +170,29 @@ struct HttpConnection::Impl {
   beast::flat_buffer buffer;
   std::uint16_t port = 0;
   std::chrono::milliseconds timeout{};
+  /// Method and target of each request sent and not yet answered, oldest first, so each answer
+  /// read is logged with its request (support/answer_log.hpp).
+  std::deque<std::pair<std::string, std::string>> unanswered;
+
+  /// Notes the requests in bytes written as they are: each one whose head parses (its body may
+  /// be cut short); bytes that are not HTTP end the scan.
+  void note_raw_requests(std::string_view bytes) {
+    while (!bytes.empty()) {
+      http::request_parser<http::string_body> parser;
+      parser.eager(true);
+      parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+      beast::error_code ec;
+      const std::size_t used = parser.put(asio::buffer(bytes.data(), bytes.size()), ec);
+      if (parser.is_header_done()) {
+        const auto& head = parser.get();
+        unanswered.emplace_back(std::string(head.method_string()), std::string(head.target()));
+      }
+      if (ec || !parser.is_done() || used == 0) {
+        return;
+      }
+      bytes.remove_prefix(used);
+    }
+  }
 
   [[nodiscard]] SteadyClock::time_point deadline() const { return SteadyClock::now() + timeout; }
 };
@@ -212,6 +238,7 @@ Response HttpConnection::request(std::string_view method, std::string_view targe
   }
   DeadlineStream stream(impl_->socket, impl_->deadline());
   http::write(stream, req);
+  impl_->unanswered.emplace_back(std::string(method), std::string(target));
   return read_response();
 }
 
@@ -221,11 +248,13 @@ Response HttpConnection::post(std::string_view target, const boost::json::value&
 }
 
 void HttpConnection::send_raw(std::string_view bytes) {
+  impl_->note_raw_requests(bytes);
   DeadlineStream stream(impl_->socket, impl_->deadline());
   asio::write(stream, asio::buffer(bytes.data(), bytes.size()));
 }
 
 Response HttpConnection::send_raw_until_answer(std::string_view bytes) {
+  impl_->note_raw_requests(bytes);
   const int fd = impl_->socket.native_handle();
   const auto deadline = impl_->deadline();
   std::size_t sent = 0;
@@ -276,6 +305,12 @@ Response HttpConnection::read_response() {
   if (ec) {
     response.json = nullptr;
   }
+  std::pair<std::string, std::string> request;
+  if (!impl_->unanswered.empty()) {
+    request = std::move(impl_->unanswered.front());
+    impl_->unanswered.pop_front();
+  }
+  log_answer(request.first, request.second, response);
   return response;
 }
 
