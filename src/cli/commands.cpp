@@ -1,0 +1,208 @@
+// The one-shot subcommands: each builds the Application, does its work and prints the outcome.
+#include "cli/commands.hpp"
+
+#include <boost/json.hpp>
+#include <iostream>
+
+#include "cli/wiring.hpp"
+#include "domain/calendar.hpp"
+#include "domain/time.hpp"
+#include "http/api.hpp"
+#include "http/json_mapping.hpp"
+#include "http/routes/reports.hpp"
+#include "metrics/metrics.hpp"
+#include "storage/backup.hpp"
+
+namespace dialtrack::cli {
+
+int check(const config::Config& cfg, domain::TaskId task_id) {
+  Loggers logs(cfg.log_level);
+  Application application(cfg, logs);
+  const auto result = application.completion.check(task_id, domain::reason::kManualCheck);
+  if (!result) {
+    std::cerr << "task " << task_id << " not found\n";
+    return 1;
+  }
+  std::cout << boost::json::serialize(http::check_json(*result)) << "\n";
+  return 0;
+}
+int recount(const config::Config& cfg, std::optional<domain::TaskId> task_id, bool repair) {
+  Loggers logs(cfg.log_level);
+  Application application(cfg, logs);
+  const auto report = application.recount.recount(task_id, repair);
+  if (task_id && report.tasks_checked == 0) {
+    std::cerr << "task " << *task_id << " not found\n";
+    return 1;
+  }
+  for (const auto& a : report.drifted) {
+    std::cout << "task " << a.task_id << ": total_calls " << a.total_calls << " (actual "
+              << a.actual_total_calls << "), connected_calls " << a.connected_calls << " (actual "
+              << a.actual_connected_calls << "), settled_calls " << a.settled_calls << " (actual "
+              << a.actual_settled_calls << "), records " << a.record_count << " (actual "
+              << a.actual_record_count << ")";
+    if (a.report_drifted()) {
+      std::cout << ", report calls " << a.report_calls << ", lead attempts " << a.lead_attempts;
+    }
+    std::cout << (repair ? " - repaired" : "") << "\n";
+  }
+  // Listed, not repaired: the true time of such a record is unknown (see docs/operations.md).
+  std::int64_t future_stamped = 0;
+  for (const auto& f : report.future_stamped) {
+    future_stamped += f.records;
+    std::cout << "task " << f.task_id << ": " << f.records << " call records stamped after "
+              << domain::format_timestamp(report.future_after) << ", e.g.";
+    for (const auto& r : f.examples) {
+      const auto& t = r.fields;
+      const auto latest = std::max({t.started_at, t.ended_at, t.event_time});
+      std::cout << " " << r.call_id << " (" << domain::format_timestamp(*latest) << ")";
+    }
+    std::cout << "\n";
+  }
+  // Listed, not changed: which of the two leads an operator meant is theirs to say.
+  for (const auto& [id, shared] : report.shared_keys) {
+    std::cout << "task " << id << ": " << shared << (shared == 1 ? " lead shares" : " leads share")
+              << " a phone key with an earlier lead of the task (records find the earlier one)\n";
+  }
+  std::cout << report.tasks_checked << " tasks checked, " << report.drifted.size() << " with drift"
+            << (repair ? ", repaired" : "");
+  if (future_stamped > 0) {
+    std::cout << ", " << future_stamped << " call records stamped in the future";
+  }
+  if (!report.completed.empty()) {
+    std::cout << ", " << report.completed.size() << " completed after repair";
+  }
+  std::cout << "\n";
+  return report.drifted.empty() || repair ? 0 : 3;
+}
+int sync(const config::Config& cfg, std::optional<domain::TaskId> task_id,
+         const std::string& job_group_id) {
+  Loggers logs(cfg.log_level);
+  Application application(cfg, logs);
+  const auto outcome = task_id ? application.sync.sync_task(*task_id)
+                               : application.sync.sync_job_group(job_group_id);
+  if (const auto* refusal = std::get_if<app::SyncRefusal>(&outcome)) {
+    switch (*refusal) {
+      case app::SyncRefusal::kNoAccount:
+        std::cerr << "no dialer account is configured (dialers.alibaba.access_key_id, "
+                     "access_key_secret and instance_id)\n";
+        break;
+      case app::SyncRefusal::kTaskNotFound:
+        std::cerr << "task " << *task_id << " not found\n";
+        break;
+      case app::SyncRefusal::kNoJobGroup:
+        std::cerr << "task " << *task_id << " has no job_group_id\n";
+        break;
+      case app::SyncRefusal::kAlreadyRunning:
+        std::cerr << "a sync of this job group is already running\n";
+        break;
+    }
+    return 1;
+  }
+  const auto& report = std::get<app::SyncReport>(outcome);
+  std::cout << boost::json::serialize(http::sync_report_json(report)) << "\n";
+  return report.error ? 4 : 0;
+}
+
+int migrate(const config::Config& cfg) {
+  // Opening the store applies the missing migrations.
+  const Loggers logs(cfg.log_level);
+  const domain::PhoneKeys phones(cfg.phone_region);
+  auto store = storage::open_store(cfg.db, store_options(cfg, logs.main, phones));
+  std::cout << "schema version " << store->migrate() << "\n";
+  return 0;
+}
+int backup(const config::Config& cfg, const std::string& target) {
+  const auto copied = storage::backup_database(cfg.db, target);
+  std::cout << "backed up " << cfg.db << " to " << target << ": " << copied.pages << " pages, "
+            << copied.bytes << " bytes\n";
+  return 0;
+}
+int routes(const config::Config& cfg) {
+  Loggers logs(cfg.log_level);
+  Application application(cfg, logs);
+  metrics::Registry metrics;
+  http::Api api(
+      {application.tasks, application.ingest, application.completion, application.webhooks,
+       std::string(application.store->backend()), application.reports, application.sync},
+      http::ApiLimits{}, http::RequestLimits{}, metrics, logs.http);
+  for (const auto& route : api.router().routes()) {
+    std::cout << route << "\n";
+  }
+  return 0;
+}
+int report(const config::Config& cfg, const ReportArgs& args) {
+  Loggers logs(cfg.log_level);
+  Application application(cfg, logs);
+  const bool csv = args.format == "csv";
+  if (!args.summary) {
+    if (!args.task_id) {
+      std::cerr << "dialtrack report: give a TASK_ID, or --summary\n";
+      return 2;
+    }
+    const auto r = application.reports.task_report(*args.task_id);
+    if (!r) {
+      std::cerr << "task " << *args.task_id << " not found\n";
+      return 1;
+    }
+    std::cout << (csv ? http::task_report_csv(*r)
+                      : boost::json::serialize(http::task_report_json(*r)) + "\n");
+    return 0;
+  }
+  const auto offset = domain::parse_utc_offset(args.utc_offset);
+  if (!offset) {
+    std::cerr
+        << "dialtrack report: --utc-offset must be +HH:MM or -HH:MM, in whole quarter hours\n";
+    return 2;
+  }
+  app::SummaryRange range;
+  range.utc_offset = *offset;
+  range.to = application.reports.today(*offset);
+  if (!args.to.empty()) {
+    const auto day = domain::parse_date(args.to);
+    if (!day) {
+      std::cerr << "dialtrack report: --to must be YYYY-MM-DD\n";
+      return 2;
+    }
+    range.to = *day;
+  }
+  range.from = range.to - 6;
+  if (!args.from.empty()) {
+    const auto day = domain::parse_date(args.from);
+    if (!day) {
+      std::cerr << "dialtrack report: --from must be YYYY-MM-DD\n";
+      return 2;
+    }
+    range.from = *day;
+  }
+  if (range.from > range.to || range.to - range.from + 1 > app::ReportService::kMaxSummaryDays) {
+    std::cerr << "dialtrack report: --from must not be after --to, at most 366 days\n";
+    return 2;
+  }
+  const auto days = application.reports.summary(range);
+  std::cout << (csv ? http::summary_csv(days)
+                    : boost::json::serialize(http::summary_json(range, days)) + "\n");
+  return 0;
+}
+
+int import_leads(const config::Config& cfg, domain::TaskId task_id, const std::string& file,
+                 const cli::ImportOptions& options) {
+  Loggers logs(cfg.log_level);
+  Application application(cfg, logs);
+  return cli::import_leads(application.tasks, task_id, file, options);
+}
+
+int import_records(const config::Config& cfg, const std::string& file,
+                   const cli::ImportOptions& options) {
+  Loggers logs(cfg.log_level);
+  Application application(cfg, logs);
+  return cli::import_records(application.ingest, file, options);
+}
+
+int export_records(const config::Config& cfg, domain::TaskId task_id,
+                   const std::optional<std::string>& output) {
+  Loggers logs(cfg.log_level);
+  Application application(cfg, logs);
+  return cli::export_records(application.tasks, application.reports, task_id, output);
+}
+
+}  // namespace dialtrack::cli
