@@ -6,7 +6,8 @@
 -- follow-up pages. wrk keeps every connection alive (HTTP/1.1). No response() hook, so wrk does
 -- not hand bodies to Lua: the client stays cheap on a shared machine; wrk itself counts answers
 -- with status >= 400 (errors.status).
--- The last line of output is machine-readable: "RESULT kind=KIND ...".
+-- The last line of output is machine-readable: "RESULT kind=get ..." (KIND names the phase in
+-- the caller's files; done() runs where init's arguments are not seen).
 
 local thread_count = 0
 
@@ -16,7 +17,6 @@ function setup(thread)
 end
 
 function init(args)
-  kind = args[1] or "get"
   requests = {}
   for i = 2, #args do
     table.insert(requests, wrk.format("GET", args[i]))
@@ -36,9 +36,9 @@ function done(summary, latency, requests)
   local seconds = summary.duration / 1e6
   local e = summary.errors
   io.write(string.format(
-    "RESULT kind=%s seconds=%.2f requests=%d requests_per_s=%.1f status_errors=%d " ..
+    "RESULT kind=get seconds=%.2f requests=%d requests_per_s=%.1f status_errors=%d " ..
     "socket_errors=%d timeouts=%d p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
-    kind, seconds, summary.requests, summary.requests / seconds, e.status,
+    seconds, summary.requests, summary.requests / seconds, e.status,
     e.connect + e.read + e.write, e.timeout, latency:percentile(50) / 1000,
     latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
 end
