@@ -1,10 +1,16 @@
 #include "cli/simulate.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <iostream>
+#include <map>
+#include <random>
+#include <set>
 #include <thread>
+#include <variant>
 
+#include "domain/integer.hpp"
 #include "domain/time.hpp"
 #include "net/http_client.hpp"
 
@@ -63,11 +69,27 @@ std::string phone_of(int task, int index) {
   return out;
 }
 
+/// What an answer says, for a person: the envelope's message, else the start of the body.
+std::string said(const json::value& body) {
+  if (const auto* o = body.if_object()) {
+    if (const auto* message = o->if_contains("message");
+        message != nullptr && message->is_string()) {
+      return std::string(message->get_string());
+    }
+  }
+  constexpr std::size_t kShown = 200;
+  auto text = body.is_string() ? std::string(body.get_string()) : json::serialize(body);
+  if (text.size() > kShown) {
+    text = text.substr(0, kShown) + "...";
+  }
+  return text;
+}
+
 json::object data_of(const std::pair<unsigned, json::value>& answer, const std::string& what) {
   const auto& [status, body] = answer;
   if (status >= 300 || !body.is_object() || !body.as_object().contains("data") ||
       !body.as_object().at("data").is_object()) {
-    throw ApiError(what + " answered " + std::to_string(status) + ": " + json::serialize(body));
+    throw ApiError(what + " answered " + std::to_string(status) + ": " + said(body));
   }
   return body.as_object().at("data").as_object();
 }
@@ -95,9 +117,9 @@ domain::Timestamp now() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
-/// Runs one stage of the simulation. Returns the exit code when it failed, having said why: 1
-/// when the server refused a request, 2 when it could not be reached (`unreachable`: "cannot
-/// reach" or "lost").
+/// Runs one stage of the simulation. Returns the exit code when it failed, having said why in
+/// one line: 1 when the server refused a request, 2 when it could not be reached
+/// (`unreachable`: "cannot reach" or "lost the connection to").
 template <typename Stage>
 std::optional<int> failed_stage(const SimulateOptions& options, std::string_view unreachable,
                                 Stage stage) {
@@ -105,13 +127,42 @@ std::optional<int> failed_stage(const SimulateOptions& options, std::string_view
     stage();
     return std::nullopt;
   } catch (const ApiError& e) {
-    std::cerr << "dialtrack simulate: " << e.what() << "\n";
+    std::cerr << "dialtrack simulate: failed: " << e.what() << "\n";
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "dialtrack simulate: " << unreachable << " " << options.url << ": " << e.what()
-              << "\n";
+    std::cerr << "dialtrack simulate: failed: " << unreachable << " " << options.url << " ("
+              << e.what() << ")\n";
     return 2;
   }
+}
+
+/// The server's endpoint from `--url`, or why it is not one (http://HOST:PORT, no path).
+std::variant<net::Endpoint, std::string> endpoint_of(const std::string& url) {
+  const std::string given = "--url \"" + url + "\"";
+  auto location = net::Location::parse(url);
+  if (!location) {
+    return given + " is not a URL of the form http://HOST:PORT";
+  }
+  if (location->endpoint.tls) {
+    return given + ": https is not supported, use http://HOST:PORT";
+  }
+  const auto port = domain::parse_int64(location->endpoint.port);
+  if (!port || *port < 1 || *port > 65535) {
+    return given + ": the port must be a number from 1 to 65535";
+  }
+  if (location->target != "/") {
+    return given + ": give the server's address without a path or query (http://HOST:PORT)";
+  }
+  return std::move(location->endpoint);
+}
+
+/// A random run id: 8 hex digits.
+std::string new_run_id() {
+  std::random_device device;
+  std::uniform_int_distribution<std::uint32_t> bits;
+  char out[16];
+  std::snprintf(out, sizeof out, "%08x", bits(device));
+  return out;
 }
 
 /// Creates the tasks with their phones and starts them; leads beyond the first thousand of a
@@ -124,8 +175,8 @@ std::vector<sim::TaskPhones> create_tasks(const Client& client, const SimulateOp
     for (int i = 0; i < options.phones; ++i) {
       task.phones.push_back(phone_of(t, i));
     }
-    const std::string name = options.english_names ? "Simulated task " + std::to_string(t)
-                                                   : "模拟外呼任务 " + std::to_string(t);
+    const std::string name = (options.english_names ? "Simulated task " : "模拟外呼任务 ") +
+                             std::to_string(t) + " (" + options.dialer.run_id + ")";
     for (int first = 0; first < options.phones || first == 0; first += kLeadsPerRequest) {
       json::array leads;
       for (int i = first; i < std::min(options.phones, first + kLeadsPerRequest); ++i) {
@@ -163,17 +214,34 @@ struct Pushed {
   std::int64_t stale = 0;
   std::int64_t rejected = 0;
   std::int64_t completed = 0;  ///< tasks
+  std::set<std::int64_t> completed_ids;
+  std::map<std::string, std::int64_t> rejections;  ///< the server's reason -> records
 
-  /// Adds a push of `batch` records and the `data` of its answer; says which tasks it completed.
-  void add(std::size_t batch, const json::object& data) {
-    sent += static_cast<std::int64_t>(batch);
+  /// Adds a push of `batch` and the `data` of its answer; says which tasks it completed and,
+  /// on standard error, why each rejected record was rejected.
+  void add(const std::vector<sim::SimCall>& batch, const json::object& data) {
+    sent += static_cast<std::int64_t>(batch.size());
     accepted += int_of(data, "accepted");
     updated += int_of(data, "updated");
     unchanged += int_of(data, "unchanged");
     stale += int_of(data, "stale");
-    rejected += static_cast<std::int64_t>(data.at("rejected").as_array().size());
+    for (const auto& item : data.at("rejected").as_array()) {
+      ++rejected;
+      const auto& r = item.as_object();
+      const auto reason = said(r.contains("error") ? r.at("error") : item);
+      ++rejections[reason];
+      std::cerr << "dialtrack simulate: record rejected";
+      const auto index = int_of(r, "index");
+      if (index >= 0 && static_cast<std::size_t>(index) < batch.size()) {
+        const auto& call = batch[static_cast<std::size_t>(index)];
+        std::cerr << " (call_id " << call.call_id << ", task " << call.task_id << ", phone "
+                  << call.phone << ", " << call.call_status << ")";
+      }
+      std::cerr << ": " << reason << "\n";
+    }
     for (const auto& id : data.at("completed_tasks").as_array()) {
       ++completed;
+      completed_ids.insert(id.as_int64());
       std::cout << "task " << id.as_int64() << " completed\n";
     }
   }
@@ -195,8 +263,8 @@ void push_records(const Client& client, const SimulateOptions& options, sim::Dia
       records.push_back(record_json(c));
     }
     const json::value body = json::object{{"records", std::move(records)}};
-    pushed.add(batch.size(), data_of(client.request("POST", "/outbound_call_records", &body),
-                                     "POST /outbound_call_records"));
+    pushed.add(batch, data_of(client.request("POST", "/outbound_call_records", &body),
+                              "POST /outbound_call_records"));
     const auto now_steady = std::chrono::steady_clock::now();
     if (now_steady - last_print >= std::chrono::seconds(1)) {
       last_print = now_steady;
@@ -216,15 +284,81 @@ void push_records(const Client& client, const SimulateOptions& options, sim::Dia
   }
 }
 
+/// Why each task the run did not see complete is open, as the server counts it: "task 12:
+/// 97875/100000 phones connected, 99990 settled, state 2". A task the server cannot show is
+/// named without counters.
+std::string open_tasks(const Client& client, const std::vector<sim::TaskPhones>& tasks,
+                       const Pushed& pushed) {
+  std::string out;
+  for (const auto& task : tasks) {
+    if (pushed.completed_ids.contains(task.task_id)) {
+      continue;
+    }
+    out += out.empty() ? "" : ", ";
+    out += "task " + std::to_string(task.task_id);
+    try {
+      const auto t =
+          data_of(client.request("GET", "/tasks/" + std::to_string(task.task_id), nullptr),
+                  "GET /tasks/{id}");
+      out += ": " + std::to_string(int_of(t, "connected_calls")) + "/" +
+             std::to_string(int_of(t, "total_calls")) + " phones connected, " +
+             std::to_string(int_of(t, "settled_calls")) + " settled, state " +
+             std::to_string(int_of(t, "task_type"));
+    } catch (const std::exception&) {
+      // The line still names the task; the reason of the failure is the rejections or the
+      // end of the dialer's calls, said beside it.
+    }
+  }
+  return out;
+}
+
+/// The rejections by reason, the most frequent first, at most three reasons.
+std::string rejection_reasons(const Pushed& pushed) {
+  std::vector<std::pair<std::int64_t, std::string>> by_count;
+  for (const auto& [reason, count] : pushed.rejections) {
+    by_count.emplace_back(count, reason);
+  }
+  std::stable_sort(by_count.begin(), by_count.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::string out;
+  constexpr std::size_t kShown = 3;
+  for (std::size_t i = 0; i < by_count.size() && i < kShown; ++i) {
+    out += (i == 0 ? "" : "; ") + std::to_string(by_count[i].first) + " x \"" + by_count[i].second +
+           "\"";
+  }
+  if (by_count.size() > kShown) {
+    out += "; " + std::to_string(by_count.size() - kShown) + " other reasons";
+  }
+  return out;
+}
+
 }  // namespace
 
-int simulate(const SimulateOptions& options) {
-  auto url = net::Location::parse(options.url);
-  if (!url || url->endpoint.tls) {
-    std::cerr << "dialtrack simulate: --url must be http://HOST:PORT\n";
+bool valid_run_id(std::string_view id) {
+  constexpr std::size_t kMaxRunId = 32;
+  return !id.empty() && id.size() <= kMaxRunId && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+  });
+}
+
+int simulate(const SimulateOptions& given) {
+  auto endpoint = endpoint_of(given.url);
+  if (const auto* why = std::get_if<std::string>(&endpoint)) {
+    std::cerr << "dialtrack simulate: " << *why << "\n";
     return 2;
   }
-  const Client client(std::move(url->endpoint), options.token);
+  SimulateOptions options = given;
+  options.dialer.run_id = given.run_id.value_or(new_run_id());
+  if (!valid_run_id(options.dialer.run_id)) {
+    std::cerr << "dialtrack simulate: --run-id \"" << options.dialer.run_id
+              << "\" must be 1 to 32 letters, digits, '-' or '_'\n";
+    return 2;
+  }
+  std::cout << "run " << options.dialer.run_id << ": call_ids sim-" << options.dialer.run_id
+            << "-1, ...; --run-id " << options.dialer.run_id << " --seed " << options.dialer.seed
+            << " repeats it on a fresh database\n";
+  const Client client(std::get<net::Endpoint>(std::move(endpoint)), options.token);
   std::vector<sim::TaskPhones> tasks;
   if (const auto code =
           failed_stage(options, "cannot reach", [&] { tasks = create_tasks(client, options); })) {
@@ -234,10 +368,8 @@ int simulate(const SimulateOptions& options) {
   sim::Dialer dialer(options.dialer, tasks);
   Pushed pushed;
   const auto start = std::chrono::steady_clock::now();
-  if (const auto code = failed_stage(
-          options, "lost", [&] { push_records(client, options, dialer, start, pushed); })) {
-    return *code;
-  }
+  const auto lost = failed_stage(options, "lost the connection to",
+                                 [&] { push_records(client, options, dialer, start, pushed); });
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   const auto& s = dialer.stats();
   std::cout << "sent " << pushed.sent << " records in " << took.count() << " s: accepted "
@@ -247,9 +379,26 @@ int simulate(const SimulateOptions& options) {
             << s.duplicates << ", out of order " << s.out_of_order << ", phones connected "
             << s.phones_connected << ", given up " << s.phones_given_up << "; completed "
             << pushed.completed << "/" << options.tasks << " tasks\n";
+  if (lost) {
+    return *lost;
+  }
   const bool finished =
       pushed.completed == options.tasks || options.duration.count() > 0 || s.phones_given_up > 0;
-  return pushed.rejected == 0 && finished ? 0 : 1;
+  if (pushed.rejected == 0 && finished) {
+    return 0;
+  }
+  std::string why;
+  if (pushed.rejected > 0) {
+    why = std::to_string(pushed.rejected) + " records rejected (" + rejection_reasons(pushed) + ")";
+  }
+  if (!finished) {
+    why += (why.empty() ? "" : "; ") + std::string("the dialer ran out of calls with ") +
+           std::to_string(options.tasks - pushed.completed) + " of " +
+           std::to_string(options.tasks) + " tasks not complete (" +
+           open_tasks(client, tasks, pushed) + ")";
+  }
+  std::cerr << "dialtrack simulate: failed: " << why << "\n";
+  return 1;
 }
 
 }  // namespace dialtrack::cli

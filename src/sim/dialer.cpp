@@ -1,6 +1,7 @@
 #include "sim/dialer.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace dialtrack::sim {
 namespace {
@@ -24,7 +25,7 @@ const std::vector<std::string>& Dialer::failed_statuses() {
 }
 
 Dialer::Dialer(DialerOptions options, const std::vector<TaskPhones>& tasks)
-    : options_(options), rng_(options.seed) {
+    : options_(std::move(options)), rng_(options_.seed) {
   // Phones of all tasks interleaved, so the tasks progress together as on a real dialer.
   std::size_t longest = 0;
   for (const auto& t : tasks) {
@@ -46,7 +47,7 @@ bool Dialer::chance(double p) {
 SimCall Dialer::attempt(Phone& phone, domain::Timestamp now) {
   ++phone.attempts;
   SimCall call;
-  call.call_id = "sim-" + std::to_string(options_.seed) + "-" + std::to_string(next_call_++);
+  call.call_id = "sim-" + options_.run_id + "-" + std::to_string(next_call_++);
   call.task_id = phone.task_id;
   call.phone = phone.phone;
   call.connected = chance(options_.connect_rate);

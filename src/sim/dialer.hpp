@@ -18,6 +18,10 @@ struct DialerOptions {
   double duplicate_rate = 0.02;     ///< chance that a sent record is sent again unchanged
   double out_of_order_rate = 0.02;  ///< chance that a call's older progress update arrives late
   std::uint64_t seed = 1;
+  /// In every call_id (`sim-<run_id>-<n>`): call_ids are unique per run, and the server keeps
+  /// a call_id to its first task, so two runs must not share one. `simulate` draws it at
+  /// random unless `--run-id` repeats a run.
+  std::string run_id = "0";
 };
 
 /// The phones of one task, as created on the server.

@@ -37,6 +37,30 @@ std::vector<SimCall> run(Dialer& dialer) {
   return all;
 }
 
+TEST(Dialer, RunsWithAnotherRunIdShareNoCallId) {
+  // The same seed twice (a repeated `simulate`) with two run ids: the same calls, and not one
+  // call_id in common, so the second run's records are new to the server.
+  DialerOptions options;
+  options.seed = 42;
+  options.run_id = "a1b2c3d4";
+  Dialer a(options, tasks(2, 50));
+  options.run_id = "e5f60718";
+  Dialer b(options, tasks(2, 50));
+  const auto ra = run(a);
+  const auto rb = run(b);
+  ASSERT_EQ(ra.size(), rb.size());
+  std::set<std::string> ids_a;
+  for (const auto& r : ra) {
+    EXPECT_TRUE(r.call_id.starts_with("sim-a1b2c3d4-")) << r.call_id;
+    ids_a.insert(r.call_id);
+  }
+  for (std::size_t i = 0; i < rb.size(); ++i) {
+    EXPECT_TRUE(rb[i].call_id.starts_with("sim-e5f60718-")) << rb[i].call_id;
+    EXPECT_EQ(ids_a.count(rb[i].call_id), 0U) << rb[i].call_id;
+    EXPECT_EQ(rb[i].call_status, ra[i].call_status);
+  }
+}
+
 TEST(Dialer, TheSameSeedGivesTheSameRecords) {
   DialerOptions options;
   options.seed = 42;
