@@ -18,7 +18,7 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
       webhooks_(services_.webhooks, limits_),
       reports_(services_.reports),
       sync_(services_.sync),
-      dashboard_(web::embedded_files()),
+      dashboard_(web::embedded_files(), access),
       health_(services_.backend, services_.ping, log),
       router_(request_limits, metrics, std::move(log), access) {
   auto bind = [](auto* routes, Reply (std::remove_pointer_t<decltype(routes)>::*method)(
@@ -89,6 +89,9 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
         [this](const RequestContext& ctx) { return dashboard_.docs(ctx); });
   r.add(verb::get, "/docs/{file}", kPublic,
         [this](const RequestContext& ctx) { return dashboard_.docs_file(ctx); });
+  // What the caller's token may do, so the dashboard shows only the actions it may take.
+  r.add(verb::get, "/auth/scope", read,
+        [this](const RequestContext& ctx) { return dashboard_.auth_scope(ctx); });
 }
 
 }  // namespace dialtrack::http

@@ -11,6 +11,8 @@ struct EmbeddedFile {
   std::string_view content_type;  ///< e.g. "text/html; charset=utf-8"
   std::string_view etag;          ///< a quoted hash of the content, e.g. "\"9c1e...\""
   std::string_view body;
+  std::string_view gzip;    ///< the body gzip-compressed at build time; empty when not worth it
+  std::string_view brotli;  ///< the body brotli-compressed at build time; empty when not worth it
 };
 
 /// Every embedded file, sorted by path. Defined in the source that `embed_assets` generates

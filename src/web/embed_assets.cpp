@@ -3,6 +3,9 @@
 //   embed_assets OUT.cpp URL_PREFIX=PATH...
 // A PATH that is a folder is embedded whole (URL_PREFIX + its relative path, e.g. "/=dist");
 // a PATH that is a file is embedded at URL_PREFIX itself ("/docs/ui.css=node_modules/x.css").
+// A file `X.gz` or `X.br` beside a file `X` is X's precompressed copy (web/scripts/
+// precompress.mjs writes them): embedded with X, as its gzip and brotli encodings, never
+// served at a path of its own.
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
@@ -89,6 +92,24 @@ struct Entry {
   fs::path file;
 };
 
+/// True for `X.gz` or `X.br` when X is a file too: a precompressed copy, not a file of its own.
+bool is_encoded_copy(const fs::path& file) {
+  const auto ext = file.extension();
+  if (ext != ".gz" && ext != ".br") {
+    return false;
+  }
+  auto base = file;
+  base.replace_extension();
+  return fs::is_regular_file(base);
+}
+
+/// The content of `file` + `suffix` when that copy exists, else empty.
+std::string encoded_copy(const fs::path& file, std::string_view suffix) {
+  auto copy = file;
+  copy += suffix;
+  return fs::is_regular_file(copy) ? read_file(copy) : std::string();
+}
+
 void collect(const std::string& prefix, const fs::path& path, std::vector<Entry>& out) {
   if (fs::is_regular_file(path)) {
     out.push_back({prefix, path});
@@ -98,10 +119,29 @@ void collect(const std::string& prefix, const fs::path& path, std::vector<Entry>
     throw std::runtime_error(path.string() + " is neither a file nor a folder");
   }
   for (const auto& item : fs::recursive_directory_iterator(path)) {
-    if (item.is_regular_file()) {
+    if (item.is_regular_file() && !is_encoded_copy(item.path())) {
       out.push_back({prefix + fs::relative(item.path(), path).generic_string(), item.path()});
     }
   }
+}
+
+/// The literal `kFileN_suffix` of a precompressed copy, when there is one.
+void write_copy(std::ostream& out, std::size_t i, std::string_view suffix,
+                const std::string& copy) {
+  if (!copy.empty()) {
+    out << "\nconstexpr char kFile" << i << suffix << "[] =\n";
+    write_literal(out, copy);
+    out << "    ;\n";
+  }
+}
+
+/// `{kFileN_suffix, size}` when the copy is there, else `{}`.
+std::string view_of(std::size_t i, std::string_view suffix, const std::string& copy) {
+  if (copy.empty()) {
+    return "{}";
+  }
+  return "{kFile" + std::to_string(i) + std::string(suffix) + ", " + std::to_string(copy.size()) +
+         "}";
 }
 
 void generate(const fs::path& output, const std::vector<Entry>& entries) {
@@ -115,17 +155,24 @@ void generate(const fs::path& output, const std::vector<Entry>& entries) {
   } else {
     out << "namespace {\n";
     std::vector<std::string> bodies;
+    std::vector<std::string> gzips;
+    std::vector<std::string> brotlis;
     for (std::size_t i = 0; i < entries.size(); ++i) {
       bodies.push_back(read_file(entries[i].file));
+      gzips.push_back(encoded_copy(entries[i].file, ".gz"));
+      brotlis.push_back(encoded_copy(entries[i].file, ".br"));
       out << "\nconstexpr char kFile" << i << "[] =\n";
       write_literal(out, bodies.back());
       out << "    ;\n";
+      write_copy(out, i, "_gz", gzips.back());
+      write_copy(out, i, "_br", brotlis.back());
     }
     out << "\nconstexpr EmbeddedFile kFiles[] = {\n";
     for (std::size_t i = 0; i < entries.size(); ++i) {
       out << "    {\"" << entries[i].url << "\", \"" << content_type(entries[i].file) << "\", "
           << "\"\\\"" << etag(bodies[i]) << "\\\"\", {kFile" << i << ", " << bodies[i].size()
-          << "}},\n";
+          << "}, " << view_of(i, "_gz", gzips[i]) << ", " << view_of(i, "_br", brotlis[i])
+          << "},\n";
     }
     out << "};\n\n}  // namespace\n\n"
            "std::span<const EmbeddedFile> embedded_files() { return kFiles; }\n";

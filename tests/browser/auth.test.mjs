@@ -63,4 +63,36 @@ describe('dashboard with authentication', { skip: missing ?? false }, () => {
     assert.equal(await again.locator('[data-test="token-prompt"]').count(), 0)
     await context.close()
   })
+
+  test('a read token sees no write action; a write token sees them', async () => {
+    for (const [token, canWrite] of [[kReadToken, false], [kWriteToken, true]]) {
+      const context = await browser.newContext({ viewport: { width: 1366, height: 900 } })
+      await context.addInitScript((value) => localStorage.setItem('dialtrack.token', value), token)
+      const page = await context.newPage()
+      page.on('pageerror', (error) => console.log(`page error: ${error.message}`))
+      await page.goto(`${server.base}/#/tasks/${task.task_id}`)
+      await page.locator('[data-test="task-name"]').waitFor({ timeout: kWait })
+      const scope = await page.evaluate(async (value) => {
+        const r = await fetch('/auth/scope', { headers: { Authorization: `Bearer ${value}` } })
+        return (await r.json()).data
+      }, token)
+      assert.deepEqual(scope, { scope: canWrite ? 'write' : 'read', tokens_required: true })
+      if (canWrite) {
+        await page.locator('[data-action="start"]').waitFor({ timeout: kWait })
+        assert.equal(await page.locator('[data-test="read-only"]').count(), 0)
+      } else {
+        await page.locator('[data-test="read-only"]').waitFor({ timeout: kWait })
+        assert.equal(await page.locator('[data-action]').count(), 0)
+        // Reading stays: the leads tab and the export buttons.
+        await page.locator('[data-tab="leads"]').click()
+        await page.locator('[data-test="lead-table"] tr.lead-row').first().waitFor({ timeout: kWait })
+        assert.equal(await page.locator('[data-export]').count(), 4)
+        await page.goto(`${server.base}/#/`)
+        await page.locator(`tr[data-task-id="${task.task_id}"]`).waitFor({ timeout: kWait })
+        assert.equal(await page.locator('[data-action="new-task"]').count(), 0)
+        await page.screenshot({ path: screenshotPath('auth-read-only'), fullPage: true })
+      }
+      await context.close()
+    }
+  })
 })

@@ -21,14 +21,32 @@ export function percent(ratio) {
   return `${(ratio * 100).toFixed(1)}%`
 }
 
-export function duration(seconds) {
+const kUnits = {
+  zh: { d: '天', h: '小时', m: '分', s: '秒', sep: '' },
+  en: { d: 'd', h: 'h', m: 'm', s: 's', sep: ' ' },
+}
+
+/**
+ * A duration in its two largest units, `2天3小时` / `2d 3h`, `5分7秒` / `5m 7s`, `42秒` / `42s`
+ * (a total talk time of 3,380 hours reads `140天20小时`, not `3380:34:07`).
+ */
+export function duration(seconds, lang = 'zh') {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return '—'
-  const s = Math.round(seconds)
-  const h = Math.floor(s / 3600)
-  const m = Math.floor((s % 3600) / 60)
-  const rest = s % 60
-  if (h > 0) return `${h}:${pad(m)}:${pad(rest)}`
-  return `${m}:${pad(rest)}`
+  const u = kUnits[lang] ?? kUnits.zh
+  const s = Math.max(0, Math.round(seconds))
+  const parts = [
+    [Math.floor(s / 86400), u.d],
+    [Math.floor((s % 86400) / 3600), u.h],
+    [Math.floor((s % 3600) / 60), u.m],
+    [s % 60, u.s],
+  ]
+  const first = parts.findIndex(([n]) => n > 0)
+  if (first < 0) return `0${u.s}`
+  return parts
+    .slice(first, first + 2)
+    .filter(([n], i) => i === 0 || n > 0)
+    .map(([n, unit]) => `${n}${unit}`)
+    .join(u.sep)
 }
 
 /** A shorter time for tight places, `MM-DD HH:mm`. */
