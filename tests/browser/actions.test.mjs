@@ -146,25 +146,6 @@ describe('dashboard actions', { skip: missing ?? false }, () => {
     await page.locator('[data-tab="overview"]').click()
   })
 
-  test('the export buttons download the files the service streams', async () => {
-    const exported = await fetch(`${server.base}/tasks/${taskId}/records.csv`)
-    if (exported.status === 404) {
-      console.log('/tasks/{id}/records.csv answers 404 on this build: export not checked')
-      return
-    }
-    for (const [button, start] of [['records.csv', 'call_id'], ['leads.csv', 'phone']]) {
-      const [download] = await Promise.all([
-        page.waitForEvent('download', { timeout: kWait }),
-        page.locator(`[data-export="${button}"]`).click(),
-      ])
-      const chunks = []
-      for await (const chunk of await download.createReadStream()) chunks.push(chunk)
-      const text = Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '')
-      assert.match(text.split('\r\n')[0], new RegExp(start), `${button}: ${text.slice(0, 200)}`)
-      assert.match(text, /13800000011/)
-    }
-  })
-
   test('the task is finished, redialed into a new task, and deleted', async () => {
     await page.locator('[data-action="finish"]').click()
     await page.locator('.task-head .state-badge', { hasText: '外呼完成' }).waitFor({ timeout: kWait })
@@ -187,5 +168,34 @@ describe('dashboard actions', { skip: missing ?? false }, () => {
     // A deleted task offers no more changes.
     assert.equal(await page.locator('[data-action]').count(), 0)
     await page.screenshot({ path: screenshotPath('actions-deleted'), fullPage: true })
+    await page.goto(`${server.base}/#/tasks/${taskId}`)
+    await page.locator('[data-test="task-name"]', { hasText: '十二月回访 dashboard' }).waitFor({ timeout: kWait })
+  })
+
+  test('the export buttons download the files the service streams', async () => {
+    const exported = await fetch(`${server.base}/tasks/${taskId}/records.csv`)
+    if (exported.status === 404) {
+      console.log('/tasks/{id}/records.csv answers 404 on this build: export not checked')
+      return
+    }
+    for (const [button, start] of [['records.csv', 'call_id'], ['leads.csv', 'phone']]) {
+      const [download] = await Promise.all([
+        page.waitForEvent('download', { timeout: kWait }),
+        page.locator(`[data-export="${button}"]`).click(),
+      ])
+      const chunks = []
+      for await (const chunk of await download.createReadStream()) chunks.push(chunk)
+      const text = Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '')
+      assert.match(text.split('\r\n')[0], new RegExp(start), `${button}: ${text.slice(0, 200)}`)
+      assert.match(text, /13800000011/)
+    }
+    const [xlsx] = await Promise.all([
+      page.waitForEvent('download', { timeout: kWait }),
+      page.locator('[data-export="records.xlsx"]').click(),
+    ])
+    const chunks = []
+    for await (const chunk of await xlsx.createReadStream()) chunks.push(chunk)
+    assert.equal(Buffer.concat(chunks).subarray(0, 2).toString(), 'PK', 'an XLSX file is a zip')
+    assert.match(xlsx.suggestedFilename(), /\.xlsx$/)
   })
 })
