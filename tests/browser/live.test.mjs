@@ -25,6 +25,25 @@ describe('live updates', { skip: missing ?? false }, () => {
     await server?.stop()
   })
 
+  test('while the stream cannot connect the page says so and polls', async () => {
+    const task = await api(server.base, 'POST', '/tasks', { name: '断线任务', leads: [{ phone: '13700000011' }] }, kToken)
+    await api(server.base, 'POST', `/tasks/${task.task_id}/start`, {}, kToken)
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } })
+    await context.addInitScript((value) => localStorage.setItem('dialtrack.token', value), kToken)
+    // The network refuses the stream (a proxy that drops it, say); everything else goes through.
+    await context.route('**/events', (route) => route.abort('connectionrefused'))
+    const page = await context.newPage()
+    page.on('pageerror', (error) => console.log(`page error: ${error.message}`))
+    await page.goto(`${server.base}/#/tasks/${task.task_id}`)
+    await page.locator('[data-live="disconnected"]', { hasText: '已断开' }).waitFor({ timeout: kWait })
+    await api(server.base, 'POST', '/outbound_call_records', {
+      records: [{ call_id: 'poll-1', task_id: task.task_id, phone: '13700000011', call_status: 'SucceededFinish' }],
+    }, kToken)
+    // A calling task is polled every 3 s meanwhile: the completion shows up.
+    await page.locator('.task-head .state-badge', { hasText: '外呼完成' }).waitFor({ timeout: kWait })
+    await context.close()
+  })
+
   test('the page follows the event stream and shows when it drops', async () => {
     const events = await fetch(`${server.base}/events`, { headers: { Authorization: `Bearer ${kToken}` } })
     await events.body?.cancel()
