@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 #include <iostream>
+#include <string_view>
 
 #include "cli/wiring.hpp"
 #include "domain/calendar.hpp"
@@ -26,6 +27,7 @@ int check(const config::Config& cfg, domain::TaskId task_id) {
   std::cout << boost::json::serialize(http::check_json(*result)) << "\n";
   return 0;
 }
+
 int recount(const config::Config& cfg, std::optional<domain::TaskId> task_id, bool repair) {
   Loggers logs(cfg.log_level);
   Application application(cfg, logs);
@@ -74,6 +76,7 @@ int recount(const config::Config& cfg, std::optional<domain::TaskId> task_id, bo
   std::cout << "\n";
   return report.drifted.empty() || repair ? 0 : 3;
 }
+
 int sync(const config::Config& cfg, std::optional<domain::TaskId> task_id,
          const std::string& job_group_id) {
   Loggers logs(cfg.log_level);
@@ -111,12 +114,14 @@ int migrate(const config::Config& cfg) {
   std::cout << "schema version " << store->migrate() << "\n";
   return 0;
 }
+
 int backup(const config::Config& cfg, const std::string& target) {
   const auto copied = storage::backup_database(cfg.db, target);
   std::cout << "backed up " << cfg.db << " to " << target << ": " << copied.pages << " pages, "
             << copied.bytes << " bytes\n";
   return 0;
 }
+
 int routes(const config::Config& cfg) {
   Loggers logs(cfg.log_level);
   Application application(cfg, logs);
@@ -130,6 +135,26 @@ int routes(const config::Config& cfg) {
   }
   return 0;
 }
+
+namespace {
+
+/// The day `text` given as `flag` into `day`, which an empty `text` leaves as it is; false,
+/// after saying why, when `text` is no day.
+bool read_day(const std::string& text, std::string_view flag, domain::DayNumber& day) {
+  if (text.empty()) {
+    return true;
+  }
+  const auto parsed = domain::parse_date(text);
+  if (!parsed) {
+    std::cerr << "dialtrack report: " << flag << " must be YYYY-MM-DD\n";
+    return false;
+  }
+  day = *parsed;
+  return true;
+}
+
+}  // namespace
+
 int report(const config::Config& cfg, const ReportArgs& args) {
   Loggers logs(cfg.log_level);
   Application application(cfg, logs);
@@ -157,22 +182,12 @@ int report(const config::Config& cfg, const ReportArgs& args) {
   app::SummaryRange range;
   range.utc_offset = *offset;
   range.to = application.reports.today(*offset);
-  if (!args.to.empty()) {
-    const auto day = domain::parse_date(args.to);
-    if (!day) {
-      std::cerr << "dialtrack report: --to must be YYYY-MM-DD\n";
-      return 2;
-    }
-    range.to = *day;
+  if (!read_day(args.to, "--to", range.to)) {
+    return 2;
   }
   range.from = range.to - 6;
-  if (!args.from.empty()) {
-    const auto day = domain::parse_date(args.from);
-    if (!day) {
-      std::cerr << "dialtrack report: --from must be YYYY-MM-DD\n";
-      return 2;
-    }
-    range.from = *day;
+  if (!read_day(args.from, "--from", range.from)) {
+    return 2;
   }
   if (range.from > range.to || range.to - range.from + 1 > app::ReportService::kMaxSummaryDays) {
     std::cerr << "dialtrack report: --from must not be after --to, at most 366 days\n";

@@ -77,20 +77,28 @@ std::optional<std::string> decode(std::string_view text) {
   return out;
 }
 
+/// The next `key=value` item of a cursor; false when it has no '='.
+bool take_pair(std::string_view& text, std::string_view& key, std::string_view& value) {
+  const auto item = take_item(text, ';');
+  const auto eq = item.find('=');
+  if (eq == std::string_view::npos) {
+    return false;
+  }
+  key = item.substr(0, eq);
+  value = item.substr(eq + 1);
+  return true;
+}
+
 /// The cursor of the offset-paging version: `from=<ms>;page=<n>;open=<ms>|-;max=<ms>|-`.
 Cursor parse_offset_cursor(std::string_view text) {
   std::optional<std::int64_t> from;
   std::optional<std::int64_t> page;
   Cursor c;
   while (!text.empty()) {
-    const auto item = take_item(text, ';');
-    const auto eq = item.find('=');
-    if (eq == std::string_view::npos) {
-      return {};
-    }
-    const auto key = item.substr(0, eq);
+    std::string_view key;
+    std::string_view number;
     std::optional<std::int64_t> value;
-    if (!read_number(item.substr(eq + 1), value)) {
+    if (!take_pair(text, key, number) || !read_number(number, value)) {
       return {};
     }
     if (key == "from") {
@@ -118,13 +126,11 @@ Cursor parse(std::string_view text) {
   Cursor c;
   take_item(text, ';');
   while (!text.empty()) {
-    const auto item = take_item(text, ';');
-    const auto eq = item.find('=');
-    if (eq == std::string_view::npos) {
+    std::string_view key;
+    std::string_view value;
+    if (!take_pair(text, key, value)) {
       return {};
     }
-    const auto key = item.substr(0, eq);
-    auto value = item.substr(eq + 1);
     std::optional<std::int64_t> number;
     if (key == "seen") {
       while (!value.empty()) {

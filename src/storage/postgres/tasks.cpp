@@ -3,6 +3,7 @@
 #include <string_view>
 #include <utility>
 
+#include "storage/common/audit_sql.hpp"
 #include "storage/common/lead_state_sql.hpp"
 #include "storage/common/like_pattern.hpp"
 #include "storage/common/names.hpp"
@@ -14,24 +15,12 @@ namespace dialtrack::storage::postgres {
 
 namespace {
 
-/// The columns `read_task` reads, in its order.
-constexpr std::string_view kTaskColumns =
-    "task_id, name, job_group_id, task_type, total_calls, connected_calls, created_at, "
-    "updated_at, completed_at, settled_calls, unreachable_calls, completion, max_attempts, "
-    "final_statuses, parent_task_id, completion_reason";
-
-/// The stored counters beside the values recomputed from the task's leads and records, and the
-/// report's aggregates (audit_counters), read in CounterAudit's order.
+/// The rest of the counter audit's SELECT after kAuditSelectHead: the lead states in one pass
+/// over the task's leads.
 std::string audit_select() {
   const std::string state = kLeadStateSql;
-  return "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
-         "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
-         "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
-         "WHERE r.task_id = t.task_id AND r.connected), "
-         "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id), "
-         "(SELECT coalesce(sum(calls), 0) FROM task_call_stats s WHERE s.task_id = t.task_id), "
-         "(SELECT coalesce(sum(attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id), "
-         "t.settled_calls, t.unreachable_calls, ls.settled, ls.unreachable, ls.shared, "
+  return std::string(kAuditSelectHead) +
+         "ls.settled, ls.unreachable, ls.shared, "
          "ls.final_attempts, (SELECT count(*) FROM outbound_call_records r "
          "WHERE r.task_id = t.task_id "
          "AND r.call_status = ANY(string_to_array(t.final_statuses, ','))) "

@@ -2,6 +2,7 @@
 #include <string>
 #include <utility>
 
+#include "storage/common/audit_sql.hpp"
 #include "storage/common/lead_state_sql.hpp"
 #include "storage/common/like_pattern.hpp"
 #include "storage/common/names.hpp"
@@ -13,26 +14,13 @@ namespace dialtrack::storage::sqlite {
 
 namespace {
 
-constexpr const char* kTaskColumns =
-    "task_id, name, job_group_id, task_type, total_calls, connected_calls, created_at, "
-    "updated_at, completed_at, settled_calls, unreachable_calls, completion, max_attempts, "
-    "final_statuses, parent_task_id, completion_reason";
-
-// The stored counters beside the values recomputed from the task's leads and records, and the
-// report's aggregates (audit_counters), for the task ?1 or the tasks after it.
+// The rest of the counter audit's SELECT after kAuditSelectHead, for the task ?1 or the tasks
+// after it.
 std::string audit_select() {
   const std::string state = kLeadStateSql;
-  return "SELECT t.task_id, t.total_calls, t.connected_calls, t.record_count, "
-         "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id), "
-         "(SELECT count(DISTINCT r.lead_id) FROM outbound_call_records r "
-         "WHERE r.task_id = t.task_id AND r.connected), "
-         "(SELECT count(*) FROM outbound_call_records r WHERE r.task_id = t.task_id), "
-         "(SELECT coalesce(sum(calls), 0) FROM task_call_stats s WHERE s.task_id = t.task_id), "
-         "(SELECT coalesce(sum(attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id), "
-         "t.settled_calls, t.unreachable_calls, "
-         "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id AND " +
-         state + " <> 0), (SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id AND " +
-         state +
+  return std::string(kAuditSelectHead) +
+         "(SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id AND " + state +
+         " <> 0), (SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id AND " + state +
          " = 2), (SELECT count(*) FROM task_leads l WHERE l.task_id = t.task_id AND "
          "l.key_shared <> 0), "
          "(SELECT coalesce(sum(final_attempts), 0) FROM task_leads l WHERE l.task_id = t.task_id), "
