@@ -26,48 +26,22 @@ std::string task_path(std::int64_t task_id, std::string_view tail = "") {
   return "/tasks/" + std::to_string(task_id) + std::string(tail);
 }
 
-/// A 503 means "busy, retry later"; a dialer retries the same batch a bounded number of times.
-constexpr int kMaxTries = 20;
-
 /// Pushes `records` in batches over one keep-alive connection, retrying a batch answered 503;
 /// any other failure is recorded and the client goes on with a new connection.
 void push_batches(std::uint16_t port, const boost::json::array& records, std::size_t batch,
                   RaceOutcome& outcome) {
-  std::optional<HttpConnection> http;
-  for (std::size_t start = 0; start < records.size(); start += batch) {
-    const std::size_t end = std::min(start + batch, records.size());
-    const boost::json::array part(records.begin() + static_cast<std::ptrdiff_t>(start),
-                                  records.begin() + static_cast<std::ptrdiff_t>(end));
-    Response response;
-    try {
-      for (int attempt = 0; attempt < kMaxTries; ++attempt) {
-        if (!http) {
-          http.emplace(port, scaled(std::chrono::seconds(60)));
-        }
-        response = push_records(*http, part);
-        if (!response.keep_alive) {
-          http.reset();
-        }
-        if (response.status != 503) {
-          break;
-        }
-        ++outcome.busy_answers;
-      }
-    } catch (const std::exception& error) {
-      outcome.failures.push_back(std::string("no answer: ") + error.what());
-      http.reset();
-      continue;
-    }
-    if (response.status != 200) {
-      outcome.failures.push_back(response.describe());
-      continue;
-    }
-    const auto counts = ingest_counts(response);
-    outcome.acknowledged += part.size() - counts.rejected;
-    outcome.rejected += counts.rejected;
-    for (const auto task_id : counts.completed_tasks) {
-      ++outcome.completions[task_id];
-    }
+  auto pushed = push_in_parts(port, records, batch,
+                              [&outcome](const boost::json::array& part, const Response& response) {
+                                const auto counts = ingest_counts(response);
+                                outcome.acknowledged += part.size() - counts.rejected;
+                                outcome.rejected += counts.rejected;
+                                for (const auto task_id : counts.completed_tasks) {
+                                  ++outcome.completions[task_id];
+                                }
+                              });
+  outcome.busy_answers += pushed.busy_answers;
+  for (auto& failure : pushed.failures) {
+    outcome.failures.push_back(std::move(failure));
   }
 }
 

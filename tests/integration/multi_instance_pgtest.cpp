@@ -28,12 +28,6 @@ constexpr std::size_t kCompleteTasks = 3;
 constexpr std::size_t kPhonesPerTask = 300;
 constexpr std::size_t kPartialPhones = 120;  // a fourth task; every fourth phone never connects
 constexpr std::size_t kBatch = 25;
-/// A 503 means "busy, retry later"; the dialer retries the same batch, a bounded number of times.
-constexpr int kMaxAttempts = 20;
-/// Generous: past the database's own statement timeout (30 s), an answer is not coming.
-std::chrono::milliseconds request_deadline() {
-  return scaled(std::chrono::seconds(60));
-}
 
 struct Sent {
   std::int64_t task_id = 0;
@@ -128,58 +122,35 @@ std::size_t plan_task(TaskUnderTest& task, std::size_t offset, bool all_connect,
 /// client then goes on with the next batch on a new connection.
 void push_all(std::uint16_t port, const std::vector<boost::json::object>& records,
               Outcome& outcome) {
-  std::optional<HttpConnection> http;
-  for (std::size_t start = 0; start < records.size(); start += kBatch) {
-    const std::size_t end = std::min(start + kBatch, records.size());
-    boost::json::array batch(records.begin() + static_cast<std::ptrdiff_t>(start),
-                             records.begin() + static_cast<std::ptrdiff_t>(end));
-    Response response;
-    try {
-      for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-        if (!http) {
-          http.emplace(port, request_deadline());
+  const boost::json::array all(records.begin(), records.end());
+  auto pushed = push_in_parts(
+      port, all, kBatch, [&outcome](const boost::json::array& batch, const Response& response) {
+        const auto counts = ingest_counts(response);
+        outcome.accepted += counts.accepted;
+        outcome.updated += counts.updated;
+        outcome.unchanged += counts.unchanged;
+        outcome.stale += counts.stale;
+        outcome.rejected += counts.rejected;
+        for (const auto task : counts.completed_tasks) {
+          ++outcome.completions[task];
         }
-        const auto sent_at = std::chrono::steady_clock::now();
-        response = push_records(*http, batch);
-        outcome.slowest = std::max(outcome.slowest, std::chrono::steady_clock::now() - sent_at);
-        if (!response.keep_alive) {
-          http.reset();
+        std::set<std::size_t> rejected;
+        for (const auto& item : response.data_object().at("rejected").as_array()) {
+          rejected.insert(static_cast<std::size_t>(int_field(item.as_object(), "index")));
         }
-        if (response.status != 503) {
-          break;
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+          if (!rejected.contains(i)) {
+            const auto& record = batch[i].as_object();
+            outcome.acknowledged[int_field(record, "task_id")].emplace(
+                record.at("call_id").as_string());
+            ++outcome.acknowledged_records;
+          }
         }
-        ++outcome.busy_answers;
-      }
-    } catch (const std::exception& error) {
-      outcome.failures.push_back(std::string("no answer: ") + error.what());
-      http.reset();
-      continue;
-    }
-    if (response.status != 200) {
-      outcome.failures.push_back(response.describe());
-      continue;
-    }
-    const auto counts = ingest_counts(response);
-    outcome.accepted += counts.accepted;
-    outcome.updated += counts.updated;
-    outcome.unchanged += counts.unchanged;
-    outcome.stale += counts.stale;
-    outcome.rejected += counts.rejected;
-    for (const auto task : counts.completed_tasks) {
-      ++outcome.completions[task];
-    }
-    std::set<std::size_t> rejected;
-    for (const auto& item : response.data_object().at("rejected").as_array()) {
-      rejected.insert(static_cast<std::size_t>(int_field(item.as_object(), "index")));
-    }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (!rejected.contains(i)) {
-        const auto& record = batch[i].as_object();
-        outcome.acknowledged[int_field(record, "task_id")].emplace(
-            record.at("call_id").as_string());
-        ++outcome.acknowledged_records;
-      }
-    }
+      });
+  outcome.busy_answers += pushed.busy_answers;
+  outcome.slowest = std::max(outcome.slowest, pushed.slowest);
+  for (auto& failure : pushed.failures) {
+    outcome.failures.push_back(std::move(failure));
   }
 }
 

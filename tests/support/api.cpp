@@ -5,6 +5,8 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "support/timeouts.hpp"
+
 namespace dialtrack::test {
 namespace {
 
@@ -109,6 +111,48 @@ IngestCounts ingest_counts(const Response& response) {
 IngestCounts push(HttpConnection& http, boost::json::array records,
                   std::optional<std::string> job_group_id) {
   return ingest_counts(push_records(http, std::move(records), std::move(job_group_id)));
+}
+
+PartsPushed push_in_parts(
+    std::uint16_t port, const boost::json::array& records, std::size_t part_size,
+    const std::function<void(const boost::json::array& part, const Response& answer)>& answered) {
+  constexpr int kMaxTries = 20;
+  PartsPushed pushed;
+  std::optional<HttpConnection> http;
+  for (std::size_t start = 0; start < records.size(); start += part_size) {
+    const std::size_t end = std::min(start + part_size, records.size());
+    const boost::json::array part(records.begin() + static_cast<std::ptrdiff_t>(start),
+                                  records.begin() + static_cast<std::ptrdiff_t>(end));
+    Response response;
+    try {
+      for (int attempt = 0; attempt < kMaxTries; ++attempt) {
+        if (!http) {
+          // Generous: past the database's own statement timeout (30 s), an answer is not coming.
+          http.emplace(port, scaled(std::chrono::seconds(60)));
+        }
+        const auto sent_at = std::chrono::steady_clock::now();
+        response = push_records(*http, part);
+        pushed.slowest = std::max(pushed.slowest, std::chrono::steady_clock::now() - sent_at);
+        if (!response.keep_alive) {
+          http.reset();
+        }
+        if (response.status != 503) {
+          break;
+        }
+        ++pushed.busy_answers;
+      }
+    } catch (const std::exception& error) {
+      pushed.failures.push_back(std::string("no answer: ") + error.what());
+      http.reset();
+      continue;
+    }
+    if (response.status != 200) {
+      pushed.failures.push_back(response.describe());
+      continue;
+    }
+    answered(part, response);
+  }
+  return pushed;
 }
 
 boost::json::object get_task(HttpConnection& http, std::int64_t task_id) {

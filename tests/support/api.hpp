@@ -2,7 +2,9 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -54,6 +56,20 @@ IngestCounts ingest_counts(const Response& response);
 /// push_records then ingest_counts.
 IngestCounts push(HttpConnection& http, boost::json::array records,
                   std::optional<std::string> job_group_id = std::nullopt);
+
+/// What push_in_parts met beside the answers it handed on.
+struct PartsPushed {
+  std::size_t busy_answers = 0;                   ///< 503 answers (each retried)
+  std::chrono::steady_clock::duration slowest{};  ///< the longest wait for one answer
+  std::vector<std::string> failures;              ///< parts not answered 200, described
+};
+/// Pushes `records` in parts of `part_size` over one keep-alive connection to `port`, as a
+/// dialer does: a part answered 503 is sent again (20 tries in all), a part answered otherwise
+/// or not within a minute is a failure, and the next part goes on a new connection whenever
+/// the server closed it. Each part answered 200 goes to `answered` with its answer.
+PartsPushed push_in_parts(
+    std::uint16_t port, const boost::json::array& records, std::size_t part_size,
+    const std::function<void(const boost::json::array& part, const Response& answer)>& answered);
 
 /// GET /tasks/{id}; the task object (expects 200).
 boost::json::object get_task(HttpConnection& http, std::int64_t task_id);
