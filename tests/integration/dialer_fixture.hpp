@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "fake_outboundbot.hpp"
 #include "support/server_test.hpp"
@@ -52,6 +53,13 @@ class DialerSyncTest : public ::testing::Test {
   }
   static const boost::json::object& sync_of(const boost::json::object& task) {
     return task.at("sync").as_object();
+  }
+  /// `answer` is a 502 whose error is of `kind`, and the task keeps it as its last sync error.
+  void expect_sync_failed(const Response& answer, std::int64_t task_id, std::string_view kind) {
+    ASSERT_EQ(answer.status, 502) << answer.body;
+    EXPECT_EQ(string_field(answer.data_object().at("error").as_object(), "kind"), kind);
+    EXPECT_TRUE(string_field(sync_of(get_task(http(), task_id)), "last_sync_error")
+                    .starts_with(std::string(kind) + ":"));
   }
 
   FakeOutboundBot fake_{kKeyId, kSecret, kInstance};

@@ -218,18 +218,12 @@ TEST_F(DialerSyncTest, ServerErrorAndTruncatedAnswerLoseNothingStored) {
   fake_.put({attempts.begin() + 200, attempts.end()});
   fake_.fail_next(1, 500);
   const auto failed = sync(task_id);
-  ASSERT_EQ(failed.status, 502) << failed.body;
-  EXPECT_EQ(string_field(failed.data_object().at("error").as_object(), "kind"), "server");
-  EXPECT_TRUE(
-      string_field(sync_of(get_task(http(), task_id)), "last_sync_error").starts_with("server:"));
+  ASSERT_NO_FATAL_FAILURE(expect_sync_failed(failed, task_id, "server"));
   EXPECT_EQ(records_of(task_id), 200);
 
   fake_.truncate_next(1);
   const auto truncated = sync(task_id);
-  ASSERT_EQ(truncated.status, 502) << truncated.body;
-  EXPECT_EQ(string_field(truncated.data_object().at("error").as_object(), "kind"), "malformed");
-  EXPECT_TRUE(string_field(sync_of(get_task(http(), task_id)), "last_sync_error")
-                  .starts_with("malformed:"));
+  ASSERT_NO_FATAL_FAILURE(expect_sync_failed(truncated, task_id, "malformed"));
   EXPECT_EQ(records_of(task_id), 200);
 
   const auto recovered = sync(task_id);
@@ -386,11 +380,7 @@ TEST_F(DialerSyncTest, SyncRefusalsAnswerWithClearStatuses) {
 
   const auto unknown = create_task(http(), make_phones(1), "unknown", "jg-not-at-the-dialer");
   const auto answer = sync(unknown);
-  ASSERT_EQ(answer.status, 502) << answer.body;
-  EXPECT_EQ(string_field(answer.data_object().at("error").as_object(), "kind"),
-            "unknown_job_group");
-  EXPECT_TRUE(string_field(sync_of(get_task(http(), unknown)), "last_sync_error")
-                  .starts_with("unknown_job_group:"));
+  ASSERT_NO_FATAL_FAILURE(expect_sync_failed(answer, unknown, "unknown_job_group"));
 }
 
 TEST_F(DialerSyncTest, WithoutADialerAccountSyncAnswers503) {
