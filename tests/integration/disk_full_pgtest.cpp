@@ -75,13 +75,10 @@ TEST(DiskFullPgTest, PostgresqlDiskFullAnswers507UntilSpaceIsFreedThenWritesResu
   pg_fixture::execute(admin, "ALTER DATABASE " + database.name() +
                                  " SET default_tablespace = " + tablespace.name());
 
-  ServerOptions options;
-  options.db = database.url();
-  ServerProcess server(options);
-  server.start();
-  HttpConnection http(server.port());
-  const auto phones = make_phones(2000);
-  const auto task_id = create_task(http, phones, "full tablespace");
+  const auto started = start_with_task(database.url(), "full tablespace");
+  auto& http = *started.http;
+  const auto& phones = started.phones;
+  const auto task_id = started.task_id;
 
   const auto filler = volume->path() / "filler";
   const auto filled = volume->write_filler(filler, volume->free_bytes() - kLeftFree);
@@ -95,9 +92,7 @@ TEST(DiskFullPgTest, PostgresqlDiskFullAnswers507UntilSpaceIsFreedThenWritesResu
   EXPECT_EQ(http.get("/tasks/" + std::to_string(task_id)).status, 200u);
 
   const int stored_before = log.acknowledged_pushes;
-  std::filesystem::remove(filler);
-  push_expecting_success(http, task_id, phones, log, 20);
-  expect_kept_exactly_the_acknowledged(http, task_id, log);
+  free_space_and_expect_writes_resume(http, task_id, phones, log, filler);
 
   std::cout << "[measured] tablespace on a " << kVolumeBytes / kMiB << " MiB tmpfs, filler "
             << filled / 1024 << " KiB: " << stored_before << " pushes stored (" << 50

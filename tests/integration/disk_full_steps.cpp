@@ -57,6 +57,26 @@ constexpr int kRecordsAfterFreeing = 50;
 
 }  // namespace
 
+ServerWithTask start_with_task(const std::string& db, std::string_view task_name) {
+  ServerOptions options;
+  options.db = db;
+  ServerWithTask s;
+  s.server = std::make_unique<ServerProcess>(options);
+  s.server->start();
+  s.http = std::make_unique<HttpConnection>(s.server->port());
+  s.phones = make_phones(2000);
+  s.task_id = create_task(*s.http, s.phones, task_name);
+  return s;
+}
+
+void free_space_and_expect_writes_resume(HttpConnection& http, std::int64_t task_id,
+                                         const std::vector<std::string>& phones, PushLog& log,
+                                         const std::filesystem::path& filler) {
+  std::filesystem::remove(filler);
+  push_expecting_success(http, task_id, phones, log, 20);
+  expect_kept_exactly_the_acknowledged(http, task_id, log);
+}
+
 void PushLog::merge(const PushLog& other) {
   acknowledged.insert(other.acknowledged.begin(), other.acknowledged.end());
   refused.insert(other.refused.begin(), other.refused.end());

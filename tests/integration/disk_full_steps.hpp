@@ -1,18 +1,31 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
+#include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "support/http_client.hpp"
+#include "support/server_process.hpp"
 
 namespace dialtrack::test {
 
 // Steps the full-disk tests share (SQLite on a small tmpfs, PostgreSQL with a tablespace on
 // one): pushes of fresh call records until the database's disk refuses them, and the checks of
 // what a refusal must look like and of what was kept.
+
+/// A started server on `db` with a task of 2,000 phones, as each full-disk test begins.
+struct ServerWithTask {
+  std::unique_ptr<ServerProcess> server;
+  std::unique_ptr<HttpConnection> http;
+  std::vector<std::string> phones;
+  std::int64_t task_id = 0;
+};
+ServerWithTask start_with_task(const std::string& db, std::string_view task_name);
 
 /// What the pushes of `push_until_full` (and the ones after) were answered.
 struct PushLog {
@@ -48,6 +61,12 @@ void push_expecting_success(HttpConnection& http, std::int64_t task_id,
 /// Every acknowledged record is stored, and none of the refused ones is.
 void expect_kept_exactly_the_acknowledged(HttpConnection& http, std::int64_t task_id,
                                           const PushLog& log);
+
+/// Removes `filler`, then 20 pushes must all be acknowledged, and exactly the acknowledged
+/// records are kept: writes resume without a restart once space is freed.
+void free_space_and_expect_writes_resume(HttpConnection& http, std::int64_t task_id,
+                                         const std::vector<std::string>& phones, PushLog& log,
+                                         const std::filesystem::path& filler);
 
 /// `dialtrack_storage_full_total` from `GET /metrics`.
 double storage_full_total(HttpConnection& http);

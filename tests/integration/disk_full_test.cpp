@@ -74,13 +74,10 @@ TEST(DiskFullTest, SqliteAnswers507UntilSpaceIsFreedThenWritesResumeWithoutARest
   }
   const auto db = volume->path() / "dialtrack.db";
   const std::string wal = db.string() + "-wal";
-  ServerOptions options;
-  options.db = db.string();
-  ServerProcess server(options);
-  server.start();
-  HttpConnection http(server.port());
-  const auto phones = make_phones(2000);
-  const auto task_id = create_task(http, phones, "full disk");
+  const auto started = start_with_task(db.string(), "full disk");
+  auto& http = *started.http;
+  const auto& phones = started.phones;
+  const auto task_id = started.task_id;
 
   const auto filler = volume->path() / "filler";
   const auto filled = volume->write_filler(filler, volume->free_bytes() - kLeftFree);
@@ -105,10 +102,8 @@ TEST(DiskFullTest, SqliteAnswers507UntilSpaceIsFreedThenWritesResumeWithoutARest
   EXPECT_EQ(http.get("/tasks/" + std::to_string(task_id)).status, 200u);
 
   const int stored_before = log.acknowledged_pushes;
-  std::filesystem::remove(filler);
-  push_expecting_success(http, task_id, phones, log, 20);
-  expect_kept_exactly_the_acknowledged(http, task_id, log);
-  EXPECT_TRUE(server.running());
+  free_space_and_expect_writes_resume(http, task_id, phones, log, filler);
+  EXPECT_TRUE(started.server->running());
 
   std::cout << "[measured] volume " << kVolumeBytes / kMiB << " MiB, filler " << filled / 1024
             << " KiB, free before the pushes " << free_before / 1024 << " KiB; " << stored_before
@@ -127,13 +122,11 @@ TEST(DiskFullTest, ConcurrentPushersOnAFullDiskGetOnly200Or507AndKeepEveryAcknow
   if (!volume) {
     GTEST_SKIP() << why_not;
   }
-  ServerOptions options;
-  options.db = (volume->path() / "dialtrack.db").string();
-  ServerProcess server(options);
-  server.start();
-  HttpConnection http(server.port());
-  const auto phones = make_phones(2000);
-  const auto task_id = create_task(http, phones, "full disk, concurrent pushers");
+  const auto started =
+      start_with_task((volume->path() / "dialtrack.db").string(), "full disk, concurrent pushers");
+  auto& http = *started.http;
+  const auto& phones = started.phones;
+  const auto task_id = started.task_id;
   const auto filler = volume->path() / "filler";
   volume->write_filler(filler, volume->free_bytes() - 4 * kMiB);
 
@@ -147,7 +140,7 @@ TEST(DiskFullTest, ConcurrentPushersOnAFullDiskGetOnly200Or507AndKeepEveryAcknow
     for (int p = 0; p < kPushers; ++p) {
       logs[static_cast<std::size_t>(p)].next_batch = p * 100000;
       pushers.emplace_back([&, p] {
-        HttpConnection own(server.port());
+        HttpConnection own(started.server->port());
         push_until_full(own, task_id, phones, logs[static_cast<std::size_t>(p)], {},
                         {.records_per_push = 1000, .refusals_wanted = 3, .max_pushes = 200});
       });
