@@ -27,12 +27,12 @@ std::unique_lock<std::mutex> GroupCommit::enter() {
   try {
     if (!open_) {
       wal_.before_group();
-      db_.exec("BEGIN IMMEDIATE");
+      db_.run("BEGIN IMMEDIATE");
       open_ = true;
       members_ = 0;
       ++group_;
     }
-    db_.exec("SAVEPOINT member");
+    db_.run("SAVEPOINT member");
   } catch (const store_api::StoreError&) {
     // Whoever left the group open counted on this writer to commit it.
     commit_group_if_idle();
@@ -46,7 +46,7 @@ std::uint64_t GroupCommit::leave(std::unique_lock<std::mutex> lock, bool keep) {
   std::exception_ptr failure;
   if (keep) {
     try {
-      db_.exec("RELEASE member");
+      db_.run("RELEASE member");
       ++members_;
     } catch (const store_api::StoreError&) {
       failure = std::current_exception();
@@ -99,7 +99,7 @@ void GroupCommit::commit_group() {
   }
   std::exception_ptr failure;
   try {
-    db_.exec("COMMIT");
+    db_.run("COMMIT");
   } catch (const store_api::StoreError&) {
     failure = std::current_exception();
     if (sqlite3_get_autocommit(db_.handle()) == 0) {

@@ -31,6 +31,10 @@ class Database {
 
   /// Runs statements without results (pragmas, BEGIN, DDL).
   void exec(const char* sql);
+  /// Runs one statement without results that the connection runs again and again (BEGIN,
+  /// COMMIT, SAVEPOINT): prepared on first use and kept, so it is not parsed each time as with
+  /// `exec` (a read transaction's BEGIN and COMMIT were 7% of a follow-up page's CPU).
+  void run(const char* sql);
   /// Throws the error for `code` (throw_sqlite_error) and remembers whether it was for space.
   [[noreturn]] void fail(int code, std::string_view what);
   /// Whether a failure since the last call was for space; forgets it. The writer asks when
@@ -46,6 +50,8 @@ class Database {
  private:
   sqlite3* db_ = nullptr;
   bool space_failure_ = false;
+  /// The statements of `run`, by their text (a handful per connection).
+  std::vector<std::pair<std::string, sqlite3_stmt*>> kept_;
 };
 
 /// A prepared statement, prepared once per connection and reset after every use.

@@ -25,7 +25,7 @@ class ReadTransaction final : public LazyPortsTransaction<Connection> {
         store_(store),
         reader_(std::move(reader)) {
     try {
-      reader_->db.exec("BEGIN");
+      reader_->db.run("BEGIN");
     } catch (const store_api::StoreError&) {
       store_.release_reader(std::move(reader_));
       throw;
@@ -42,7 +42,7 @@ class ReadTransaction final : public LazyPortsTransaction<Connection> {
 
   void commit() override {
     reader_->db.reset_statements();
-    reader_->db.exec("COMMIT");
+    reader_->db.run("COMMIT");
     done_ = true;
   }
 
