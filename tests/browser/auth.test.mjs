@@ -91,6 +91,20 @@ describe('dashboard with authentication', { skip: missing ?? false }, () => {
         await page.locator(`tr[data-task-id="${task.task_id}"]`).waitFor({ timeout: kWait })
         assert.equal(await page.locator('[data-action="new-task"]').count(), 0)
         await page.screenshot({ path: screenshotPath('auth-read-only'), fullPage: true })
+        // An export is a read: fetched with the token (a link could not send it) and saved.
+        await page.goto(`${server.base}/#/tasks/${task.task_id}`)
+        // Whether this build exports: a bad offset is a 400 from the route, 404 without it.
+        const probe = await fetch(`${server.base}/tasks/${task.task_id}/leads.csv?utc_offset=bad`, { headers: { Authorization: `Bearer ${token}` } })
+        await probe.body?.cancel()
+        if (probe.status !== 404) {
+          const [download] = await Promise.all([
+            page.waitForEvent('download', { timeout: kWait }),
+            page.locator('[data-export="leads.csv"]').click(),
+          ])
+          const chunks = []
+          for await (const chunk of await download.createReadStream()) chunks.push(chunk)
+          assert.match(Buffer.concat(chunks).toString('utf8'), /13700000001/)
+        }
       }
       await context.close()
     }

@@ -110,12 +110,26 @@ export function canWrite() {
   return session.scope === 'write' || session.scope === 'admin'
 }
 
+function clickLink(href, name) {
+  const link = document.createElement('a')
+  link.href = href
+  link.download = name
+  document.body.appendChild(link)
+  link.click()
+  link.remove()
+}
+
 /**
- * Downloads an export. Without a token a plain link would do; with one the file is fetched
- * with the Authorization header (a link cannot send it) and saved from memory under the name
- * the service gives (Content-Disposition) or `fallback`.
+ * Downloads an export. Without a token it is a plain link: the browser streams the file to disk
+ * whatever its size. With one the file is fetched with the Authorization header (a link cannot
+ * send it; the service takes tokens in that header only), held in memory as a blob and saved
+ * under the name the service gives (Content-Disposition) or `fallback`.
  */
 export async function download(path, fallback) {
+  if (!auth.token) {
+    clickLink(path, '')
+    return
+  }
   let response
   try {
     response = await fetch(path, { headers: headers({ Accept: '*/*' }), cache: 'no-store' })
@@ -137,12 +151,7 @@ export async function download(path, fallback) {
   const match = disposition.match(/filename\*=UTF-8''([^;]+)/i) || disposition.match(/filename="?([^";]+)"?/i)
   const name = match ? decodeURIComponent(match[1]) : fallback
   const url = URL.createObjectURL(blob)
-  const link = document.createElement('a')
-  link.href = url
-  link.download = name
-  document.body.appendChild(link)
-  link.click()
-  link.remove()
+  clickLink(url, name)
   setTimeout(() => URL.revokeObjectURL(url), 10000)
 }
 
