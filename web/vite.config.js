@@ -6,7 +6,7 @@ import vue from '@vitejs/plugin-vue'
 // `npm run dev` serves the sources and forwards API calls to a local `dialtrack serve`.
 const api = process.env.DIALTRACK_URL || 'http://127.0.0.1:8080'
 const apiPaths = ['/tasks', '/task_followup_records', '/reports', '/check_task_completion',
-  '/healthz', '/openapi.yaml', '/docs']
+  '/healthz', '/openapi.yaml', '/docs', '/auth', '/events']
 
 export default defineConfig({
   plugins: [vue()],
