@@ -112,6 +112,7 @@ describe('dashboard actions', { skip: missing ?? false }, () => {
     await page.locator('[data-action="start"]').click()
     await page.locator('.task-head .state-badge', { hasText: '外呼中' }).waitFor({ timeout: kWait })
     assert.equal((await api(server.base, 'GET', `/tasks/${taskId}`)).task_type, 2)
+    assert.equal(await page.locator('[data-test="notice"]').innerText(), '开始外呼：已完成')
 
     await api(server.base, 'POST', '/outbound_call_records', {
       records: [
