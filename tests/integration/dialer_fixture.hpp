@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fake_outboundbot.hpp"
 #include "support/server_test.hpp"
@@ -45,6 +46,18 @@ class DialerSyncTest : public ::testing::Test {
   }
 
   HttpConnection& http() { return *http_; }
+  /// A task of `phones` phones in `job_group`, each with a finished attempt at the dialer.
+  struct DialedTask {
+    std::vector<std::string> phones;
+    std::int64_t task_id = 0;
+  };
+  DialedTask task_at_the_dialer(std::size_t phones, std::string_view name,
+                                const std::string& job_group) {
+    DialedTask t{make_phones(phones)};
+    t.task_id = create_task(http(), t.phones, name, job_group);
+    fake_.put(fake_attempts(job_group, t.phones, "SucceededFinish"));
+    return t;
+  }
   Response sync(std::int64_t task_id) {
     return http().post_text("/tasks/" + std::to_string(task_id) + "/sync", "");
   }

@@ -75,9 +75,7 @@ TEST_F(DialerSyncTest, AttemptsSharingAStartMillisecondAreStoredExactlyOnceWhate
 
 TEST_F(DialerSyncTest, AnAnswerWithoutItsListIsMalformedAndTheCursorStays) {
   start_with_dialer();
-  const auto phones = make_phones(150);
-  const auto task_id = create_task(http(), phones, "no list", "jg-no-list");
-  fake_.put(fake_attempts("jg-no-list", phones, "SucceededFinish"));
+  const auto [phones, task_id] = task_at_the_dialer(150, "no list", "jg-no-list");
 
   fake_.omit_list_next(1);
   const auto first = sync(task_id);

@@ -149,9 +149,7 @@ TEST_F(DialerSyncTest, AttemptStillExecutingIsReadAgainUntilItEnds) {
 
 TEST_F(DialerSyncTest, ThrottledRequestsAreRetriedWithBackoffThenSucceed) {
   start_with_dialer();
-  const auto phones = make_phones(250);
-  const auto task_id = create_task(http(), phones, "throttled", "jg-throttle");
-  fake_.put(fake_attempts("jg-throttle", phones, "SucceededFinish"));
+  const auto [phones, task_id] = task_at_the_dialer(250, "throttled", "jg-throttle");
   fake_.throttle_next(3);
   const auto answer = sync(task_id);
   ASSERT_EQ(answer.status, 200) << answer.body;
@@ -170,9 +168,7 @@ TEST_F(DialerSyncTest, ThrottledRequestsAreRetriedWithBackoffThenSucceed) {
 
 TEST_F(DialerSyncTest, ThrottlingBeyondTheRetriesIsRecordedOnTheTask) {
   start_with_dialer();
-  const auto phones = make_phones(5);
-  const auto task_id = create_task(http(), phones, "throttled", "jg-throttle-long");
-  fake_.put(fake_attempts("jg-throttle-long", phones, "SucceededFinish"));
+  const auto [phones, task_id] = task_at_the_dialer(5, "throttled", "jg-throttle-long");
   fake_.throttle_next(1000);
   const auto answer = sync(task_id);
   ASSERT_EQ(answer.status, 502) << answer.body;
@@ -185,9 +181,7 @@ TEST_F(DialerSyncTest, ThrottlingBeyondTheRetriesIsRecordedOnTheTask) {
 TEST_F(DialerSyncTest, WrongSecretIsRecordedAsAnAuthErrorWithoutCredentials) {
   const std::string wrong = "WrongSecretAlsoNeverLogged";
   start_with_dialer(wrong);
-  const auto phones = make_phones(3);
-  const auto task_id = create_task(http(), phones, "auth", "jg-auth");
-  fake_.put(fake_attempts("jg-auth", phones, "SucceededFinish"));
+  const auto [phones, task_id] = task_at_the_dialer(3, "auth", "jg-auth");
   const auto answer = sync(task_id);
   ASSERT_EQ(answer.status, 502) << answer.body;
   const auto& error = answer.data_object().at("error").as_object();
@@ -237,9 +231,7 @@ TEST_F(DialerSyncTest, ServerErrorAndTruncatedAnswerLoseNothingStored) {
 
 TEST_F(DialerSyncTest, RestartMidSyncResumesFromTheLastStoredPage) {
   start_with_dialer();
-  const auto phones = make_phones(1000);
-  const auto task_id = create_task(http(), phones, "restart", "jg-restart");
-  fake_.put(fake_attempts("jg-restart", phones, "SucceededFinish"));
+  const auto [phones, task_id] = task_at_the_dialer(1000, "restart", "jg-restart");
   fake_.hold_from_request(5);
   std::thread caller([port = server_->port(), task_id] {
     try {
@@ -275,9 +267,7 @@ TEST_F(DialerSyncTest, RestartMidSyncResumesFromTheLastStoredPage) {
 
 TEST_F(DialerSyncTest, SecondSyncOfARunningJobGroupIsRefused) {
   start_with_dialer();
-  const auto phones = make_phones(300);
-  const auto task_id = create_task(http(), phones, "busy", "jg-busy");
-  fake_.put(fake_attempts("jg-busy", phones, "SucceededFinish"));
+  const auto [phones, task_id] = task_at_the_dialer(300, "busy", "jg-busy");
   fake_.hold_from_request(1);
   Response first;
   std::thread caller([&, port = server_->port()] {
@@ -427,9 +417,7 @@ TEST(DialerSyncTlsTest, HttpsEndpointIsVerifiedAgainstTheConfiguredCa) {
 
 TEST_F(DialerSyncTest, CliSyncsAJobGroup) {
   start({});  // a server without an account: the CLI pulls on its own
-  const auto phones = make_phones(120);
-  const auto task_id = create_task(http(), phones, "cli", "jg-cli");
-  fake_.put(fake_attempts("jg-cli", phones, "SucceededFinish"));
+  const auto [phones, task_id] = task_at_the_dialer(120, "cli", "jg-cli");
   auto args = std::vector<std::string>{"sync", "--job-group", "jg-cli", "--db", server_->db()};
   const auto result = run_dialtrack(args, dialer_env(fake_));
   ASSERT_EQ(result.exit_code, 0) << result.err;
