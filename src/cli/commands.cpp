@@ -7,6 +7,7 @@
 
 #include "cli/wiring.hpp"
 #include "domain/calendar.hpp"
+#include "domain/json_text.hpp"
 #include "domain/time.hpp"
 #include "http/api.hpp"
 #include "http/json_mapping.hpp"
@@ -24,7 +25,7 @@ int check(const config::Config& cfg, domain::TaskId task_id) {
     std::cerr << "task " << task_id << " not found\n";
     return 1;
   }
-  std::cout << boost::json::serialize(http::check_json(*result)) << "\n";
+  std::cout << domain::json_text(http::check_json(*result)) << "\n";
   return 0;
 }
 
@@ -102,7 +103,7 @@ int sync(const config::Config& cfg, std::optional<domain::TaskId> task_id,
     return 1;
   }
   const auto& report = std::get<app::SyncReport>(outcome);
-  std::cout << boost::json::serialize(http::sync_report_json(report)) << "\n";
+  std::cout << domain::json_text(http::sync_report_json(report)) << "\n";
   return report.error ? 4 : 0;
 }
 
@@ -170,7 +171,7 @@ int report(const config::Config& cfg, const ReportArgs& args) {
       return 1;
     }
     std::cout << (csv ? http::task_report_csv(*r)
-                      : boost::json::serialize(http::task_report_json(*r)) + "\n");
+                      : domain::json_text(http::task_report_json(*r)) + "\n");
     return 0;
   }
   const auto offset = domain::parse_utc_offset(args.utc_offset);
@@ -195,7 +196,7 @@ int report(const config::Config& cfg, const ReportArgs& args) {
   }
   const auto days = application.reports.summary(range);
   std::cout << (csv ? http::summary_csv(days)
-                    : boost::json::serialize(http::summary_json(range, days)) + "\n");
+                    : domain::json_text(http::summary_json(range, days)) + "\n");
   return 0;
 }
 
