@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/csv_commands.hpp"
 #include "cli/simulate.hpp"
+#include "cli/wiring.hpp"
 #include "config/config.hpp"
 #include "domain/types.hpp"
 #include "version.hpp"
@@ -154,6 +155,16 @@ int main(int argc, char** argv) {
   }
   try {
     const auto cfg = config::load(config_file, config::process_environment(), flags);
+    // Commands that read what is stored never create a database (cli/wiring.hpp).
+    for (const auto* reader :
+         {check_cmd, recount_cmd, backup_cmd, report_cmd, export_cmd, routes_cmd}) {
+      if (reader->parsed()) {
+        if (const auto why = cli::missing_database(cfg.db)) {
+          std::cerr << "dialtrack " << reader->get_name() << ": " << *why << "\n";
+          return 2;
+        }
+      }
+    }
     if (serve_cmd->parsed()) {
       return cli::serve(cfg);
     }

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
+#include <system_error>
 #include <thread>
 
 #include "dialers/alibaba/alibaba_outboundbot.hpp"
@@ -43,6 +45,21 @@ app::SyncOptions sync_options(const config::Config& cfg) {
 
 int cores() {
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+std::optional<std::string> missing_database(std::string_view db) {
+  if (db.starts_with("postgresql://") || db.starts_with("postgres://")) {
+    return std::nullopt;
+  }
+  const std::string path(db.starts_with("sqlite:") ? db.substr(7) : db);
+  std::error_code ec;
+  if (path.empty() || std::filesystem::exists(path, ec)) {
+    return std::nullopt;  // an empty path is refused by open_store with its own message
+  }
+  return "no database at \"" + path +
+         "\": this command reads a database and does not create one. Name it with --db (a "
+         "SQLite file, sqlite:PATH or a postgresql:// URL; default ./dialtrack.db), or create "
+         "it with `dialtrack migrate`";
 }
 
 std::string instance_name() {

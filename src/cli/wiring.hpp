@@ -6,7 +6,9 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "app/clock.hpp"
 #include "app/completion_service.hpp"
@@ -53,6 +55,11 @@ app::SyncOptions sync_options(const config::Config& cfg);
 
 /// Names this process in leases: host and pid, unique among the instances on one database.
 std::string instance_name();
+
+/// For a command that reads what is stored: why it must not open `db`, which names a SQLite
+/// file that does not exist (opening it would create a new, empty database, and a mistyped or
+/// forgotten `--db` would answer from that). Nothing for PostgreSQL or a file that exists.
+std::optional<std::string> missing_database(std::string_view db);
 
 /// The use cases over one store, as every subcommand needs them.
 struct Application {

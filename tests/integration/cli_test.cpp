@@ -4,8 +4,12 @@
 #include <boost/json/parse.hpp>
 #include <filesystem>
 #include <optional>
+#include <string>
+#include <vector>
 
+#include "support/process.hpp"
 #include "support/server_test.hpp"
+#include "support/temp_dir.hpp"
 
 namespace dialtrack::test {
 namespace {
@@ -147,6 +151,63 @@ TEST(CliTest, CheckOfAnUnknownTaskExitsOne) {
   ASSERT_EQ(run_dialtrack({"migrate", "--db", db}).exit_code, 0);
   const auto result = run_dialtrack({"check", "12345", "--db", db});
   EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+}
+
+/// The commands that only read what is stored, with their arguments.
+std::vector<std::vector<std::string>> reading_commands(const std::filesystem::path& dir) {
+  return {{"check", "1"},
+          {"report", "1"},
+          {"report", "--summary"},
+          {"export-records", "1", "--output", (dir / "out.csv").string()},
+          {"recount"},
+          {"recount", "1", "--fix"},
+          {"backup", (dir / "copy.db").string()},
+          {"routes"}};
+}
+
+TEST(CliTest, ReadingCommandsRefuseAMissingDatabaseFileAndCreateNone) {
+  const TempDir dir;
+  const auto db = dir.path() / "mistyped.db";
+  for (auto args : reading_commands(dir.path())) {
+    const auto command = args.front();
+    args.insert(args.end(), {"--db", db.string()});
+    const auto result = run_dialtrack(args);
+    EXPECT_EQ(result.exit_code, 2) << command << ": " << result.out << result.err;
+    EXPECT_TRUE(
+        result.err.starts_with("dialtrack " + command + ": no database at \"" + db.string() + "\""))
+        << result.err;
+    EXPECT_NE(result.err.find("dialtrack migrate"), std::string::npos) << result.err;
+    EXPECT_EQ(result.out, "") << command;
+    EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << command << " created a file";
+  }
+}
+
+TEST(CliTest, ReadingCommandsRefuseWithoutDbWhenNoDefaultDatabaseIsThere) {
+  // No --db and no ./dialtrack.db in the working directory: nothing is created there.
+  const TempDir dir;
+  for (const auto& args : reading_commands(dir.path())) {
+    std::string line =
+        "cd '" + dir.path().string() + "' && exec '" + dialtrack_binary().string() + "'";
+    for (const auto& arg : args) {
+      line += " '" + arg + "'";
+    }
+    const auto result = run_command({"/bin/sh", "-c", line});
+    EXPECT_EQ(result.exit_code, 2) << line << ": " << result.out << result.err;
+    EXPECT_NE(result.err.find(": no database at \"./dialtrack.db\""), std::string::npos)
+        << result.err;
+    EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << args.front() << " created a file";
+  }
+}
+
+TEST(CliTest, ReadingCommandsReadAnExistingDatabase) {
+  const TempDir dir;
+  const auto db = (dir.path() / "dialtrack.db").string();
+  ASSERT_EQ(run_dialtrack({"migrate", "--db", db}).exit_code, 0);
+  const auto summary = run_dialtrack({"report", "--summary", "--db", db});
+  EXPECT_EQ(summary.exit_code, 0) << summary.out << summary.err;
+  EXPECT_NE(summary.out.find("\"connect_rate\":0}"), std::string::npos) << summary.out;
+  const auto recount = run_dialtrack({"recount", "--db", db});
+  EXPECT_EQ(recount.exit_code, 0) << recount.out << recount.err;
 }
 
 TEST(CliTest, BadListenAddressFailsToStart) {
