@@ -1,5 +1,7 @@
 #include "app/completion_service.hpp"
 
+#include <span>
+
 #include "app/transactions.hpp"
 #include "domain/task_rules.hpp"
 
@@ -33,6 +35,9 @@ std::optional<CheckResult> CompletionService::check(domain::TaskId task_id,
     // The stored reason: `all_settled` for a task under that policy.
     log_transitions(*log_, {{task_id, TaskType::kCalling, TaskType::kCompleted,
                              result.task.completion_reason}});
+    if (changes_ != nullptr) {
+      changes_->changed(std::span(&task_id, 1));
+    }
   }
   return result;
 }

@@ -9,6 +9,7 @@
 #include "app/clock.hpp"
 #include "domain/types.hpp"
 #include "store_api/store.hpp"
+#include "store_api/task_changes.hpp"
 
 namespace dialtrack::app {
 
@@ -39,10 +40,15 @@ class CompletionService {
   std::optional<FollowupResult> followup(domain::TaskId task_id, std::int64_t page,
                                          std::int64_t page_size);
 
+  /// Told, after a check completed a task, that it changed (the live stream). Set once, before
+  /// requests arrive.
+  void set_task_changes(store_api::TaskChanges& changes) { changes_ = &changes; }
+
  private:
   store_api::Store& store_;
   const Clock& clock_;
   std::shared_ptr<spdlog::logger> log_;
+  store_api::TaskChanges* changes_ = nullptr;
 };
 
 }  // namespace dialtrack::app

@@ -354,6 +354,9 @@ IngestResult IngestService::ingest(
     }
   });
   log_transitions(*log_, applied);
+  if (changes_ != nullptr) {
+    changes_->changed(std::vector<TaskId>(touched.begin(), touched.end()));
+  }
 
   IngestResult result;
   result.accepted = counts.accepted;

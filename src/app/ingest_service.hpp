@@ -19,6 +19,7 @@
 #include "domain/types.hpp"
 #include "domain/validation.hpp"
 #include "store_api/store.hpp"
+#include "store_api/task_changes.hpp"
 
 namespace dialtrack::app {
 
@@ -79,6 +80,9 @@ class IngestService {
   /// before records arrive.
   using RejectionObserver = std::function<void(RejectReason, std::int64_t)>;
   void set_rejection_observer(RejectionObserver observer) { observer_ = std::move(observer); }
+  /// Told, after each commit, which tasks the batch changed (the live stream). Set once, before
+  /// records arrive.
+  void set_task_changes(store_api::TaskChanges& changes) { changes_ = &changes; }
   /// Counts rejected records (the observer) and logs them, one line per 10 s at most with the
   /// count by reason and an example: what `ingest` does with its rejections, for callers that
   /// reject a whole batch before it gets there.
@@ -94,6 +98,7 @@ class IngestService {
   /// When a skewed record was last logged (ms since the epoch): one line per 10 s at most.
   std::atomic<std::int64_t> skew_logged_at_{0};
   RejectionObserver observer_;
+  store_api::TaskChanges* changes_ = nullptr;
   /// When rejections were last logged, and how many by reason since (not logged yet).
   std::atomic<std::int64_t> rejections_logged_at_{0};
   std::array<std::atomic<std::int64_t>, 4> unlogged_{};

@@ -1,5 +1,6 @@
 #include "app/task_service.hpp"
 
+#include <span>
 #include <unordered_set>
 
 #include "app/transactions.hpp"
@@ -49,6 +50,12 @@ TaskService::TaskService(store_api::Store& store, const Clock& clock,
   default_completion_.normalize();
 }
 
+void TaskService::announce(TaskId task_id) const {
+  if (changes_ != nullptr) {
+    changes_->changed(std::span(&task_id, 1));
+  }
+}
+
 void TaskService::key(std::vector<domain::Lead>& leads) const {
   for (auto& lead : leads) {
     lead.phone_key = phones_.key(lead.phone);
@@ -70,6 +77,7 @@ Task TaskService::create(NewTask task) {
       });
   log_->info("task {} created name=\"{}\" leads={}", created.task_id, created.name,
              created.total_calls);
+  announce(created.task_id);
   return created;
 }
 
@@ -105,6 +113,9 @@ TaskOutcome<LeadsAdded> TaskService::add_leads(TaskId task_id, std::vector<domai
         return result;
       });
   log_transitions(*log_, applied);
+  if (std::holds_alternative<LeadsAdded>(outcome)) {
+    announce(task_id);
+  }
   return outcome;
 }
 
@@ -129,6 +140,9 @@ TaskOutcome<Task> TaskService::change_task(TaskId task_id, bool deleted_too,
         return *tx.tasks().find_task(task_id);
       });
   log_transitions(*log_, applied);
+  if (std::holds_alternative<Task>(outcome)) {
+    announce(task_id);
+  }
   return outcome;
 }
 
@@ -228,6 +242,7 @@ TaskOutcome<Task> TaskService::redial(TaskId task_id, const Redial& redial) {
       });
   if (const auto* task = std::get_if<Task>(&outcome)) {
     log_->info("task {} created by redial of task {}: {} leads", task->task_id, task_id, copied);
+    announce(task->task_id);
   }
   return outcome;
 }

@@ -14,6 +14,7 @@
 #include "domain/phone.hpp"
 #include "domain/types.hpp"
 #include "store_api/store.hpp"
+#include "store_api/task_changes.hpp"
 
 namespace dialtrack::app {
 
@@ -98,13 +99,20 @@ class TaskService {
   /// The task's last pull from the dialer; empty when it was never synced.
   std::optional<store_api::TaskSyncState> sync_state(domain::TaskId task_id);
 
+  /// Told, after each commit, of the task a change touched (the live stream). Set once, before
+  /// requests arrive.
+  void set_task_changes(store_api::TaskChanges& changes) { changes_ = &changes; }
+
  private:
   store_api::Store& store_;
   const Clock& clock_;
   std::shared_ptr<spdlog::logger> log_;
   const domain::PhoneKeys& phones_;
   domain::CompletionPolicy default_completion_;
+  store_api::TaskChanges* changes_ = nullptr;
 
+  /// Tells `changes_` that the task changed.
+  void announce(domain::TaskId task_id) const;
   /// Gives each lead its phone key.
   void key(std::vector<domain::Lead>& leads) const;
 

@@ -5,9 +5,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "app/delivery_service.hpp"
+#include "app/live_events.hpp"
 #include "app/periodic_job.hpp"
 #include "app/sweep_service.hpp"
 #include "cli/commands.hpp"
@@ -70,10 +72,22 @@ int serve(const config::Config& cfg) {
                                                                  std::int64_t count) {
     rejected_by_reason.at(static_cast<std::size_t>(reason))->inc(static_cast<std::uint64_t>(count));
   });
+  // The live stream (GET /events): the use cases tell the hub which tasks they changed; on
+  // PostgreSQL through LISTEN/NOTIFY, so every instance hears every instance's changes.
+  app::LiveEvents live_events(*application.store, {}, logs.http);
+  const auto shared_changes = storage::open_task_changes(
+      cfg.db, [&live_events](std::span<const domain::TaskId> ids) { live_events.changed(ids); },
+      [&live_events] { live_events.resync(); }, logs.http);
+  store_api::TaskChanges& changes =
+      shared_changes ? *shared_changes : static_cast<store_api::TaskChanges&>(live_events);
+  application.tasks.set_task_changes(changes);
+  application.ingest.set_task_changes(changes);
+  application.completion.set_task_changes(changes);
   http::Services services{
       application.tasks, application.ingest, application.completion, application.webhooks,
       std::string(application.store->backend()), application.reports, application.sync,
       [&store = *application.store](auto deadline) { return store.ping(deadline); }};
+  services.events = &live_events;
   // XLSX workbooks are written under TMPDIR before they are sent, then deleted.
   const exports::Exporter exporter(*application.store,
                                    std::filesystem::temp_directory_path().string());

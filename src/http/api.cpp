@@ -20,6 +20,7 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
       sync_(services_.sync),
       dashboard_(web::embedded_files(), access),
       health_(services_.backend, services_.ping, log),
+      events_(services_.events, metrics),
       router_(request_limits, metrics, std::move(log), access) {
   auto bind = [](auto* routes, Reply (std::remove_pointer_t<decltype(routes)>::*method)(
                                    const RequestContext&)) -> Handler {
@@ -80,6 +81,7 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
     return reply;
   });
   r.add(verb::post, "/tasks/{task_id}/sync", write, bind(&sync_, &SyncRoutes::sync_task));
+  r.add(verb::get, "/events", read, bind(&events_, &EventRoutes::stream));
   // The dashboard and the API viewer, compiled into the program (src/web).
   r.add(verb::get, "/", kPublic,
         [this](const RequestContext& ctx) { return dashboard_.index(ctx); });

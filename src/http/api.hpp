@@ -13,6 +13,7 @@
 #include "http/routes/api_limits.hpp"
 #include "http/routes/checks.hpp"
 #include "http/routes/dashboard.hpp"
+#include "http/routes/events.hpp"
 #include "http/routes/health.hpp"
 #include "http/routes/records.hpp"
 #include "http/routes/reports.hpp"
@@ -33,6 +34,9 @@ struct Services {
   app::SyncService& sync;
   /// Asks the database for a trivial answer within a deadline (`GET /readyz`); blocking.
   ReadinessProbe::Ping ping;
+  /// The live stream's hub (`GET /events`); without it (commands that only list the routes)
+  /// the route answers 404.
+  app::LiveEvents* events = nullptr;
 };
 
 /// The whole HTTP API: the route objects and the one table that maps routes, with the scope
@@ -61,6 +65,7 @@ class Api {
   SyncRoutes sync_;
   DashboardRoutes dashboard_;
   HealthRoutes health_;
+  EventRoutes events_;
   Router router_;
 };
 

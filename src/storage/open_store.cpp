@@ -5,6 +5,7 @@
 
 #include "storage/backup.hpp"
 #include "storage/postgres/pg_store.hpp"
+#include "storage/postgres/pg_task_changes.hpp"
 #include "storage/sqlite/backup.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
@@ -23,6 +24,16 @@ std::unique_ptr<store_api::Store> open_store(std::string_view db, const StoreOpt
   }
   return std::make_unique<sqlite::SqliteStore>(std::move(path), options.read_connections,
                                                options.log, options.phone_key);
+}
+
+std::unique_ptr<store_api::TaskChanges> open_task_changes(
+    std::string_view db, std::function<void(std::span<const domain::TaskId>)> heard,
+    std::function<void()> lost, std::shared_ptr<spdlog::logger> log) {
+  if (db.starts_with("postgresql://") || db.starts_with("postgres://")) {
+    return std::make_unique<postgres::PgTaskChanges>(std::string(db), std::move(heard),
+                                                     std::move(lost), std::move(log));
+  }
+  return nullptr;
 }
 
 }  // namespace dialtrack::storage

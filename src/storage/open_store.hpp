@@ -3,10 +3,12 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "store_api/store.hpp"
+#include "store_api/task_changes.hpp"
 
 namespace spdlog {
 class logger;
@@ -31,5 +33,14 @@ struct StoreOptions {
 /// readable reason when it cannot. The one place that knows both backends; only the program's
 /// wiring (cli), the tests and the benchmarks call it.
 std::unique_ptr<store_api::Store> open_store(std::string_view db, const StoreOptions& options);
+
+/// How the instances sharing the database named by `db` tell each other which tasks changed
+/// (the live stream, `GET /events`): on PostgreSQL, `LISTEN/NOTIFY` on a connection of its own
+/// (storage/postgres/pg_task_changes.hpp) that hands every change, this instance's too, to
+/// `heard`, and calls `lost` after a break during which changes may have been missed. On
+/// SQLite nothing (null): one process writes the file, so its own changes are all there is.
+std::unique_ptr<store_api::TaskChanges> open_task_changes(
+    std::string_view db, std::function<void(std::span<const domain::TaskId>)> heard,
+    std::function<void()> lost, std::shared_ptr<spdlog::logger> log);
 
 }  // namespace dialtrack::storage
