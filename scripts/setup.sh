@@ -11,8 +11,9 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libpq-dev libssl-dev libphonenumber-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
+  libxlsxwriter-dev  # XLSX exports (src/export)
   # tests and benchmarks
-  libgtest-dev libgmock-dev googletest libbenchmark-dev wrk
+  libgtest-dev libgmock-dev googletest libbenchmark-dev wrk unzip
   postgresql-15 postgresql-client-15
   # browser tests of the dashboard (driven by playwright-core from npm, no browser download),
   # and a Chinese font for readable screenshots

@@ -131,7 +131,11 @@ std::vector<DaySummary> ReportService::summary(const SummaryRange& range) {
 std::vector<std::pair<std::int64_t, domain::CallRecord>> ReportService::records_after(
     domain::TaskId task_id, std::int64_t after, std::int64_t limit) {
   return run_transaction(store_, store_api::TxMode::kRead, [&](store_api::Transaction& tx) {
-    return tx.records().task_records_after(task_id, after, limit);
+    std::vector<std::pair<std::int64_t, domain::CallRecord>> out;
+    for (auto& [record_id, stored] : tx.records().task_records_after(task_id, after, limit)) {
+      out.emplace_back(record_id, std::move(stored.record));
+    }
+    return out;
   });
 }
 

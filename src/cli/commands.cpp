@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 
 #include <boost/json.hpp>
+#include <filesystem>
 #include <iostream>
 #include <string_view>
 
@@ -9,6 +10,7 @@
 #include "domain/calendar.hpp"
 #include "domain/json_text.hpp"
 #include "domain/time.hpp"
+#include "export/exporter.hpp"
 #include "http/api.hpp"
 #include "http/json_mapping.hpp"
 #include "http/routes/reports.hpp"
@@ -127,10 +129,18 @@ int routes(const config::Config& cfg) {
   Loggers logs(cfg.log_level);
   Application application(cfg, logs);
   metrics::Registry metrics;
-  http::Api api(
-      {application.tasks, application.ingest, application.completion, application.webhooks,
-       std::string(application.store->backend()), application.reports, application.sync},
-      http::ApiLimits{}, http::RequestLimits{}, metrics, logs.http);
+  http::Services services{application.tasks,
+                          application.ingest,
+                          application.completion,
+                          application.webhooks,
+                          std::string(application.store->backend()),
+                          application.reports,
+                          application.sync};
+  // The routes `serve` registers: the exports too.
+  const exports::Exporter exporter(*application.store,
+                                   std::filesystem::temp_directory_path().string());
+  services.exporter = &exporter;
+  http::Api api(std::move(services), http::ApiLimits{}, http::RequestLimits{}, metrics, logs.http);
   for (const auto& route : api.router().routes()) {
     std::cout << route << "\n";
   }
@@ -215,10 +225,26 @@ int import_records(const config::Config& cfg, const std::string& file,
 }
 
 int export_records(const config::Config& cfg, domain::TaskId task_id,
-                   const std::optional<std::string>& output) {
+                   const std::optional<std::string>& output, const ExportOptions& options) {
+  exports::Request request;
+  request.task_id = task_id;
+  request.kind = exports::Kind::kRecords;
+  request.format = options.format == "xlsx" ? exports::Format::kXlsx : exports::Format::kCsv;
+  request.utc_offset = cfg.display_utc_offset;
+  if (!options.utc_offset.empty()) {
+    const auto offset = domain::parse_utc_offset(options.utc_offset);
+    if (!offset) {
+      std::cerr << "dialtrack: --utc-offset '" << options.utc_offset
+                << "' is not +HH:MM or -HH:MM in whole quarter hours\n";
+      return 2;
+    }
+    request.utc_offset = *offset;
+  }
   Loggers logs(cfg.log_level);
   Application application(cfg, logs);
-  return cli::export_records(application.tasks, application.reports, task_id, output);
+  const exports::Exporter exporter(*application.store,
+                                   std::filesystem::temp_directory_path().string());
+  return cli::export_records(application.tasks, exporter, request, output);
 }
 
 }  // namespace dialtrack::cli

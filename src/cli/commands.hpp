@@ -53,7 +53,12 @@ int import_leads(const config::Config& cfg, domain::TaskId task_id, const std::s
                  const ImportOptions& options);
 int import_records(const config::Config& cfg, const std::string& file,
                    const ImportOptions& options);
+/// `export-records --format csv|xlsx --utc-offset +HH:MM` (default `display.utc_offset`).
+struct ExportOptions {
+  std::string format = "csv";
+  std::string utc_offset;
+};
 int export_records(const config::Config& cfg, domain::TaskId task_id,
-                   const std::optional<std::string>& output);
+                   const std::optional<std::string>& output, const ExportOptions& options);
 
 }  // namespace dialtrack::cli

@@ -15,7 +15,6 @@
 #include "csv/csv_reader.hpp"
 #include "csv/csv_writer.hpp"
 #include "csv/encoding.hpp"
-#include "domain/time.hpp"
 #include "http/messages.hpp"
 
 namespace dialtrack::cli {
@@ -369,10 +368,10 @@ int import_records(app::IngestService& ingest, const std::string& path,
   return counts.bad == 0 ? 0 : 1;
 }
 
-int export_records(app::TaskService& tasks, app::ReportService& reports, domain::TaskId task_id,
-                   const std::optional<std::string>& output) {
-  if (!tasks.get(task_id)) {
-    return fatal("task " + std::to_string(task_id) + " not found");
+int export_records(app::TaskService& tasks, const exports::Exporter& exporter,
+                   const exports::Request& request, const std::optional<std::string>& output) {
+  if (!tasks.get(request.task_id)) {
+    return fatal("task " + std::to_string(request.task_id) + " not found");
   }
   File file;
   FILE* out = stdout;
@@ -383,48 +382,17 @@ int export_records(app::TaskService& tasks, app::ReportService& reports, domain:
     }
     out = file.get();
   }
-  std::string text(csv::kUtf8Bom);
-  csv::Writer w(text);
-  w.row({"call_id", "task_id", "phone", "call_status", "connected", "started_at", "ended_at",
-         "duration", "event_time", "job_group_id", "job_id", "extra", "created_at", "updated_at"});
-  const auto time_text = [](const std::optional<domain::Timestamp>& at) {
-    return at ? domain::format_timestamp(*at) : std::string();
-  };
-  std::int64_t after = 0;
-  std::int64_t count = 0;
-  constexpr std::int64_t kPage = 1000;
-  for (;;) {
-    const auto page = reports.records_after(task_id, after, kPage);
-    for (const auto& [record_id, r] : page) {
-      after = record_id;
-      const auto& f = r.fields;
-      w.field(std::string_view(r.call_id))
-          .field(r.task_id)
-          .field(std::string_view(r.phone))
-          .field(std::string_view(f.call_status))
-          .field(std::string_view(r.connected ? "true" : "false"))
-          .field(std::string_view(time_text(f.started_at)))
-          .field(std::string_view(time_text(f.ended_at)))
-          .field(std::string_view(f.duration ? std::to_string(*f.duration) : std::string()))
-          .field(std::string_view(time_text(f.event_time)))
-          .field(std::string_view(f.job_group_id.value_or("")))
-          .field(std::string_view(f.job_id.value_or("")))
-          .field(std::string_view(f.extra_json.value_or("")))
-          .field(std::string_view(domain::format_timestamp(r.created_at)))
-          .field(std::string_view(domain::format_timestamp(r.updated_at)));
-      w.end_row();
-      ++count;
-    }
-    if (std::fwrite(text.data(), 1, text.size(), out) != text.size()) {
+  // The writer of GET /tasks/{id}/records.csv|.xlsx, page by page.
+  const auto job = exporter.start(request);
+  while (const auto piece = job->next()) {
+    if (std::fwrite(piece->data(), 1, piece->size(), out) != piece->size()) {
       return fatal("write error");
     }
-    text.clear();
-    if (static_cast<std::int64_t>(page.size()) < kPage) {
-      break;
-    }
   }
-  std::fflush(out);
-  std::cerr << count << " records exported\n";
+  if (std::fflush(out) != 0) {
+    return fatal("write error");
+  }
+  std::cerr << job->rows() << " records exported\n";
   return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "app/report_service.hpp"
 #include "app/task_service.hpp"
 #include "domain/types.hpp"
+#include "export/exporter.hpp"
 
 namespace dialtrack::cli {
 
@@ -27,9 +28,10 @@ int import_leads(app::TaskService& tasks, domain::TaskId task_id, const std::str
 int import_records(app::IngestService& ingest, const std::string& path,
                    const ImportOptions& options);
 
-/// `dialtrack export-records TASK_ID [--output FILE]`: the task's records as CSV (UTF-8 BOM,
-/// header row), oldest first, read page by page.
-int export_records(app::TaskService& tasks, app::ReportService& reports, domain::TaskId task_id,
-                   const std::optional<std::string>& output);
+/// `dialtrack export-records TASK_ID [--output FILE] [--format csv|xlsx] [--utc-offset]`: the
+/// task's records, oldest first, written page by page by the exporter of
+/// `GET /tasks/{id}/records.csv|.xlsx` (the same columns and cells).
+int export_records(app::TaskService& tasks, const exports::Exporter& exporter,
+                   const exports::Request& request, const std::optional<std::string>& output);
 
 }  // namespace dialtrack::cli

@@ -88,10 +88,15 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 100000));
   }
   std::optional<std::string> export_output;
-  auto* export_cmd =
-      cli.add_subcommand("export-records", "write a task's call records as CSV (UTF-8, BOM)");
+  auto* export_cmd = cli.add_subcommand("export-records",
+                                        "write a task's call records as CSV (UTF-8, BOM) or XLSX");
   export_cmd->add_option("TASK_ID", import_task, "task id")->required()->check(CLI::PositiveNumber);
   export_cmd->add_option("--output,-o", export_output, "file to write (default stdout)");
+  cli::ExportOptions export_options;
+  export_cmd->add_option("--format", export_options.format, "csv (default) or xlsx")
+      ->check(CLI::IsMember({"csv", "xlsx"}));
+  export_cmd->add_option("--utc-offset", export_options.utc_offset,
+                         "offset times are written in, +HH:MM (default display.utc_offset)");
 
   auto* routes_cmd =
       cli.add_subcommand("routes", "print the HTTP routes the server registers, one a line");
@@ -190,7 +195,7 @@ int main(int argc, char** argv) {
       return cli::import_records(cfg, import_file, import_options);
     }
     if (export_cmd->parsed()) {
-      return cli::export_records(cfg, import_task, export_output);
+      return cli::export_records(cfg, import_task, export_output, export_options);
     }
     if (routes_cmd->parsed()) {
       return cli::routes(cfg);

@@ -84,14 +84,20 @@ int serve(const config::Config& cfg) {
   application.ingest.set_task_changes(changes);
   application.completion.set_task_changes(changes);
   http::Services services{
-      application.tasks, application.ingest, application.completion, application.webhooks,
-      std::string(application.store->backend()), application.reports, application.sync,
+      application.tasks,
+      application.ingest,
+      application.completion,
+      application.webhooks,
+      std::string(application.store->backend()),
+      application.reports,
+      application.sync,
       [&store = *application.store](auto deadline) { return store.ping(deadline); }};
   services.events = &live_events;
   // XLSX workbooks are written under TMPDIR before they are sent, then deleted.
   const exports::Exporter exporter(*application.store,
                                    std::filesystem::temp_directory_path().string());
   services.exporter = &exporter;
+  services.display_utc_offset = cfg.display_utc_offset;
   http::Api api(std::move(services), api_limits, http::RequestLimits{cfg.max_json_depth}, metrics,
                 logs.http, &access);
 

@@ -77,6 +77,10 @@ struct Config {
   // [phones]
   std::string phone_region = "CN";  ///< libphonenumber's region for numbers without a country
 
+  // [display]
+  /// The offset from UTC exports write times in when a request names none (+08:00).
+  std::chrono::minutes display_utc_offset{480};
+
   // [webhooks]
   std::vector<WebhookSubscription> webhooks;  ///< upserted by url at start-up
   int webhook_threads = 2;                    ///< 0 turns delivery off

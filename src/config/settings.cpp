@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "config/values.hpp"
+#include "domain/calendar.hpp"
 #include "domain/phone.hpp"
 #include "domain/webhooks.hpp"
 
@@ -133,6 +134,19 @@ const std::vector<Setting>& settings() {
        [](Config& c, const std::string& v) {
          const domain::PhoneKeys check(v);  // throws for a region libphonenumber does not know
          c.phone_region = check.region();
+       },
+       TomlType::kString},
+      {"display.utc_offset",
+       "offset from UTC (+HH:MM or -HH:MM) that exports write times in unless the request "
+       "names one (?utc_offset=)",
+       [](Config& c, const std::string& v) {
+         const auto offset = domain::parse_utc_offset(v);
+         if (!offset) {
+           throw std::invalid_argument("'" + v +
+                                       "' is not a UTC offset as +HH:MM or -HH:MM in whole "
+                                       "quarter hours");
+         }
+         c.display_utc_offset = *offset;
        },
        TomlType::kString},
       {"webhooks.urls",

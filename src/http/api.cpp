@@ -82,6 +82,17 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
   });
   r.add(verb::post, "/tasks/{task_id}/sync", write, bind(&sync_, &SyncRoutes::sync_task));
   r.add(verb::get, "/events", read, bind(&events_, &EventRoutes::stream));
+  if (services_.exporter != nullptr) {
+    exports_.emplace(services_.tasks, *services_.exporter, services_.display_utc_offset);
+    r.add(verb::get, "/tasks/{task_id}/records.csv", read,
+          bind(&*exports_, &ExportRoutes::records_csv));
+    r.add(verb::get, "/tasks/{task_id}/records.xlsx", read,
+          bind(&*exports_, &ExportRoutes::records_xlsx));
+    r.add(verb::get, "/tasks/{task_id}/leads.csv", read,
+          bind(&*exports_, &ExportRoutes::leads_csv));
+    r.add(verb::get, "/tasks/{task_id}/leads.xlsx", read,
+          bind(&*exports_, &ExportRoutes::leads_xlsx));
+  }
   // The dashboard and the API viewer, compiled into the program (src/web).
   r.add(verb::get, "/", kPublic,
         [this](const RequestContext& ctx) { return dashboard_.index(ctx); });

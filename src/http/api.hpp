@@ -14,6 +14,7 @@
 #include "http/routes/checks.hpp"
 #include "http/routes/dashboard.hpp"
 #include "http/routes/events.hpp"
+#include "http/routes/exports.hpp"
 #include "http/routes/health.hpp"
 #include "http/routes/records.hpp"
 #include "http/routes/reports.hpp"
@@ -37,6 +38,10 @@ struct Services {
   /// The live stream's hub (`GET /events`); without it (commands that only list the routes)
   /// the route answers 404.
   app::LiveEvents* events = nullptr;
+  /// The exports (`GET /tasks/{id}/records.csv` and the like); without it they are not served.
+  const exports::Exporter* exporter = nullptr;
+  /// The offset exports write times in when the request names none (`display.utc_offset`).
+  std::chrono::minutes display_utc_offset{480};
 };
 
 /// The whole HTTP API: the route objects and the one table that maps routes, with the scope
@@ -66,6 +71,7 @@ class Api {
   DashboardRoutes dashboard_;
   HealthRoutes health_;
   EventRoutes events_;
+  std::optional<ExportRoutes> exports_;
   Router router_;
 };
 

@@ -39,6 +39,15 @@ class BodyStream {
   virtual boost::asio::awaitable<std::optional<std::string>> next(const StreamContext& ctx) = 0;
 };
 
+namespace detail {
+/// `work` as a coroutine of its own: its parameter lives in the coroutine's frame (a capturing
+/// lambda coroutine would refer to a lambda that co_spawn does not keep).
+template <typename Work>
+boost::asio::awaitable<std::invoke_result_t<Work&>> run_work(Work work) {
+  co_return work();
+}
+}  // namespace detail
+
 /// Runs `work` (blocking: a page of database rows) on the worker pool and resumes the caller on
 /// its own executor with the result, or rethrows what `work` threw. A cancellation of the caller
 /// (shutdown) is seen once `work` has returned: the next co_await of the caller throws
@@ -46,12 +55,13 @@ class BodyStream {
 template <typename Work>
 boost::asio::awaitable<std::invoke_result_t<Work&>> on_workers(const StreamContext& ctx,
                                                                Work work) {
-  using Result = std::invoke_result_t<Work&>;
-  static_assert(!std::is_void_v<Result>, "on_workers: the work must return its result");
-  co_return co_await boost::asio::co_spawn(
-      ctx.workers,
-      [w = std::move(work)]() mutable -> boost::asio::awaitable<Result> { co_return w(); },
-      boost::asio::use_awaitable);
+  static_assert(!std::is_void_v<std::invoke_result_t<Work&>>,
+                "on_workers: the work must return its result");
+  // No temporaries in the co_await expression: GCC 12 destroys them twice.
+  auto task = detail::run_work(std::move(work));
+  auto result =
+      co_await boost::asio::co_spawn(ctx.workers, std::move(task), boost::asio::use_awaitable);
+  co_return result;
 }
 
 }  // namespace dialtrack::http

@@ -149,9 +149,11 @@ net::awaitable<bool> Server::send_stream(Connection& connection, Answer answer) 
         break;  // shutdown: the body is cut, the client sees it unfinished
       }
       // Its own coroutine, so shutdown can cancel it through the connection's signal.
-      auto [error, piece] = co_await net::co_spawn(
-          stream.get_executor(), answer.stream->next(context),
-          net::bind_cancellation_slot(connection.stream_cancel.slot(), kTuple));
+      // No temporaries in the co_await expression: GCC 12 destroys them twice.
+      auto produce = answer.stream->next(context);
+      auto token = net::bind_cancellation_slot(connection.stream_cancel.slot(), kTuple);
+      auto [error, piece] =
+          co_await net::co_spawn(stream.get_executor(), std::move(produce), std::move(token));
       if (error) {
         try {
           std::rethrow_exception(error);

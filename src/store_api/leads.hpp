@@ -45,6 +45,9 @@ struct LeadQuery {
   std::optional<std::string> phone_key;
   std::int64_t page = 1;
   std::int64_t page_size = 20;
+  /// Only leads with a lead id above this (keyset paging: an export asks for page 1 after the
+  /// last lead id it read, so each page costs the same at any depth).
+  LeadId after = 0;
 };
 
 struct LeadPage {
@@ -105,6 +108,9 @@ class LeadStore : public domain::Interface {
   /// offset, skipping those in other states (no index by state: it would cost every connected
   /// lead a page at ingestion).
   virtual LeadPage list_leads(const LeadQuery& query) = 0;
+  /// The leads of `task_id` with these ids (any order; ids of other tasks or of no lead are
+  /// left out): the lead of each record of an export page. One read per page.
+  virtual std::vector<LeadView> leads_by_ids(TaskId task_id, std::span<const LeadId> lead_ids) = 0;
   /// Copies the leads of `from` in these states (with their phones, keys, names, job ids and
   /// attrs, in lead order) into `to` as new leads, and raises `to`'s `total_calls`; returns
   /// how many were copied. One statement.

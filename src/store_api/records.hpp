@@ -62,8 +62,9 @@ class RecordStore : public domain::Interface {
   /// scan of the task's records: no index by lead, which would cost ingestion a page per record.
   virtual std::vector<domain::CallRecord> lead_records(TaskId task_id, LeadId lead_id) = 0;
   /// A task's records with record ids above `after`, oldest first, at most `limit`, with the
-  /// record id of each: how an export streams a task of any size page by page.
-  virtual std::vector<std::pair<std::int64_t, domain::CallRecord>> task_records_after(
+  /// record id of each (and the lead of each): how an export streams a task of any size page
+  /// by page.
+  virtual std::vector<std::pair<std::int64_t, StoredRecord>> task_records_after(
       TaskId task_id, std::int64_t after, std::int64_t limit) = 0;
   /// The records (of `task_id` alone, or of every task) whose `started_at`, `ended_at` or
   /// `event_time` is later than `latest`, with record ids above `after`, in record id order, at

@@ -306,7 +306,7 @@ TEST_F(CsvImportTest, UnknownTaskAndMissingColumnsStopTheImport) {
   EXPECT_NE(open_quote.err.find("line 2"), std::string::npos) << open_quote.err;
 }
 
-TEST_F(CsvImportTest, ExportWritesEveryRecordAsCsvWithBom) {
+TEST_F(CsvImportTest, ExportWritesEveryRecordWithTheWriterOfTheHttpExport) {
   const auto phones = make_phones(30);
   const auto task_id = create_task(http(), phones, "导出");
   json::array records;
@@ -332,8 +332,8 @@ TEST_F(CsvImportTest, ExportWritesEveryRecordAsCsvWithBom) {
   for (std::size_t i = 0; i < header.size(); ++i) {
     column[header[i]] = i;
   }
-  for (const char* name :
-       {"call_id", "task_id", "phone", "call_status", "duration", "event_time", "extra"}) {
+  for (const char* name : {"call_id", "task_id", "phone", "call_status", "call_status_zh",
+                           "duration", "event_time", "extra.note", "extra"}) {
     ASSERT_TRUE(column.contains(name)) << name;
   }
   for (std::size_t i = 1; i < rows.size(); ++i) {
@@ -342,18 +342,34 @@ TEST_F(CsvImportTest, ExportWritesEveryRecordAsCsvWithBom) {
     const std::size_t n = i - 1;  // oldest first
     EXPECT_EQ(row[column["call_id"]], "ex-" + std::to_string(n));
     EXPECT_EQ(row[column["task_id"]], std::to_string(task_id));
-    EXPECT_EQ(row[column["phone"]], phones[n]);
+    EXPECT_EQ(row[column["phone"]], "\t" + phones[n]);  // kept as text by spreadsheets
     EXPECT_EQ(row[column["call_status"]], n % 3 == 0 ? "SucceededFinish" : "NoAnswer");
+    EXPECT_EQ(row[column["call_status_zh"]], n % 3 == 0 ? "正常接通" : "无人接听");
     EXPECT_EQ(row[column["duration"]], std::to_string(n));
-    EXPECT_EQ(row[column["event_time"]], event_time(static_cast<int>(n)));
-    const auto extra = json::parse(row[column["extra"]]).as_object();
-    EXPECT_EQ(string_field(extra, "note"), "备注, \"" + std::to_string(n) + "\"");
+    // event_time(0) is 2026-03-01T08:00:00Z: 16:00 in display.utc_offset (+08:00).
+    EXPECT_EQ(row[column["event_time"]],
+              "2026-03-01 16:00:" + std::string(n < 10 ? "0" : "") + std::to_string(n));
+    EXPECT_EQ(row[column["extra.note"]], "备注, \"" + std::to_string(n) + "\"");
+    EXPECT_EQ(row[column["extra"]], "");
   }
 
-  // Exported rows import again as unchanged records.
-  const auto again = run({"import-records", out});
-  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
-  EXPECT_EQ(summary_count(again.out, "unchanged"), 30) << again.out;
+  // --utc-offset and --format xlsx.
+  const auto utc =
+      run({"export-records", std::to_string(task_id), "--output", out, "--utc-offset", "+00:00"});
+  ASSERT_EQ(utc.exit_code, 0) << utc.err;
+  std::ifstream utc_in(out, std::ios::binary);
+  const std::string utc_text((std::istreambuf_iterator<char>(utc_in)),
+                             std::istreambuf_iterator<char>());
+  EXPECT_NE(utc_text.find(",2026-03-01 08:00:00,"), std::string::npos) << utc_text.substr(0, 600);
+  const auto xlsx = server_.dir().string() + "/export.xlsx";
+  const auto workbook =
+      run({"export-records", std::to_string(task_id), "--output", xlsx, "--format", "xlsx"});
+  ASSERT_EQ(workbook.exit_code, 0) << workbook.err;
+  const auto sheet = run_command({"/usr/bin/unzip", "-p", xlsx, "xl/worksheets/sheet1.xml"});
+  EXPECT_EQ(sheet.exit_code, 0) << sheet.err;
+  EXPECT_NE(sheet.out.find("<t>" + phones[0] + "</t>"), std::string::npos) << sheet.out;
+  const auto bad = run({"export-records", std::to_string(task_id), "--utc-offset", "8"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
 }
 
 }  // namespace

@@ -185,7 +185,7 @@ TEST_P(StoreContract, TaskRecordsAfterPagesOldestFirstByRecordId) {
     for (const auto& [record_id, record] : page) {
       EXPECT_GT(record_id, after);
       after = record_id;
-      seen.push_back(record.call_id);
+      seen.push_back(record.record.call_id);
     }
   }
   EXPECT_EQ(seen, (std::vector<std::string>{"k-0", "k-1", "k-2", "k-3", "k-4"}));

@@ -135,15 +135,18 @@ std::vector<NamedStatement> lead_statements() {
        "count(*) FILTER (WHERE state = 2) AS unreachable FROM task_leads WHERE task_id = $1) s "
        "WHERE t.task_id = $1"},
       {"list_leads", sql({"SELECT ", kLeadColumns,
-                          " FROM task_leads WHERE task_id = $1 ORDER BY lead_id "
-                          "LIMIT $2 OFFSET $3"})},
+                          " FROM task_leads WHERE task_id = $1 AND lead_id > $4 "
+                          "ORDER BY lead_id LIMIT $2 OFFSET $3"})},
       {"list_leads_in_state", sql({"SELECT ", kLeadColumns,
                                    " FROM task_leads WHERE task_id = $1 AND state = $2 "
-                                   "ORDER BY lead_id LIMIT $3 OFFSET $4"})},
+                                   "AND lead_id > $5 ORDER BY lead_id LIMIT $3 OFFSET $4"})},
       {"list_leads_in_states", sql({"SELECT ", kLeadColumns,
                                     " FROM task_leads WHERE task_id = $1 "
-                                    "AND ($2::bigint >> state) & 1 = 1 "
+                                    "AND ($2::bigint >> state) & 1 = 1 AND lead_id > $5 "
                                     "ORDER BY lead_id LIMIT $3 OFFSET $4"})},
+      {"leads_by_ids",
+       sql({"SELECT ", kLeadColumns,
+            " FROM task_leads WHERE task_id = $1 AND lead_id = ANY($2::bigint[])"})},
       {"leads_by_key", sql({"SELECT ", kLeadColumns,
                             " FROM task_leads WHERE task_id = $1 AND phone_key = $2 "
                             "ORDER BY key_shared, lead_id"})},
@@ -264,21 +267,24 @@ class PgLeads final : public store_api::LeadStore {
     }
     if (query.states.empty()) {
       page.items =
-          c_.run("list_leads", Params{}.add(query.task_id).add(query.page_size).add(offset))
+          c_.run("list_leads",
+                 Params{}.add(query.task_id).add(query.page_size).add(offset).add(query.after))
               .read_all(read_lead_view);
     } else if (query.states.size() == 1) {
       page.items = c_.run("list_leads_in_state", Params{}
                                                      .add(query.task_id)
                                                      .add(static_cast<int>(query.states[0]))
                                                      .add(query.page_size)
-                                                     .add(offset))
+                                                     .add(offset)
+                                                     .add(query.after))
                        .read_all(read_lead_view);
     } else {
       page.items = c_.run("list_leads_in_states", Params{}
                                                       .add(query.task_id)
                                                       .add(policy_columns::state_mask(query.states))
                                                       .add(query.page_size)
-                                                      .add(offset))
+                                                      .add(offset)
+                                                      .add(query.after))
                        .read_all(read_lead_view);
     }
     const auto counters = c_.run("lead_counters", Params{}.add(query.task_id));
@@ -291,6 +297,12 @@ class PgLeads final : public store_api::LeadStore {
       page.total = policy_columns::leads_in_states(task, query.states);
     }
     return page;
+  }
+
+  std::vector<store_api::LeadView> leads_by_ids(TaskId task_id,
+                                                std::span<const LeadId> lead_ids) override {
+    return c_.run("leads_by_ids", Params{}.add(task_id).add_array(lead_ids))
+        .read_all(read_lead_view);
   }
 
   std::int64_t copy_leads(TaskId from, TaskId to, std::span<const domain::LeadState> states,

@@ -244,11 +244,11 @@ class PgRecords final : public store_api::RecordStore {
         .read_all([](const Result& r, int row) { return read_record(r, row).record; });
   }
 
-  std::vector<std::pair<std::int64_t, domain::CallRecord>> task_records_after(
+  std::vector<std::pair<std::int64_t, store_api::StoredRecord>> task_records_after(
       TaskId task_id, std::int64_t after, std::int64_t limit) override {
     return c_.run("task_records_after", Params{}.add(task_id).add(after).add(limit))
         .read_all([](const Result& r, int row) {
-          return std::pair(r.int64(row, 15), read_record(r, row).record);
+          return std::pair(r.int64(row, 15), read_record(r, row));
         });
   }
 

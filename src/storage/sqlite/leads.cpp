@@ -68,16 +68,20 @@ LeadStatements::LeadStatements(Database& db)
                            kLeadStateSql)
                               .c_str()),
       list_leads(db, sql("SELECT ", kLeadColumns,
-                         " FROM task_leads WHERE task_id = ?1 ORDER BY lead_id LIMIT ?2 OFFSET ?3")
+                         " FROM task_leads WHERE task_id = ?1 AND lead_id > ?4 "
+                         "ORDER BY lead_id LIMIT ?2 OFFSET ?3")
                          .c_str()),
       list_leads_in_state(db, sql("SELECT ", kLeadColumns,
                                   " FROM task_leads WHERE task_id = ?1 AND state = ?2 "
-                                  "ORDER BY lead_id LIMIT ?3 OFFSET ?4")
+                                  "AND lead_id > ?5 ORDER BY lead_id LIMIT ?3 OFFSET ?4")
                                   .c_str()),
       list_leads_in_states(db, sql("SELECT ", kLeadColumns,
                                    " FROM task_leads WHERE task_id = ?1 AND (?2 >> state) & 1 "
-                                   "ORDER BY lead_id LIMIT ?3 OFFSET ?4")
+                                   "AND lead_id > ?5 ORDER BY lead_id LIMIT ?3 OFFSET ?4")
                                    .c_str()),
+      lead_by_id(
+          db, sql("SELECT ", kLeadColumns, " FROM task_leads WHERE lead_id = ?1 AND task_id = ?2")
+                  .c_str()),
       leads_by_key(db, sql("SELECT ", kLeadColumns,
                            " FROM task_leads WHERE task_id = ?1 AND phone_key = ?2 "
                            "ORDER BY key_shared, lead_id")
@@ -214,13 +218,14 @@ class SqliteLeads final : public store_api::LeadStore {
     }
     Statement* rows = nullptr;
     if (query.states.empty()) {
-      rows = &c_.leads->list_leads.bind(query.task_id, query.page_size, offset);
+      rows = &c_.leads->list_leads.bind(query.task_id, query.page_size, offset, query.after);
     } else if (query.states.size() == 1) {
       rows = &c_.leads->list_leads_in_state.bind(query.task_id, static_cast<int>(query.states[0]),
-                                                 query.page_size, offset);
+                                                 query.page_size, offset, query.after);
     } else {
-      rows = &c_.leads->list_leads_in_states.bind(
-          query.task_id, policy_columns::state_mask(query.states), query.page_size, offset);
+      rows = &c_.leads->list_leads_in_states.bind(query.task_id,
+                                                  policy_columns::state_mask(query.states),
+                                                  query.page_size, offset, query.after);
     }
     page.items = rows->read_all(read_lead);
     auto& task = c_.tasks->find_task.bind(query.task_id);
@@ -228,6 +233,19 @@ class SqliteLeads final : public store_api::LeadStore {
       page.total = policy_columns::leads_in_states(read_task_row(task), query.states);
     }
     return page;
+  }
+
+  std::vector<store_api::LeadView> leads_by_ids(TaskId task_id,
+                                                std::span<const LeadId> lead_ids) override {
+    std::vector<store_api::LeadView> out;
+    out.reserve(lead_ids.size());
+    for (const auto lead_id : lead_ids) {
+      auto& s = c_.leads->lead_by_id.bind(lead_id, task_id);
+      if (s.step()) {
+        out.push_back(read_lead(s));
+      }
+    }
+    return out;
   }
 
   std::int64_t copy_leads(TaskId from, TaskId to, std::span<const domain::LeadState> states,

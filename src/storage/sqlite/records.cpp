@@ -167,10 +167,10 @@ class SqliteRecords final : public store_api::RecordStore {
     });
   }
 
-  std::vector<std::pair<std::int64_t, domain::CallRecord>> task_records_after(
+  std::vector<std::pair<std::int64_t, store_api::StoredRecord>> task_records_after(
       TaskId task_id, std::int64_t after, std::int64_t limit) override {
     return c_.records->task_records_after.bind(task_id, after, limit)
-        .read_all([](const Statement& s) { return std::pair(s.int64(15), read_record(s).record); });
+        .read_all([](const Statement& s) { return std::pair(s.int64(15), read_record(s)); });
   }
 
   std::vector<std::pair<std::int64_t, domain::CallRecord>> records_stamped_after(
