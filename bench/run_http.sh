@@ -12,11 +12,13 @@
 #
 #   bench/run_http.sh [--db sqlite|postgresql] [--duration 30s] [--threads 2]
 #                     [--connections 32] [--tasks 4] [--leads 50000] [--per-task] [--keep]
-#                     [--no-ingest] [--profile PHASE]
+#                     [--no-ingest] [--profile PHASE] [--events]
 # --per-task: each ingestion request carries one task's records (a dialer's callback for one
 # job group) instead of records spread over every task. --no-ingest: the GET phases only (on
 # tasks without records). --profile PHASE: `perf record -g` on the server during that phase
 # (healthz, ingest, check or followup), kept in the work directory (implies --keep).
+# --events: during ingestion, bench/http/events_latency.py measures how long after a push is
+# acknowledged its task.progress arrives on GET /events (one push every 1.2 s to a task of its own).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -33,6 +35,7 @@ backend=sqlite
 mix=mixed
 ingest=1
 profile=""
+events=0
 
 usage() {
   sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -51,6 +54,7 @@ while [[ $# -gt 0 ]]; do
     --per-task) mix=per-task; shift ;;
     --no-ingest) ingest=0; shift ;;
     --profile) profile=$2; keep=1; shift 2 ;;
+    --events) events=1; shift ;;
     --db) backend=$2; shift 2 ;;
     --db=*) backend=${1#*=}; shift ;;
     -h | --help) usage 0 ;;
@@ -232,7 +236,17 @@ if [[ $ingest == 0 ]]; then
   echo 0 >"$work/hwm_ingest"
   echo "- / -" >"$work/cores_ingest"
 else
+  events_pid=""
+  if [[ $events == 1 ]]; then
+    "$python" "$here/http/events_latency.py" "$base" \
+      --seconds "$(awk -v d="${duration%s}" 'BEGIN {print (d > 10) ? d - 6 : d}')" \
+      >"$work/events_latency.txt" 2>&1 &
+    events_pid=$!
+  fi
   run_wrk ingest "$server_pid" "$base" "$here/http/ingest.lua" "$task_csv" "$leads" "run$$" "$mix"
+  if [[ -n $events_pid ]]; then
+    wait "$events_pid" || { cat "$work/events_latency.txt" >&2; exit 1; }
+  fi
   sleep 1  # let in-flight batches finish before counting what is stored
   for id in "${task_ids[@]}"; do
     n=$(curl -sS "$base/task_followup_records/$id?page_size=1" |
@@ -335,3 +349,10 @@ if [[ $backend == sqlite ]]; then
     "$(mib "$(du -ck "$work"/bench.db* 2>/dev/null | tail -n1 | cut -f1)")"
 fi
 printf '%-42s %22s\n' "server exit status after SIGTERM" "$server_exit"
+if [[ $events == 1 && $ingest == 1 ]]; then
+  ev=$work/events_latency.txt
+  printf '%-42s %22s\n' "/events delivery after ack p50 / p99 / max (ms)" \
+    "$(result_field "$ev" p50_ms) / $(result_field "$ev" p99_ms) / $(result_field "$ev" max_ms)"
+  printf '%-42s %22s\n' "/events samples / missed" \
+    "$(result_field "$ev" samples) / $(result_field "$ev" misses)"
+fi
