@@ -7,7 +7,8 @@
 # from /proc, which covers the whole life of the process: the start-up alone is printed first).
 # Builds nothing: runs build/dialtrack, or the program in $DIALTRACK_BIN.
 #
-#   bench/run_export.sh [--rows 1000000] [--keep]
+#   bench/run_export.sh [--rows 1000000] [--keep] [--reuse DIR]
+# --reuse DIR: the directory a --keep run left (its bench.db): no seeding.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -15,17 +16,19 @@ repo=$(dirname "$here")
 bin=${DIALTRACK_BIN:-$repo/build/dialtrack}
 rows=1000000
 keep=0
+reuse=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rows) rows=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h | --help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --reuse) reuse=$2; keep=1; shift 2 ;;
+    -h | --help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run_export.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
 [[ -x $bin ]] || { echo "run_export.sh: no program at $bin (set DIALTRACK_BIN)" >&2; exit 2; }
 
-work=$(mktemp -d /tmp/dialtrack-export-bench.XXXXXX)
+if [[ -n $reuse ]]; then work=$reuse; else work=$(mktemp -d /tmp/dialtrack-export-bench.XXXXXX); fi
 server_pid=""
 cleanup() {
   if [[ -n $server_pid ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
@@ -49,6 +52,7 @@ stop_server() {
 }
 hwm_mib() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$server_pid/status"; }
 
+if [[ -z $reuse ]]; then
 echo "seeding $rows leads and $rows records in $db" >&2
 start_server
 curl -sf -X POST "http://127.0.0.1:$port/tasks" -H 'Content-Type: application/json' \
@@ -68,6 +72,7 @@ awk -v n="$rows" 'BEGIN {
 "$bin" import-leads 1 "$work/leads.csv" --db "$db" >&2
 "$bin" import-records "$work/records.csv" --db "$db" >&2
 rm -f "$work/leads.csv" "$work/records.csv"
+fi
 
 printf '%-14s %10s %12s %10s %14s %14s\n' export seconds bytes rows "start MiB" "peak MiB"
 for file in records.csv records.xlsx leads.csv leads.xlsx; do
@@ -82,8 +87,10 @@ for file in records.csv records.xlsx leads.csv leads.xlsx; do
   if [[ $file == *.csv ]]; then
     lines=$(($(wc -l <"$out") - 1))
   else
-    lines=$(unzip -p "$out" 'xl/worksheets/sheet*.xml' | grep -o '<row ' | wc -l)
-    lines=$((lines - $(unzip -l "$out" | grep -c 'xl/worksheets/sheet')))
+    # The last row of the first sheet, from its <dimension ref="A1:X1000001"/> (one sheet
+    # holds up to 1,048,575 rows besides its header).
+    last=$({ unzip -p "$out" xl/worksheets/sheet1.xml || true; } | head -c 2000 | sed -n 's/.*<dimension ref="[A-Z]*1:[A-Z]*\([0-9]*\)".*/\1/p')
+    lines=$((last - 1))
   fi
   printf '%-14s %10.1f %12s %10s %14s %14s\n' "$file" "$(echo "$t1 - $t0" | bc)" "$bytes" "$lines" "$base" "$peak"
   rm -f "$out"
