@@ -1,9 +1,10 @@
-// Helpers of the browser tests: the real dialtrack binary on port 0 with a fresh SQLite file,
+// Helpers of the browser tests: the real dialtrack binary on port 0 with a fresh SQLite file (or
+// a fresh database on the tests' PostgreSQL cluster),
 // its API over loopback HTTP, and Debian's Chromium driven by playwright-core (from web/'s
 // node_modules; no browser download).
 import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -21,10 +22,13 @@ export function loadPlaywright() {
   return require('playwright-core')
 }
 
-/** Starts `dialtrack serve` on 127.0.0.1:0; resolves once it printed `listening on HOST:PORT`. */
-export async function startServer({ env = {} } = {}) {
+/**
+ * Starts `dialtrack serve` on 127.0.0.1:0; resolves once it printed `listening on HOST:PORT`.
+ * `db`: the database (a postgresql:// URL, say); by default a fresh SQLite file of its own.
+ */
+export async function startServer({ env = {}, db = null } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'dialtrack-browser-'))
-  const child = spawn(binaryPath, ['serve', '--listen', '127.0.0.1:0', '--db', path.join(dir, 'dialtrack.db')], {
+  const child = spawn(binaryPath, ['serve', '--listen', '127.0.0.1:0', '--db', db ?? path.join(dir, 'dialtrack.db')], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   })
@@ -121,6 +125,65 @@ export async function launchBrowser() {
 export function screenshotPath(name) {
   mkdirSync(outputDir, { recursive: true })
   return path.join(outputDir, `${name}.png`)
+}
+
+/**
+ * The admin URL of the PostgreSQL cluster of the tests (ctest's `pg_cluster` fixture, see
+ * tests/pg_fixture/pg_fixture.cmake): DIALTRACK_TEST_PG_URL, else the first line of the file
+ * DIALTRACK_TEST_PG_URL_FILE names; null when there is none.
+ */
+export function pgAdminUrl() {
+  if (process.env.DIALTRACK_TEST_PG_URL) return process.env.DIALTRACK_TEST_PG_URL
+  const file = process.env.DIALTRACK_TEST_PG_URL_FILE
+  if (!file || !existsSync(file)) return null
+  return readFileSync(file, 'utf8').split('\n')[0].trim() || null
+}
+
+export const psqlPath = process.env.DIALTRACK_PSQL || '/usr/bin/psql'
+
+/** Runs one SQL statement with psql (node has no PostgreSQL driver here); throws on failure. */
+export function psql(url, sql) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(psqlPath, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (chunk) => {
+      out += chunk
+    })
+    child.stderr.on('data', (chunk) => {
+      out += chunk
+    })
+    child.on('error', reject)
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`psql ${sql}: exit ${code}\n${out}`))))
+  })
+}
+
+/** `admin` (a postgresql:// URL) with its database replaced by `database`; the query is kept. */
+export function withDatabase(admin, database) {
+  const url = new URL(admin)
+  url.pathname = `/${database}`
+  return url.toString()
+}
+
+/**
+ * A fresh database on the tests' cluster: answers its `url` and `drop()`, or null (with the
+ * reason in `pgMissing()`) when there is no cluster.
+ */
+export async function scratchDatabase(prefix = 'browser') {
+  const admin = pgAdminUrl()
+  if (!admin) return null
+  const name = `${prefix}_${process.pid}_${Date.now()}`
+  await psql(admin, `CREATE DATABASE ${name}`)
+  return {
+    url: withDatabase(admin, name),
+    drop: () => psql(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  }
+}
+
+/** Why the PostgreSQL browser tests cannot run, or null. */
+export function pgMissing() {
+  if (!pgAdminUrl()) return 'no PostgreSQL: set DIALTRACK_TEST_PG_URL or DIALTRACK_TEST_PG_URL_FILE (ctest fixture pg_cluster)'
+  if (!existsSync(psqlPath)) return `psql not found at ${psqlPath} (apt-get install postgresql-client)`
+  return null
 }
 
 export function chromiumMissing() {
