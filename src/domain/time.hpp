@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,5 +18,11 @@ std::optional<Timestamp> timestamp_from_epoch_number(double value);
 
 /// Formats as RFC 3339 UTC, with milliseconds only when they are not zero.
 std::string format_timestamp(Timestamp at);
+
+/// Room for any text of format_timestamp.
+using TimestampBuffer = std::array<char, 40>;
+/// format_timestamp's text written into `buffer`, without allocating (pages of records write
+/// three times per record); the view is into `buffer`.
+std::string_view format_timestamp(Timestamp at, TimestampBuffer& buffer);
 
 }  // namespace dialtrack::domain

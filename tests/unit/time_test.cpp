@@ -4,8 +4,12 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
+#include <random>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace dialtrack::domain {
 namespace {
@@ -148,6 +152,53 @@ TEST(FormatTimestamp, WritesOffsetTimesInUtc) {
   const auto parsed = parse_timestamp("2026-11-28T13:20:11.100+08:00");
   ASSERT_TRUE(parsed.has_value());
   EXPECT_EQ(format_timestamp(*parsed), "2026-11-28T05:20:11.100Z");
+}
+
+/// format_timestamp as it was written with printf, before the digits were written by hand.
+std::string printf_timestamp(Timestamp at) {
+  using namespace std::chrono;
+  const auto day_point = floor<days>(at);
+  const year_month_day ymd{day_point};
+  const hh_mm_ss<milliseconds> tod{at - day_point};
+  char buffer[40];
+  const auto millis = tod.subseconds().count();
+  if (millis == 0) {
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", int{ymd.year()},
+                  unsigned{ymd.month()}, unsigned{ymd.day()}, static_cast<int>(tod.hours().count()),
+                  static_cast<int>(tod.minutes().count()), static_cast<int>(tod.seconds().count()));
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int{ymd.year()},
+                  unsigned{ymd.month()}, unsigned{ymd.day()}, static_cast<int>(tod.hours().count()),
+                  static_cast<int>(tod.minutes().count()), static_cast<int>(tod.seconds().count()),
+                  static_cast<int>(millis));
+  }
+  return buffer;
+}
+
+TEST(FormatTimestamp, WritesPrintfsTextIntoABuffer) {
+  std::mt19937_64 rng(15);
+  // Years -1000 to 12000: four digits, and both sides of them.
+  std::uniform_int_distribution<std::int64_t> millis(-93'000'000'000'000, 316'000'000'000'000);
+  std::vector<Timestamp> times = {Timestamp{},
+                                  epoch_millis(-1),
+                                  utc(0, 1, 1, 0, 0, 0),
+                                  utc(-1, 12, 31, 23, 59, 59, 999),
+                                  utc(9999, 12, 31, 23, 59, 59, 999),
+                                  utc(10000, 1, 1, 0, 0, 0, 1),
+                                  utc(2026, 12, 7, 11, 30, 0, 10)};
+  for (int i = 0; i < 20000; ++i) {
+    auto at = millis(rng);
+    if (i % 2 == 0) {
+      at -= at % 1000;  // whole seconds: the form without milliseconds
+    }
+    times.push_back(epoch_millis(at));
+  }
+  for (const auto at : times) {
+    TimestampBuffer buffer;
+    const auto expected = printf_timestamp(at);
+    ASSERT_EQ(format_timestamp(at, buffer), expected);
+    ASSERT_EQ(format_timestamp(at), expected);
+  }
 }
 
 }  // namespace
