@@ -1,8 +1,12 @@
 #include "domain/json_text.hpp"
 
 #include <array>
+#include <boost/json/parse.hpp>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <optional>
 
 namespace dialtrack::domain {
 namespace {
@@ -26,11 +30,35 @@ constexpr std::array<char, 256> kEscapes = [] {
   return table;
 }();
 
+/// Whether any of the eight bytes of `word` needs an escape (below 0x20, '"' or '\\'): the
+/// exact tests of "has a byte less than n" and "has a zero byte" from Bit Twiddling Hacks.
+constexpr bool needs_escape(std::uint64_t word) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101U;
+  constexpr std::uint64_t kHigh = 0x8080808080808080U;
+  const auto has_below = [](std::uint64_t x, std::uint64_t n) {
+    return (x - kOnes * n) & ~x & kHigh;
+  };
+  return (has_below(word, 0x20) | has_below(word ^ (kOnes * '"'), 1) |
+          has_below(word ^ (kOnes * '\\'), 1)) != 0;
+}
+
 void append_string(std::string& out, std::string_view text) {
   static constexpr std::string_view kHex = "0123456789abcdef";
   out.push_back('"');
   std::size_t plain_from = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
+    // Eight plain bytes at a time (most text needs no escape), then byte by byte.
+    while (i + sizeof(std::uint64_t) <= text.size()) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, text.data() + i, sizeof word);
+      if (needs_escape(word)) {
+        break;
+      }
+      i += sizeof word;
+    }
+    if (i == text.size()) {
+      break;
+    }
     const auto byte = static_cast<unsigned char>(text[i]);
     const char escape = kEscapes[byte];
     if (escape == 0) {
@@ -131,6 +159,156 @@ void append_object(std::string& out, const json::object& object) {
   out.push_back('}');
 }
 
+/// Whether `text` reads back, through boost::json::parse and json_text, as the very same bytes,
+/// checked in one pass over a plain subset of JSON: no whitespace; strings of ASCII without
+/// escapes or control bytes; integers of at most 18 digits (no `-0`, no fraction, no
+/// exponent); `true`, `false`, `null`; objects of at most 16 members without a repeated name;
+/// at most 16 levels deep. Anything outside the subset answers false, never a wrong true: the
+/// caller then parses it.
+class CanonicalCheck {
+ public:
+  explicit CanonicalCheck(std::string_view text) : p_(text.data()), end_(p_ + text.size()) {}
+
+  bool run() { return value(0) && p_ == end_; }
+
+ private:
+  static constexpr int kMaxDepth = 16;
+  static constexpr std::size_t kMaxMembers = 16;
+  static constexpr int kMaxDigits = 18;
+
+  bool value(int depth) {
+    if (p_ == end_) {
+      return false;
+    }
+    switch (*p_) {
+      case '{':
+        return depth < kMaxDepth && object(depth + 1);
+      case '[':
+        return depth < kMaxDepth && array(depth + 1);
+      case '"':
+        return string().has_value();
+      case 't':
+        return literal("true");
+      case 'f':
+        return literal("false");
+      case 'n':
+        return literal("null");
+      default:
+        return integer();
+    }
+  }
+
+  bool object(int depth) {
+    ++p_;  // '{'
+    if (p_ != end_ && *p_ == '}') {
+      ++p_;
+      return true;
+    }
+    std::array<std::string_view, kMaxMembers> names{};
+    std::size_t count = 0;
+    while (true) {
+      if (p_ == end_ || *p_ != '"' || count == kMaxMembers) {
+        return false;
+      }
+      const auto name = string();
+      if (!name) {
+        return false;
+      }
+      for (std::size_t i = 0; i < count; ++i) {
+        if (names[i] == *name) {
+          return false;  // the parse keeps one of them: the text would change
+        }
+      }
+      names[count++] = *name;
+      if (p_ == end_ || *p_ != ':') {
+        return false;
+      }
+      ++p_;
+      if (!value(depth)) {
+        return false;
+      }
+      if (p_ == end_) {
+        return false;
+      }
+      if (*p_ == '}') {
+        ++p_;
+        return true;
+      }
+      if (*p_ != ',') {
+        return false;
+      }
+      ++p_;
+    }
+  }
+
+  bool array(int depth) {
+    ++p_;  // '['
+    if (p_ != end_ && *p_ == ']') {
+      ++p_;
+      return true;
+    }
+    while (true) {
+      if (!value(depth) || p_ == end_) {
+        return false;
+      }
+      if (*p_ == ']') {
+        ++p_;
+        return true;
+      }
+      if (*p_ != ',') {
+        return false;
+      }
+      ++p_;
+    }
+  }
+
+  /// The string's content, past its closing quote; empty when outside the subset.
+  std::optional<std::string_view> string() {
+    const char* start = ++p_;  // past '"'
+    while (p_ != end_) {
+      const auto byte = static_cast<unsigned char>(*p_);
+      if (byte == '"') {
+        const std::string_view content(start, static_cast<std::size_t>(p_ - start));
+        ++p_;
+        return content;
+      }
+      if (byte < 0x20 || byte >= 0x80 || byte == '\\') {
+        return std::nullopt;
+      }
+      ++p_;
+    }
+    return std::nullopt;
+  }
+
+  bool literal(std::string_view word) {
+    if (static_cast<std::size_t>(end_ - p_) < word.size() ||
+        std::string_view(p_, word.size()) != word) {
+      return false;
+    }
+    p_ += word.size();
+    return true;
+  }
+
+  bool integer() {
+    const bool negative = *p_ == '-';
+    if (negative) {
+      ++p_;
+    }
+    const char* digits = p_;
+    while (p_ != end_ && *p_ >= '0' && *p_ <= '9') {
+      ++p_;
+    }
+    const auto count = p_ - digits;
+    if (count == 0 || count > kMaxDigits || (*digits == '0' && (count > 1 || negative))) {
+      return false;  // `-0` reads as 0; leading zeros do not parse
+    }
+    return p_ == end_ || (*p_ != '.' && *p_ != 'e' && *p_ != 'E');
+  }
+
+  const char* p_;
+  const char* end_;
+};
+
 }  // namespace
 
 void append_json_text(std::string& out, const json::value& value) {
@@ -153,6 +331,104 @@ std::string json_text(const json::array& array) {
   std::string out;
   append_array(out, array);
   return out;
+}
+
+void JsonWriter::separate() {
+  if (comma_) {
+    out_.push_back(',');
+  }
+}
+
+JsonWriter& JsonWriter::begin_object() {
+  separate();
+  out_.push_back('{');
+  comma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_object() {
+  out_.push_back('}');
+  comma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+  separate();
+  out_.push_back('[');
+  comma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+  out_.push_back(']');
+  comma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+  separate();
+  append_string(out_, name);
+  out_.push_back(':');
+  comma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::string(std::string_view text) {
+  separate();
+  append_string(out_, text);
+  comma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::integer(std::int64_t value) {
+  separate();
+  append_integer(out_, value);
+  comma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::boolean(bool value) {
+  separate();
+  out_.append(value ? "true" : "false");
+  comma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::number(double value) {
+  separate();
+  append_double(out_, value);
+  comma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+  separate();
+  out_.append("null");
+  comma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(const json::value& value) {
+  separate();
+  append_value(out_, value);
+  comma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::raw(std::string_view json) {
+  separate();
+  out_.append(json);
+  comma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::reparsed(std::string_view text) {
+  if (CanonicalCheck(text).run()) {
+    return raw(text);
+  }
+  boost::system::error_code ec;
+  const auto parsed = json::parse(text, ec);
+  return ec ? null() : value(parsed);
 }
 
 }  // namespace dialtrack::domain

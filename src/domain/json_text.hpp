@@ -3,7 +3,9 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace dialtrack::domain {
 
@@ -20,5 +22,41 @@ std::string json_text(const boost::json::array& array);
 
 /// json_text appended to `out`.
 void append_json_text(std::string& out, const boost::json::value& value);
+
+/// Writes json_text's bytes straight into a string, value by value, for answers too large to
+/// build as a DOM first (a follow-up page of 50 records is about a thousand values: building,
+/// moving and freeing them cost more than the page's database reads). The same escapes and
+/// number forms as json_text; the caller orders the calls as the document nests (a key before
+/// each member's value), the writer puts the commas.
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  JsonWriter& begin_object();
+  JsonWriter& end_object();
+  JsonWriter& begin_array();
+  JsonWriter& end_array();
+  /// The next member's name; its value follows.
+  JsonWriter& key(std::string_view name);
+  JsonWriter& string(std::string_view text);
+  JsonWriter& integer(std::int64_t value);
+  JsonWriter& boolean(bool value);
+  JsonWriter& number(double value);
+  JsonWriter& null();
+  /// A DOM value, as json_text writes it.
+  JsonWriter& value(const boost::json::value& value);
+  /// Text that is JSON already, as json_text wrote it (another writer's output), copied.
+  JsonWriter& raw(std::string_view json);
+  /// Stored JSON text as json_text writes what boost::json::parse reads from it, `null` when it
+  /// does not parse. Text already in that form (no spaces, no escapes, ASCII, integers: what
+  /// the service stores) is copied without parsing.
+  JsonWriter& reparsed(std::string_view text);
+
+ private:
+  void separate();
+
+  std::string& out_;
+  bool comma_ = false;  ///< a value was written at this level: the next one needs a comma
+};
 
 }  // namespace dialtrack::domain
