@@ -32,6 +32,27 @@ json::value stored_json(const std::optional<std::string>& text) {
   return ec ? json::value(nullptr) : value;
 }
 
+void write_string(domain::JsonWriter& out, const std::optional<std::string>& value) {
+  if (value) {
+    out.string(*value);
+  } else {
+    out.null();
+  }
+}
+
+void write_time(domain::JsonWriter& out, domain::Timestamp at) {
+  domain::TimestampBuffer buffer;
+  out.string(format_timestamp(at, buffer));
+}
+
+void write_time(domain::JsonWriter& out, const std::optional<domain::Timestamp>& value) {
+  if (value) {
+    write_time(out, *value);
+  } else {
+    out.null();
+  }
+}
+
 }  // namespace
 
 json::object to_json(const domain::Task& task) {
@@ -109,6 +130,58 @@ json::object to_json(const domain::CallRecord& record) {
     out["duration"] = nullptr;
   }
   return out;
+}
+
+void write_json(domain::JsonWriter& out, const domain::CallRecord& record) {
+  // The members and their order of to_json(CallRecord), duration last.
+  const auto& f = record.fields;
+  out.begin_object();
+  out.key("call_id").string(record.call_id);
+  out.key("task_id").integer(record.task_id);
+  out.key("phone").string(record.phone);
+  write_string(out.key("job_group_id"), f.job_group_id);
+  write_string(out.key("job_id"), f.job_id);
+  out.key("call_status").string(f.call_status);
+  out.key("connected").boolean(record.connected);
+  write_time(out.key("started_at"), f.started_at);
+  write_time(out.key("ended_at"), f.ended_at);
+  write_time(out.key("event_time"), f.event_time);
+  if (f.extra_json) {
+    out.key("extra").reparsed(*f.extra_json);
+  } else {
+    out.key("extra").null();
+  }
+  write_time(out.key("created_at"), record.created_at);
+  write_time(out.key("updated_at"), record.updated_at);
+  if (f.duration) {
+    out.key("duration").integer(*f.duration);
+  } else {
+    out.key("duration").null();
+  }
+  out.end_object();
+}
+
+std::string followup_json(const app::FollowupResult& result, std::int64_t page,
+                          std::int64_t page_size) {
+  // About the bytes of one record (400-600 with a small `extra`): the text is reserved once.
+  constexpr std::size_t kRecordTextEstimate = 512;
+  std::string data;
+  data.reserve(kRecordTextEstimate * (result.records.items.size() + 1));
+  domain::JsonWriter out(data);
+  out.begin_object();
+  for (const auto& member : check_json(result.check)) {
+    out.key(member.key()).value(member.value());
+  }
+  out.key("records").begin_array();
+  for (const auto& record : result.records.items) {
+    write_json(out, record);
+  }
+  out.end_array();
+  out.key("total_records").integer(result.records.total);
+  out.key("page").integer(page);
+  out.key("page_size").integer(page_size);
+  out.end_object();
+  return data;
 }
 
 json::object to_json(const domain::Transition& transition) {

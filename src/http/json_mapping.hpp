@@ -4,6 +4,7 @@
 
 #include "app/completion_service.hpp"
 #include "app/sync_service.hpp"
+#include "domain/json_text.hpp"
 #include "domain/types.hpp"
 #include "store_api/store.hpp"
 
@@ -17,6 +18,13 @@ boost::json::object to_json(const domain::CompletionPolicy& policy);
 boost::json::object to_json(const store_api::LeadView& lead);
 /// A call record as the follow-up query shows it.
 boost::json::object to_json(const domain::CallRecord& record);
+/// The same record written straight as text: json_text(to_json(record))'s bytes.
+void write_json(domain::JsonWriter& out, const domain::CallRecord& record);
+/// The data of a follow-up page as JSON text, written without a DOM (a page of 50 records is
+/// about a thousand values): check_json's members, then `records`, `total_records`, `page`,
+/// `page_size`.
+std::string followup_json(const app::FollowupResult& result, std::int64_t page,
+                          std::int64_t page_size);
 /// A status history row: `{"from", "to", "reason", "at"}`.
 boost::json::object to_json(const domain::Transition& transition);
 /// The answer of a completion check: `{"task_id", "task_type", "is_completed", "total_calls",

@@ -218,12 +218,30 @@ Response envelope_response(Reply&& reply, unsigned version, bool keep_alive) {
     return response;
   }
   const bool success = static_cast<unsigned>(reply.status) < 400;
-  json::object envelope;
-  envelope["status"] = success ? "success" : "error";
-  envelope["code"] = static_cast<unsigned>(reply.status);
-  envelope["message"] = reply.message;
-  // Moved, not copied: a page of 50 records is a DOM of a thousand values.
-  envelope["data"] = std::move(reply.data);
+  std::string body;
+  if (reply.data_json) {
+    // The bytes json_text writes for the envelope below, around text written already.
+    body.reserve(reply.data_json->size() + reply.message.size() + 64);
+    domain::JsonWriter(body)
+        .begin_object()
+        .key("status")
+        .string(success ? "success" : "error")
+        .key("code")
+        .integer(static_cast<unsigned>(reply.status))
+        .key("message")
+        .string(reply.message)
+        .key("data")
+        .raw(*reply.data_json)
+        .end_object();
+  } else {
+    json::object envelope;
+    envelope["status"] = success ? "success" : "error";
+    envelope["code"] = static_cast<unsigned>(reply.status);
+    envelope["message"] = reply.message;
+    // Moved, not copied: a page of 50 records is a DOM of a thousand values.
+    envelope["data"] = std::move(reply.data);
+    body = domain::json_text(envelope);
+  }
   Response response{reply.status, version};
   response.set(beast_http::field::content_type, "application/json; charset=utf-8");
   response.set(beast_http::field::cache_control, "no-store");
@@ -231,7 +249,7 @@ Response envelope_response(Reply&& reply, unsigned version, bool keep_alive) {
   for (const auto& [name, value] : reply.headers) {
     response.set(name, value);
   }
-  response.body() = domain::json_text(envelope);
+  response.body() = std::move(body);
   response.prepare_payload();
   return response;
 }

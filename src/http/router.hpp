@@ -39,6 +39,9 @@ struct Reply {
   Status status = Status::ok;
   std::string message;
   boost::json::value data;  ///< null for errors without details
+  /// `data` already written as JSON text (domain::JsonWriter), which the envelope takes instead
+  /// of `data`: large pages skip the DOM.
+  std::optional<std::string> data_json;
   std::optional<std::string> raw_body;
   std::string content_type;                                  ///< with `raw_body` or `stream`
   std::vector<std::pair<std::string, std::string>> headers;  ///< extra response headers

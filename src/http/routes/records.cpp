@@ -77,16 +77,9 @@ Reply RecordRoutes::followup(const RequestContext& ctx) {
   if (result->check.completed_now) {
     completed_by_followup_.inc();
   }
-  json::array records;
-  for (const auto& record : result->records.items) {
-    records.push_back(to_json(record));
-  }
-  auto data = check_json(result->check);
-  data["records"] = std::move(records);
-  data["total_records"] = result->records.total;
-  data["page"] = p;
-  data["page_size"] = size;
-  return ok(std::move(data), text(Msg::kOk, ctx.lang));
+  auto reply = ok(nullptr, text(Msg::kOk, ctx.lang));
+  reply.data_json = followup_json(*result, p, size);
+  return reply;
 }
 
 }  // namespace dialtrack::http

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <map>
 
 #include "storage/common/names.hpp"
@@ -152,11 +153,18 @@ class SqliteRecords final : public store_api::RecordStore {
   store_api::RecordPage task_records(TaskId task_id, std::int64_t page,
                                      std::int64_t page_size) override {
     store_api::RecordPage out;
-    out.items = c_.records->task_records.bind(task_id, page_size, (page - 1) * page_size)
-                    .read_all([](const Statement& s) { return read_record(s).record; });
     auto& count = c_.records->record_count.bind(task_id);
     if (count.step()) {
       out.total = count.int64(0);
+    }
+    // Room for the page at once (the count first, the same snapshot): a page of 50 records grew
+    // the vector seven times.
+    const auto offset = (page - 1) * page_size;
+    out.items.reserve(
+        static_cast<std::size_t>(std::clamp<std::int64_t>(out.total - offset, 0, page_size)));
+    auto& rows = c_.records->task_records.bind(task_id, page_size, offset);
+    while (rows.step()) {
+      out.items.push_back(read_record(rows).record);
     }
     return out;
   }
