@@ -107,6 +107,45 @@ json::object to_json(const store_api::LeadView& lead) {
   };
 }
 
+void write_json(domain::JsonWriter& out, const store_api::LeadView& lead) {
+  // The members and their order of to_json(LeadView).
+  out.begin_object();
+  out.key("phone").string(lead.lead.phone);
+  out.key("phone_key").string(lead.lead.phone_key);
+  write_string(out.key("name"), lead.lead.name);
+  write_string(out.key("job_id"), lead.lead.job_id);
+  if (lead.lead.attrs_json) {
+    out.key("attrs").reparsed(*lead.lead.attrs_json);
+  } else {
+    out.key("attrs").null();
+  }
+  out.key("state").string(domain::to_string(lead.state));
+  out.key("attempts").integer(lead.attempts);
+  write_string(out.key("latest_status"), lead.latest_status);
+  write_time(out.key("latest_at"), lead.latest_at);
+  write_time(out.key("connected_at"), lead.connected_at);
+  out.end_object();
+}
+
+std::string lead_page_json(const store_api::LeadPage& leads, std::int64_t page,
+                           std::int64_t page_size) {
+  // About the bytes of one lead with a few attrs: the text is reserved once.
+  constexpr std::size_t kLeadTextEstimate = 320;
+  std::string data;
+  data.reserve(kLeadTextEstimate * (leads.items.size() + 1));
+  domain::JsonWriter out(data);
+  out.begin_object().key("items").begin_array();
+  for (const auto& lead : leads.items) {
+    write_json(out, lead);
+  }
+  out.end_array();
+  out.key("total").integer(leads.total);
+  out.key("page").integer(page);
+  out.key("page_size").integer(page_size);
+  out.end_object();
+  return data;
+}
+
 json::object to_json(const domain::CallRecord& record) {
   const auto& f = record.fields;
   json::object out{

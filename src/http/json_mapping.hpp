@@ -16,6 +16,12 @@ boost::json::object to_json(const domain::Task& task);
 boost::json::object to_json(const domain::CompletionPolicy& policy);
 /// A lead as the leads API answers it (SPEC §6 "Leads").
 boost::json::object to_json(const store_api::LeadView& lead);
+/// The same lead written straight as text: json_text(to_json(lead))'s bytes.
+void write_json(domain::JsonWriter& out, const store_api::LeadView& lead);
+/// A page of leads as JSON text, written without a DOM: `items`, `total`, `page`,
+/// `page_size`.
+std::string lead_page_json(const store_api::LeadPage& leads, std::int64_t page,
+                           std::int64_t page_size);
 /// A call record as the follow-up query shows it.
 boost::json::object to_json(const domain::CallRecord& record);
 /// The same record written straight as text: json_text(to_json(record))'s bytes.

@@ -128,6 +128,64 @@ TEST(JsonMapping, FollowupPageIsTheDomsText) {
   }
 }
 
+std::vector<store_api::LeadView> varied_leads() {
+  std::vector<store_api::LeadView> out;
+  store_api::LeadView bare;
+  bare.lead_id = 1;
+  bare.task_id = 2;
+  bare.lead.phone = "13800138000";
+  bare.lead.phone_key = "+8613800138000";
+  out.push_back(bare);  // every optional field null
+  const auto states = {domain::LeadState::kPending, domain::LeadState::kConnected,
+                       domain::LeadState::kExhausted, domain::LeadState::kUnreachable};
+  int i = 0;
+  for (const char* attrs : {
+           R"({"city":"hz","age":31,"vip":true,"tags":["a","b"],"none":null})",
+           R"({"name":"王\"五\"","s":"\u00e9\/"})",
+           "{\"城市\":\"杭州\"}",
+           R"({"score":0.5,"big":18446744073709551615,"neg":-0})",
+           R"({ "spaced": 1 })",
+           R"({"dup":1,"dup":2})",
+           "not json",
+           "",
+       }) {
+    store_api::LeadView lead = bare;
+    lead.lead.name = std::string("姓名 \"") + attrs + "\"\n";
+    lead.lead.job_id = "job-" + std::to_string(i);
+    lead.lead.attrs_json = attrs;
+    lead.state = *(states.begin() + i % 4);
+    lead.attempts = std::numeric_limits<std::int64_t>::max() - i;
+    lead.latest_status = "未接通";
+    lead.latest_at = at_millis(1'796'643'382'139 + i);
+    lead.connected_at = i % 2 == 0 ? std::nullopt : std::optional(at_millis(-62'000'000'000'000));
+    out.push_back(lead);
+    ++i;
+  }
+  return out;
+}
+
+TEST(JsonMapping, LeadPageIsTheDomsText) {
+  store_api::LeadPage leads;
+  leads.items = varied_leads();
+  leads.total = 12'345;
+  for (const auto& lead : leads.items) {
+    std::string out;
+    domain::JsonWriter writer(out);
+    write_json(writer, lead);
+    EXPECT_EQ(out, domain::json_text(to_json(lead)));
+  }
+  // The data as the leads route built it before.
+  json::array items;
+  for (const auto& lead : leads.items) {
+    items.push_back(to_json(lead));
+  }
+  const json::object data{
+      {"items", std::move(items)}, {"total", leads.total}, {"page", 3}, {"page_size", 20}};
+  EXPECT_EQ(lead_page_json(leads, 3, 20), domain::json_text(data));
+  EXPECT_EQ(lead_page_json(store_api::LeadPage{}, 1, 50),
+            R"({"items":[],"total":0,"page":1,"page_size":50})");
+}
+
 std::string header_text(const Response& response) {
   std::string out;
   for (const auto& field : response.base()) {

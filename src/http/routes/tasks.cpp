@@ -38,17 +38,6 @@ json::object history_json(const std::vector<domain::Transition>& history) {
   return {{"items", std::move(items)}};
 }
 
-json::object lead_page_json(const store_api::LeadPage& page, const PageQuery& query) {
-  json::array items;
-  for (const auto& lead : page.items) {
-    items.push_back(to_json(lead));
-  }
-  return {{"items", std::move(items)},
-          {"total", page.total},
-          {"page", query.page},
-          {"page_size", query.page_size}};
-}
-
 json::object lead_detail_json(const app::LeadDetail& detail) {
   auto object = to_json(detail.lead);
   json::array records;
@@ -242,8 +231,13 @@ Reply TaskRoutes::leads(const RequestContext& ctx) {
   const auto& p = std::get<PageQuery>(page);
   listing.page = p.page;
   listing.page_size = p.page_size;
-  return task_reply(tasks_.leads(std::get<std::int64_t>(id), listing), Msg::kOk, ctx.lang,
-                    [&](const store_api::LeadPage& leads) { return lead_page_json(leads, p); });
+  const auto outcome = tasks_.leads(std::get<std::int64_t>(id), listing);
+  if (const auto* failure = std::get_if<app::TaskFailure>(&outcome)) {
+    return task_failure(*failure, ctx.lang);
+  }
+  auto reply = ok(nullptr, text(Msg::kOk, ctx.lang));
+  reply.data_json = lead_page_json(std::get<store_api::LeadPage>(outcome), p.page, p.page_size);
+  return reply;
 }
 
 Reply TaskRoutes::lead(const RequestContext& ctx) {
