@@ -53,6 +53,23 @@ void write_time(domain::JsonWriter& out, const std::optional<domain::Timestamp>&
   }
 }
 
+void write_integer(domain::JsonWriter& out, const std::optional<std::int64_t>& value) {
+  if (value) {
+    out.integer(*value);
+  } else {
+    out.null();
+  }
+}
+
+/// What stored_json answers, written: the stored text's parse, null when absent or unreadable.
+void write_stored_json(domain::JsonWriter& out, const std::optional<std::string>& text) {
+  if (text) {
+    out.reparsed(*text);
+  } else {
+    out.null();
+  }
+}
+
 }  // namespace
 
 json::object to_json(const domain::Task& task) {
@@ -114,11 +131,7 @@ void write_json(domain::JsonWriter& out, const store_api::LeadView& lead) {
   out.key("phone_key").string(lead.lead.phone_key);
   write_string(out.key("name"), lead.lead.name);
   write_string(out.key("job_id"), lead.lead.job_id);
-  if (lead.lead.attrs_json) {
-    out.key("attrs").reparsed(*lead.lead.attrs_json);
-  } else {
-    out.key("attrs").null();
-  }
+  write_stored_json(out.key("attrs"), lead.lead.attrs_json);
   out.key("state").string(domain::to_string(lead.state));
   out.key("attempts").integer(lead.attempts);
   write_string(out.key("latest_status"), lead.latest_status);
@@ -185,18 +198,10 @@ void write_json(domain::JsonWriter& out, const domain::CallRecord& record) {
   write_time(out.key("started_at"), f.started_at);
   write_time(out.key("ended_at"), f.ended_at);
   write_time(out.key("event_time"), f.event_time);
-  if (f.extra_json) {
-    out.key("extra").reparsed(*f.extra_json);
-  } else {
-    out.key("extra").null();
-  }
+  write_stored_json(out.key("extra"), f.extra_json);
   write_time(out.key("created_at"), record.created_at);
   write_time(out.key("updated_at"), record.updated_at);
-  if (f.duration) {
-    out.key("duration").integer(*f.duration);
-  } else {
-    out.key("duration").null();
-  }
+  write_integer(out.key("duration"), f.duration);
   out.end_object();
 }
 
