@@ -6,6 +6,7 @@
 
 #include "app/transactions.hpp"
 #include "domain/call_status.hpp"
+#include "domain/enum_names.hpp"
 #include "domain/phone.hpp"
 #include "domain/time.hpp"
 
@@ -90,22 +91,20 @@ std::chrono::milliseconds backoff(const SyncOptions& options, int retry,
 }  // namespace
 
 std::string_view sync_error_name(SyncErrorKind kind) {
-  switch (kind) {
-    case SyncErrorKind::kThrottled:
-    case SyncErrorKind::kAuth:
-    case SyncErrorKind::kUnknownJobGroup:
-    case SyncErrorKind::kNetwork:
-    case SyncErrorKind::kMalformed:
-    case SyncErrorKind::kServer:
-      return dialers::failure_name(static_cast<dialers::FetchFailure>(kind));
-    case SyncErrorKind::kConcurrentSync:
-      return "concurrent_sync";
-    case SyncErrorKind::kStorage:
-      return "storage";
-    case SyncErrorKind::kStopped:
-      return "stopped";
+  // The dialer's failures (the kinds before kConcurrentSync) are named as dialers names them.
+  constexpr std::array<domain::EnumName<SyncErrorKind>, 3> kOurNames{{
+      {SyncErrorKind::kConcurrentSync, "concurrent_sync"},
+      {SyncErrorKind::kStorage, "storage"},
+      {SyncErrorKind::kStopped, "stopped"},
+  }};
+  static_assert(
+      domain::names_each_value(kOurNames, SyncErrorKind::kConcurrentSync, SyncErrorKind::kStopped));
+  static_assert(static_cast<int>(SyncErrorKind::kConcurrentSync) ==
+                static_cast<int>(dialers::FetchFailure::kServer) + 1);
+  if (kind >= SyncErrorKind::kThrottled && kind < SyncErrorKind::kConcurrentSync) {
+    return dialers::failure_name(static_cast<dialers::FetchFailure>(kind));
   }
-  return "storage";
+  return domain::name_of(kOurNames, kind, "storage");
 }
 
 SyncService::SyncService(store_api::Store& store, const Clock& clock, IngestService& ingest,

@@ -2,11 +2,13 @@
 
 #include <toml++/toml.h>
 
+#include <array>
 #include <sstream>
 
 #include "config/settings.hpp"
 #include "config/values.hpp"
 #include "domain/address.hpp"
+#include "domain/enum_names.hpp"
 
 extern char** environ;  // NOLINT: POSIX
 
@@ -90,22 +92,16 @@ void validate(Config& config) {
 }
 
 std::string_view toml_type_name(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a floating-point number";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::table:
-      return "a table";
-    default:
-      return "a date or time";
-  }
+  // The types a setting can be given wrongly; the rest are dates and times.
+  constexpr std::array<domain::EnumName<toml::node_type>, 6> kNames{{
+      {toml::node_type::string, "a string"},
+      {toml::node_type::integer, "an integer"},
+      {toml::node_type::floating_point, "a floating-point number"},
+      {toml::node_type::boolean, "a boolean"},
+      {toml::node_type::array, "an array"},
+      {toml::node_type::table, "a table"},
+  }};
+  return domain::name_of(kNames, node.type(), "a date or time");
 }
 
 /// TOML values become the same text a flag or variable would carry, so one parser validates all;

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <string>
 
+#include "domain/enum_names.hpp"
+
 namespace dialtrack::domain {
 
 namespace {
@@ -38,26 +40,21 @@ bool all_zero(std::span<const std::uint8_t> bytes) {
   return true;
 }
 
+constexpr std::array<EnumName<AddressKind>, 7> kKindNames{{
+    {AddressKind::kPublic, "public"},
+    {AddressKind::kLoopback, "loopback"},
+    {AddressKind::kPrivate, "private"},
+    {AddressKind::kLinkLocal, "link-local"},
+    {AddressKind::kUnspecified, "unspecified"},
+    {AddressKind::kMulticast, "multicast"},
+    {AddressKind::kReserved, "reserved"},
+}};
+static_assert(names_each_value(kKindNames, AddressKind::kPublic, AddressKind::kReserved));
+
 }  // namespace
 
 std::string_view address_kind_name(AddressKind kind) {
-  switch (kind) {
-    case AddressKind::kPublic:
-      return "public";
-    case AddressKind::kLoopback:
-      return "loopback";
-    case AddressKind::kPrivate:
-      return "private";
-    case AddressKind::kLinkLocal:
-      return "link-local";
-    case AddressKind::kUnspecified:
-      return "unspecified";
-    case AddressKind::kMulticast:
-      return "multicast";
-    case AddressKind::kReserved:
-      return "reserved";
-  }
-  return "reserved";
+  return name_of(kKindNames, kind, "reserved");
 }
 
 AddressKind classify_ipv4(std::span<const std::uint8_t, 4> b) {

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "domain/address.hpp"
+#include "domain/enum_names.hpp"
 #include "domain/integer.hpp"
 
 namespace dialtrack::http {
@@ -20,6 +21,13 @@ namespace {
 constexpr std::string_view kPushRoute = "/outbound_call_records";
 constexpr std::string_view kTimestampHeader = "X-Dialtrack-Timestamp";
 constexpr std::string_view kSignatureHeader = "X-Dialtrack-Signature";
+
+constexpr std::array<domain::EnumName<Scope>, 3> kScopeNames{{
+    {Scope::kRead, "read"},
+    {Scope::kWrite, "write"},
+    {Scope::kAdmin, "admin"},
+}};
+static_assert(domain::names_each_value(kScopeNames, Scope::kRead, Scope::kAdmin));
 
 std::optional<std::array<unsigned char, 32>> decode_hex32(std::string_view hex) {
   if (hex.size() != 64) {
@@ -74,28 +82,11 @@ std::string_view trim(std::string_view text) {
 }  // namespace
 
 std::optional<Scope> scope_from_name(std::string_view name) {
-  if (name == "read") {
-    return Scope::kRead;
-  }
-  if (name == "write") {
-    return Scope::kWrite;
-  }
-  if (name == "admin") {
-    return Scope::kAdmin;
-  }
-  return std::nullopt;
+  return domain::value_named(kScopeNames, name);
 }
 
 std::string_view scope_name(Scope scope) {
-  switch (scope) {
-    case Scope::kRead:
-      return "read";
-    case Scope::kWrite:
-      return "write";
-    case Scope::kAdmin:
-      return "admin";
-  }
-  return "admin";
+  return domain::name_of(kScopeNames, scope, "admin");
 }
 
 std::array<unsigned char, 32> sha256(std::string_view text) {

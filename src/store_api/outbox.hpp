@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/enum_names.hpp"
 #include "domain/interface.hpp"
 #include "domain/types.hpp"
 
@@ -32,15 +34,14 @@ enum class DeliveryStatus { kPending, kDelivered, kFailed };
 /// `pending`, `delivered` or `failed`: the status as `webhook_deliveries.status` stores it and
 /// `GET /webhooks/{id}/deliveries` shows it.
 [[nodiscard]] inline std::string_view delivery_status_name(DeliveryStatus status) {
-  switch (status) {
-    case DeliveryStatus::kPending:
-      return "pending";
-    case DeliveryStatus::kDelivered:
-      return "delivered";
-    case DeliveryStatus::kFailed:
-      return "failed";
-  }
-  return "pending";
+  constexpr std::array<domain::EnumName<DeliveryStatus>, 3> kNames{{
+      {DeliveryStatus::kPending, "pending"},
+      {DeliveryStatus::kDelivered, "delivered"},
+      {DeliveryStatus::kFailed, "failed"},
+  }};
+  static_assert(
+      domain::names_each_value(kNames, DeliveryStatus::kPending, DeliveryStatus::kFailed));
+  return domain::name_of(kNames, status, "pending");
 }
 
 /// A delivery claimed for sending: what to send, where, and how often it was tried before.
