@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <array>
+
+#include "domain/enum_names.hpp"
+
 namespace dialtrack::http {
 namespace {
 
@@ -14,108 +18,84 @@ const char* pick(const Pair& p, Language lang) {
   return lang == Language::kEnglish ? p.en : p.zh;
 }
 
-Pair pair_of(Msg msg) {
-  switch (msg) {
-    case Msg::kOk:
-      return {"成功", "OK"};
-    case Msg::kTaskCreated:
-      return {"任务已创建", "Task created"};
-    case Msg::kTaskNotFound:
-      return {"任务不存在", "Task not found"};
-    case Msg::kTaskDeleted:
-      return {"任务已删除", "Task deleted"};
-    case Msg::kTaskCompleted:
-      return {"任务已完成，所有通话都已接通", "Task completed: every call is connected"};
-    case Msg::kTaskNotCompleted:
-      return {"任务未完成", "Task not completed"};
-    case Msg::kCannotStart:
-      return {"任务当前状态不能开始外呼", "The task cannot be started"};
-    case Msg::kLeadsAdded:
-      return {"线索已添加", "Leads added"};
-    case Msg::kRecordsStored:
-      return {"外呼记录已处理", "Call records processed"};
-    case Msg::kRouteNotFound:
-      return {"接口不存在", "No such endpoint"};
-    case Msg::kMethodNotAllowed:
-      return {"该接口不支持此请求方法", "Method not allowed on this endpoint"};
-    case Msg::kInvalidJson:
-      return {"请求体不是有效的 JSON", "The request body is not valid JSON"};
-    case Msg::kJsonTooDeep:
-      return {"JSON 嵌套层数过深", "JSON is nested too deeply"};
-    case Msg::kBodyNotObject:
-      return {"请求体必须是 JSON 对象", "The request body must be a JSON object"};
-    case Msg::kBodyTooLarge:
-      return {"请求体过大", "The request body is too large"};
-    case Msg::kBadRequest:
-      return {"请求格式错误", "Malformed HTTP request"};
-    case Msg::kHeadersTooLarge:
-      return {"请求头过大", "Request headers are too large"};
-    case Msg::kInvalidPathId:
-      return {"路径参数必须是正整数", "The path id must be a positive integer"};
-    case Msg::kStoreUnavailable:
-      return {"数据库暂时不可用，请稍后重试",
-              "The database is temporarily unavailable; retry later"};
-    case Msg::kStoreFull:
-      return {"数据库磁盘空间已满，本次数据未保存，请稍后重试",
-              "The database's disk is full; nothing was saved. Retry later"};
-    case Msg::kInternalError:
-      return {"服务器内部错误", "Internal server error"};
-    case Msg::kShuttingDown:
-      return {"服务正在停止", "The service is shutting down"};
-    case Msg::kWebhookCreated:
-      return {"Webhook 已创建", "Webhook created"};
-    case Msg::kWebhookNotFound:
-      return {"Webhook 不存在", "Webhook not found"};
-    case Msg::kWebhookDeleted:
-      return {"Webhook 已删除", "Webhook deleted"};
-    case Msg::kTokenMissing:
-      return {"需要访问令牌：请在 Authorization 头中提供 Bearer 令牌",
-              "Authentication required: send a token in Authorization: Bearer"};
-    case Msg::kTokenInvalid:
-      return {"访问令牌无效", "The bearer token is not valid"};
-    case Msg::kSignatureMissing:
-      return {"推送缺少签名：需要 X-Dialtrack-Timestamp 和 X-Dialtrack-Signature 头",
-              "The push is not signed: X-Dialtrack-Timestamp and X-Dialtrack-Signature are "
-              "required"};
-    case Msg::kSignatureInvalid:
-      return {"推送签名无效", "The push signature does not match its body"};
-    case Msg::kSignatureExpired:
-      return {"推送签名已过期（时间戳超出允许范围，可能是重放）",
-              "The push timestamp is outside the allowed window (a replay?)"};
-    case Msg::kTooManyConnections:
-      return {"连接数已达上限，请稍后重试", "Too many open connections; retry later"};
-    case Msg::kPrivateWebhookTarget:
-      return {"Webhook 地址指向内网、本机或链路本地地址，未被允许",
-              "The webhook address is a private, loopback or link-local address, which is not "
-              "allowed"};
-    case Msg::kSyncDone:
-      return {"已从外呼平台同步", "Synced from the dialer"};
-    case Msg::kSyncNoAccount:
-      return {"未配置外呼平台账号，无法同步", "No dialer account is configured; cannot sync"};
-    case Msg::kSyncNoJobGroup:
-      return {"任务没有 job_group_id，无法从外呼平台同步",
-              "The task has no job_group_id to sync from the dialer"};
-    case Msg::kSyncRunning:
-      return {"该外呼批次正在同步中", "A sync of this job group is already running"};
-    case Msg::kBodyBudgetFull:
-      return {"服务器正在接收的请求体过多，请稍后重试",
-              "The server is receiving too many request bodies; retry later"};
-    case Msg::kNotReady:
-      return {"数据库未及时应答", "The database did not answer in time"};
-    case Msg::kLeadNotFound:
-      return {"该号码不是此任务的线索", "The phone is not a lead of this task"};
-    case Msg::kTaskFinished:
-      return {"任务已手动结束", "Task finished by hand"};
-    case Msg::kCompletionChanged:
-      return {"完成策略已更新", "Completion policy updated"};
-    case Msg::kCompletionLocked:
-      return {"任务已完成，不能修改完成策略",
-              "The task is completed: its completion policy cannot change"};
-    case Msg::kTaskRedialed:
-      return {"重拨任务已创建", "Redial task created"};
+/// The Chinese or the English text, as `lang` asks, with `args` in its `{}`.
+template <typename... Args>
+std::string localized(Language lang, fmt::format_string<const Args&...> zh,
+                      fmt::format_string<const Args&...> en, const Args&... args) {
+  if (lang == Language::kEnglish) {
+    return fmt::format(en, args...);
   }
-  return {"", ""};
+  return fmt::format(zh, args...);
 }
+
+constexpr std::array<domain::EnumName<Msg, Pair>, 43> kTexts{{
+    {Msg::kOk, {"成功", "OK"}},
+    {Msg::kTaskCreated, {"任务已创建", "Task created"}},
+    {Msg::kTaskNotFound, {"任务不存在", "Task not found"}},
+    {Msg::kTaskDeleted, {"任务已删除", "Task deleted"}},
+    {Msg::kTaskCompleted,
+     {"任务已完成，所有通话都已接通", "Task completed: every call is connected"}},
+    {Msg::kTaskNotCompleted, {"任务未完成", "Task not completed"}},
+    {Msg::kCannotStart, {"任务当前状态不能开始外呼", "The task cannot be started"}},
+    {Msg::kLeadsAdded, {"线索已添加", "Leads added"}},
+    {Msg::kRecordsStored, {"外呼记录已处理", "Call records processed"}},
+    {Msg::kRouteNotFound, {"接口不存在", "No such endpoint"}},
+    {Msg::kMethodNotAllowed, {"该接口不支持此请求方法", "Method not allowed on this endpoint"}},
+    {Msg::kInvalidJson, {"请求体不是有效的 JSON", "The request body is not valid JSON"}},
+    {Msg::kJsonTooDeep, {"JSON 嵌套层数过深", "JSON is nested too deeply"}},
+    {Msg::kBodyNotObject, {"请求体必须是 JSON 对象", "The request body must be a JSON object"}},
+    {Msg::kBodyTooLarge, {"请求体过大", "The request body is too large"}},
+    {Msg::kBadRequest, {"请求格式错误", "Malformed HTTP request"}},
+    {Msg::kHeadersTooLarge, {"请求头过大", "Request headers are too large"}},
+    {Msg::kInvalidPathId, {"路径参数必须是正整数", "The path id must be a positive integer"}},
+    {Msg::kStoreUnavailable,
+     {"数据库暂时不可用，请稍后重试", "The database is temporarily unavailable; retry later"}},
+    {Msg::kStoreFull,
+     {"数据库磁盘空间已满，本次数据未保存，请稍后重试",
+      "The database's disk is full; nothing was saved. Retry later"}},
+    {Msg::kInternalError, {"服务器内部错误", "Internal server error"}},
+    {Msg::kShuttingDown, {"服务正在停止", "The service is shutting down"}},
+    {Msg::kWebhookCreated, {"Webhook 已创建", "Webhook created"}},
+    {Msg::kWebhookNotFound, {"Webhook 不存在", "Webhook not found"}},
+    {Msg::kWebhookDeleted, {"Webhook 已删除", "Webhook deleted"}},
+    {Msg::kTokenMissing,
+     {"需要访问令牌：请在 Authorization 头中提供 Bearer 令牌",
+      "Authentication required: send a token in Authorization: Bearer"}},
+    {Msg::kTokenInvalid, {"访问令牌无效", "The bearer token is not valid"}},
+    {Msg::kSignatureMissing,
+     {"推送缺少签名：需要 X-Dialtrack-Timestamp 和 X-Dialtrack-Signature 头",
+      "The push is not signed: X-Dialtrack-Timestamp and X-Dialtrack-Signature are "
+      "required"}},
+    {Msg::kSignatureInvalid, {"推送签名无效", "The push signature does not match its body"}},
+    {Msg::kSignatureExpired,
+     {"推送签名已过期（时间戳超出允许范围，可能是重放）",
+      "The push timestamp is outside the allowed window (a replay?)"}},
+    {Msg::kTooManyConnections,
+     {"连接数已达上限，请稍后重试", "Too many open connections; retry later"}},
+    {Msg::kPrivateWebhookTarget,
+     {"Webhook 地址指向内网、本机或链路本地地址，未被允许",
+      "The webhook address is a private, loopback or link-local address, which is not "
+      "allowed"}},
+    {Msg::kSyncDone, {"已从外呼平台同步", "Synced from the dialer"}},
+    {Msg::kSyncNoAccount,
+     {"未配置外呼平台账号，无法同步", "No dialer account is configured; cannot sync"}},
+    {Msg::kSyncNoJobGroup,
+     {"任务没有 job_group_id，无法从外呼平台同步",
+      "The task has no job_group_id to sync from the dialer"}},
+    {Msg::kSyncRunning, {"该外呼批次正在同步中", "A sync of this job group is already running"}},
+    {Msg::kBodyBudgetFull,
+     {"服务器正在接收的请求体过多，请稍后重试",
+      "The server is receiving too many request bodies; retry later"}},
+    {Msg::kNotReady, {"数据库未及时应答", "The database did not answer in time"}},
+    {Msg::kLeadNotFound, {"该号码不是此任务的线索", "The phone is not a lead of this task"}},
+    {Msg::kTaskFinished, {"任务已手动结束", "Task finished by hand"}},
+    {Msg::kCompletionChanged, {"完成策略已更新", "Completion policy updated"}},
+    {Msg::kCompletionLocked,
+     {"任务已完成，不能修改完成策略",
+      "The task is completed: its completion policy cannot change"}},
+    {Msg::kTaskRedialed, {"重拨任务已创建", "Redial task created"}},
+}};
+static_assert(domain::names_each_value(kTexts, Msg::kOk, Msg::kTaskRedialed));
 
 const char* type_name(std::string_view expected, Language lang) {
   struct Name {
@@ -169,36 +149,28 @@ Language language_from_header(std::string_view accept_language) {
 }
 
 std::string text(Msg msg, Language lang) {
-  return pick(pair_of(msg), lang);
+  return pick(domain::name_of(kTexts, msg, {"", ""}), lang);
 }
 
 std::string not_completed_text(std::int64_t connected, std::int64_t total, Language lang) {
-  if (lang == Language::kEnglish) {
-    return fmt::format("Task not completed: {}/{} connected", connected, total);
-  }
-  return fmt::format("任务未完成，已接通 {}/{}", connected, total);
+  return localized(lang, "任务未完成，已接通 {}/{}", "Task not completed: {}/{} connected",
+                   connected, total);
 }
 
 std::string all_settled_text(std::int64_t connected, std::int64_t total, Language lang) {
-  if (lang == Language::kEnglish) {
-    return fmt::format("Task completed: {}/{} connected, the other numbers are unreachable",
-                       connected, total);
-  }
-  return fmt::format("任务已完成，已接通 {}/{}，其余号码已无法接通", connected, total);
+  return localized(lang, "任务已完成，已接通 {}/{}，其余号码已无法接通",
+                   "Task completed: {}/{} connected, the other numbers are unreachable", connected,
+                   total);
 }
 
 std::string finished_by_hand_text(std::int64_t connected, std::int64_t total, Language lang) {
-  if (lang == Language::kEnglish) {
-    return fmt::format("Task finished by hand: {}/{} connected", connected, total);
-  }
-  return fmt::format("任务已手动结束，已接通 {}/{}", connected, total);
+  return localized(lang, "任务已手动结束，已接通 {}/{}", "Task finished by hand: {}/{} connected",
+                   connected, total);
 }
 
 std::string cannot_start_text(int task_type, Language lang) {
-  if (lang == Language::kEnglish) {
-    return fmt::format("The task cannot be started from task_type {}", task_type);
-  }
-  return fmt::format("任务当前状态（task_type={}）不能开始外呼", task_type);
+  return localized(lang, "任务当前状态（task_type={}）不能开始外呼",
+                   "The task cannot be started from task_type {}", task_type);
 }
 
 std::string invalid_json_text(std::string_view reason, Language lang) {
@@ -206,94 +178,76 @@ std::string invalid_json_text(std::string_view reason, Language lang) {
 }
 
 std::string json_too_deep_text(int depth, Language lang) {
-  if (lang == Language::kEnglish) {
-    return fmt::format("JSON is nested deeper than {} levels", depth);
-  }
-  return fmt::format("JSON 嵌套超过 {} 层", depth);
+  return localized(lang, "JSON 嵌套超过 {} 层", "JSON is nested deeper than {} levels", depth);
 }
 
 std::string body_too_large_text(std::size_t limit, Language lang) {
-  if (lang == Language::kEnglish) {
-    return fmt::format("The request body is larger than the limit of {} bytes", limit);
-  }
-  return fmt::format("请求体超过 {} 字节的上限", limit);
+  return localized(lang, "请求体超过 {} 字节的上限",
+                   "The request body is larger than the limit of {} bytes", limit);
 }
 
 std::string not_ready_text(std::int64_t wait_ms, Language lang) {
-  if (lang == Language::kEnglish) {
-    return fmt::format("The database did not answer within {} ms", wait_ms);
-  }
-  return fmt::format("数据库未在 {} 毫秒内应答", wait_ms);
+  return localized(lang, "数据库未在 {} 毫秒内应答", "The database did not answer within {} ms",
+                   wait_ms);
 }
 
 std::string invalid_path_id_text(std::string_view name, Language lang) {
-  if (lang == Language::kEnglish) {
-    return fmt::format("{} in the path must be a positive integer", name);
-  }
-  return fmt::format("路径参数 {} 必须是正整数", name);
+  return localized(lang, "路径参数 {} 必须是正整数", "{} in the path must be a positive integer",
+                   name);
 }
 
 std::string scope_too_low_text(std::string_view scope, Language lang) {
-  if (lang == Language::kEnglish) {
-    return fmt::format("The token's scope does not allow this: it needs the {} scope", scope);
-  }
-  return fmt::format("访问令牌权限不足：需要 {} 权限", scope);
+  return localized(lang, "访问令牌权限不足：需要 {} 权限",
+                   "The token's scope does not allow this: it needs the {} scope", scope);
 }
 
 std::string field_error_text(const domain::FieldError& e, Language lang) {
-  const bool en = lang == Language::kEnglish;
   const auto& f = e.field;
   switch (e.problem) {
     case domain::Problem::kRequired:
-      return en ? fmt::format("field {} is required", f) : fmt::format("缺少字段 {}", f);
+      return localized(lang, "缺少字段 {}", "field {} is required", f);
     case domain::Problem::kWrongType:
-      return en ? fmt::format("field {} must be {}", f, type_name(e.expected, lang))
-                : fmt::format("字段 {} 的类型错误，应为{}", f, type_name(e.expected, lang));
+      return localized(lang, "字段 {} 的类型错误，应为{}", "field {} must be {}", f,
+                       type_name(e.expected, lang));
     case domain::Problem::kTooLong:
-      return en ? fmt::format("field {} is longer than {} characters", f, e.limit)
-                : fmt::format("字段 {} 过长，最多 {} 个字符", f, e.limit);
+      return localized(lang, "字段 {} 过长，最多 {} 个字符",
+                       "field {} is longer than {} characters", f, e.limit);
     case domain::Problem::kEmpty:
-      return en ? fmt::format("field {} must not be empty", f) : fmt::format("字段 {} 不能为空", f);
+      return localized(lang, "字段 {} 不能为空", "field {} must not be empty", f);
     case domain::Problem::kInvalidPhone:
-      return en ? fmt::format(
-                      "field {} is not a valid phone number (3-20 digits, optional leading +)", f)
-                : fmt::format("字段 {} 不是有效的电话号码（3–20 位数字，可带 +）", f);
+      return localized(lang, "字段 {} 不是有效的电话号码（3–20 位数字，可带 +）",
+                       "field {} is not a valid phone number (3-20 digits, optional leading +)", f);
     case domain::Problem::kInvalidStatus:
-      return en ? fmt::format(
-                      "field {} is not a valid call status (1-64 ASCII letters, digits or _)", f)
-                : fmt::format("字段 {} 不是有效的通话状态（1–64 个字母、数字或下划线）", f);
+      return localized(lang, "字段 {} 不是有效的通话状态（1–64 个字母、数字或下划线）",
+                       "field {} is not a valid call status (1-64 ASCII letters, digits or _)", f);
     case domain::Problem::kInvalidTime:
-      return en ? fmt::format("field {} is not a valid time (RFC 3339 or Unix time)", f)
-                : fmt::format("字段 {} 不是有效的时间（RFC 3339 或 Unix 时间戳）", f);
+      return localized(lang, "字段 {} 不是有效的时间（RFC 3339 或 Unix 时间戳）",
+                       "field {} is not a valid time (RFC 3339 or Unix time)", f);
     case domain::Problem::kOutOfRange:
-      return en ? fmt::format("field {} must be {}", f, type_name(e.expected, lang))
-                : fmt::format("字段 {} 超出范围，应为{}", f, type_name(e.expected, lang));
+      return localized(lang, "字段 {} 超出范围，应为{}", "field {} must be {}", f,
+                       type_name(e.expected, lang));
     case domain::Problem::kTooMany:
-      return en ? fmt::format("field {} has more than {} items", f, e.limit)
-                : fmt::format("字段 {} 最多 {} 项", f, e.limit);
+      return localized(lang, "字段 {} 最多 {} 项", "field {} has more than {} items", f, e.limit);
     case domain::Problem::kInvalidUrl:
-      return en ? fmt::format("field {} is not a valid http:// or https:// URL", f)
-                : fmt::format("字段 {} 不是有效的 http:// 或 https:// 地址", f);
+      return localized(lang, "字段 {} 不是有效的 http:// 或 https:// 地址",
+                       "field {} is not a valid http:// or https:// URL", f);
     case domain::Problem::kUnknownEvent:
-      return en ? fmt::format("field {} is not a known event (task.completed, task.status_changed)",
-                              f)
-                : fmt::format("字段 {} 不是已知的事件（task.completed、task.status_changed）", f);
+      return localized(lang, "字段 {} 不是已知的事件（task.completed、task.status_changed）",
+                       "field {} is not a known event (task.completed, task.status_changed)", f);
     case domain::Problem::kNulCharacter:
-      return en ? fmt::format("field {} must not contain the NUL character (U+0000)", f)
-                : fmt::format("字段 {} 不能包含 NUL 字符（U+0000）", f);
+      return localized(lang, "字段 {} 不能包含 NUL 字符（U+0000）",
+                       "field {} must not contain the NUL character (U+0000)", f);
     case domain::Problem::kInvalidUtf8:
-      return en ? fmt::format("field {} is not valid UTF-8 text", f)
-                : fmt::format("字段 {} 不是有效的 UTF-8 文本", f);
+      return localized(lang, "字段 {} 不是有效的 UTF-8 文本", "field {} is not valid UTF-8 text",
+                       f);
     case domain::Problem::kTimeTooEarly:
-      return en ? fmt::format("field {} ({}) is before 2000-01-01T00:00:00Z", f, e.expected)
-                : fmt::format("字段 {}（{}）早于 2000-01-01T00:00:00Z", f, e.expected);
+      return localized(lang, "字段 {}（{}）早于 2000-01-01T00:00:00Z",
+                       "field {} ({}) is before 2000-01-01T00:00:00Z", f, e.expected);
     case domain::Problem::kTimeInFuture:
-      return en ? fmt::format(
-                      "field {} ({}) is more than {} s ahead of the server's clock; is the "
-                      "sender's clock or time zone wrong?",
-                      f, e.expected, e.limit)
-                : fmt::format("字段 {}（{}）比服务器时钟超前 {} 秒以上，请检查发送方的时钟或时区",
-                              f, e.expected, e.limit);
+      return localized(lang, "字段 {}（{}）比服务器时钟超前 {} 秒以上，请检查发送方的时钟或时区",
+                       "field {} ({}) is more than {} s ahead of the server's clock; is the "
+                       "sender's clock or time zone wrong?",
+                       f, e.expected, e.limit);
   }
   return f;
 }
