@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "domain/completion.hpp"
+#include "domain/interface.hpp"
 #include "domain/types.hpp"
 #include "store_api/store.hpp"
 
@@ -30,15 +31,8 @@ struct Request {
 /// One export being written: its bytes piece by piece, each piece one page of rows read from
 /// the store (a few thousand), so memory stays bounded whatever the size of the task. Blocking
 /// (database reads, a temporary file): call it from a worker thread.
-class Job {
+class Job : public domain::Interface {
  public:
-  Job() = default;
-  virtual ~Job() = default;
-  Job(const Job&) = delete;
-  Job& operator=(const Job&) = delete;
-  Job(Job&&) = delete;
-  Job& operator=(Job&&) = delete;
-
   /// The next bytes of the file; an empty string while an XLSX workbook is still being written
   /// (nothing to send yet, call again); nothing at the end.
   virtual std::optional<std::string> next() = 0;

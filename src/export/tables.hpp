@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/interface.hpp"
 #include "domain/types.hpp"
 #include "export/exporter.hpp"
 #include "store_api/store.hpp"
@@ -42,15 +43,8 @@ struct Cell {
 using Row = std::vector<Cell>;
 
 /// The rows of an export: the header (known once the first page is read) and pages of rows.
-class Table {
+class Table : public domain::Interface {
  public:
-  Table() = default;
-  virtual ~Table() = default;
-  Table(const Table&) = delete;
-  Table& operator=(const Table&) = delete;
-  Table(Table&&) = delete;
-  Table& operator=(Table&&) = delete;
-
   virtual std::vector<std::string> header() = 0;
   /// The next page of rows; empty at the end.
   virtual std::vector<Row> next_page() = 0;

@@ -9,6 +9,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "domain/interface.hpp"
+
 namespace dialtrack::http {
 
 /// What a streamed body may use while it produces its pieces.
@@ -23,15 +25,8 @@ struct StreamContext {
 /// (chunked transfer encoding): exports of any size in bounded memory, and Server-Sent Events.
 /// A handler answers one by setting `Reply::stream`; the status and headers are those of the
 /// Reply, the body is whatever `next()` yields until it yields nothing.
-class BodyStream {
+class BodyStream : public domain::Interface {
  public:
-  BodyStream() = default;
-  virtual ~BodyStream() = default;
-  BodyStream(const BodyStream&) = delete;
-  BodyStream& operator=(const BodyStream&) = delete;
-  BodyStream(BodyStream&&) = delete;
-  BodyStream& operator=(BodyStream&&) = delete;
-
   /// The next piece of the body; std::nullopt ends it. Runs on the connection's executor. An
   /// exception ends the connection (the status is sent already) and is logged. When the server
   /// shuts down, the coroutine waiting in `next()` is cancelled (operation_aborted): a stream

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string_view>
 
+#include "domain/interface.hpp"
 #include "store_api/cursors.hpp"
 #include "store_api/errors.hpp"
 #include "store_api/leads.hpp"
@@ -18,13 +19,8 @@ namespace dialtrack::store_api {
 /// One database transaction, seen through one port per aggregate. It rolls back in its
 /// destructor unless `commit()` was called. The ports it hands out live as long as it does and
 /// all run on its one connection, so a use case that touches several aggregates stays atomic.
-class Transaction {
+class Transaction : public domain::Interface {
  public:
-  virtual ~Transaction() = default;
-  Transaction() = default;
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-
   /// Makes every write of this transaction durable. Throws StoreError when it cannot.
   virtual void commit() = 0;
 
@@ -51,13 +47,8 @@ enum class TxMode { kRead, kWrite, kSingleRead };
 
 /// The database. Implementations: SQLite (embedded) and PostgreSQL (several instances), under
 /// src/storage/.
-class Store {
+class Store : public domain::Interface {
  public:
-  virtual ~Store() = default;
-  Store() = default;
-  Store(const Store&) = delete;
-  Store& operator=(const Store&) = delete;
-
   /// "sqlite" or "postgresql", as reported by `/healthz`.
   [[nodiscard]] virtual std::string_view backend() const = 0;
   /// Applies the migrations that are missing; returns the schema version reached.
