@@ -26,7 +26,7 @@ Outcome run(Backend& backend, const PhoneKeyFn& key, spdlog::logger* log) {
     std::vector<std::pair<store_api::TaskId, std::string>> keys;
     keys.reserve(batch.size());
     for (const auto& lead : batch) {
-      keys.emplace_back(lead.task_id, key(lead.phone));
+      keys.emplace_back(lead.task_id, key ? key(lead.phone) : lead.phone);
     }
     auto held = backend.held(keys);
     // The first lead of a key in lead order holds it: earlier batches' leads are in `held`,

@@ -54,6 +54,7 @@ struct Outcome {
   std::int64_t shared = 0;
 };
 
+/// Keys every lead without a key; an empty `key` keys a phone as itself.
 Outcome run(Backend& backend, const PhoneKeyFn& key, spdlog::logger* log);
 
 }  // namespace dialtrack::storage::phone_key_backfill

@@ -68,8 +68,7 @@ class PgLeadKeying final : public phone_key_backfill::Backend {
 
 void key_leads(Connection& c, const phone_key_backfill::PhoneKeyFn& key, spdlog::logger* log) {
   PgLeadKeying backend(c);
-  const auto identity = [](std::string_view phone) { return std::string(phone); };
-  phone_key_backfill::run(backend, key ? key : phone_key_backfill::PhoneKeyFn(identity), log);
+  phone_key_backfill::run(backend, key, log);
 }
 
 }  // namespace dialtrack::storage::postgres

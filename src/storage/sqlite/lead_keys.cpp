@@ -49,8 +49,7 @@ class SqliteLeadKeying final : public phone_key_backfill::Backend {
 
 void key_leads(Database& db, const phone_key_backfill::PhoneKeyFn& key, spdlog::logger* log) {
   SqliteLeadKeying backend(db);
-  const auto identity = [](std::string_view phone) { return std::string(phone); };
-  phone_key_backfill::run(backend, key ? key : phone_key_backfill::PhoneKeyFn(identity), log);
+  phone_key_backfill::run(backend, key, log);
 }
 
 }  // namespace dialtrack::storage::sqlite
