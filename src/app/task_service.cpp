@@ -37,6 +37,16 @@ void move_task(store_api::Transaction& tx, const Task& task, std::optional<TaskT
   }
 }
 
+/// The change that moves the task where `rule` of the state machine says, for `reason`, and
+/// refuses nothing.
+auto move_by(std::optional<TaskType> (*rule)(TaskType), std::string_view reason) {
+  return [rule, reason](store_api::Transaction& tx, const Task& task, domain::Timestamp now,
+                        std::vector<AppliedTransition>& applied) -> std::optional<TaskFailure> {
+    move_task(tx, task, rule(task.task_type), reason, now, applied);
+    return std::nullopt;
+  };
+}
+
 }  // namespace
 
 TaskService::TaskService(store_api::Store& store, const Clock& clock,
@@ -165,22 +175,12 @@ TaskOutcome<Task> TaskService::start(TaskId task_id,
 
 TaskOutcome<Task> TaskService::remove(TaskId task_id) {
   return change_task(task_id, true,
-                     [](store_api::Transaction& tx, const Task& task, domain::Timestamp now,
-                        std::vector<AppliedTransition>& applied) -> std::optional<TaskFailure> {
-                       move_task(tx, task, domain::transitions::on_delete(task.task_type),
-                                 domain::reason::kApiDelete, now, applied);
-                       return std::nullopt;
-                     });
+                     move_by(domain::transitions::on_delete, domain::reason::kApiDelete));
 }
 
 TaskOutcome<Task> TaskService::finish(TaskId task_id) {
   return change_task(task_id, false,
-                     [](store_api::Transaction& tx, const Task& task, domain::Timestamp now,
-                        std::vector<AppliedTransition>& applied) -> std::optional<TaskFailure> {
-                       move_task(tx, task, domain::transitions::on_finish(task.task_type),
-                                 domain::reason::kManualFinish, now, applied);
-                       return std::nullopt;
-                     });
+                     move_by(domain::transitions::on_finish, domain::reason::kManualFinish));
 }
 
 TaskOutcome<Task> TaskService::set_completion(TaskId task_id, domain::CompletionPolicy policy) {
