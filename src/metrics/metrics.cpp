@@ -89,31 +89,27 @@ Registry::Family& Registry::family(std::string_view name, std::string_view help,
   return it->second;
 }
 
-Counter& Registry::counter(std::string_view name, std::string_view help, const Labels& labels) {
+template <typename Metric>
+Metric& Registry::series_of(std::string_view name, std::string_view help, const Labels& labels,
+                            Kind kind, SeriesMap<Metric> Family::*of_kind) {
   const std::lock_guard lock(mutex_);
-  auto& slot = family(name, help, Kind::kCounter).counters[label_text(labels)];
+  auto& slot = (family(name, help, kind).*of_kind)[label_text(labels)];
   if (!slot) {
-    slot = std::make_unique<Counter>();
+    slot = std::make_unique<Metric>();
   }
   return *slot;
+}
+
+Counter& Registry::counter(std::string_view name, std::string_view help, const Labels& labels) {
+  return series_of(name, help, labels, Kind::kCounter, &Family::counters);
 }
 
 Gauge& Registry::gauge(std::string_view name, std::string_view help, const Labels& labels) {
-  const std::lock_guard lock(mutex_);
-  auto& slot = family(name, help, Kind::kGauge).gauges[label_text(labels)];
-  if (!slot) {
-    slot = std::make_unique<Gauge>();
-  }
-  return *slot;
+  return series_of(name, help, labels, Kind::kGauge, &Family::gauges);
 }
 
 Histogram& Registry::histogram(std::string_view name, std::string_view help, const Labels& labels) {
-  const std::lock_guard lock(mutex_);
-  auto& slot = family(name, help, Kind::kHistogram).histograms[label_text(labels)];
-  if (!slot) {
-    slot = std::make_unique<Histogram>();
-  }
-  return *slot;
+  return series_of(name, help, labels, Kind::kHistogram, &Family::histograms);
 }
 
 void Registry::on_render(std::function<void()> refresh) {

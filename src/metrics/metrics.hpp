@@ -69,14 +69,21 @@ class Registry {
 
  private:
   enum class Kind { kCounter, kGauge, kHistogram };
+  /// A family's series of one kind, by their label text.
+  template <typename Metric>
+  using SeriesMap = std::map<std::string, std::unique_ptr<Metric>>;
   struct Family {
     Kind kind;
     std::string help;
-    std::map<std::string, std::unique_ptr<Counter>> counters;
-    std::map<std::string, std::unique_ptr<Gauge>> gauges;
-    std::map<std::string, std::unique_ptr<Histogram>> histograms;
+    SeriesMap<Counter> counters;
+    SeriesMap<Gauge> gauges;
+    SeriesMap<Histogram> histograms;
   };
   Family& family(std::string_view name, std::string_view help, Kind kind);
+  /// The series of `labels` in the family `name` (made, and the series, on first use).
+  template <typename Metric>
+  Metric& series_of(std::string_view name, std::string_view help, const Labels& labels, Kind kind,
+                    SeriesMap<Metric> Family::*of_kind);
 
   mutable std::mutex mutex_;
   std::map<std::string, Family, std::less<>> families_;
