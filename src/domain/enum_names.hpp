@@ -40,6 +40,15 @@ constexpr bool names_each_value(const std::array<EnumName<Enum, Name>, N>& names
 template <typename Enum, typename Name, std::size_t N>
 constexpr Name name_of(const std::array<EnumName<Enum, Name>, N>& names, Enum value,
                        std::type_identity_t<Name> fallback) {
+  // Tables list their values in order from the first (names_each_value), so the entry at the
+  // value's distance from the first is the one, checked; the scan serves any other table.
+  if constexpr (N > 0) {
+    const auto index = static_cast<long long>(value) - static_cast<long long>(names[0].value);
+    if (index >= 0 && index < static_cast<long long>(N) &&
+        names[static_cast<std::size_t>(index)].value == value) {
+      return names[static_cast<std::size_t>(index)].name;
+    }
+  }
   for (const auto& entry : names) {
     if (entry.value == value) {
       return entry.name;
