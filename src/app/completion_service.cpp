@@ -42,6 +42,27 @@ std::optional<CheckResult> CompletionService::check(domain::TaskId task_id,
   return result;
 }
 
+CompletionService::Peek CompletionService::check_without_blocking(domain::TaskId task_id) {
+  std::optional<domain::Task> task;
+  try {
+    auto tx = store_.begin_nonblocking_read();
+    if (!tx) {
+      return {};
+    }
+    task = tx->tasks().find_task(task_id);
+    tx->commit();
+  } catch (const store_api::StoreUnavailable&) {
+    return {};  // busy: a worker waits for it instead
+  }
+  if (!task) {
+    return {true, std::nullopt};
+  }
+  if (domain::transitions::on_check(*task)) {
+    return {};  // the write path, exactly as `check` takes it
+  }
+  return {true, CheckResult{std::move(*task), false}};
+}
+
 std::optional<FollowupResult> CompletionService::followup(domain::TaskId task_id, std::int64_t page,
                                                           std::int64_t page_size) {
   auto checked = check(task_id, domain::reason::kFollowupQuery);

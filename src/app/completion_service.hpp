@@ -36,6 +36,16 @@ class CompletionService {
 
   /// Checks one task; `reason` is written to the history if it completes. Empty when unknown.
   std::optional<CheckResult> check(domain::TaskId task_id, std::string_view reason);
+  /// A check answered by one read that never blocks (Store::begin_nonblocking_read), for a
+  /// thread that must not wait (an HTTP I/O thread): the answer when the task is unknown
+  /// (`answered` with no result) or its counters leave nothing to do. Not `answered` when the
+  /// check must run `check` on a worker instead: the counters say complete (the 2 -> 3 write),
+  /// the store has no such reads (PostgreSQL), or the database was busy.
+  struct Peek {
+    bool answered = false;
+    std::optional<CheckResult> result;
+  };
+  Peek check_without_blocking(domain::TaskId task_id);
   /// The task's follow-up records (newest first) after checking it (`followup_query`).
   std::optional<FollowupResult> followup(domain::TaskId task_id, std::int64_t page,
                                          std::int64_t page_size);

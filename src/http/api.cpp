@@ -35,11 +35,12 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
       access != nullptr && access->metrics_require_token() ? std::optional(read) : kPublic;
   auto& r = router_;
   // The probes run on the I/O thread: they answer whatever the workers and the database do.
-  r.add_inline(verb::get, "/healthz", kPublic,
-               [this](const RequestContext& ctx) { return health_.healthz(ctx); });
+  r.add_nonblocking(verb::get, "/healthz", kPublic,
+                    [this](const RequestContext& ctx) { return health_.healthz(ctx); });
   r.add_inline(verb::get, "/readyz", kPublic,
                [this](const RequestContext& ctx) { return health_.readyz(ctx); });
-  r.add(verb::get, "/metrics", metrics_scope, [this](const RequestContext&) {
+  // What is answered from memory runs on the I/O thread too: no hand-off to a worker and back.
+  r.add_nonblocking(verb::get, "/metrics", metrics_scope, [this](const RequestContext&) {
     Reply reply;
     reply.raw_body = metrics_.render();
     reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -62,8 +63,11 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
   r.add(verb::get, "/task_followup_records/{task_id}", read,
         bind(&records_, &RecordRoutes::followup));
   r.add(verb::post, "/check_task_completion", read, bind(&checks_, &CheckRoutes::check_post));
+  // On SQLite a check that only reads answers on the I/O thread; one that completes the task
+  // (a write) or reads PostgreSQL runs on a worker.
   r.add(verb::get, "/check_task_completion/{task_id}", read,
-        bind(&checks_, &CheckRoutes::check_get));
+        bind(&checks_, &CheckRoutes::check_get),
+        [this](const RequestContext& ctx) { return checks_.check_get_without_blocking(ctx); });
   r.add(verb::post, "/check_task_completion/batch", read,
         bind(&checks_, &CheckRoutes::check_batch));
   r.add(verb::post, "/webhooks", admin, bind(&webhooks_, &WebhookRoutes::create));
@@ -74,7 +78,7 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
         bind(&webhooks_, &WebhookRoutes::deliveries));
   r.add(verb::get, "/reports/tasks/{task_id}", read, bind(&reports_, &ReportRoutes::task));
   r.add(verb::get, "/reports/summary", read, bind(&reports_, &ReportRoutes::summary));
-  r.add(verb::get, "/openapi.yaml", kPublic, [](const RequestContext&) {
+  r.add_nonblocking(verb::get, "/openapi.yaml", kPublic, [](const RequestContext&) {
     Reply reply;
     reply.raw_body = std::string(openapi_yaml());
     reply.content_type = "application/yaml; charset=utf-8";
@@ -94,17 +98,17 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
           bind(&*exports_, &ExportRoutes::leads_xlsx));
   }
   // The dashboard and the API viewer, compiled into the program (src/web).
-  r.add(verb::get, "/", kPublic,
-        [this](const RequestContext& ctx) { return dashboard_.index(ctx); });
-  r.add(verb::get, "/assets/{file}", kPublic,
-        [this](const RequestContext& ctx) { return dashboard_.asset(ctx); });
-  r.add(verb::get, "/docs", kPublic,
-        [this](const RequestContext& ctx) { return dashboard_.docs(ctx); });
-  r.add(verb::get, "/docs/{file}", kPublic,
-        [this](const RequestContext& ctx) { return dashboard_.docs_file(ctx); });
+  r.add_nonblocking(verb::get, "/", kPublic,
+                    [this](const RequestContext& ctx) { return dashboard_.index(ctx); });
+  r.add_nonblocking(verb::get, "/assets/{file}", kPublic,
+                    [this](const RequestContext& ctx) { return dashboard_.asset(ctx); });
+  r.add_nonblocking(verb::get, "/docs", kPublic,
+                    [this](const RequestContext& ctx) { return dashboard_.docs(ctx); });
+  r.add_nonblocking(verb::get, "/docs/{file}", kPublic,
+                    [this](const RequestContext& ctx) { return dashboard_.docs_file(ctx); });
   // What the caller's token may do, so the dashboard shows only the actions it may take.
-  r.add(verb::get, "/auth/scope", read,
-        [this](const RequestContext& ctx) { return dashboard_.auth_scope(ctx); });
+  r.add_nonblocking(verb::get, "/auth/scope", read,
+                    [this](const RequestContext& ctx) { return dashboard_.auth_scope(ctx); });
 }
 
 }  // namespace dialtrack::http

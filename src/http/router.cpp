@@ -164,12 +164,27 @@ void Router::add_route(Route route) {
 
 void Router::add(beast_http::verb method, std::string pattern, std::optional<Scope> scope,
                  Handler handler) {
-  add_route({method, std::move(pattern), scope, {}, std::move(handler), {}});
+  add_route({method, std::move(pattern), scope, {}, std::move(handler), {}, {}, false});
+}
+
+void Router::add(beast_http::verb method, std::string pattern, std::optional<Scope> scope,
+                 Handler handler, NonBlockingHandler first) {
+  add_route(
+      {method, std::move(pattern), scope, {}, std::move(handler), {}, std::move(first), false});
+}
+
+void Router::add_nonblocking(beast_http::verb method, std::string pattern,
+                             std::optional<Scope> scope, Handler handler) {
+  auto first = [handler](const RequestContext& ctx) -> std::optional<Reply> {
+    return handler(ctx);
+  };
+  add_route(
+      {method, std::move(pattern), scope, {}, std::move(handler), {}, std::move(first), true});
 }
 
 void Router::add_inline(beast_http::verb method, std::string pattern, std::optional<Scope> scope,
                         InlineHandler handler) {
-  add_route({method, std::move(pattern), scope, {}, {}, std::move(handler)});
+  add_route({method, std::move(pattern), scope, {}, {}, std::move(handler), {}, false});
 }
 
 std::vector<std::string> Router::routes() const {
@@ -192,23 +207,28 @@ Response envelope_response(const Reply& reply, unsigned version, bool keep_alive
   return envelope_response(Reply(reply), version, keep_alive);
 }
 
+namespace {
+
+/// The header of a reply that is not an envelope (a raw body or a stream): its status, content
+/// type, keep-alive and extra headers.
+Response unwrapped_header(const Reply& reply, unsigned version, bool keep_alive) {
+  Response response{reply.status, version};
+  response.set(beast_http::field::content_type, reply.content_type);
+  response.keep_alive(keep_alive);
+  for (const auto& [name, value] : reply.headers) {
+    response.set(name, value);
+  }
+  return response;
+}
+
+}  // namespace
+
 Response envelope_response(Reply&& reply, unsigned version, bool keep_alive) {
   if (reply.stream) {
-    Response response{reply.status, version};
-    response.set(beast_http::field::content_type, reply.content_type);
-    response.keep_alive(keep_alive);
-    for (const auto& [name, value] : reply.headers) {
-      response.set(name, value);
-    }
-    return response;
+    return unwrapped_header(reply, version, keep_alive);
   }
   if (reply.raw_body) {
-    Response response{reply.status, version};
-    response.set(beast_http::field::content_type, reply.content_type);
-    response.keep_alive(keep_alive);
-    for (const auto& [name, value] : reply.headers) {
-      response.set(name, value);
-    }
+    auto response = unwrapped_header(reply, version, keep_alive);
     response.body() = std::move(*reply.raw_body);
     response.prepare_payload();
     if (reply.status == Status::not_modified) {
@@ -316,7 +336,9 @@ Screening Router::screen(const RequestHeader& header) const {
     out.refusal = envelope_response(*resolved.refusal, header.version(), false);
     return out;
   }
-  out.answers_inline = static_cast<bool>(resolved.route->inline_handler);
+  out.answers_inline =
+      static_cast<bool>(resolved.route->inline_handler) || resolved.route->never_blocks;
+  out.tries_inline = static_cast<bool>(resolved.route->nonblocking);
   return out;
 }
 
@@ -355,6 +377,21 @@ Answer Router::finish(const Request& request, const Route& route, Reply reply,
   return {envelope_response(std::move(reply), request.version(), request.keep_alive()), {}};
 }
 
+std::optional<Answer> Router::refuse_body(const Request& request, const Route& route,
+                                          Language lang) const {
+  if (access_ == nullptr) {
+    return std::nullopt;
+  }
+  // The headers were admitted; a signed push's signature covers the body, read only now.
+  const auto refusal = access_->admit_body(request, route.pattern);
+  if (!refusal) {
+    return std::nullopt;
+  }
+  const auto reply = access_refused(*refusal, lang);
+  count(request, route.pattern, reply.status);
+  return Answer{envelope_response(reply, request.version(), request.keep_alive()), {}};
+}
+
 Answer Router::handle(const Request& request) const {
   auto resolved = resolve(request);
   if (resolved.refusal) {
@@ -368,13 +405,8 @@ Answer Router::handle(const Request& request) const {
     context.run();
     return answer.get();
   }
-  if (access_ != nullptr) {
-    // The headers were admitted; a signed push's signature covers the body, read only now.
-    if (const auto refusal = access_->admit_body(request, route.pattern)) {
-      const auto reply = access_refused(*refusal, resolved.lang);
-      count(request, route.pattern, reply.status);
-      return {envelope_response(reply, request.version(), request.keep_alive()), {}};
-    }
+  if (auto refused = refuse_body(request, route, resolved.lang)) {
+    return std::move(*refused);
   }
   const auto started = std::chrono::steady_clock::now();
   Reply reply;
@@ -386,6 +418,34 @@ Answer Router::handle(const Request& request) const {
     reply = fault(request, route, std::current_exception(), resolved.lang);
   }
   return finish(request, route, std::move(reply), started);
+}
+
+std::optional<Answer> Router::try_inline(const Request& request) const {
+  auto resolved = resolve(request);
+  if (resolved.refusal) {
+    return Answer{envelope_response(*resolved.refusal, request.version(), request.keep_alive()),
+                  {}};
+  }
+  const auto& route = *resolved.route;
+  if (!route.nonblocking) {
+    return std::nullopt;
+  }
+  if (auto refused = refuse_body(request, route, resolved.lang)) {
+    return refused;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  std::optional<Reply> reply;
+  try {
+    const RequestContext context{request, resolved.lang, std::move(resolved.params),
+                                 resolved.url.params(), limits_};
+    reply = route.nonblocking(context);
+  } catch (const std::exception&) {
+    reply = fault(request, route, std::current_exception(), resolved.lang);
+  }
+  if (!reply) {
+    return std::nullopt;
+  }
+  return finish(request, route, std::move(*reply), started);
 }
 
 boost::asio::awaitable<Answer> Router::handle_inline(const Request& request) const {

@@ -98,6 +98,11 @@ using Handler = std::function<Reply(const RequestContext&)>;
 /// I/O thread, so it answers even when every worker waits for a stuck database.
 using InlineHandler = std::function<boost::asio::awaitable<Reply>(const RequestContext&)>;
 
+/// A handler's attempt to answer without blocking (from memory, or from a read that never
+/// waits): it runs on the connection's I/O thread; empty when the request needs the route's
+/// blocking handler, which then runs on the worker pool as if no attempt had been made.
+using NonBlockingHandler = std::function<std::optional<Reply>(const RequestContext&)>;
+
 class Access;
 
 /// A route as the table declares it, without its handler.
@@ -110,7 +115,10 @@ struct RouteEntry {
 /// What the request line and headers alone decide, before any of the body is read.
 struct Screening {
   std::optional<Response> refusal;  ///< 400, 404, 405, 401 or 403: answer it, run nothing
-  bool answers_inline = false;      ///< the route is an InlineHandler's
+  /// The route always answers on the I/O thread: an InlineHandler's (handle_inline) or a
+  /// handler that never blocks (try_inline).
+  bool answers_inline = false;
+  bool tries_inline = false;  ///< the route has a NonBlockingHandler: try_inline first
 };
 
 /// The route table: method, path pattern with `{name}` segments, scope, handler. `handle` is
@@ -130,11 +138,22 @@ class Router {
   /// Adds a route whose handler runs on the I/O thread (liveness and readiness probes).
   void add_inline(beast_http::verb method, std::string pattern, std::optional<Scope> scope,
                   InlineHandler handler);
+  /// Adds a route whose handler never blocks (it answers from memory: `/metrics`, the
+  /// dashboard's files): it runs on the I/O thread, with no hand-off to the worker pool.
+  void add_nonblocking(beast_http::verb method, std::string pattern, std::optional<Scope> scope,
+                       Handler handler);
+  /// Adds a route that `first` tries to answer on the I/O thread; when it cannot, `handler`
+  /// answers on the worker pool.
+  void add(beast_http::verb method, std::string pattern, std::optional<Scope> scope,
+           Handler handler, NonBlockingHandler first);
   /// Decides from the header whether the request may run at all (route, method, token, scope),
   /// so a refused request's body is never read; counts the refusals it answers.
   [[nodiscard]] Screening screen(const RequestHeader& header) const;
   /// Answers a request (blocking: run it on a worker; an inline route runs to its end here).
   [[nodiscard]] Answer handle(const Request& request) const;
+  /// Answers a request of a route with a NonBlockingHandler on the calling (I/O) thread, or
+  /// nothing when its blocking handler must answer (`handle`, on a worker).
+  [[nodiscard]] std::optional<Answer> try_inline(const Request& request) const;
   /// Answers a request of a route added with `add_inline`, on the caller's executor.
   [[nodiscard]] boost::asio::awaitable<Answer> handle_inline(const Request& request) const;
 
@@ -149,8 +168,10 @@ class Router {
     std::string pattern;
     std::optional<Scope> scope;
     std::vector<std::string> segments;
-    Handler handler;               ///< empty for an inline route
-    InlineHandler inline_handler;  ///< set for an inline route
+    Handler handler;                 ///< empty for an inline route
+    InlineHandler inline_handler;    ///< set for an inline route
+    NonBlockingHandler nonblocking;  ///< tried on the I/O thread before `handler`, if set
+    bool never_blocks = false;       ///< `nonblocking` always answers (add_nonblocking)
     metrics::Histogram* latency = nullptr;
     /// The route's counter of 200 answers, found on the first one (count_answer).
     std::shared_ptr<std::atomic<metrics::Counter*>> ok_counter =
@@ -170,6 +191,10 @@ class Router {
   void add_route(Route route);
   /// Matches the route and asks Access; the refusal, if any, is counted.
   [[nodiscard]] Resolved resolve(const RequestHeader& header) const;
+  /// The answer to a request whose body Access refuses (a signed push's signature), counted;
+  /// nothing when it is admitted.
+  [[nodiscard]] std::optional<Answer> refuse_body(const Request& request, const Route& route,
+                                                  Language lang) const;
   /// The fault caught at the top of a request, logged, as its reply.
   [[nodiscard]] Reply fault(const RequestHeader& header, const Route& route,
                             std::exception_ptr error, Language lang) const;

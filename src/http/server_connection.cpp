@@ -1,6 +1,7 @@
 // Reading and answering the requests of one connection: the header first, which decides
 // whether the body is read at all, then the body within the memory budget, then the handler
-// (on the I/O thread for the probes, on the worker pool for everything else).
+// (on the I/O thread for the probes and what needs nothing that blocks, on the worker pool for
+// everything else).
 #include "http/server_connection.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -98,10 +99,16 @@ net::awaitable<void> Server::serve(Connection& connection) {
     const bool keep_alive = request.keep_alive();
     const Language lang = language_from_header(request[beast_http::field::accept_language]);
     std::optional<Answer> answer;
-    if (screening.answers_inline) {
-      answer = co_await router_.handle_inline(request);
-    } else {
-      answer = co_await dispatch(connection, std::move(request), std::move(reservation));
+    if (screening.tries_inline) {
+      // Answered here when it needs nothing that blocks: no hand-off to a worker and back.
+      answer = router_.try_inline(request);
+    }
+    if (!answer) {
+      if (screening.answers_inline && !screening.tries_inline) {
+        answer = co_await router_.handle_inline(request);
+      } else {
+        answer = co_await dispatch(connection, std::move(request), std::move(reservation));
+      }
     }
     if (!answer) {
       // The shutdown grace ended while it waited for a worker or the database.

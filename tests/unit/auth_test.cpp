@@ -59,6 +59,9 @@ class RouteTable {
   }
   [[nodiscard]] Response answer(const Request& r) const { return api_.router().handle(r).response; }
   [[nodiscard]] Screening screen(const RequestHeader& h) const { return api_.router().screen(h); }
+  [[nodiscard]] std::optional<Answer> try_inline(const Request& r) const {
+    return api_.router().try_inline(r);
+  }
 
  private:
   [[nodiscard]] std::optional<RouteEntry> entry(verb method, std::string_view pattern) const {
@@ -255,6 +258,34 @@ TEST(AccessTest, TheHeadersAloneDecideBeforeTheBodyIsRead) {
   EXPECT_TRUE(routes.screen(RequestHeader{request(verb::get, "/healthz")}).answers_inline);
   EXPECT_FALSE(routes.screen(RequestHeader{request(verb::get, "/tasks", "reader-token-0123456789")})
                    .answers_inline);
+}
+
+TEST(AccessTest, WhatNeedsNothingThatBlocksIsAnsweredOnTheIoThread) {
+  const auto access = make_access();
+  const RouteTable routes(access);
+  // From memory: always on the I/O thread, through the same screening as every route.
+  const auto metrics = request(verb::get, "/metrics");
+  EXPECT_TRUE(routes.screen(RequestHeader{metrics}).answers_inline);
+  const auto answered = routes.try_inline(metrics);
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(answered->response.result(), beast_http::status::ok);
+  EXPECT_TRUE(routes.screen(RequestHeader{request(verb::get, "/")}).answers_inline);
+  // A check is tried there, and given to a worker when the store has no reads that never block
+  // (this one has none; the worker's read would reach it).
+  const auto check = request(verb::get, "/check_task_completion/7", "reader-token-0123456789");
+  const auto screened = routes.screen(RequestHeader{check});
+  EXPECT_TRUE(screened.tries_inline);
+  EXPECT_FALSE(screened.answers_inline);
+  EXPECT_FALSE(routes.try_inline(check));
+  // A bad id needs no read: answered there.
+  const auto bad =
+      routes.try_inline(request(verb::get, "/check_task_completion/x", "reader-token-0123456789"));
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->response.result(), beast_http::status::bad_request);
+  EXPECT_FALSE(routes
+                   .screen(RequestHeader{request(verb::post, "/check_task_completion/batch",
+                                                 "reader-token-0123456789")})
+                   .tries_inline);
 }
 
 TEST(AccessTest, SignatureMatchesOpenssl) {

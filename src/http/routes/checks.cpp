@@ -70,6 +70,21 @@ Reply CheckRoutes::check_get(const RequestContext& ctx) {
                       [&](domain::TaskId task_id) { return check_one(task_id, ctx.lang); });
 }
 
+std::optional<Reply> CheckRoutes::check_get_without_blocking(const RequestContext& ctx) {
+  auto task_id = ctx.path_id(0, "task_id");
+  if (auto error = first_error(task_id)) {
+    return std::move(*error);
+  }
+  auto peek = completion_.check_without_blocking(std::get<std::int64_t>(task_id));
+  if (!peek.answered) {
+    return std::nullopt;
+  }
+  if (!peek.result) {
+    return not_found(Missing::kTask, ctx.lang);
+  }
+  return ok(check_json(*peek.result), check_message(*peek.result, ctx.lang));
+}
+
 Reply CheckRoutes::check_batch(const RequestContext& ctx) {
   auto decoded = decode_body(ctx, decode_check_batch, limits_.max_batch_check);
   if (auto error = first_error(decoded)) {

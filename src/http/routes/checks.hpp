@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include "app/completion_service.hpp"
 #include "http/router.hpp"
 #include "http/routes/api_limits.hpp"
@@ -14,6 +16,9 @@ class CheckRoutes {
 
   Reply check_post(const RequestContext& ctx);
   Reply check_get(const RequestContext& ctx);
+  /// `check_get` when a read that never blocks answers it (CompletionService::
+  /// check_without_blocking); empty when `check_get` must run on a worker.
+  std::optional<Reply> check_get_without_blocking(const RequestContext& ctx);
   Reply check_batch(const RequestContext& ctx);
 
  private:

@@ -8,8 +8,8 @@ HealthRoutes::HealthRoutes(std::string backend, ReadinessProbe::Ping ping,
                            std::shared_ptr<spdlog::logger> log)
     : backend_(std::move(backend)), probe_(std::move(ping), kReadinessWait, std::move(log)) {}
 
-boost::asio::awaitable<Reply> HealthRoutes::healthz(const RequestContext& ctx) const {
-  co_return ok(boost::json::object{{"db", backend_}}, text(Msg::kOk, ctx.lang));
+Reply HealthRoutes::healthz(const RequestContext& ctx) const {
+  return ok(boost::json::object{{"db", backend_}}, text(Msg::kOk, ctx.lang));
 }
 
 boost::asio::awaitable<Reply> HealthRoutes::readyz(const RequestContext& ctx) {

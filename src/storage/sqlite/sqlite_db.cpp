@@ -1,6 +1,7 @@
 #include "storage/sqlite/sqlite_db.hpp"
 
 #include <cerrno>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -38,7 +39,20 @@ void throw_sqlite_error(sqlite3* db, int code, std::string_view what) {
   throw store_api::StoreError(message);
 }
 
+namespace {
+
+/// SQLite's memory statistics take a process-wide mutex on every allocation of every
+/// connection (a lock per statement step shared by all threads); nothing here reads them. Off
+/// before SQLite initialises, on the first open (later it cannot change: SQLITE_MISUSE, ignored).
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+}  // namespace
+
 Database::Database(const std::string& path) {
+  configure_sqlite_once();
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <cstdint>
 #include <set>
 #include <utility>
@@ -16,13 +17,28 @@
 
 namespace dialtrack::storage::sqlite {
 
+namespace {
+
+std::atomic<std::uint64_t> next_store_id{1};
+
+/// The calling thread's own read connection for the store it was last asked for, so that
+/// finding it takes no lock (SqliteStore::begin_nonblocking_read).
+struct ThreadReaderCache {
+  std::uint64_t store = 0;
+  Connection* connection = nullptr;
+};
+thread_local ThreadReaderCache thread_reader_cache;
+
+}  // namespace
+
 SqliteStore::SqliteStore(std::string path, int read_connections,
                          std::shared_ptr<spdlog::logger> log,
                          phone_key_backfill::PhoneKeyFn phone_key)
     : path_(std::move(path)),
       read_connections_(read_connections),
       log_(log),
-      phone_key_(std::move(phone_key)) {
+      phone_key_(std::move(phone_key)),
+      id_(next_store_id.fetch_add(1)) {
   writer_ = std::make_unique<Connection>(path_);
   // Checkpoint every 10,000 WAL pages (about 40 MB) instead of SQLite's 1,000: a batch of
   // records dirties its leads' pages (the report's per-phone aggregates), scattered over the
@@ -84,6 +100,21 @@ std::unique_ptr<store_api::Transaction> SqliteStore::begin(store_api::TxMode mod
   readers_.pop_back();
   lock.unlock();
   return begin_read(*this, std::move(reader));
+}
+
+std::unique_ptr<store_api::Transaction> SqliteStore::begin_nonblocking_read() {
+  auto& cache = thread_reader_cache;
+  if (cache.store != id_) {
+    const std::lock_guard lock(thread_readers_mutex_);
+    auto& reader = thread_readers_[std::this_thread::get_id()];
+    if (!reader) {
+      reader = std::make_unique<Connection>(path_);
+      reader->db.exec("PRAGMA busy_timeout = 0");
+      reader->prepare();
+    }
+    cache = {id_, reader.get()};
+  }
+  return begin_thread_read(*cache.connection);
 }
 
 store_api::PoolUse SqliteStore::pool_use() const {

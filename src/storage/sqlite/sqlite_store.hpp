@@ -1,9 +1,12 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "storage/common/phone_key_backfill.hpp"
@@ -39,6 +42,10 @@ class SqliteStore final : public store_api::Store {
   [[nodiscard]] std::string_view backend() const override { return "sqlite"; }
   int migrate() override;
   std::unique_ptr<store_api::Transaction> begin(store_api::TxMode mode) override;
+  /// On the calling thread's own read connection (not one of the pool's), opened on its first
+  /// call with no busy timeout: a reader of a WAL database waits for no writer, and in the rare
+  /// case it would (a WAL being reset), the read fails with StoreUnavailable at once.
+  std::unique_ptr<store_api::Transaction> begin_nonblocking_read() override;
   [[nodiscard]] store_api::PoolUse pool_use() const override;
 
   /// Returns a read connection to the pool; used by read transactions when they end.
@@ -55,6 +62,12 @@ class SqliteStore final : public store_api::Store {
   int read_connections_ = 0;
   std::shared_ptr<spdlog::logger> log_;
   phone_key_backfill::PhoneKeyFn phone_key_;
+  /// Tells this store from the others in a thread's cache of its own read connection.
+  std::uint64_t id_;
+  /// The read connections of the threads that asked begin_nonblocking_read, one each, closed
+  /// with the store.
+  std::mutex thread_readers_mutex_;
+  std::unordered_map<std::thread::id, std::unique_ptr<Connection>> thread_readers_;
 };
 
 }  // namespace dialtrack::storage::sqlite

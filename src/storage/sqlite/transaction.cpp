@@ -33,8 +33,8 @@ class ReadTransaction final : public LazyPortsTransaction<Connection> {
   }
 
   ~ReadTransaction() override {
-    reader_->db.reset_statements();
-    if (!done_) {
+    if (!done_) {  // commit() reset the statements already
+      reader_->db.reset_statements();
       sqlite3_exec(reader_->db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
     }
     store_.release_reader(std::move(reader_));
@@ -49,6 +49,36 @@ class ReadTransaction final : public LazyPortsTransaction<Connection> {
  private:
   SqliteStore& store_;
   std::unique_ptr<Connection> reader_;
+  bool done_ = false;
+};
+
+/// A read transaction on a connection that its thread owns (SqliteStore::begin_nonblocking_read):
+/// nothing to give back when it ends.
+class ThreadReadTransaction final : public LazyPortsTransaction<Connection> {
+ public:
+  explicit ThreadReadTransaction(Connection& reader)
+      : LazyPortsTransaction(kPortFactories, reader, TxMode::kRead), reader_(reader) {
+    reader_.db.run("BEGIN");
+  }
+
+  ~ThreadReadTransaction() override {
+    if (!done_) {  // commit() reset the statements already
+      reader_.db.reset_statements();
+      sqlite3_exec(reader_.db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+  }
+
+  ThreadReadTransaction(const ThreadReadTransaction&) = delete;
+  ThreadReadTransaction& operator=(const ThreadReadTransaction&) = delete;
+
+  void commit() override {
+    reader_.db.reset_statements();
+    reader_.db.run("COMMIT");
+    done_ = true;
+  }
+
+ private:
+  Connection& reader_;
   bool done_ = false;
 };
 
@@ -78,6 +108,10 @@ class WriteTransaction final : public LazyPortsTransaction<Connection> {
 std::unique_ptr<store_api::Transaction> begin_read(SqliteStore& store,
                                                    std::unique_ptr<Connection> reader) {
   return std::make_unique<ReadTransaction>(store, std::move(reader));
+}
+
+std::unique_ptr<store_api::Transaction> begin_thread_read(Connection& reader) {
+  return std::make_unique<ThreadReadTransaction>(reader);
 }
 
 std::unique_ptr<store_api::Transaction> begin_write(Connection& writer, GroupCommit& group) {

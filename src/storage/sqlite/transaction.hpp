@@ -16,6 +16,10 @@ class SqliteStore;
 std::unique_ptr<store_api::Transaction> begin_read(SqliteStore& store,
                                                    std::unique_ptr<Connection> reader);
 
+/// Begins a read transaction on `reader`, a connection the calling thread owns (which must
+/// outlive the transaction).
+std::unique_ptr<store_api::Transaction> begin_thread_read(Connection& reader);
+
 /// Begins a write transaction: waits for the writer and joins its group commit (see
 /// group_commit.hpp).
 std::unique_ptr<store_api::Transaction> begin_write(Connection& writer, GroupCommit& group);

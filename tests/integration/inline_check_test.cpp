@@ -1,0 +1,148 @@
+// GET /check_task_completion/{task_id} answered on the I/O thread: on SQLite a check that only
+// reads runs on a read connection of the I/O thread itself, and one whose counters say complete
+// goes to a worker for the 2 -> 3 write as before (on PostgreSQL every check runs on a worker).
+// A check on any connection sees every push acknowledged before it; a task left with full
+// counters on status 2 (a crash between a push's commit and its own check) is completed by
+// racing checks exactly once; SIGTERM with those read connections open exits 0.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <latch>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "campaign_steps.hpp"
+#include "support/server_test.hpp"
+
+namespace dialtrack::test {
+namespace {
+
+/// Runs `sql` on the SQLite file at `path` (the server stopped), or fails the test.
+void run_sql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  char* error = nullptr;
+  const bool opened =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK;
+  const bool ran = opened && sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) == SQLITE_OK;
+  const std::string reason =
+      error != nullptr ? error : (db != nullptr ? sqlite3_errmsg(db) : "out of memory");
+  sqlite3_free(error);
+  sqlite3_close(db);
+  ASSERT_TRUE(ran) << sql << ": " << reason;
+}
+
+TEST(InlineCheckTest, ChecksOnEveryConnectionSeeEachAcknowledgedPush) {
+  ServerProcess server;
+  server.start();
+  HttpConnection pusher(server.port());
+  const auto phones = make_phones(24);
+  const auto task_id = create_task(pusher, phones, "read after write");
+  // Several keep-alive connections, so the checks run on every I/O thread of the server.
+  std::vector<HttpConnection> checkers;
+  for (int i = 0; i < 6; ++i) {
+    checkers.emplace_back(server.port());
+  }
+  for (std::size_t i = 0; i < phones.size(); ++i) {
+    push(pusher, {call_record("raw-" + std::to_string(i), task_id, phones[i], "Connected")});
+    for (auto& checker : checkers) {
+      const auto checked = check_task(checker, task_id);
+      ASSERT_EQ(checked.status, 200u) << checked.describe();
+      EXPECT_EQ(int_field(checked.data_object(), "connected_calls"),
+                static_cast<std::int64_t>(i + 1));
+      EXPECT_EQ(bool_field(checked.data_object(), "is_completed"), i + 1 == phones.size());
+    }
+  }
+  EXPECT_EQ(count_transitions(history(pusher, task_id), 2, 3), 1u);
+  EXPECT_EQ(check_task(pusher, 9'999'999).status, 404u);
+}
+
+TEST(InlineCheckTest, RacingChecksCompleteATaskWithFullCountersOnce) {
+  if (on_postgresql()) {
+    GTEST_SKIP() << "edits the SQLite file";
+  }
+  ServerOptions options;
+  options.env = {{"DIALTRACK_SWEEP_INTERVAL_MS", "0"}};  // the checks, not the sweep
+  ServerProcess server(options);
+  server.start();
+  const auto phones = make_phones(8);
+  std::int64_t task_id = 0;
+  {
+    HttpConnection http(server.port());
+    task_id = create_task(http, phones, "left on 2");
+    boost::json::array records;
+    for (std::size_t i = 0; i < phones.size(); ++i) {
+      records.push_back(call_record("full-" + std::to_string(i), task_id, phones[i], "Connected"));
+    }
+    push(http, records);
+  }
+  ASSERT_EQ(server.terminate(), 0);
+  // What a crash between the push's commit and its own check leaves: full counters on 2.
+  const auto id = std::to_string(task_id);
+  run_sql(server.db(),
+          "UPDATE call_tasks SET task_type = 2, completed_at = NULL, completion_reason = NULL "
+          "WHERE task_id = " +
+              id + "; DELETE FROM task_status_history WHERE task_id = " + id + " AND to_type = 3");
+  server.start();
+
+  constexpr int kCheckers = 8;
+  std::latch together(kCheckers);
+  std::atomic<int> completed_answers{0};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> checkers;
+  for (int t = 0; t < kCheckers; ++t) {
+    checkers.emplace_back([&] {
+      try {
+        HttpConnection connection(server.port());
+        together.arrive_and_wait();
+        for (int round = 0; round < 5; ++round) {
+          const auto checked = check_task(connection, task_id);
+          if (checked.status != 200) {
+            failures.fetch_add(1);
+          } else if (bool_field(checked.data_object(), "is_completed")) {
+            completed_answers.fetch_add(1);
+          }
+        }
+      } catch (const std::exception&) {
+        failures.fetch_add(1);
+      }
+    });
+  }
+  for (auto& checker : checkers) {
+    checker.join();
+  }
+  EXPECT_EQ(failures.load(), 0);
+  // Every check answered after the transition, whichever made it.
+  EXPECT_EQ(completed_answers.load(), kCheckers * 5);
+  HttpConnection http(server.port());
+  const auto rows = history(http, task_id);
+  ASSERT_EQ(count_transitions(rows, 2, 3), 1u);
+  EXPECT_EQ(last_reason_into(http, task_id, 3), "manual_check");
+  EXPECT_EQ(int_field(get_task(http, task_id), "task_type"), 3);
+}
+
+TEST(InlineCheckTest, SigtermWithTheIoThreadsReadConnectionsOpenExitsZero) {
+  ServerProcess server;
+  server.start();
+  std::int64_t task_id = 0;
+  {
+    HttpConnection http(server.port());
+    task_id = create_task(http, make_phones(3), "open readers");
+  }
+  std::vector<HttpConnection> connections;
+  for (int i = 0; i < 8; ++i) {
+    connections.emplace_back(server.port());
+    ASSERT_EQ(check_task(connections.back(), task_id).status, 200u);
+  }
+  EXPECT_EQ(server.terminate(), 0);
+  // The file is whole: the server opens it again and answers from it.
+  server.start();
+  HttpConnection http(server.port());
+  const auto checked = check_task(http, task_id);
+  ASSERT_EQ(checked.status, 200u) << checked.describe();
+  EXPECT_EQ(int_field(checked.data_object(), "total_calls"), 3);
+}
+
+}  // namespace
+}  // namespace dialtrack::test
