@@ -287,33 +287,18 @@ IngestResult IngestService::ingest(
       return found != task_of.end() && found->second->completion.is_final(status);
     };
 
-    // 5. Write the records, then settle their leads; counters move by the leads that changed.
-    // A lead's state can change only when it connects, when its count of final attempts moves,
-    // or when it gains an attempt under a task with max_attempts: only those are settled.
+    // 5. Write the records; the store settles their leads with them (connection, state) and
+    // moves the counters by the leads that changed.
     std::vector<store_api::RecordWrite> writes;
-    std::vector<LeadId> settling_leads;
-    std::vector<LeadId> connected_leads;
+    writes.reserve(write_order.size());
     for (const auto& call_id : write_order) {
-      const auto& s = state.at(call_id);
-      writes.push_back(s.write);
+      auto& s = state.at(call_id);
+      writes.push_back(std::move(s.write));
       auto& w = writes.back();
       w.final_status = is_final(w.task_id, w.fields.call_status);
       w.stored_final = s.stored_status && is_final(w.task_id, *s.stored_status);
-      const auto task = task_of.find(w.task_id);
-      const bool limited = task != task_of.end() && task->second->completion.max_attempts;
-      if (w.connected) {
-        connected_leads.push_back(w.lead_id);
-      }
-      if (w.connected || w.final_status != w.stored_final || (w.is_new && limited)) {
-        settling_leads.push_back(w.lead_id);
-      }
     }
-    tx.records().upsert_records(writes, now);
-    for (auto* ids : {&settling_leads, &connected_leads}) {
-      std::sort(ids->begin(), ids->end());
-      ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
-    }
-    tx.leads().settle_leads(settling_leads, connected_leads, now);
+    tx.records().upsert_and_settle(writes, now);
 
     // 6. The tasks again, now that this writer holds their rows (upsert_records locked them on
     // backends with row locks): a completion policy changed since step 4 (PUT .../completion,

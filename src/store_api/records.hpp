@@ -56,6 +56,12 @@ class RecordStore : public domain::Interface {
   /// any task counter or status row moves, and stay locked to the end: concurrent writers for
   /// one task wait only for its counters and the commit.
   virtual void upsert_records(std::span<const RecordWrite> records, Timestamp now) = 0;
+  /// `upsert_records`, then `LeadStore::settle_leads` of the records' leads, in one write of
+  /// each lead row: the leads of connected records are connected, every lead whose attempts,
+  /// final attempts or latest attempt moved gets its state set again from its row, and the
+  /// tasks' connected, settled and unreachable counters move by the leads that changed (what
+  /// ingestion does with a batch).
+  virtual void upsert_and_settle(std::span<const RecordWrite> records, Timestamp now) = 0;
   /// A task's records, newest first.
   virtual RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) = 0;
   /// A lead's records, oldest call first (by started_at, else event_time, else created_at). A

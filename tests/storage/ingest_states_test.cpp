@@ -1,8 +1,11 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <string>
 
 #include "app/ingest_service.hpp"
+#include "app/recount_service.hpp"
 #include "services_on_store.hpp"
 
 namespace dialtrack::store_test {
@@ -11,6 +14,44 @@ namespace {
 std::size_t rows_into(const std::vector<domain::Transition>& rows, TaskType to) {
   return static_cast<std::size_t>(
       std::count_if(rows.begin(), rows.end(), [&](const auto& row) { return row.to == to; }));
+}
+
+std::string millis_or_none(const std::optional<Timestamp>& at) {
+  return at ? std::to_string(at->time_since_epoch().count()) : "none";
+}
+
+/// What ingestion keeps of a task, without its id: counters, each lead's state and attempts,
+/// and the report's rows.
+std::string kept_of(store_api::Transaction& tx, const domain::Task& task) {
+  std::string out =
+      fmt::format("records {} total {} connected {} settled {} unreachable {}\n",
+                  tx.records().task_records(task.task_id, 1, 1).total, task.total_calls,
+                  task.connected_calls, task.settled_calls, task.unreachable_calls);
+  store_api::LeadQuery query;
+  query.task_id = task.task_id;
+  query.page_size = 100;
+  for (const auto& lead : tx.leads().list_leads(query).items) {
+    out += fmt::format("lead {} state {} attempts {} latest {} at {} connected {}\n",
+                       lead.lead.phone, static_cast<int>(lead.state), lead.attempts,
+                       lead.latest_status.value_or("none"), millis_or_none(lead.latest_at),
+                       lead.connected_at.has_value());
+  }
+  const auto report = tx.reports().task_report(task.task_id);
+  for (const auto& row : report.by_status) {
+    out += fmt::format("status {} calls {} connected {} talk {} {} first {} last {}\n",
+                       row.call_status, row.calls, row.connected_calls, row.talk_seconds,
+                       row.talk_calls, millis_or_none(row.first_call_at),
+                       millis_or_none(row.last_call_at));
+  }
+  for (const auto& row : report.by_latest) {
+    out +=
+        fmt::format("latest {} attempts {} phones {}\n", row.call_status, row.attempts, row.phones);
+  }
+  for (const auto& row : report.by_hour) {
+    out += fmt::format("hour {} calls {} connected {}\n", row.hour.time_since_epoch().count(),
+                       row.calls, row.connected_calls);
+  }
+  return out;
 }
 
 TEST_P(ServicesOnStore, FirstRecordStartsACreatedTask) {
@@ -81,6 +122,50 @@ TEST_P(ServicesOnStore, RecordsOfADeletedTaskAreStoredButItNeverChanges) {
   EXPECT_TRUE(result.completed_tasks.empty());
   EXPECT_EQ(task(created.task_id).task_type, TaskType::kDeleted);
   EXPECT_TRUE(stored_record("c-1").has_value());
+}
+
+// The store settles a batch's leads with one write of each lead row: a lead with several records
+// in one batch (connected and not, final statuses that come and go with updates) ends as the same
+// records pushed one at a time leave it, and recount finds nothing to fix.
+TEST_P(ServicesOnStore, OneBatchSettlesItsLeadsAsSeparatePushesDo) {
+  struct Push {
+    const char* call_id;
+    const char* phone;
+    const char* status;
+    std::int64_t event_time;
+  };
+  const std::vector<Push> pushes{
+      {"c-1", "100", "NoAnswer", 1000},      {"c-2", "100", "EmptyNumber", 2000},
+      {"c-1", "100", "Busy", 3000},          {"c-3", "100", "Connected", 4000},
+      {"c-4", "200", "NotExist", 1000},      {"c-4", "200", "NoAnswer", 2000},
+      {"c-5", "300", "NotExist", 1000},      {"c-6", "300", "NoAnswer", 2000},
+      {"c-7", "400", "Connected", 5000},     {"c-7", "400", "NoAnswer", 6000},
+      {"c-8", "400", "SucceededFinish", 500}};
+  const auto batched = create_task({"100", "200", "300", "400", "500"});
+  const auto one_by_one = create_task({"100", "200", "300", "400", "500"});
+  std::vector<app::RecordInput> batch;
+  for (std::size_t i = 0; i < pushes.size(); ++i) {
+    const auto& p = pushes[i];
+    batch.push_back(record_input(i, std::string("a-") + p.call_id, batched.task_id, p.phone,
+                                 p.status, p.event_time));
+    const auto alone = ingest({record_input(0, std::string("b-") + p.call_id, one_by_one.task_id,
+                                            p.phone, p.status, p.event_time)});
+    ASSERT_TRUE(alone.rejected.empty());
+  }
+  const auto result = ingest(batch);
+  EXPECT_EQ(result.accepted, 8);
+  EXPECT_TRUE(result.rejected.empty());
+
+  auto tx = begin_read();
+  const auto kept = kept_of(*tx, task(batched.task_id));
+  EXPECT_EQ(kept, kept_of(*tx, task(one_by_one.task_id)));
+  EXPECT_NE(kept.find("records 8 total 5 connected 2 settled 3 unreachable 1\n"), std::string::npos)
+      << kept;
+  EXPECT_NE(kept.find("lead 200 state 0 attempts 1 latest NoAnswer"), std::string::npos) << kept;
+  EXPECT_NE(kept.find("lead 300 state 2 attempts 2 latest NoAnswer"), std::string::npos) << kept;
+
+  app::RecountService recount(store(), clock_, *completion_, log_);
+  EXPECT_TRUE(recount.recount(std::nullopt, false).drifted.empty());
 }
 
 }  // namespace

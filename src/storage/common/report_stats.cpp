@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "domain/completion.hpp"
 #include "storage/common/time_columns.hpp"
 
 namespace dialtrack::storage::report_stats {
@@ -62,6 +63,19 @@ void Deltas::update(const Contribution& before, const Contribution& after) {
   }
 }
 
+void Deltas::connect(store_api::TaskId task_id, store_api::LeadId lead_id) {
+  lead(task_id, lead_id).connects = true;
+}
+
+LeadStatDelta& Deltas::lead(store_api::TaskId task_id, store_api::LeadId lead_id) {
+  auto [it, added] = leads_.try_emplace(lead_id);
+  if (added) {
+    it->second.task_id = task_id;
+    it->second.lead_id = lead_id;
+  }
+  return it->second;
+}
+
 void Deltas::count(const Contribution& record, std::int64_t sign) {
   const std::int64_t slot = record.call_time / kSlotMillis;
   auto [it, added] = calls_.try_emplace({record.task_id, record.call_status, slot});
@@ -86,12 +100,10 @@ void Deltas::count(const Contribution& record, std::int64_t sign) {
 }
 
 void Deltas::candidate(const Contribution& record) {
-  auto [it, added] = leads_.try_emplace(record.lead_id);
-  auto& lead = it->second;
+  auto& lead = this->lead(record.task_id, record.lead_id);
   // Later in the batch wins a tie, as the last stored record does.
-  if (added || record.latest_time >= lead.latest_at) {
-    lead.task_id = record.task_id;
-    lead.lead_id = record.lead_id;
+  if (!lead.has_latest || record.latest_time >= lead.latest_at) {
+    lead.has_latest = true;
     lead.latest_status = record.call_status;
     lead.latest_at = record.latest_time;
   }
@@ -116,6 +128,33 @@ std::vector<LeadStatDelta> Deltas::lead_stats() const {
     out.push_back(lead);
   }
   return out;
+}
+
+LeadRow apply(const LeadRow& row, const LeadStatDelta& delta,
+              std::optional<std::int64_t> max_attempts) {
+  LeadRow out = row;
+  out.attempts += delta.attempts;
+  out.final_attempts += delta.final_attempts;
+  if (delta.takes_latest(row.latest_at)) {
+    out.latest_status = delta.latest_status;
+    out.latest_at = delta.latest_at;
+  }
+  out.connected = row.connected || delta.connects;
+  out.state = static_cast<int>(
+      domain::lead_state(out.connected, out.final_attempts, out.attempts, max_attempts));
+  return out;
+}
+
+void LeadMoves::add(const LeadRow& before, const LeadRow& after) {
+  const auto is_settled = [](int state) {
+    return domain::is_settled(static_cast<domain::LeadState>(state)) ? 1 : 0;
+  };
+  const auto is_unreachable = [](int state) {
+    return state == static_cast<int>(domain::LeadState::kUnreachable) ? 1 : 0;
+  };
+  connected += (after.connected && !before.connected) ? 1 : 0;
+  settled += is_settled(after.state) - is_settled(before.state);
+  unreachable += is_unreachable(after.state) - is_unreachable(before.state);
 }
 
 }  // namespace dialtrack::storage::report_stats

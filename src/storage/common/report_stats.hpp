@@ -65,18 +65,56 @@ struct CallStatDelta {
 
 /// What to add to one lead: attempts (records inserted), attempts with a final status, and the
 /// latest of the lead's records
-/// the batch wrote, which becomes the lead's latest attempt when it is at least as late as the
-/// stored one, or when the batch overwrote the stored latest attempt itself (`replaced_at`: the
-/// latest time, before the batch, of the lead's records the batch overwrote; the stored
-/// `latest_at` is then no later than it).
+/// the batch wrote (`has_latest`), which becomes the lead's latest attempt when it is at least
+/// as late as the stored one, or when the batch overwrote the stored latest attempt itself
+/// (`replaced_at`: the latest time, before the batch, of the lead's records the batch
+/// overwrote; the stored `latest_at` is then no later than it); and whether the batch wrote a
+/// connected record of the lead (`connects`: the lead is connected from now on).
 struct LeadStatDelta {
   store_api::TaskId task_id = 0;
   store_api::LeadId lead_id = 0;
   std::int64_t attempts = 0;
   std::int64_t final_attempts = 0;
+  bool has_latest = false;
   std::string latest_status;
   std::int64_t latest_at = 0;
   std::optional<std::int64_t> replaced_at;
+  bool connects = false;
+
+  /// Whether the candidate becomes the latest attempt of a lead whose latest attempt is at
+  /// `stored_at` (empty: none yet).
+  [[nodiscard]] bool takes_latest(std::optional<std::int64_t> stored_at) const {
+    return has_latest &&
+           (!stored_at || latest_at >= *stored_at || (replaced_at && *stored_at <= *replaced_at));
+  }
+};
+
+/// A lead's row before and after a batch's `LeadStatDelta`: what the backends write in one
+/// statement per batch, with the state it puts the lead in (domain::lead_state).
+struct LeadRow {
+  store_api::TaskId task_id = 0;
+  store_api::LeadId lead_id = 0;
+  int state = 0;  ///< domain::LeadState as stored
+  bool connected = false;
+  std::int64_t attempts = 0;
+  std::int64_t final_attempts = 0;
+  std::optional<std::string> latest_status;
+  std::optional<std::int64_t> latest_at;
+};
+
+/// `row` with `delta` applied and its state set from the result under the task's
+/// `max_attempts`.
+LeadRow apply(const LeadRow& row, const LeadStatDelta& delta,
+              std::optional<std::int64_t> max_attempts);
+
+/// How a batch moves a task's lead counters: leads newly connected, settled and unreachable
+/// (signed: a lead may leave a state).
+struct LeadMoves {
+  std::int64_t connected = 0;
+  std::int64_t settled = 0;
+  std::int64_t unreachable = 0;
+  void add(const LeadRow& before, const LeadRow& after);
+  [[nodiscard]] bool empty() const { return connected == 0 && settled == 0 && unreachable == 0; }
 };
 
 /// The aggregate changes of one batch of record writes, in the order the batch wrote them.
@@ -86,17 +124,23 @@ class Deltas {
   void insert(const Contribution& record);
   /// A record overwritten: `before` as it was stored, `after` as it is now (same task and lead).
   void update(const Contribution& before, const Contribution& after);
+  /// A connected record of the lead written: the lead is connected (when it was not yet).
+  void connect(store_api::TaskId task_id, store_api::LeadId lead_id);
+  /// The lead's state is set again from its row, even if nothing else of it moves.
+  void settle(store_api::LeadId lead_id) { lead(0, lead_id); }
 
   /// The rows to change, by (task_id, call_status, slot); rows that the batch leaves as they
   /// are are left out.
   [[nodiscard]] std::vector<CallStatDelta> call_stats() const;
-  /// The leads to change, by lead id.
+  /// The leads to change, by lead id (each lead a batch wrote a record of and that may change:
+  /// its attempts, final attempts, latest attempt or connection).
   [[nodiscard]] std::vector<LeadStatDelta> lead_stats() const;
   [[nodiscard]] bool empty() const { return calls_.empty() && leads_.empty(); }
 
  private:
   void count(const Contribution& record, std::int64_t sign);
   void candidate(const Contribution& record);
+  LeadStatDelta& lead(store_api::TaskId task_id, store_api::LeadId lead_id);
 
   std::map<std::tuple<store_api::TaskId, std::string, std::int64_t>, CallStatDelta> calls_;
   std::map<store_api::LeadId, LeadStatDelta> leads_;

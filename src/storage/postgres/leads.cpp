@@ -1,10 +1,12 @@
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <type_traits>
 
 #include "storage/common/lead_state_sql.hpp"
 #include "storage/common/names.hpp"
 #include "storage/common/policy_columns.hpp"
+#include "storage/common/report_stats.hpp"
 #include "storage/postgres/pg_sql.hpp"
 #include "storage/postgres/ports.hpp"
 
@@ -94,30 +96,40 @@ std::vector<NamedStatement> lead_statements() {
        "JOIN task_leads l ON l.task_id = t.task_id AND l.phone_key = k.phone_key "
        "AND NOT l.key_shared "
        "ORDER BY k.job_group_id, k.phone_key, t.task_type = 4, t.task_id DESC"},
-      // Connects the leads $2 (a subset of $1) where they were not yet and sets the states of
-      // the leads $1 (domain::lead_state as SQL), and moves the tasks' connected, settled and
-      // unreachable counters by the leads that changed: one statement, one round trip per
-      // push. The leads' rows and the tasks' are locked already (upsert_records).
-      {"settle_leads",
-       sql({"WITH cur AS (SELECT l.lead_id, l.task_id, l.state AS old_state, "
-            "(l.connected_at IS NULL AND l.lead_id = ANY($2::bigint[])) AS connects, ",
-            lead_state_sql("(l.connected_at IS NOT NULL OR l.lead_id = ANY($2::bigint[]))"),
-            " AS new_state FROM task_leads l JOIN call_tasks t ON t.task_id = l.task_id "
-            "WHERE l.lead_id = ANY($1::bigint[])), "
-            "upd AS (UPDATE task_leads l SET state = cur.new_state, connected_at = CASE WHEN "
-            "cur.connects THEN $3 ELSE l.connected_at END FROM cur "
-            "WHERE l.lead_id = cur.lead_id AND (cur.new_state <> cur.old_state OR cur.connects) "
-            "RETURNING cur.task_id, cur.old_state, cur.new_state, cur.connects), "
-            "d AS (SELECT task_id, sum(connects::int) AS connected, "
-            "sum((new_state <> 0)::int - (old_state <> 0)::int) AS settled, "
-            "sum((new_state = 2)::int - (old_state = 2)::int) AS unreachable "
-            "FROM upd GROUP BY task_id) "
-            "UPDATE call_tasks t SET connected_calls = t.connected_calls + d.connected, "
-            "settled_calls = t.settled_calls + d.settled, "
-            "unreachable_calls = t.unreachable_calls + d.unreachable, updated_at = $3 "
-            "FROM d WHERE t.task_id = d.task_id "
-            "AND (d.connected <> 0 OR d.settled <> 0 OR d.unreachable <> 0) "
-            "RETURNING t.task_id, d.connected"})},
+      // What a batch of record writes changes in its leads, in one statement (one write of each
+      // lead row): attempts, final attempts, the latest attempt (a candidate (status, at) becomes
+      // it when it is at least as late, or when the batch overwrote the stored latest attempt:
+      // its old time replaced_at reaches latest_at), connection, and the state that follows
+      // (domain::lead_state as SQL), or with $10 false only the attempts and the latest attempt
+      // (RecordStore::upsert_records). The rows are locked in lead id order (the CTE), as every
+      // writer locks leads, and before any task: no deadlock. Returns how each task's
+      // connected, settled and unreachable counters move; the caller moves them once it holds
+      // the tasks (add_record_stats).
+      {"write_leads",
+       sql({"WITH u AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], "
+            "$4::boolean[], $5::text[], $6::bigint[], $7::bigint[], $8::boolean[]) "
+            "AS u(lead_id, attempts, final_attempts, has_latest, status, at, replaced_at, "
+            "connects)), "
+            "cur AS MATERIALIZED (SELECT l.lead_id, l.task_id, l.state AS old_state, "
+            "(l.connected_at IS NULL AND u.connects) AS connects, "
+            "(u.has_latest AND (l.latest_at IS NULL OR u.at >= l.latest_at "
+            "OR l.latest_at <= u.replaced_at)) AS takes, ",
+            "CASE WHEN $10::boolean THEN ",
+            lead_state_sql("(l.connected_at IS NOT NULL OR u.connects)",
+                           "(l.final_attempts + u.final_attempts)", "(l.attempts + u.attempts)"),
+            " ELSE l.state END AS new_state FROM task_leads l JOIN u ON u.lead_id = l.lead_id "
+            "JOIN call_tasks t ON t.task_id = l.task_id ORDER BY l.lead_id FOR UPDATE OF l), "
+            "upd AS (UPDATE task_leads l SET attempts = l.attempts + u.attempts, "
+            "final_attempts = l.final_attempts + u.final_attempts, "
+            "latest_status = CASE WHEN cur.takes THEN u.status ELSE l.latest_status END, "
+            "latest_at = CASE WHEN cur.takes THEN u.at ELSE l.latest_at END, "
+            "state = cur.new_state, "
+            "connected_at = CASE WHEN cur.connects THEN $9 ELSE l.connected_at END "
+            "FROM cur JOIN u ON u.lead_id = cur.lead_id WHERE l.lead_id = cur.lead_id "
+            "RETURNING cur.task_id, cur.old_state, cur.new_state, cur.connects) "
+            "SELECT task_id, sum(connects::int), "
+            "sum((new_state <> 0)::int - (old_state <> 0)::int), "
+            "sum((new_state = 2)::int - (old_state = 2)::int) FROM upd GROUP BY task_id"})},
       {"resettle_final_attempts",
        "UPDATE task_leads l SET final_attempts = coalesce(f.n, 0) FROM task_leads k "
        "LEFT JOIN (SELECT r.lead_id, count(*) AS n FROM outbound_call_records r "
@@ -162,6 +174,41 @@ std::vector<NamedStatement> lead_statements() {
        "AND lead_id NOT IN (SELECT lead_id FROM outbound_call_records "
        "WHERE task_id = $1 AND connected)"},
   };
+}
+
+std::map<TaskId, report_stats::LeadMoves> write_leads(
+    Connection& c, std::span<const report_stats::LeadStatDelta> leads, Timestamp now, bool settle) {
+  std::map<TaskId, report_stats::LeadMoves> moves;
+  if (leads.empty()) {
+    return moves;
+  }
+  std::vector<std::int64_t> lead_ids, attempts, final_attempts, latest_at;
+  std::vector<std::optional<std::string>> has_latest, latest_status, replaced_at, connects;
+  for (const auto& d : leads) {  // in lead id order
+    lead_ids.push_back(d.lead_id);
+    attempts.push_back(d.attempts);
+    final_attempts.push_back(d.final_attempts);
+    has_latest.emplace_back(d.has_latest ? "t" : "f");
+    latest_status.emplace_back(d.latest_status);
+    latest_at.push_back(d.latest_at);
+    replaced_at.push_back(int_text(d.replaced_at));
+    connects.emplace_back(d.connects ? "t" : "f");
+  }
+  const auto r = c.run("write_leads", Params{}
+                                          .add_array(lead_ids)
+                                          .add_array(attempts)
+                                          .add_array(final_attempts)
+                                          .add_array(has_latest)
+                                          .add_array(latest_status)
+                                          .add_array(latest_at)
+                                          .add_array(replaced_at)
+                                          .add_array(connects)
+                                          .add(millis(now))
+                                          .add(settle ? "t" : "f"));
+  for (int row = 0; row < r.rows(); ++row) {
+    moves[r.int64(row, 0)] = {r.int64(row, 1), r.int64(row, 2), r.int64(row, 3)};
+  }
+  return moves;
 }
 
 void repair_connected_flags(Connection& c, TaskId task_id, Timestamp now) {
@@ -234,23 +281,24 @@ class PgLeads final : public store_api::LeadStore {
   std::vector<store_api::ConnectedIncrement> settle_leads(std::span<const LeadId> lead_ids,
                                                           std::span<const LeadId> connected,
                                                           Timestamp now) override {
-    if (lead_ids.empty() && connected.empty()) {
-      return {};
+    report_stats::Deltas deltas;
+    for (const LeadId id : lead_ids) {
+      deltas.settle(id);
     }
-    // Sorted ids: every writer meets the lead rows in one order (they are locked already).
-    std::vector<std::int64_t> ids(lead_ids.begin(), lead_ids.end());
-    ids.insert(ids.end(), connected.begin(), connected.end());
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    const std::vector<std::int64_t> connecting(connected.begin(), connected.end());
+    for (const LeadId id : connected) {
+      deltas.connect(0, id);
+    }
+    const auto moves = write_leads(c_, deltas.lead_stats(), now, true);
+    std::vector<TaskId> tasks;
     std::vector<store_api::ConnectedIncrement> out;
-    const auto r =
-        c_.run("settle_leads", Params{}.add_array(ids).add_array(connecting).add(millis(now)));
-    for (int row = 0; row < r.rows(); ++row) {
-      if (const auto n = r.int64(row, 1); n > 0) {
-        out.push_back({r.int64(row, 0), n});
+    for (const auto& [task_id, m] : moves) {
+      tasks.push_back(task_id);
+      if (m.connected > 0) {
+        out.push_back({task_id, m.connected});
       }
     }
+    lock_task_rows(c_, tasks);
+    add_record_stats(c_, {}, moves, {}, now);
     return out;
   }
 

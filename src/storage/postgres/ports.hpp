@@ -36,6 +36,14 @@ std::unique_ptr<store_api::LeadStore> make_leads(Connection& c, store_api::TxMod
 /// Sets the connected flags of the task's leads to what its records say: a lead is connected
 /// (since `now`, unless it already was) when one of its records is (`TaskStore::repair_counters`).
 void repair_connected_flags(Connection& c, store_api::TaskId task_id, store_api::Timestamp now);
+/// Applies what a batch of record writes changes in its leads (`leads`, in lead id order, from
+/// report_stats::Deltas) in one statement, before the tasks are locked (it locks the lead rows,
+/// in lead id order): attempts, final attempts, latest attempt and, with `settle`, connection
+/// and the state that follows. Returns how the tasks' lead counters move, for
+/// `add_record_stats`.
+std::map<store_api::TaskId, report_stats::LeadMoves> write_leads(
+    Connection& c, std::span<const report_stats::LeadStatDelta> leads, store_api::Timestamp now,
+    bool settle);
 /// `LeadStore::resettle_task`: the leads' final attempts and states from the task's records and
 /// policy, then its settled and unreachable counters.
 void resettle(Connection& c, store_api::TaskId task_id, store_api::Timestamp now);
@@ -43,7 +51,7 @@ void resettle(Connection& c, store_api::TaskId task_id, store_api::Timestamp now
 /// The named statements of the call records port (records.cpp).
 std::vector<NamedStatement> record_statements();
 /// The call records port; its writes move the tasks' record counts and the report's aggregates
-/// (add_lead_stats, add_record_stats) and lock the tasks (lock_task_rows).
+/// (add_record_stats), settle their leads (write_leads) and lock the tasks (lock_task_rows).
 std::unique_ptr<store_api::RecordStore> make_records(Connection& c, store_api::TxMode mode);
 
 /// The named statements of the reports port (reports.cpp): the report's aggregates
@@ -51,15 +59,12 @@ std::unique_ptr<store_api::RecordStore> make_records(Connection& c, store_api::T
 std::vector<NamedStatement> report_statements();
 /// The reports port.
 std::unique_ptr<store_api::ReportStore> make_reports(Connection& c, store_api::TxMode mode);
-/// The leads' part of a batch's report aggregates (their attempts and latest attempts), for
-/// `RecordStore::upsert_records` before it locks the tasks: it locks the lead rows, in lead id
-/// order.
-void add_lead_stats(Connection& c, const report_stats::Deltas& deltas);
 /// What a batch of record writes adds to its tasks, for `RecordStore::upsert_records`: the
-/// record counts of the tasks (`inserted`: records inserted per task) and the report's status
-/// rows, in one statement. The caller has locked the tasks by now, so no other writer touches
-/// these rows.
+/// record counts of the tasks (`inserted`: records inserted per task), the lead counters that
+/// `write_leads` moved (`moves`) and the report's status rows, in one statement. The caller has
+/// locked the tasks by now, so no other writer touches these rows.
 void add_record_stats(Connection& c, const std::map<store_api::TaskId, std::int64_t>& inserted,
+                      const std::map<store_api::TaskId, report_stats::LeadMoves>& moves,
                       const report_stats::Deltas& deltas, store_api::Timestamp now);
 
 /// The named statements of the outbox and webhooks port (outbox.cpp): subscriptions, and the

@@ -168,7 +168,7 @@ std::vector<NamedStatement> record_statements() {
 namespace {
 
 /// The call records port. Its writes move the tasks' record counts and the report's aggregates
-/// (add_lead_stats, add_record_stats) and lock the tasks (lock_task_rows).
+/// (add_record_stats), settle their leads (write_leads) and lock the tasks (lock_task_rows).
 class PgRecords final : public store_api::RecordStore {
  public:
   PgRecords(Connection& connection, TxMode mode) : c_(connection), mode_(mode) {}
@@ -187,6 +187,16 @@ class PgRecords final : public store_api::RecordStore {
   }
 
   void upsert_records(std::span<const store_api::RecordWrite> records, Timestamp now) override {
+    write(records, now, false);
+  }
+
+  void upsert_and_settle(std::span<const store_api::RecordWrite> records, Timestamp now) override {
+    write(records, now, true);
+  }
+
+ private:
+  /// The records and their aggregates; with `settle`, their leads' connections and states too.
+  void write(std::span<const store_api::RecordWrite> records, Timestamp now, bool settle) {
     Columns inserts;
     Columns updates;
     std::map<TaskId, std::int64_t> inserted;
@@ -195,6 +205,9 @@ class PgRecords final : public store_api::RecordStore {
     std::map<std::string, std::pair<bool, bool>, std::less<>> finals;  // of the updates
     for (const auto& r : records) {
       tasks.push_back(r.task_id);
+      if (settle && r.connected) {
+        deltas.connect(r.task_id, r.lead_id);
+      }
       if (r.is_new) {
         inserts.add(r);
         ++inserted[r.task_id];
@@ -214,18 +227,19 @@ class PgRecords final : public store_api::RecordStore {
         count_update(changed, i, finals, deltas);
       }
     }
-    add_lead_stats(c_, deltas);
+    const auto moves = write_leads(c_, deltas.lead_stats(), now, settle);
     // Only now, with the rows written, the tasks are locked (in id order) for their counters:
     // a concurrent writer for the same task waits for this transaction's counter updates and
     // commit, not for its reads and inserts.
     std::sort(tasks.begin(), tasks.end());
     tasks.erase(std::unique(tasks.begin(), tasks.end()), tasks.end());
     lock_task_rows(c_, tasks);
-    if (!inserted.empty() || !deltas.call_stats().empty()) {
-      add_record_stats(c_, inserted, deltas, now);
+    if (!inserted.empty() || !moves.empty() || !deltas.call_stats().empty()) {
+      add_record_stats(c_, inserted, moves, deltas, now);
     }
   }
 
+ public:
   store_api::RecordPage task_records(TaskId task_id, std::int64_t page,
                                      std::int64_t page_size) override {
     store_api::RecordPage out;

@@ -46,13 +46,17 @@ store_api::DayCount read_call_day(const Result& r, int row) {
 std::vector<NamedStatement> report_statements() {
   return {
       // What a batch of record writes adds to its tasks, in one statement: one round trip while
-      // the tasks are locked (every writer of a task queues there). The record counts of the
-      // tasks ($1-$3) and the report's status rows ($4-$12, storage/common/report_stats.hpp);
-      // an empty array leaves its part out. A status row whose calls fell to 0 takes the bounds
-      // of what is added next.
+      // the tasks are locked (every writer of a task queues there). The record counts and the
+      // connected, settled and unreachable counters of the tasks ($1-$3, $13-$15) and the
+      // report's status rows ($4-$12, storage/common/report_stats.hpp); an empty array leaves
+      // its part out. A status row whose calls fell to 0 takes the bounds of what is added next.
       {"add_record_stats",
        "WITH counts AS (UPDATE call_tasks t SET record_count = t.record_count + u.n, "
-       "updated_at = $3 FROM unnest($1::bigint[], $2::bigint[]) AS u(task_id, n) "
+       "connected_calls = t.connected_calls + u.connected, "
+       "settled_calls = t.settled_calls + u.settled, "
+       "unreachable_calls = t.unreachable_calls + u.unreachable, updated_at = $3 "
+       "FROM unnest($1::bigint[], $2::bigint[], $13::bigint[], $14::bigint[], $15::bigint[]) "
+       "AS u(task_id, n, connected, settled, unreachable) "
        "WHERE t.task_id = u.task_id RETURNING 1), "
        "stats AS (INSERT INTO task_call_stats AS s (task_id, call_status, slot, calls, "
        "connected_calls, talk_seconds, talk_calls, first_at, last_at) "
@@ -72,25 +76,6 @@ std::vector<NamedStatement> report_statements() {
        "last_at = CASE WHEN s.calls > 0 THEN greatest(s.last_at, excluded.last_at) "
        "ELSE coalesce(excluded.last_at, s.last_at) END RETURNING 1) "
        "SELECT (SELECT count(*) FROM counts), (SELECT count(*) FROM stats)"},
-      // The leads' attempts and latest attempts of a batch, before the tasks are locked: these
-      // rows are the batch's own leads, scattered over the task, and their updates need not
-      // hold up the other writers of the task. The rows are locked in lead id order (the CTE),
-      // as every writer locks leads, and always before it locks tasks: no deadlock. A candidate
-      // (u.status, u.at) becomes the lead's latest attempt when it is at least as late, or when
-      // the batch overwrote the stored latest attempt (its old time u.replaced_at reaches
-      // latest_at).
-      {"add_lead_stats",
-       "WITH locked AS MATERIALIZED (SELECT lead_id FROM task_leads "
-       "WHERE lead_id = ANY($1::bigint[]) ORDER BY lead_id FOR UPDATE) "
-       "UPDATE task_leads l SET attempts = l.attempts + u.attempts, "
-       "final_attempts = l.final_attempts + u.final_attempts, "
-       "latest_status = CASE WHEN l.latest_at IS NULL OR u.at >= l.latest_at "
-       "OR l.latest_at <= u.replaced_at THEN u.status ELSE l.latest_status END, "
-       "latest_at = CASE WHEN l.latest_at IS NULL OR u.at >= l.latest_at "
-       "OR l.latest_at <= u.replaced_at THEN u.at ELSE l.latest_at END "
-       "FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], "
-       "$6::bigint[]) AS u(lead_id, attempts, status, at, replaced_at, final_attempts) "
-       "WHERE l.lead_id = u.lead_id AND u.lead_id IN (SELECT lead_id FROM locked)"},
       {"lock_task_leads",
        "SELECT lead_id FROM task_leads WHERE task_id = $1 ORDER BY lead_id FOR UPDATE"},
       {"rebuild_call_stats_clear", "DELETE FROM task_call_stats WHERE task_id = $1"},
@@ -138,37 +123,24 @@ std::vector<NamedStatement> report_statements() {
   };
 }
 
-void add_lead_stats(Connection& c, const report_stats::Deltas& deltas) {
-  const auto leads = deltas.lead_stats();  // in lead id order
-  if (leads.empty()) {
-    return;
-  }
-  std::vector<std::int64_t> lead_ids, attempts, latest_at, final_attempts;
-  std::vector<std::optional<std::string>> latest_status, replaced_at;
-  for (const auto& d : leads) {
-    lead_ids.push_back(d.lead_id);
-    attempts.push_back(d.attempts);
-    latest_status.emplace_back(d.latest_status);
-    latest_at.push_back(d.latest_at);
-    replaced_at.push_back(int_text(d.replaced_at));
-    final_attempts.push_back(d.final_attempts);
-  }
-  c.run("add_lead_stats", Params{}
-                              .add_array(lead_ids)
-                              .add_array(attempts)
-                              .add_array(latest_status)
-                              .add_array(latest_at)
-                              .add_array(replaced_at)
-                              .add_array(final_attempts));
-}
-
 void add_record_stats(Connection& c, const std::map<TaskId, std::int64_t>& inserted,
+                      const std::map<TaskId, report_stats::LeadMoves>& moves,
                       const report_stats::Deltas& deltas, Timestamp now) {
   Params params;
-  std::vector<std::int64_t> counted_tasks, counts;
+  std::map<TaskId, std::pair<std::int64_t, report_stats::LeadMoves>> per_task;
   for (const auto& [task_id, count] : inserted) {
+    per_task[task_id].first = count;
+  }
+  for (const auto& [task_id, m] : moves) {
+    per_task[task_id].second = m;
+  }
+  std::vector<std::int64_t> counted_tasks, counts, connected_leads, settled, unreachable;
+  for (const auto& [task_id, change] : per_task) {
     counted_tasks.push_back(task_id);
-    counts.push_back(count);
+    counts.push_back(change.first);
+    connected_leads.push_back(change.second.connected);
+    settled.push_back(change.second.settled);
+    unreachable.push_back(change.second.unreachable);
   }
   params.add_array(counted_tasks).add_array(counts).add(millis(now));
 
@@ -193,7 +165,10 @@ void add_record_stats(Connection& c, const std::map<TaskId, std::int64_t>& inser
       .add_array(talk_seconds)
       .add_array(talk_calls)
       .add_array(first_at)
-      .add_array(last_at);
+      .add_array(last_at)
+      .add_array(connected_leads)
+      .add_array(settled)
+      .add_array(unreachable);
 
   c.run("add_record_stats", params);
 }

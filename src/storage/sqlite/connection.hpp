@@ -28,7 +28,8 @@ struct LeadStatements {
   /// Prepares every statement; throws StoreError on an SQL error.
   explicit LeadStatements(Database& db);
 
-  Statement insert_lead, find_lead, find_lead_by_group, mark_lead_connected, lead_state, set_state,
+  // read_lead_rows, write_lead_rows: what a batch's records change in their leads (write_leads).
+  Statement insert_lead, find_lead, find_lead_by_group, read_lead_rows, write_lead_rows,
       resettle_final_attempts, resettle_states, list_leads, list_leads_in_state,
       list_leads_in_states, lead_by_id, leads_by_key, copy_leads;
   // What TaskStore::repair_counters sets the connected flags with (repair_lead_connections).
@@ -54,8 +55,8 @@ struct ReportStatements {
   /// Prepares every statement; throws StoreError on an SQL error.
   explicit ReportStatements(Database& db);
 
-  // The aggregates, kept by RecordStore::upsert_records (apply_report_deltas).
-  Statement add_call_stats, add_lead_stats;
+  // The status rows of the aggregates, kept by RecordStore::upsert_records (apply_report_deltas).
+  Statement add_call_stats;
   Statement rebuild_call_stats_clear, rebuild_call_stats, rebuild_lead_stats_clear,
       rebuild_lead_stats;
   Statement report_by_status, report_by_latest, report_by_hour, daily_created, daily_completed,

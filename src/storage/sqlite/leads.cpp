@@ -1,9 +1,13 @@
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
+#include <string_view>
 
 #include "storage/common/lead_state_sql.hpp"
 #include "storage/common/names.hpp"
 #include "storage/common/policy_columns.hpp"
+#include "storage/common/report_stats.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/ports.hpp"
 
@@ -46,14 +50,23 @@ LeadStatements::LeadStatements(Database& db)
           "SELECT l.task_id, l.lead_id, l.connected_at IS NOT NULL FROM call_tasks t "
           "JOIN task_leads l ON l.task_id = t.task_id AND l.phone_key = ?2 AND l.key_shared = 0 "
           "WHERE t.job_group_id = ?1 ORDER BY t.task_type = 4, t.task_id DESC LIMIT 1"),
-      mark_lead_connected(db,
-                          "UPDATE task_leads SET connected_at = ?2 "
-                          "WHERE lead_id = ?1 AND connected_at IS NULL RETURNING task_id"),
-      lead_state(db, sql("SELECT l.task_id, l.state, ", kLeadStateSql,
-                         " FROM task_leads l JOIN call_tasks t ON t.task_id = l.task_id "
-                         "WHERE l.lead_id = ?1")
-                         .c_str()),
-      set_state(db, "UPDATE task_leads SET state = ?2 WHERE lead_id = ?1"),
+      // A batch's leads (?1: a JSON array of lead ids) as write_lead_rows needs them, with
+      // their tasks' max_attempts: one statement per batch.
+      read_lead_rows(db,
+                     "SELECT l.lead_id, l.task_id, l.state, l.connected_at IS NOT NULL, "
+                     "l.attempts, l.final_attempts, l.latest_status, l.latest_at, t.max_attempts "
+                     "FROM json_each(?1) AS k JOIN task_leads l ON l.lead_id = k.value "
+                     "JOIN call_tasks t ON t.task_id = l.task_id"),
+      // Their new rows (?1: a JSON array of [lead_id, attempts, final_attempts, latest_status,
+      // latest_at, connected_at, state]); a lead connected before keeps its connected_at.
+      write_lead_rows(db,
+                      "UPDATE task_leads SET attempts = json_extract(u.value, '$[1]'), "
+                      "final_attempts = json_extract(u.value, '$[2]'), "
+                      "latest_status = json_extract(u.value, '$[3]'), "
+                      "latest_at = json_extract(u.value, '$[4]'), "
+                      "connected_at = coalesce(connected_at, json_extract(u.value, '$[5]')), "
+                      "state = json_extract(u.value, '$[6]') FROM json_each(?1) AS u "
+                      "WHERE task_leads.lead_id = json_extract(u.value, '$[0]')"),
       // The attempts of each lead whose status is in the task's final statuses (a scan of the
       // task's records, by lead).
       resettle_final_attempts(
@@ -102,6 +115,84 @@ LeadStatements::LeadStatements(Database& db)
           "UPDATE task_leads SET connected_at = NULL WHERE task_id = ?1 AND connected_at IS NOT "
           "NULL AND lead_id NOT IN (SELECT lead_id FROM outbound_call_records "
           "WHERE task_id = ?1 AND connected)") {}
+
+namespace {
+
+/// `text` as a JSON string.
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (const char ch : text) {
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (static_cast<unsigned char>(ch) < 0x20) {
+      out += fmt::format("\\u{:04x}", static_cast<int>(ch));
+    } else {
+      out += ch;
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::vector<store_api::ConnectedIncrement> write_leads(
+    Connection& c, std::span<const report_stats::LeadStatDelta> leads, Timestamp now, bool settle) {
+  if (leads.empty()) {
+    return {};
+  }
+  std::string ids = "[";
+  for (const auto& d : leads) {
+    ids += fmt::format("{}{}", ids.size() > 1 ? "," : "", d.lead_id);
+  }
+  ids += ']';
+  std::string rows = "[";
+  std::map<TaskId, report_stats::LeadMoves> per_task;
+  auto& read = c.leads->read_lead_rows.bind(ids);
+  while (read.step()) {
+    report_stats::LeadRow before;
+    before.lead_id = read.int64(0);
+    before.task_id = read.int64(1);
+    before.state = static_cast<int>(read.int64(2));
+    before.connected = read.int64(3) != 0;
+    before.attempts = read.int64(4);
+    before.final_attempts = read.int64(5);
+    before.latest_status = read.optional_text(6);
+    before.latest_at = read.optional_int64(7);
+    const auto delta = std::lower_bound(
+        leads.begin(), leads.end(), before.lead_id,
+        [](const report_stats::LeadStatDelta& d, LeadId id) { return d.lead_id < id; });
+    auto after = report_stats::apply(before, *delta, read.optional_int64(8));
+    if (!settle) {
+      after.connected = before.connected;
+      after.state = before.state;
+    }
+    per_task[before.task_id].add(before, after);
+    rows += fmt::format("{}[{},{},{},", rows.size() > 1 ? "," : "", after.lead_id, after.attempts,
+                        after.final_attempts);
+    if (after.latest_status) {
+      append_json_string(rows, *after.latest_status);
+    } else {
+      rows += "null";
+    }
+    rows += fmt::format(",{},{},{}]", after.latest_at ? std::to_string(*after.latest_at) : "null",
+                        after.connected && !before.connected ? std::to_string(millis(now)) : "null",
+                        after.state);
+  }
+  rows += ']';
+  c.leads->write_lead_rows.bind(rows).run();
+  std::vector<store_api::ConnectedIncrement> out;
+  for (const auto& [task_id, moves] : per_task) {
+    if (moves.connected != 0) {
+      add_connected_calls(c, task_id, moves.connected, now);
+      out.push_back({task_id, moves.connected});
+    }
+    if (moves.settled != 0 || moves.unreachable != 0) {
+      c.tasks->add_settled_calls.bind(task_id, moves.settled, moves.unreachable, millis(now)).run();
+    }
+  }
+  return out;
+}
 
 void repair_lead_connections(Connection& c, TaskId task_id, Timestamp now) {
   c.leads->repair_connect_leads.bind(task_id, millis(now)).run();
@@ -164,47 +255,14 @@ class SqliteLeads final : public store_api::LeadStore {
   std::vector<store_api::ConnectedIncrement> settle_leads(std::span<const LeadId> lead_ids,
                                                           std::span<const LeadId> connected,
                                                           Timestamp now) override {
-    struct Moves {
-      std::int64_t connected = 0;
-      std::int64_t settled = 0;
-      std::int64_t unreachable = 0;
-    };
-    std::map<TaskId, Moves> per_task;
-    for (const LeadId id : connected) {
-      auto& s = c_.leads->mark_lead_connected.bind(id, millis(now));
-      while (s.step()) {
-        ++per_task[s.int64(0)].connected;
-      }
-    }
+    report_stats::Deltas deltas;
     for (const LeadId id : lead_ids) {
-      auto& s = c_.leads->lead_state.bind(id);
-      if (!s.step()) {
-        continue;
-      }
-      const TaskId task_id = s.int64(0);
-      const auto before = static_cast<domain::LeadState>(s.int64(1));
-      const auto after = static_cast<domain::LeadState>(s.int64(2));
-      if (before == after) {
-        continue;
-      }
-      c_.leads->set_state.bind(id, static_cast<int>(after)).run();
-      auto& moves = per_task[task_id];
-      moves.settled += (domain::is_settled(after) ? 1 : 0) - (domain::is_settled(before) ? 1 : 0);
-      moves.unreachable += (after == domain::LeadState::kUnreachable ? 1 : 0) -
-                           (before == domain::LeadState::kUnreachable ? 1 : 0);
+      deltas.settle(id);
     }
-    std::vector<store_api::ConnectedIncrement> out;
-    for (const auto& [task_id, moves] : per_task) {
-      if (moves.connected != 0) {
-        add_connected_calls(c_, task_id, moves.connected, now);
-        out.push_back({task_id, moves.connected});
-      }
-      if (moves.settled != 0 || moves.unreachable != 0) {
-        c_.tasks->add_settled_calls.bind(task_id, moves.settled, moves.unreachable, millis(now))
-            .run();
-      }
+    for (const LeadId id : connected) {
+      deltas.connect(0, id);
     }
-    return out;
+    return write_leads(c_, deltas.lead_stats(), now, true);
   }
 
   void resettle_task(TaskId task_id, Timestamp now) override { resettle(c_, task_id, now); }

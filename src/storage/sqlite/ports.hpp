@@ -2,13 +2,16 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
+#include <vector>
 
 #include "storage/common/lazy_ports.hpp"
 #include "store_api/store.hpp"
 
 namespace dialtrack::storage::report_stats {
 class Deltas;
+struct LeadStatDelta;
 }  // namespace dialtrack::storage::report_stats
 
 /// What each port of the SQLite store gives the transaction (`make_*`: the port on the
@@ -46,6 +49,14 @@ std::unique_ptr<store_api::LeadStore> make_leads(Connection& c, store_api::TxMod
 /// that have a connected record and disconnects the others (`TaskStore::repair_counters`,
 /// which then recounts the task's counters from them).
 void repair_lead_connections(Connection& c, store_api::TaskId task_id, store_api::Timestamp now);
+/// Applies what a batch of record writes changes in its leads (`leads`, in lead id order, from
+/// report_stats::Deltas) in one read and one write of the leads: attempts, final attempts,
+/// latest attempt and, with `settle`, connection and the state that follows, then the tasks'
+/// connected, settled and unreachable counters. Returns the connected increments
+/// (`settle_leads`).
+std::vector<store_api::ConnectedIncrement> write_leads(
+    Connection& c, std::span<const report_stats::LeadStatDelta> leads, store_api::Timestamp now,
+    bool settle);
 /// `LeadStore::resettle_task`: the leads' final attempts and states from the task's records and
 /// policy, then its settled and unreachable counters.
 void resettle(Connection& c, store_api::TaskId task_id, store_api::Timestamp now);
@@ -57,9 +68,9 @@ std::unique_ptr<store_api::RecordStore> make_records(Connection& c, store_api::T
 /// The reports port (reports.cpp): reads of the report's aggregates
 /// (storage/common/report_stats.hpp), and their rebuild.
 std::unique_ptr<store_api::ReportStore> make_reports(Connection& c, store_api::TxMode mode);
-/// Applies what a batch of record writes changes in the report's aggregates: the status rows
-/// of `task_call_stats`, then the leads' attempts and latest attempts
-/// (`RecordStore::upsert_records`, after it wrote the records).
+/// Applies what a batch of record writes changes in the status rows of the report's aggregates
+/// (`task_call_stats`); the leads' part is `write_leads` (`RecordStore::upsert_records`, after
+/// it wrote the records).
 void apply_report_deltas(Connection& c, const report_stats::Deltas& deltas);
 
 /// The outbox and webhooks port (outbox.cpp): subscriptions, and the deliveries of the events

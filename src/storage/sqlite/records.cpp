@@ -95,8 +95,8 @@ RecordStatements::RecordStatements(Database& db)
 
 namespace {
 
-/// The call records port. Its writes move the tasks' record counts (add_record_count) and the
-/// report's aggregates (apply_report_deltas).
+/// The call records port. Its writes move the tasks' record counts (add_record_count), the
+/// report's aggregates (apply_report_deltas) and the leads with their counters (write_leads).
 class SqliteRecords final : public store_api::RecordStore {
  public:
   explicit SqliteRecords(Connection& connection) : c_(connection) {}
@@ -114,6 +114,16 @@ class SqliteRecords final : public store_api::RecordStore {
   }
 
   void upsert_records(std::span<const store_api::RecordWrite> records, Timestamp now) override {
+    write(records, now, false);
+  }
+
+  void upsert_and_settle(std::span<const store_api::RecordWrite> records, Timestamp now) override {
+    write(records, now, true);
+  }
+
+ private:
+  /// The records and their aggregates; with `settle`, their leads' connections and states too.
+  void write(std::span<const store_api::RecordWrite> records, Timestamp now, bool settle) {
     std::map<TaskId, std::int64_t> inserted;
     report_stats::Deltas deltas;
     for (const auto& r : records) {
@@ -127,6 +137,9 @@ class SqliteRecords final : public store_api::RecordStore {
         ++inserted[r.task_id];
         deltas.insert(
             report_stats::contribution(r.task_id, r.lead_id, f, r.connected, r.final_status, now));
+        if (settle && r.connected) {
+          deltas.connect(r.task_id, r.lead_id);
+        }
       } else {
         // The stored version leaves the aggregates; the row is hot: the caller just read it.
         auto& stored = c_.records->find_record_stats.bind(r.call_id);
@@ -142,14 +155,19 @@ class SqliteRecords final : public store_api::RecordStore {
         deltas.update(before.first,
                       report_stats::contribution(before.first.task_id, before.first.lead_id, f,
                                                  r.connected, r.final_status, before.second));
+        if (settle && r.connected) {
+          deltas.connect(before.first.task_id, before.first.lead_id);
+        }
       }
     }
     for (const auto& [task_id, count] : inserted) {
       add_record_count(c_, task_id, count, now);
     }
     apply_report_deltas(c_, deltas);
+    write_leads(c_, deltas.lead_stats(), now, settle);
   }
 
+ public:
   store_api::RecordPage task_records(TaskId task_id, std::int64_t page,
                                      std::int64_t page_size) override {
     store_api::RecordPage out;

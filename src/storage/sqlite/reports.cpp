@@ -59,15 +59,6 @@ ReportStatements::ReportStatements(Database& db)
                      "last_at = CASE WHEN calls > 0 "
                      "THEN coalesce(max(last_at, excluded.last_at), last_at, excluded.last_at) "
                      "ELSE coalesce(excluded.last_at, last_at) END"),
-      // The candidate (?3, ?4) becomes the latest attempt when it is at least as late, or when
-      // the batch overwrote the stored latest attempt (its old time ?5 reaches latest_at).
-      add_lead_stats(db,
-                     "UPDATE task_leads SET attempts = attempts + ?2, "
-                     "final_attempts = final_attempts + ?6, "
-                     "latest_status = CASE WHEN latest_at IS NULL OR ?4 >= latest_at OR "
-                     "latest_at <= ?5 THEN ?3 ELSE latest_status END, "
-                     "latest_at = CASE WHEN latest_at IS NULL OR ?4 >= latest_at OR "
-                     "latest_at <= ?5 THEN ?4 ELSE latest_at END WHERE lead_id = ?1"),
       rebuild_call_stats_clear(db, "DELETE FROM task_call_stats WHERE task_id = ?1"),
       rebuild_call_stats(db,
                          "INSERT INTO task_call_stats (task_id, call_status, slot, calls, "
@@ -124,11 +115,6 @@ void apply_report_deltas(Connection& c, const report_stats::Deltas& deltas) {
     c.reports->add_call_stats
         .bind(d.task_id, d.call_status, d.slot, d.calls, d.connected_calls, d.talk_seconds,
               d.talk_calls, d.first_at, d.last_at)
-        .run();
-  }
-  for (const auto& d : deltas.lead_stats()) {
-    c.reports->add_lead_stats
-        .bind(d.lead_id, d.attempts, d.latest_status, d.latest_at, d.replaced_at, d.final_attempts)
         .run();
   }
 }
