@@ -18,7 +18,7 @@
 // Exits 1 listing every mismatch (operation, status, where in the body, what), grouped; exits 2
 // when there is nothing to check. Prints how many answers were checked and which operations
 // the tests never reached.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import Ajv2019 from 'ajv/dist/2019.js';
@@ -86,6 +86,9 @@ function templateRegex(template) {
 
 function readAnswers(dir) {
   const answers = [];
+  if (!existsSync(dir)) {
+    return answers;  // no test wrote an answer: said below
+  }
   for (const name of readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort()) {
     const lines = readFileSync(path.join(dir, name), 'utf8').split('\n');
     lines.forEach((line, i) => {
@@ -156,7 +159,7 @@ function checkBody(where, key, schema, answer) {
 
 const answers = readAnswers(answersDir);
 if (answers.length === 0) {
-  console.error(`no answers in ${answersDir}: was DIALTRACK_API_ANSWERS set for the tests?`);
+  console.error(`no answers in ${answersDir}: run this check with the integration tests (ctest -L 'integration|docs'), which log them when DIALTRACK_API_ANSWERS is set`);
   process.exit(2);
 }
 
