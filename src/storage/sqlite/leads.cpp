@@ -1,9 +1,7 @@
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <map>
-#include <string_view>
 
+#include "domain/json_text.hpp"
 #include "storage/common/lead_state_sql.hpp"
 #include "storage/common/names.hpp"
 #include "storage/common/policy_columns.hpp"
@@ -116,37 +114,21 @@ LeadStatements::LeadStatements(Database& db)
           "NULL AND lead_id NOT IN (SELECT lead_id FROM outbound_call_records "
           "WHERE task_id = ?1 AND connected)") {}
 
-namespace {
-
-/// `text` as a JSON string.
-void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (const char ch : text) {
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (static_cast<unsigned char>(ch) < 0x20) {
-      out += fmt::format("\\u{:04x}", static_cast<int>(ch));
-    } else {
-      out += ch;
-    }
-  }
-  out += '"';
-}
-
-}  // namespace
-
 std::vector<store_api::ConnectedIncrement> write_leads(
     Connection& c, std::span<const report_stats::LeadStatDelta> leads, Timestamp now, bool settle) {
   if (leads.empty()) {
     return {};
   }
-  std::string ids = "[";
+  std::string ids;
+  domain::JsonWriter id_list(ids);
+  id_list.begin_array();
   for (const auto& d : leads) {
-    ids += fmt::format("{}{}", ids.size() > 1 ? "," : "", d.lead_id);
+    id_list.integer(d.lead_id);
   }
-  ids += ']';
-  std::string rows = "[";
+  id_list.end_array();
+  std::string rows;
+  domain::JsonWriter row_list(rows);
+  row_list.begin_array();
   std::map<TaskId, report_stats::LeadMoves> per_task;
   auto& read = c.leads->read_lead_rows.bind(ids);
   while (read.step()) {
@@ -168,18 +150,28 @@ std::vector<store_api::ConnectedIncrement> write_leads(
       after.state = before.state;
     }
     per_task[before.task_id].add(before, after);
-    rows += fmt::format("{}[{},{},{},", rows.size() > 1 ? "," : "", after.lead_id, after.attempts,
-                        after.final_attempts);
+    row_list.begin_array()
+        .integer(after.lead_id)
+        .integer(after.attempts)
+        .integer(after.final_attempts);
     if (after.latest_status) {
-      append_json_string(rows, *after.latest_status);
+      row_list.string(*after.latest_status);
     } else {
-      rows += "null";
+      row_list.null();
     }
-    rows += fmt::format(",{},{},{}]", after.latest_at ? std::to_string(*after.latest_at) : "null",
-                        after.connected && !before.connected ? std::to_string(millis(now)) : "null",
-                        after.state);
+    if (after.latest_at) {
+      row_list.integer(*after.latest_at);
+    } else {
+      row_list.null();
+    }
+    if (after.connected && !before.connected) {
+      row_list.integer(millis(now));
+    } else {
+      row_list.null();
+    }
+    row_list.integer(after.state).end_array();
   }
-  rows += ']';
+  row_list.end_array();
   c.leads->write_lead_rows.bind(rows).run();
   std::vector<store_api::ConnectedIncrement> out;
   for (const auto& [task_id, moves] : per_task) {
