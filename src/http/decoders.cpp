@@ -21,6 +21,20 @@ bool is_known(std::string_view key) {
          domain::kRecordFields.end();
 }
 
+/// The array `key` of `body`, which must be there and hold at least one item, or the error that
+/// says why it does not.
+DecodeResult<const json::array*> nonempty_array(const json::object& body, std::string_view key) {
+  FieldReader in(body, "");
+  const auto* items = in.array(key, Need::kRequired);
+  if (in.error()) {
+    return *in.error();
+  }
+  if (items->empty()) {
+    return domain::FieldError{std::string(key), Problem::kEmpty};
+  }
+  return items;
+}
+
 }  // namespace
 
 void add_extra_fields(const json::object& record, domain::RecordDraft& draft) {
@@ -240,15 +254,11 @@ DecodeResult<app::Redial> decode_redial(const json::object& body) {
 
 DecodeResult<std::vector<domain::Lead>> decode_added_leads(const json::object& body,
                                                            std::int64_t max_leads) {
-  FieldReader in(body, "");
-  const auto* leads = in.array("leads", Need::kRequired);
-  if (in.error()) {
-    return *in.error();
+  const auto leads = nonempty_array(body, "leads");
+  if (const auto* error = std::get_if<domain::FieldError>(&leads)) {
+    return *error;
   }
-  if (leads->empty()) {
-    return domain::FieldError{"leads", Problem::kEmpty};
-  }
-  return decode_leads(*leads, max_leads);
+  return decode_leads(*std::get<const json::array*>(leads), max_leads);
 }
 
 DecodeResult<RecordBatch> decode_record_batch(const json::object& body, std::int64_t max_records) {
@@ -309,14 +319,11 @@ DecodeResult<std::optional<std::string>> decode_name_search(const std::optional<
 
 DecodeResult<std::vector<std::int64_t>> decode_check_batch(const json::object& body,
                                                            std::int64_t max_ids) {
-  FieldReader in(body, "");
-  const auto* ids = in.array("task_ids", Need::kRequired);
-  if (in.error()) {
-    return *in.error();
+  const auto array = nonempty_array(body, "task_ids");
+  if (const auto* error = std::get_if<domain::FieldError>(&array)) {
+    return *error;
   }
-  if (ids->empty()) {
-    return domain::FieldError{"task_ids", Problem::kEmpty};
-  }
+  const auto* ids = std::get<const json::array*>(array);
   if (static_cast<std::int64_t>(ids->size()) > max_ids) {
     return domain::FieldError{"task_ids", Problem::kTooMany, {}, max_ids};
   }
