@@ -1,6 +1,9 @@
 #include "http/outcomes.hpp"
 
+#include <array>
 #include <string>
+
+#include "domain/enum_names.hpp"
 
 namespace dialtrack::http {
 
@@ -11,20 +14,20 @@ namespace {
 // A full disk waits for an operator: retrying every second would only fill the logs.
 constexpr int kStoreFullRetryAfterSeconds = 30;
 
+/// What the 404 of each missing thing says.
+constexpr std::array<domain::EnumName<Missing, Msg>, 4> kMissingTexts{{
+    {Missing::kTask, Msg::kTaskNotFound},
+    {Missing::kLead, Msg::kLeadNotFound},
+    {Missing::kWebhook, Msg::kWebhookNotFound},
+    {Missing::kRoute, Msg::kRouteNotFound},
+}};
+static_assert(domain::names_each_value(kMissingTexts, Missing::kTask, Missing::kRoute));
+
 }  // namespace
 
 Reply not_found(Missing missing, Language lang) {
-  switch (missing) {
-    case Missing::kTask:
-      return fail(Status::not_found, text(Msg::kTaskNotFound, lang));
-    case Missing::kWebhook:
-      return fail(Status::not_found, text(Msg::kWebhookNotFound, lang));
-    case Missing::kLead:
-      return fail(Status::not_found, text(Msg::kLeadNotFound, lang));
-    case Missing::kRoute:
-      break;
-  }
-  return fail(Status::not_found, text(Msg::kRouteNotFound, lang));
+  const auto msg = domain::name_of(kMissingTexts, missing, Msg::kRouteNotFound);
+  return fail(Status::not_found, text(msg, lang));
 }
 
 Reply bad_field(const domain::FieldError& error, Language lang) {
