@@ -76,6 +76,13 @@ json::object TaskRoutes::with_sync(const domain::Task& task) {
   return object;
 }
 
+Reply TaskRoutes::change_task(const RequestContext& ctx, Change change, Msg done) {
+  return with_path_id(ctx, "task_id", [&](domain::TaskId task_id) {
+    return task_reply((tasks_.*change)(task_id), done, ctx.lang,
+                      [&](const domain::Task& task) { return with_sync(task); });
+  });
+}
+
 Reply TaskRoutes::create(const RequestContext& ctx) {
   auto task = decode_body(ctx, decode_new_task, limits_.max_leads_per_request);
   if (auto error = first_error(task)) {
@@ -153,10 +160,7 @@ Reply TaskRoutes::start(const RequestContext& ctx) {
 }
 
 Reply TaskRoutes::remove(const RequestContext& ctx) {
-  return with_path_id(ctx, "task_id", [&](domain::TaskId task_id) {
-    return task_reply(tasks_.remove(task_id), Msg::kTaskDeleted, ctx.lang,
-                      [&](const domain::Task& task) { return with_sync(task); });
-  });
+  return change_task(ctx, &app::TaskService::remove, Msg::kTaskDeleted);
 }
 
 Reply TaskRoutes::history(const RequestContext& ctx) {
@@ -166,10 +170,7 @@ Reply TaskRoutes::history(const RequestContext& ctx) {
 }
 
 Reply TaskRoutes::finish(const RequestContext& ctx) {
-  return with_path_id(ctx, "task_id", [&](domain::TaskId task_id) {
-    return task_reply(tasks_.finish(task_id), Msg::kTaskFinished, ctx.lang,
-                      [&](const domain::Task& task) { return with_sync(task); });
-  });
+  return change_task(ctx, &app::TaskService::finish, Msg::kTaskFinished);
 }
 
 Reply TaskRoutes::set_completion(const RequestContext& ctx) {

@@ -6,6 +6,7 @@
 
 #include "app/task_service.hpp"
 #include "http/decoders.hpp"
+#include "http/messages.hpp"
 #include "http/router.hpp"
 #include "http/routes/api_limits.hpp"
 
@@ -33,6 +34,10 @@ class TaskRoutes {
  private:
   /// The task object with its `sync` (one more primary-key read); list items go without it.
   boost::json::object with_sync(const domain::Task& task);
+  /// A change of the task the path names (TaskService::remove, finish): the task after it,
+  /// with its `sync` and `done` as the message, or the failure's reply.
+  using Change = app::TaskOutcome<domain::Task> (app::TaskService::*)(domain::TaskId);
+  Reply change_task(const RequestContext& ctx, Change change, Msg done);
 
   app::TaskService& tasks_;
   const ApiLimits& limits_;
