@@ -1,19 +1,15 @@
 #include "export/labels.hpp"
 
 #include <array>
-#include <utility>
+
+#include "domain/enum_names.hpp"
 
 namespace dialtrack::exports {
 namespace {
 
-struct Label {
-  std::string_view status;
-  StatusLabel label;
-};
-
 // The table of web/src/statuses.js (docs/dialers.md, "Call statuses"), and the lead states of
 // web/src/i18n.js: the same words as the dashboard.
-constexpr std::array<Label, 38> kLabels{{
+constexpr std::array<domain::BilingualEntry, 38> kLabels{{
     {"Executing", {"呼叫中", "Calling"}},
     {"Succeeded", {"接通", "Answered"}},
     {"NoAnswer", {"无人接听", "No answer"}},
@@ -61,29 +57,23 @@ constexpr std::array<Label, 38> kLabels{{
     {"SuspendedOrPoweredOff", {"停机或关机", "Suspended or powered off"}},
 }};
 
+using domain::LeadState;
+constexpr std::array<domain::EnumName<LeadState, StatusLabel>, 4> kLeadStates{{
+    {LeadState::kPending, {"待呼叫", "Pending"}},
+    {LeadState::kConnected, {"已接通", "Connected"}},
+    {LeadState::kUnreachable, {"无法接通", "Unreachable"}},
+    {LeadState::kExhausted, {"次数用尽", "Out of attempts"}},
+}};
+static_assert(domain::names_each_value(kLeadStates, LeadState::kPending, LeadState::kExhausted));
+
 }  // namespace
 
 std::optional<StatusLabel> status_label(std::string_view status) {
-  for (const auto& entry : kLabels) {
-    if (entry.status == status) {
-      return entry.label;
-    }
-  }
-  return std::nullopt;
+  return domain::find_text(kLabels, status);
 }
 
 StatusLabel lead_state_label(domain::LeadState state) {
-  switch (state) {
-    case domain::LeadState::kPending:
-      return {"待呼叫", "Pending"};
-    case domain::LeadState::kConnected:
-      return {"已接通", "Connected"};
-    case domain::LeadState::kUnreachable:
-      return {"无法接通", "Unreachable"};
-    case domain::LeadState::kExhausted:
-      return {"次数用尽", "Out of attempts"};
-  }
-  return {"", ""};
+  return domain::name_of(kLeadStates, state, {"", ""});
 }
 
 }  // namespace dialtrack::exports

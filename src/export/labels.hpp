@@ -3,15 +3,13 @@
 #include <optional>
 #include <string_view>
 
+#include "domain/bilingual.hpp"
 #include "domain/completion.hpp"
 
 namespace dialtrack::exports {
 
 /// The Chinese and English words for a call status or a lead state.
-struct StatusLabel {
-  std::string_view zh;
-  std::string_view en;
-};
+using StatusLabel = domain::Bilingual;
 
 /// The label of a dialer's call status (the dashboard's table); nothing for a status outside it.
 std::optional<StatusLabel> status_label(std::string_view status);

@@ -4,18 +4,14 @@
 
 #include <array>
 
+#include "domain/bilingual.hpp"
 #include "domain/enum_names.hpp"
 
 namespace dialtrack::http {
 namespace {
 
-struct Pair {
-  const char* zh;
-  const char* en;
-};
-
-const char* pick(const Pair& p, Language lang) {
-  return lang == Language::kEnglish ? p.en : p.zh;
+std::string_view pick(const domain::Bilingual& texts, Language lang) {
+  return lang == Language::kEnglish ? texts.en : texts.zh;
 }
 
 /// The Chinese or the English text, as `lang` asks, with `args` in its `{}`.
@@ -28,7 +24,7 @@ std::string localized(Language lang, fmt::format_string<const Args&...> zh,
   return fmt::format(zh, args...);
 }
 
-constexpr std::array<domain::EnumName<Msg, Pair>, 43> kTexts{{
+constexpr std::array<domain::EnumName<Msg, domain::Bilingual>, 43> kTexts{{
     {Msg::kOk, {"成功", "OK"}},
     {Msg::kTaskCreated, {"任务已创建", "Task created"}},
     {Msg::kTaskNotFound, {"任务不存在", "Task not found"}},
@@ -97,12 +93,8 @@ constexpr std::array<domain::EnumName<Msg, Pair>, 43> kTexts{{
 }};
 static_assert(domain::names_each_value(kTexts, Msg::kOk, Msg::kTaskRedialed));
 
-const char* type_name(std::string_view expected, Language lang) {
-  struct Name {
-    std::string_view key;
-    Pair text;
-  };
-  static constexpr Name kNames[] = {
+std::string_view type_name(std::string_view expected, Language lang) {
+  static constexpr domain::BilingualEntry kNames[] = {
       {"string", {"字符串", "a string"}},
       {"integer", {"整数", "an integer"}},
       {"number", {"数字", "a number"}},
@@ -129,12 +121,8 @@ const char* type_name(std::string_view expected, Language lang) {
        {"pending、connected、unreachable、exhausted 或 not_connected 之一",
         "one of pending, connected, unreachable, exhausted, not_connected"}},
   };
-  for (const auto& n : kNames) {
-    if (n.key == expected) {
-      return pick(n.text, lang);
-    }
-  }
-  return lang == Language::kEnglish ? "valid" : "有效值";
+  return pick(domain::find_text(kNames, expected).value_or(domain::Bilingual{"有效值", "valid"}),
+              lang);
 }
 
 }  // namespace
@@ -149,7 +137,7 @@ Language language_from_header(std::string_view accept_language) {
 }
 
 std::string text(Msg msg, Language lang) {
-  return pick(domain::name_of(kTexts, msg, {"", ""}), lang);
+  return std::string(pick(domain::name_of(kTexts, msg, {"", ""}), lang));
 }
 
 std::string not_completed_text(std::int64_t connected, std::int64_t total, Language lang) {
@@ -270,7 +258,7 @@ std::string rejection_text(const app::Rejection& r, Language lang) {
 }
 
 std::string sync_failed_text(app::SyncErrorKind kind, Language lang) {
-  const char* reason = nullptr;
+  std::string_view reason;
   switch (kind) {
     case app::SyncErrorKind::kThrottled:
       reason =
@@ -300,7 +288,7 @@ std::string sync_failed_text(app::SyncErrorKind kind, Language lang) {
   }
   const char* failed =
       lang == Language::kEnglish ? "Sync from the dialer failed" : "从外呼平台同步失败";
-  return reason == nullptr ? std::string(failed) : fmt::format("{}: {}", failed, reason);
+  return reason.empty() ? std::string(failed) : fmt::format("{}: {}", failed, reason);
 }
 
 }  // namespace dialtrack::http
