@@ -125,6 +125,27 @@ std::string_view type_name(std::string_view expected, Language lang) {
               lang);
 }
 
+using app::SyncErrorKind;
+/// Why a sync failed on the dialer's side; nothing for the failures that are not the dialer's,
+/// which sync_finished answers with messages of their own.
+constexpr std::array<domain::EnumName<SyncErrorKind, domain::Bilingual>, 9> kSyncFailures{{
+    {SyncErrorKind::kThrottled,
+     {"外呼平台限流，重试后仍失败", "the dialer kept throttling the requests"}},
+    {SyncErrorKind::kAuth,
+     {"外呼平台拒绝了访问凭证（AccessKey 或权限）",
+      "the dialer refused the credentials (AccessKey or permission)"}},
+    {SyncErrorKind::kUnknownJobGroup,
+     {"外呼平台不认识该外呼批次", "the dialer does not know the job group"}},
+    {SyncErrorKind::kNetwork, {"无法连接外呼平台", "the dialer could not be reached"}},
+    {SyncErrorKind::kMalformed, {"外呼平台的应答格式不正确", "the dialer's answer was malformed"}},
+    {SyncErrorKind::kServer, {"外呼平台返回错误", "the dialer answered an error"}},
+    {SyncErrorKind::kConcurrentSync, {}},
+    {SyncErrorKind::kStorage, {}},
+    {SyncErrorKind::kStopped, {}},
+}};
+static_assert(domain::names_each_value(kSyncFailures, SyncErrorKind::kThrottled,
+                                       SyncErrorKind::kStopped));
+
 }  // namespace
 
 Language language_from_header(std::string_view accept_language) {
@@ -258,36 +279,8 @@ std::string rejection_text(const app::Rejection& r, Language lang) {
 }
 
 std::string sync_failed_text(app::SyncErrorKind kind, Language lang) {
-  std::string_view reason;
-  switch (kind) {
-    case app::SyncErrorKind::kThrottled:
-      reason =
-          pick({"外呼平台限流，重试后仍失败", "the dialer kept throttling the requests"}, lang);
-      break;
-    case app::SyncErrorKind::kAuth:
-      reason = pick({"外呼平台拒绝了访问凭证（AccessKey 或权限）",
-                     "the dialer refused the credentials (AccessKey or permission)"},
-                    lang);
-      break;
-    case app::SyncErrorKind::kUnknownJobGroup:
-      reason = pick({"外呼平台不认识该外呼批次", "the dialer does not know the job group"}, lang);
-      break;
-    case app::SyncErrorKind::kNetwork:
-      reason = pick({"无法连接外呼平台", "the dialer could not be reached"}, lang);
-      break;
-    case app::SyncErrorKind::kMalformed:
-      reason = pick({"外呼平台的应答格式不正确", "the dialer's answer was malformed"}, lang);
-      break;
-    case app::SyncErrorKind::kServer:
-      reason = pick({"外呼平台返回错误", "the dialer answered an error"}, lang);
-      break;
-    case app::SyncErrorKind::kConcurrentSync:
-    case app::SyncErrorKind::kStorage:
-    case app::SyncErrorKind::kStopped:
-      break;
-  }
-  const char* failed =
-      lang == Language::kEnglish ? "Sync from the dialer failed" : "从外呼平台同步失败";
+  const auto failed = pick({"从外呼平台同步失败", "Sync from the dialer failed"}, lang);
+  const auto reason = pick(domain::name_of(kSyncFailures, kind, {}), lang);
   return reason.empty() ? std::string(failed) : fmt::format("{}: {}", failed, reason);
 }
 
