@@ -2,7 +2,8 @@
 // table, and the few the simulator and other dialers add), with a Chinese and an English label
 // and a colour of its own, so no two slices of the status chart look alike. Answered calls are
 // greens and blues, dead numbers reds, the rest oranges, purples and greys. No imports: the
-// label test (tests/browser/labels.test.mjs) reads this file under plain node.
+// label test (tests/browser/labels.test.mjs) reads this file under plain node. The exports
+// compile the labels in (cmake/embed_status_labels.cmake reads kStatuses): one row a line.
 
 /** [status, 中文, English, colour] */
 export const kStatuses = [
