@@ -22,10 +22,20 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
       health_(services_.backend, services_.ping, log),
       events_(services_.events, metrics),
       router_(request_limits, metrics, std::move(log), access) {
-  auto bind = [](auto* routes, Reply (std::remove_pointer_t<decltype(routes)>::*method)(
-                                   const RequestContext&)) -> Handler {
-    return [routes, method](const RequestContext& ctx) { return (routes->*method)(ctx); };
+  // The handlers of one route object: `tasks(&TaskRoutes::create)` runs tasks_.create(ctx).
+  const auto handlers_of = [](auto& routes) {
+    using Routes = std::remove_reference_t<decltype(routes)>;
+    return [&routes](Reply (Routes::*method)(const RequestContext&)) -> Handler {
+      return [&routes, method](const RequestContext& ctx) { return (routes.*method)(ctx); };
+    };
   };
+  const auto tasks = handlers_of(tasks_);
+  const auto records = handlers_of(records_);
+  const auto checks = handlers_of(checks_);
+  const auto webhooks = handlers_of(webhooks_);
+  const auto reports = handlers_of(reports_);
+  const auto sync = handlers_of(sync_);
+  const auto events = handlers_of(events_);
   // Every route with the scope a token needs to call it (http/scope.hpp): reads need `read`,
   // writes `write`, webhooks `admin`; the completion checks are reads whatever their method.
   const auto read = Scope::kRead;
@@ -46,56 +56,49 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
     reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
     return reply;
   });
-  r.add(verb::post, "/tasks", write, bind(&tasks_, &TaskRoutes::create));
-  r.add(verb::get, "/tasks", read, bind(&tasks_, &TaskRoutes::list));
-  r.add(verb::get, "/tasks/{task_id}", read, bind(&tasks_, &TaskRoutes::get));
-  r.add(verb::delete_, "/tasks/{task_id}", write, bind(&tasks_, &TaskRoutes::remove));
-  r.add(verb::post, "/tasks/{task_id}/leads", write, bind(&tasks_, &TaskRoutes::add_leads));
-  r.add(verb::post, "/tasks/{task_id}/start", write, bind(&tasks_, &TaskRoutes::start));
-  r.add(verb::get, "/tasks/{task_id}/history", read, bind(&tasks_, &TaskRoutes::history));
-  r.add(verb::post, "/tasks/{task_id}/finish", write, bind(&tasks_, &TaskRoutes::finish));
-  r.add(verb::put, "/tasks/{task_id}/completion", write,
-        bind(&tasks_, &TaskRoutes::set_completion));
-  r.add(verb::post, "/tasks/{task_id}/redial", write, bind(&tasks_, &TaskRoutes::redial));
-  r.add(verb::get, "/tasks/{task_id}/leads", read, bind(&tasks_, &TaskRoutes::leads));
-  r.add(verb::get, "/tasks/{task_id}/leads/{phone}", read, bind(&tasks_, &TaskRoutes::lead));
-  r.add(verb::post, "/outbound_call_records", write, bind(&records_, &RecordRoutes::ingest));
-  r.add(verb::get, "/task_followup_records/{task_id}", read,
-        bind(&records_, &RecordRoutes::followup));
-  r.add(verb::post, "/check_task_completion", read, bind(&checks_, &CheckRoutes::check_post));
+  r.add(verb::post, "/tasks", write, tasks(&TaskRoutes::create));
+  r.add(verb::get, "/tasks", read, tasks(&TaskRoutes::list));
+  r.add(verb::get, "/tasks/{task_id}", read, tasks(&TaskRoutes::get));
+  r.add(verb::delete_, "/tasks/{task_id}", write, tasks(&TaskRoutes::remove));
+  r.add(verb::post, "/tasks/{task_id}/leads", write, tasks(&TaskRoutes::add_leads));
+  r.add(verb::post, "/tasks/{task_id}/start", write, tasks(&TaskRoutes::start));
+  r.add(verb::get, "/tasks/{task_id}/history", read, tasks(&TaskRoutes::history));
+  r.add(verb::post, "/tasks/{task_id}/finish", write, tasks(&TaskRoutes::finish));
+  r.add(verb::put, "/tasks/{task_id}/completion", write, tasks(&TaskRoutes::set_completion));
+  r.add(verb::post, "/tasks/{task_id}/redial", write, tasks(&TaskRoutes::redial));
+  r.add(verb::get, "/tasks/{task_id}/leads", read, tasks(&TaskRoutes::leads));
+  r.add(verb::get, "/tasks/{task_id}/leads/{phone}", read, tasks(&TaskRoutes::lead));
+  r.add(verb::post, "/outbound_call_records", write, records(&RecordRoutes::ingest));
+  r.add(verb::get, "/task_followup_records/{task_id}", read, records(&RecordRoutes::followup));
+  r.add(verb::post, "/check_task_completion", read, checks(&CheckRoutes::check_post));
   // On SQLite a check that only reads answers on the I/O thread; one that completes the task
   // (a write) or reads PostgreSQL runs on a worker.
-  r.add(verb::get, "/check_task_completion/{task_id}", read,
-        bind(&checks_, &CheckRoutes::check_get),
+  r.add(verb::get, "/check_task_completion/{task_id}", read, checks(&CheckRoutes::check_get),
         [this](const RequestContext& ctx) { return checks_.check_get_without_blocking(ctx); });
-  r.add(verb::post, "/check_task_completion/batch", read,
-        bind(&checks_, &CheckRoutes::check_batch));
-  r.add(verb::post, "/webhooks", admin, bind(&webhooks_, &WebhookRoutes::create));
-  r.add(verb::get, "/webhooks", admin, bind(&webhooks_, &WebhookRoutes::list));
-  r.add(verb::get, "/webhooks/{webhook_id}", admin, bind(&webhooks_, &WebhookRoutes::get));
-  r.add(verb::delete_, "/webhooks/{webhook_id}", admin, bind(&webhooks_, &WebhookRoutes::remove));
+  r.add(verb::post, "/check_task_completion/batch", read, checks(&CheckRoutes::check_batch));
+  r.add(verb::post, "/webhooks", admin, webhooks(&WebhookRoutes::create));
+  r.add(verb::get, "/webhooks", admin, webhooks(&WebhookRoutes::list));
+  r.add(verb::get, "/webhooks/{webhook_id}", admin, webhooks(&WebhookRoutes::get));
+  r.add(verb::delete_, "/webhooks/{webhook_id}", admin, webhooks(&WebhookRoutes::remove));
   r.add(verb::get, "/webhooks/{webhook_id}/deliveries", admin,
-        bind(&webhooks_, &WebhookRoutes::deliveries));
-  r.add(verb::get, "/reports/tasks/{task_id}", read, bind(&reports_, &ReportRoutes::task));
-  r.add(verb::get, "/reports/summary", read, bind(&reports_, &ReportRoutes::summary));
+        webhooks(&WebhookRoutes::deliveries));
+  r.add(verb::get, "/reports/tasks/{task_id}", read, reports(&ReportRoutes::task));
+  r.add(verb::get, "/reports/summary", read, reports(&ReportRoutes::summary));
   r.add_nonblocking(verb::get, "/openapi.yaml", kPublic, [](const RequestContext&) {
     Reply reply;
     reply.raw_body = std::string(openapi_yaml());
     reply.content_type = "application/yaml; charset=utf-8";
     return reply;
   });
-  r.add(verb::post, "/tasks/{task_id}/sync", write, bind(&sync_, &SyncRoutes::sync_task));
-  r.add(verb::get, "/events", read, bind(&events_, &EventRoutes::stream));
+  r.add(verb::post, "/tasks/{task_id}/sync", write, sync(&SyncRoutes::sync_task));
+  r.add(verb::get, "/events", read, events(&EventRoutes::stream));
   if (services_.exporter != nullptr) {
     exports_.emplace(services_.tasks, *services_.exporter, services_.display_utc_offset);
-    r.add(verb::get, "/tasks/{task_id}/records.csv", read,
-          bind(&*exports_, &ExportRoutes::records_csv));
-    r.add(verb::get, "/tasks/{task_id}/records.xlsx", read,
-          bind(&*exports_, &ExportRoutes::records_xlsx));
-    r.add(verb::get, "/tasks/{task_id}/leads.csv", read,
-          bind(&*exports_, &ExportRoutes::leads_csv));
-    r.add(verb::get, "/tasks/{task_id}/leads.xlsx", read,
-          bind(&*exports_, &ExportRoutes::leads_xlsx));
+    const auto exports = handlers_of(*exports_);
+    r.add(verb::get, "/tasks/{task_id}/records.csv", read, exports(&ExportRoutes::records_csv));
+    r.add(verb::get, "/tasks/{task_id}/records.xlsx", read, exports(&ExportRoutes::records_xlsx));
+    r.add(verb::get, "/tasks/{task_id}/leads.csv", read, exports(&ExportRoutes::leads_csv));
+    r.add(verb::get, "/tasks/{task_id}/leads.xlsx", read, exports(&ExportRoutes::leads_xlsx));
   }
   // The dashboard and the API viewer, compiled into the program (src/web).
   r.add_nonblocking(verb::get, "/", kPublic,
