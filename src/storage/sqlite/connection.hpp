@@ -28,8 +28,8 @@ struct LeadStatements {
   /// Prepares every statement; throws StoreError on an SQL error.
   explicit LeadStatements(Database& db);
 
-  // read_lead_rows, write_lead_rows: what a batch's records change in their leads (write_leads).
-  Statement insert_lead, find_lead, find_lead_by_group, read_lead_rows, write_lead_rows,
+  // read_lead_rows, write_lead_row: what a batch's records change in their leads (write_leads).
+  Statement insert_lead, find_lead, find_lead_by_group, read_lead_rows, write_lead_row,
       resettle_final_attempts, resettle_states, list_leads, list_leads_in_state,
       list_leads_in_states, lead_by_id, leads_by_key, copy_leads;
   // What TaskStore::repair_counters sets the connected flags with (repair_lead_connections).
