@@ -55,13 +55,17 @@ class RecordStore : public domain::Interface {
   /// written and the leads' aggregates moved (their lead rows locked in lead id order), before
   /// any task counter or status row moves, and stay locked to the end: concurrent writers for
   /// one task wait only for its counters and the commit.
-  virtual void upsert_records(std::span<const RecordWrite> records, Timestamp now) = 0;
+  void upsert_records(std::span<const RecordWrite> records, Timestamp now) {
+    write_records(records, now, false);
+  }
   /// `upsert_records`, then `LeadStore::settle_leads` of the records' leads, in one write of
   /// each lead row: the leads of connected records are connected, every lead whose attempts,
   /// final attempts or latest attempt moved gets its state set again from its row, and the
   /// tasks' connected, settled and unreachable counters move by the leads that changed (what
   /// ingestion does with a batch).
-  virtual void upsert_and_settle(std::span<const RecordWrite> records, Timestamp now) = 0;
+  void upsert_and_settle(std::span<const RecordWrite> records, Timestamp now) {
+    write_records(records, now, true);
+  }
   /// A task's records, newest first.
   virtual RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) = 0;
   /// A lead's records, oldest call first (by started_at, else event_time, else created_at). A
@@ -77,6 +81,12 @@ class RecordStore : public domain::Interface {
   /// most `limit`, with the record id of each. A scan, for `recount`, never on a request path.
   virtual std::vector<std::pair<std::int64_t, domain::CallRecord>> records_stamped_after(
       Timestamp latest, std::optional<TaskId> task_id, std::int64_t after, std::int64_t limit) = 0;
+
+ protected:
+  /// What `upsert_records` (`settle` false) and `upsert_and_settle` (true) do: each backend
+  /// writes the records and their aggregates once, and with `settle` their leads' connections
+  /// and states too.
+  virtual void write_records(std::span<const RecordWrite> records, Timestamp now, bool settle) = 0;
 };
 
 }  // namespace dialtrack::store_api

@@ -157,4 +157,16 @@ void LeadMoves::add(const LeadRow& before, const LeadRow& after) {
   unreachable += is_unreachable(after.state) - is_unreachable(before.state);
 }
 
+Deltas settling(std::span<const store_api::LeadId> lead_ids,
+                std::span<const store_api::LeadId> connected) {
+  Deltas deltas;
+  for (const auto id : lead_ids) {
+    deltas.settle(id);
+  }
+  for (const auto id : connected) {
+    deltas.connect(0, id);
+  }
+  return deltas;
+}
+
 }  // namespace dialtrack::storage::report_stats

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -145,5 +146,10 @@ class Deltas {
   std::map<std::tuple<store_api::TaskId, std::string, std::int64_t>, CallStatDelta> calls_;
   std::map<store_api::LeadId, LeadStatDelta> leads_;
 };
+
+/// What `LeadStore::settle_leads` changes: the state of each of `lead_ids` set again from its
+/// row, and each of `connected` connected (when it was not yet).
+Deltas settling(std::span<const store_api::LeadId> lead_ids,
+                std::span<const store_api::LeadId> connected);
 
 }  // namespace dialtrack::storage::report_stats

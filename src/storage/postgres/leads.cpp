@@ -281,13 +281,7 @@ class PgLeads final : public store_api::LeadStore {
   std::vector<store_api::ConnectedIncrement> settle_leads(std::span<const LeadId> lead_ids,
                                                           std::span<const LeadId> connected,
                                                           Timestamp now) override {
-    report_stats::Deltas deltas;
-    for (const LeadId id : lead_ids) {
-      deltas.settle(id);
-    }
-    for (const LeadId id : connected) {
-      deltas.connect(0, id);
-    }
+    const auto deltas = report_stats::settling(lead_ids, connected);
     const auto moves = write_leads(c_, deltas.lead_stats(), now, true);
     std::vector<TaskId> tasks;
     std::vector<store_api::ConnectedIncrement> out;

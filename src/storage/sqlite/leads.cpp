@@ -58,10 +58,11 @@ LeadStatements::LeadStatements(Database& db)
       // One of their new rows, by lead id: a prepared statement per lead costs less than one
       // UPDATE ... FROM json_each(?) per batch (SQLite materialises the join and extracts each
       // value from JSON text); a lead connected before keeps its connected_at.
-      write_lead_row(db,
-                     "UPDATE task_leads SET attempts = ?2, final_attempts = ?3, latest_status = ?4, "
-                     "latest_at = ?5, connected_at = coalesce(connected_at, ?6), state = ?7 "
-                     "WHERE lead_id = ?1"),
+      write_lead_row(
+          db,
+          "UPDATE task_leads SET attempts = ?2, final_attempts = ?3, latest_status = ?4, "
+          "latest_at = ?5, connected_at = coalesce(connected_at, ?6), state = ?7 "
+          "WHERE lead_id = ?1"),
       // The attempts of each lead whose status is in the task's final statuses (a scan of the
       // task's records, by lead).
       resettle_final_attempts(
@@ -234,13 +235,7 @@ class SqliteLeads final : public store_api::LeadStore {
   std::vector<store_api::ConnectedIncrement> settle_leads(std::span<const LeadId> lead_ids,
                                                           std::span<const LeadId> connected,
                                                           Timestamp now) override {
-    report_stats::Deltas deltas;
-    for (const LeadId id : lead_ids) {
-      deltas.settle(id);
-    }
-    for (const LeadId id : connected) {
-      deltas.connect(0, id);
-    }
+    const auto deltas = report_stats::settling(lead_ids, connected);
     return write_leads(c_, deltas.lead_stats(), now, true);
   }
 

@@ -113,17 +113,10 @@ class SqliteRecords final : public store_api::RecordStore {
     return out;
   }
 
-  void upsert_records(std::span<const store_api::RecordWrite> records, Timestamp now) override {
-    write(records, now, false);
-  }
-
-  void upsert_and_settle(std::span<const store_api::RecordWrite> records, Timestamp now) override {
-    write(records, now, true);
-  }
-
  private:
   /// The records and their aggregates; with `settle`, their leads' connections and states too.
-  void write(std::span<const store_api::RecordWrite> records, Timestamp now, bool settle) {
+  void write_records(std::span<const store_api::RecordWrite> records, Timestamp now,
+                     bool settle) override {
     std::map<TaskId, std::int64_t> inserted;
     report_stats::Deltas deltas;
     for (const auto& r : records) {
