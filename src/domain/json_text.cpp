@@ -2,8 +2,10 @@
 
 #include <array>
 #include <boost/json/parse.hpp>
+#include <boost/json/visit.hpp>
 #include <charconv>
 #include <cmath>
+#include <concepts>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -102,61 +104,53 @@ void append_integer(std::string& out, Integer value) {
 void append_array(std::string& out, const json::array& array);
 void append_object(std::string& out, const json::object& object);
 
-void append_value(std::string& out, const json::value& value) {
-  switch (value.kind()) {
-    case json::kind::null:
-      out.append("null");
-      return;
-    case json::kind::bool_:
-      out.append(value.get_bool() ? "true" : "false");
-      return;
-    case json::kind::int64:
-      append_integer(out, value.get_int64());
-      return;
-    case json::kind::uint64:
-      append_integer(out, value.get_uint64());
-      return;
-    case json::kind::double_:
-      append_double(out, value.get_double());
-      return;
-    case json::kind::string:
-      append_string(out, value.get_string());
-      return;
-    case json::kind::array:
-      append_array(out, value.get_array());
-      return;
-    case json::kind::object:
-      append_object(out, value.get_object());
-      return;
+/// Writes a value of each kind, as json::visit hands it over.
+struct AppendKind {
+  std::string& out;
+
+  void operator()(std::nullptr_t) const { out.append("null"); }
+  void operator()(bool value) const { out.append(value ? "true" : "false"); }
+  template <std::integral Integer>
+  void operator()(Integer value) const {
+    append_integer(out, value);
   }
+  void operator()(double value) const { append_double(out, value); }
+  void operator()(const json::string& value) const { append_string(out, value); }
+  void operator()(const json::array& value) const { append_array(out, value); }
+  void operator()(const json::object& value) const { append_object(out, value); }
+};
+
+void append_value(std::string& out, const json::value& value) {
+  json::visit(AppendKind{out}, value);
+}
+
+/// `open`, each of `items` written by `append_item`, commas between them, and `close`.
+template <typename Items, typename AppendItem>
+void append_list(std::string& out, char open, const Items& items, char close,
+                 AppendItem append_item) {
+  out.push_back(open);
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) {
+      out.push_back(',');
+    }
+    first = false;
+    append_item(item);
+  }
+  out.push_back(close);
 }
 
 void append_array(std::string& out, const json::array& array) {
-  out.push_back('[');
-  bool first = true;
-  for (const auto& element : array) {
-    if (!first) {
-      out.push_back(',');
-    }
-    first = false;
-    append_value(out, element);
-  }
-  out.push_back(']');
+  append_list(out, '[', array, ']',
+              [&](const json::value& element) { append_value(out, element); });
 }
 
 void append_object(std::string& out, const json::object& object) {
-  out.push_back('{');
-  bool first = true;
-  for (const auto& member : object) {
-    if (!first) {
-      out.push_back(',');
-    }
-    first = false;
+  append_list(out, '{', object, '}', [&](const json::key_value_pair& member) {
     append_string(out, member.key());
     out.push_back(':');
     append_value(out, member.value());
-  }
-  out.push_back('}');
+  });
 }
 
 /// Whether `text` reads back, through boost::json::parse and json_text, as the very same bytes,
@@ -199,14 +193,9 @@ class CanonicalCheck {
   }
 
   bool object(int depth) {
-    ++p_;  // '{'
-    if (p_ != end_ && *p_ == '}') {
-      ++p_;
-      return true;
-    }
     std::array<std::string_view, kMaxMembers> names{};
     std::size_t count = 0;
-    while (true) {
+    return items('}', [&] {
       if (p_ == end_ || *p_ != '"' || count == kMaxMembers) {
         return false;
       }
@@ -220,46 +209,37 @@ class CanonicalCheck {
         }
       }
       names[count++] = *name;
-      if (p_ == end_ || *p_ != ':') {
-        return false;
-      }
-      ++p_;
-      if (!value(depth)) {
-        return false;
-      }
-      if (p_ == end_) {
-        return false;
-      }
-      if (*p_ == '}') {
-        ++p_;
-        return true;
-      }
-      if (*p_ != ',') {
-        return false;
-      }
-      ++p_;
-    }
+      return take(':') && value(depth);
+    });
   }
 
   bool array(int depth) {
-    ++p_;  // '['
-    if (p_ != end_ && *p_ == ']') {
+    return items(']', [&] { return value(depth); });
+  }
+
+  /// A container's items, each read by `item()`, commas between them, up to its `close`
+  /// bracket; its opening bracket is next.
+  template <typename Item>
+  bool items(char close, Item item) {
+    ++p_;  // the opening bracket
+    if (take(close)) {
+      return true;
+    }
+    do {
+      if (!item()) {
+        return false;
+      }
+    } while (take(','));
+    return take(close);
+  }
+
+  /// Steps past `c` when it comes next.
+  bool take(char c) {
+    if (p_ != end_ && *p_ == c) {
       ++p_;
       return true;
     }
-    while (true) {
-      if (!value(depth) || p_ == end_) {
-        return false;
-      }
-      if (*p_ == ']') {
-        ++p_;
-        return true;
-      }
-      if (*p_ != ',') {
-        return false;
-      }
-      ++p_;
-    }
+    return false;
   }
 
   /// The string's content, past its closing quote; empty when outside the subset.
@@ -339,28 +319,23 @@ void JsonWriter::separate() {
   }
 }
 
-JsonWriter& JsonWriter::begin_object() {
+JsonWriter& JsonWriter::open(char bracket) {
   separate();
-  out_.push_back('{');
+  out_.push_back(bracket);
   comma_ = false;
   return *this;
 }
 
-JsonWriter& JsonWriter::end_object() {
-  out_.push_back('}');
+JsonWriter& JsonWriter::close(char bracket) {
+  out_.push_back(bracket);
   comma_ = true;
   return *this;
 }
 
-JsonWriter& JsonWriter::begin_array() {
+template <typename Write>
+JsonWriter& JsonWriter::scalar(Write write) {
   separate();
-  out_.push_back('[');
-  comma_ = false;
-  return *this;
-}
-
-JsonWriter& JsonWriter::end_array() {
-  out_.push_back(']');
+  write();
   comma_ = true;
   return *this;
 }
@@ -374,52 +349,31 @@ JsonWriter& JsonWriter::key(std::string_view name) {
 }
 
 JsonWriter& JsonWriter::string(std::string_view text) {
-  separate();
-  append_string(out_, text);
-  comma_ = true;
-  return *this;
+  return scalar([&] { append_string(out_, text); });
 }
 
 JsonWriter& JsonWriter::integer(std::int64_t value) {
-  separate();
-  append_integer(out_, value);
-  comma_ = true;
-  return *this;
+  return scalar([&] { append_integer(out_, value); });
 }
 
 JsonWriter& JsonWriter::boolean(bool value) {
-  separate();
-  out_.append(value ? "true" : "false");
-  comma_ = true;
-  return *this;
+  return scalar([&] { out_.append(value ? "true" : "false"); });
 }
 
 JsonWriter& JsonWriter::number(double value) {
-  separate();
-  append_double(out_, value);
-  comma_ = true;
-  return *this;
+  return scalar([&] { append_double(out_, value); });
 }
 
 JsonWriter& JsonWriter::null() {
-  separate();
-  out_.append("null");
-  comma_ = true;
-  return *this;
+  return scalar([&] { out_.append("null"); });
 }
 
 JsonWriter& JsonWriter::value(const json::value& value) {
-  separate();
-  append_value(out_, value);
-  comma_ = true;
-  return *this;
+  return scalar([&] { append_value(out_, value); });
 }
 
 JsonWriter& JsonWriter::raw(std::string_view json) {
-  separate();
-  out_.append(json);
-  comma_ = true;
-  return *this;
+  return scalar([&] { out_.append(json); });
 }
 
 JsonWriter& JsonWriter::reparsed(std::string_view text) {

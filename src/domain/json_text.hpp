@@ -32,10 +32,10 @@ class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
 
-  JsonWriter& begin_object();
-  JsonWriter& end_object();
-  JsonWriter& begin_array();
-  JsonWriter& end_array();
+  JsonWriter& begin_object() { return open('{'); }
+  JsonWriter& end_object() { return close('}'); }
+  JsonWriter& begin_array() { return open('['); }
+  JsonWriter& end_array() { return close(']'); }
   /// The next member's name; its value follows.
   JsonWriter& key(std::string_view name);
   JsonWriter& string(std::string_view text);
@@ -54,6 +54,12 @@ class JsonWriter {
 
  private:
   void separate();
+  JsonWriter& open(char bracket);
+  JsonWriter& close(char bracket);
+  /// A value that is not a container: the comma before it, `write()` (which appends its text)
+  /// and the comma after it.
+  template <typename Write>
+  JsonWriter& scalar(Write write);
 
   std::string& out_;
   bool comma_ = false;  ///< a value was written at this level: the next one needs a comma
