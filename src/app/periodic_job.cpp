@@ -8,27 +8,15 @@ PeriodicJob::PeriodicJob(std::string name, std::chrono::milliseconds interval,
       interval_(interval),
       work_(std::move(work)),
       log_(std::move(log)),
-      thread_([this] { loop(); }) {}
+      thread_([this](StoppableThread& thread) { loop(thread); }) {}
 
-PeriodicJob::~PeriodicJob() {
-  {
-    const std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
-}
-
-void PeriodicJob::loop() {
-  std::unique_lock lock(mutex_);
-  while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
-    lock.unlock();
+void PeriodicJob::loop(StoppableThread& thread) {
+  while (!thread.stopped_before(std::chrono::steady_clock::now() + interval_)) {
     try {
       work_();
     } catch (const std::exception& e) {
       log_->error("{} failed, next run in {} ms: {}", name_, interval_.count(), e.what());
     }
-    lock.lock();
   }
 }
 

@@ -3,12 +3,11 @@
 #include <spdlog/logger.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
+
+#include "app/stoppable_thread.hpp"
 
 namespace dialtrack::app {
 
@@ -18,21 +17,15 @@ class PeriodicJob {
  public:
   PeriodicJob(std::string name, std::chrono::milliseconds interval, std::function<void()> work,
               std::shared_ptr<spdlog::logger> log);
-  ~PeriodicJob();
-  PeriodicJob(const PeriodicJob&) = delete;
-  PeriodicJob& operator=(const PeriodicJob&) = delete;
 
  private:
-  void loop();
+  void loop(StoppableThread& thread);
 
   std::string name_;
   std::chrono::milliseconds interval_;
   std::function<void()> work_;
   std::shared_ptr<spdlog::logger> log_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  StoppableThread thread_;  ///< last: stopped and joined before the rest goes
 };
 
 }  // namespace dialtrack::app

@@ -7,21 +7,9 @@ namespace dialtrack::cli {
 
 ExitWatchdog::ExitWatchdog(std::shared_ptr<spdlog::logger> log) : log_(std::move(log)) {}
 
-ExitWatchdog::~ExitWatchdog() {
-  {
-    const std::lock_guard lock(mutex_);
-    done_ = true;
-  }
-  disarmed_.notify_all();
-  if (thread_.joinable()) {
-    thread_.join();
-  }
-}
-
 void ExitWatchdog::arm(std::chrono::steady_clock::time_point deadline, int exit_code) {
-  thread_ = std::thread([this, deadline, exit_code] {
-    std::unique_lock lock(mutex_);
-    if (disarmed_.wait_until(lock, deadline, [this] { return done_; })) {
+  thread_.start([this, deadline, exit_code](app::StoppableThread& thread) {
+    if (thread.stopped_before(deadline)) {
       return;
     }
     log_->warn(

@@ -3,11 +3,9 @@
 #include <spdlog/logger.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
-#include <optional>
-#include <thread>
+
+#include "app/stoppable_thread.hpp"
 
 namespace dialtrack::cli {
 
@@ -20,10 +18,6 @@ namespace dialtrack::cli {
 class ExitWatchdog {
  public:
   explicit ExitWatchdog(std::shared_ptr<spdlog::logger> log);
-  /// Disarms it: the orderly exit finished in time.
-  ~ExitWatchdog();
-  ExitWatchdog(const ExitWatchdog&) = delete;
-  ExitWatchdog& operator=(const ExitWatchdog&) = delete;
 
   /// From now on, the process exits with `exit_code` at `deadline` unless this is destroyed
   /// first.
@@ -31,10 +25,7 @@ class ExitWatchdog {
 
  private:
   std::shared_ptr<spdlog::logger> log_;
-  std::mutex mutex_;
-  std::condition_variable disarmed_;
-  bool done_ = false;
-  std::thread thread_;
+  app::StoppableThread thread_;  ///< stopped when this is destroyed: the exit finished in time
 };
 
 }  // namespace dialtrack::cli
