@@ -28,13 +28,6 @@ struct RecordState {
   bool dirty = false;
 };
 
-struct Counts {
-  std::int64_t accepted = 0;
-  std::int64_t updated = 0;
-  std::int64_t unchanged = 0;
-  std::int64_t stale = 0;
-};
-
 }  // namespace
 
 std::string_view reject_reason_name(RejectReason reason) {
@@ -141,7 +134,7 @@ IngestResult IngestService::ingest(
   for (const auto& r : records) {
     keys.push_back(phones_.key(r.phone));
   }
-  Counts counts;
+  IngestCounts counts;
   std::set<TaskId> touched;
   std::vector<AppliedTransition> applied;
   std::vector<TaskId> completed;
@@ -344,10 +337,7 @@ IngestResult IngestService::ingest(
   }
 
   IngestResult result;
-  result.accepted = counts.accepted;
-  result.updated = counts.updated;
-  result.unchanged = counts.unchanged;
-  result.stale = counts.stale;
+  static_cast<IngestCounts&>(result) = counts;
   result.rejected = std::move(rejected);
   std::stable_sort(result.rejected.begin(), result.rejected.end(),
                    [](const Rejection& a, const Rejection& b) { return a.index < b.index; });
