@@ -217,10 +217,7 @@ void SyncService::store_page(const std::string& job_group_id,
   }
   ++report.pages;
   report.fetched += static_cast<std::int64_t>(page.attempts.size());
-  report.accepted += result.accepted;
-  report.updated += result.updated;
-  report.unchanged += result.unchanged;
-  report.stale += result.stale;
+  static_cast<IngestCounts&>(report) += result;
   report.rejected += static_cast<std::int64_t>(result.rejected.size());
   report.completed_tasks.insert(report.completed_tasks.end(), result.completed_tasks.begin(),
                                 result.completed_tasks.end());

@@ -60,15 +60,12 @@ struct SyncError {
   std::string message;
 };
 
-/// What one sync of a job group did. Every page counted here is stored with its cursor.
-struct SyncReport {
+/// What one sync of a job group did (its counts: the records of all its pages). Every page
+/// counted here is stored with its cursor.
+struct SyncReport : IngestCounts {
   std::string job_group_id;
-  std::int64_t pages = 0;    ///< pages fetched and stored
-  std::int64_t fetched = 0;  ///< call attempts in those pages
-  std::int64_t accepted = 0;
-  std::int64_t updated = 0;
-  std::int64_t unchanged = 0;
-  std::int64_t stale = 0;
+  std::int64_t pages = 0;                       ///< pages fetched and stored
+  std::int64_t fetched = 0;                     ///< call attempts in those pages
   std::int64_t rejected = 0;                    ///< attempts with bad fields or no matching lead
   std::int64_t retries = 0;                     ///< throttled requests retried
   bool finished = false;                        ///< the last page was reached

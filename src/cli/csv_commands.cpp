@@ -334,7 +334,7 @@ int import_leads(app::TaskService& tasks, domain::TaskId task_id, const std::str
 int import_records(app::IngestService& ingest, const std::string& path,
                    const ImportOptions& options) {
   RowCounts counts;
-  app::IngestResult total;
+  app::IngestCounts total;
   std::size_t completed = 0;
   Progress progress;
   auto summary = [&] {
@@ -348,10 +348,7 @@ int import_records(app::IngestService& ingest, const std::string& path,
         path, options, {"call_id", "phone", "call_status"}, progress, counts, record_of_row,
         [&](const std::vector<app::RecordInput>& batch, const std::vector<std::int64_t>& lines) {
           const auto result = ingest.ingest(batch, {});
-          total.accepted += result.accepted;
-          total.updated += result.updated;
-          total.unchanged += result.unchanged;
-          total.stale += result.stale;
+          total += result;
           completed += result.completed_tasks.size();
           for (const auto& r : result.rejected) {
             ++counts.bad;

@@ -10,6 +10,7 @@
 #include <thread>
 #include <variant>
 
+#include "app/ingest_service.hpp"
 #include "domain/integer.hpp"
 #include "domain/time.hpp"
 #include "net/http_client.hpp"
@@ -205,13 +206,9 @@ std::vector<sim::TaskPhones> create_tasks(const Client& client, const SimulateOp
   return tasks;
 }
 
-/// The records pushed so far and what the service answered.
-struct Pushed {
+/// The records pushed so far and what the service answered (its counts: the answers' sums).
+struct Pushed : app::IngestCounts {
   std::int64_t sent = 0;
-  std::int64_t accepted = 0;
-  std::int64_t updated = 0;
-  std::int64_t unchanged = 0;
-  std::int64_t stale = 0;
   std::int64_t rejected = 0;
   std::int64_t completed = 0;  ///< tasks
   std::set<std::int64_t> completed_ids;
