@@ -2,11 +2,13 @@
 
 #include <array>
 
+#include "storage/common/migration_sql.hpp"
+
 namespace dialtrack::storage::sqlite {
 namespace {
 
 // Times are integer milliseconds since the Unix epoch (UTC). Every table carries task_id.
-constexpr const char* kInitialSchema = R"sql(
+constexpr auto kInitialSchema = sql::joined(R"sql(
 CREATE TABLE call_tasks (
   task_id         INTEGER PRIMARY KEY AUTOINCREMENT,
   name            TEXT    NOT NULL,
@@ -19,9 +21,8 @@ CREATE TABLE call_tasks (
   updated_at      INTEGER NOT NULL,
   completed_at    INTEGER
 );
-CREATE INDEX call_tasks_by_type ON call_tasks (task_type, task_id);
-CREATE INDEX call_tasks_by_job_group ON call_tasks (job_group_id) WHERE job_group_id IS NOT NULL;
-
+)sql",
+                                            sql::kTaskIndexes, R"sql(
 CREATE TABLE task_leads (
   lead_id      INTEGER PRIMARY KEY AUTOINCREMENT,
   task_id      INTEGER NOT NULL,
@@ -63,7 +64,7 @@ CREATE TABLE task_status_history (
   at         INTEGER NOT NULL
 );
 CREATE INDEX task_status_history_by_task ON task_status_history (task_id, history_id);
-)sql";
+)sql");
 
 // One row per background job that must run on one instance at a time (the sweep).
 constexpr const char* kJobLeases = R"sql(
@@ -77,7 +78,7 @@ CREATE TABLE job_leases (
 // Webhook subscriptions, the outbox of task events (written in the transaction of the status
 // change) and one delivery row per event and subscriber. `events` is a comma-separated list of
 // event names; event ids are random 128-bit hex.
-constexpr const char* kWebhooks = R"sql(
+constexpr auto kWebhooks = sql::joined(R"sql(
 CREATE TABLE webhooks (
   webhook_id INTEGER PRIMARY KEY AUTOINCREMENT,
   url        TEXT    NOT NULL,
@@ -113,24 +114,21 @@ CREATE TABLE webhook_deliveries (
   claimed_until   INTEGER,
   UNIQUE (event_id, webhook_id)
 );
-CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
-  WHERE status = 'pending';
-CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, delivery_id);
-)sql";
+)sql",
+                                       sql::kDeliveryIndexes);
 
 // Reports: one index covering every column the task report reads, so its aggregates scan the
 // index of one task and never the table; the summary reads tasks and records by time (the
 // call-time expression is exactly the one the report queries use).
 // Version 6 drops the first two (the report reads aggregates kept at write time instead).
-constexpr const char* kReportIndexes = R"sql(
+constexpr auto kReportIndexes = sql::joined(R"sql(
 CREATE INDEX outbound_call_records_report ON outbound_call_records
   (task_id, lead_id, event_time, ended_at, started_at, call_status, connected, duration,
    created_at);
 CREATE INDEX outbound_call_records_by_call_time ON outbound_call_records
   (coalesce(started_at, event_time, created_at), connected);
-CREATE INDEX call_tasks_by_created ON call_tasks (created_at);
-CREATE INDEX call_tasks_by_completed ON call_tasks (completed_at) WHERE completed_at IS NOT NULL;
-)sql";
+)sql",
+                                            sql::kSummaryIndexes);
 
 // Pulling call results from dialers: a cursor per dialer account and job group (a small table
 // without task_id: a reference table on a distributed engine), and the last sync per task.
@@ -159,7 +157,7 @@ CREATE TABLE task_sync_state (
 // then go: the aggregates answer the report and the summary, and the covering index cost
 // ingestion 60% of its throughput (bench/README.md). The bare call_status beside max() is the
 // latest attempt's: SQLite takes it from the row that holds the group's max.
-constexpr const char* kReportAggregates = R"sql(
+constexpr auto kReportAggregates = sql::joined(R"sql(
 CREATE TABLE task_call_stats (
   task_id         INTEGER NOT NULL,
   call_status     TEXT    NOT NULL,
@@ -192,9 +190,8 @@ FROM (SELECT lead_id, count(*) AS attempts, call_status AS latest_status,
       FROM outbound_call_records GROUP BY task_id, lead_id) AS a
 WHERE task_leads.lead_id = a.lead_id;
 
-DROP INDEX IF EXISTS outbound_call_records_report;
-DROP INDEX IF EXISTS outbound_call_records_by_call_time;
-)sql";
+)sql",
+                                               sql::kDropReportIndexes);
 
 // Campaigns (SPEC §6): each task's completion policy, its settled and unreachable counters, the
 // task it redials and the reason it last completed; each lead's phone key (filled by the
@@ -206,7 +203,8 @@ DROP INDEX IF EXISTS outbound_call_records_by_call_time;
 // `all_connected` with the default final statuses, which this migration applies to their
 // records once. Two leads of a task that turn out to share a key keep both (`key_shared` on the
 // later one); the unique index holds for the others (NULL keys are distinct until keyed).
-constexpr const char* kCampaigns = R"sql(
+constexpr auto kCampaigns =
+    sql::joined(R"sql(
 ALTER TABLE call_tasks ADD COLUMN completion TEXT NOT NULL DEFAULT 'all_connected'
   CHECK (completion IN ('all_connected', 'all_settled'));
 ALTER TABLE call_tasks ADD COLUMN max_attempts INTEGER;
@@ -225,21 +223,16 @@ CREATE UNIQUE INDEX task_leads_by_key ON task_leads (task_id, phone_key) WHERE k
 CREATE INDEX task_leads_by_task ON task_leads (task_id);
 
 UPDATE task_leads SET final_attempts = f.n
-FROM (SELECT lead_id, count(*) AS n FROM outbound_call_records
-      WHERE call_status IN ('ContactBlockList', 'EmptyNumber', 'HighRiskSipCode', 'NotExist',
-                            'OutOfService', 'OutOfServiceNoCall')
-      GROUP BY lead_id) AS f
-WHERE task_leads.lead_id = f.lead_id;
-UPDATE task_leads SET state = CASE WHEN connected_at IS NOT NULL THEN 1
-                                   WHEN final_attempts > 0 THEN 2 ELSE 0 END
-WHERE connected_at IS NOT NULL OR final_attempts > 0;
-UPDATE call_tasks SET
+)sql",
+                sql::kFinalAttemptsByLead, R"sql(WHERE task_leads.lead_id = f.lead_id;
+)sql",
+                sql::kLeadStatesFromCounts, R"sql(UPDATE call_tasks SET
   settled_calls = (SELECT count(*) FROM task_leads l
                    WHERE l.task_id = call_tasks.task_id AND l.state <> 0),
   unreachable_calls = (SELECT count(*) FROM task_leads l
                        WHERE l.task_id = call_tasks.task_id AND l.state = 2);
 CREATE INDEX call_tasks_by_parent ON call_tasks (parent_task_id) WHERE parent_task_id IS NOT NULL;
-)sql";
+)sql");
 
 // The live stream (`GET /events`) numbers events by `seq`, its event ids. AUTOINCREMENT: a
 // number is never used again, even after the outbox was pruned empty (a plain rowid would
@@ -263,8 +256,8 @@ CREATE INDEX outbox_events_by_task ON outbox_events (task_id, seq);
 
 // The SQL of each schema version of storage/common/migrations.hpp, in version order.
 constexpr auto kMigrations =
-    backend_migrations({kInitialSchema, kJobLeases, kWebhooks, kReportIndexes, kDialerSync,
-                        kReportAggregates, kCampaigns, kLiveEvents});
+    backend_migrations({kInitialSchema.data(), kJobLeases, kWebhooks.data(), kReportIndexes.data(),
+                        kDialerSync, kReportAggregates.data(), kCampaigns.data(), kLiveEvents});
 
 }  // namespace
 
