@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/clock.hpp"
+#include "app/ingest_counts.hpp"
 #include "domain/call_status.hpp"
 #include "domain/phone.hpp"
 #include "domain/record_draft.hpp"
@@ -42,23 +43,6 @@ struct Rejection {
   std::string call_id;
   RejectReason reason = RejectReason::kInvalidField;
   std::optional<domain::FieldError> field;
-};
-
-/// What became of a batch's stored records: new, overwritten, already as sent, or older than
-/// what is stored (see `IngestService::ingest`); also what a sync and an import add up.
-struct IngestCounts {
-  std::int64_t accepted = 0;
-  std::int64_t updated = 0;
-  std::int64_t unchanged = 0;
-  std::int64_t stale = 0;
-
-  IngestCounts& operator+=(const IngestCounts& other) {
-    accepted += other.accepted;
-    updated += other.updated;
-    unchanged += other.unchanged;
-    stale += other.stale;
-    return *this;
-  }
 };
 
 struct IngestResult : IngestCounts {

@@ -10,7 +10,7 @@
 #include <thread>
 #include <variant>
 
-#include "app/ingest_service.hpp"
+#include "app/ingest_counts.hpp"
 #include "domain/integer.hpp"
 #include "domain/time.hpp"
 #include "net/http_client.hpp"
