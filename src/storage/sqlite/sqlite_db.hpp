@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,6 +45,19 @@ class Database {
   /// Resets every statement of the connection, so none keeps an old snapshot open (which would
   /// stop WAL checkpoints) once a transaction ends.
   void reset_statements();
+  /// Told by a statement that it is finalized: reset_statements must not touch it.
+  void forget_stepped(sqlite3_stmt* stmt);
+  /// Told by a statement that it stepped onto a row: it holds a snapshot until it is reset.
+  void stepped_onto_row(sqlite3_stmt* stmt) {
+    if (stepped_count_ > 0 && stepped_[stepped_count_ - 1] == stmt) {
+      return;  // the next row of the statement before
+    }
+    if (stepped_count_ < stepped_.size()) {
+      stepped_[stepped_count_++] = stmt;
+    } else {
+      stepped_overflow_ = true;
+    }
+  }
   [[nodiscard]] sqlite3* handle() const { return db_; }
   [[nodiscard]] std::int64_t changes() const { return sqlite3_changes64(db_); }
   [[nodiscard]] std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
@@ -52,6 +67,12 @@ class Database {
   bool space_failure_ = false;
   /// The statements of `run`, by their text (a handful per connection).
   std::vector<std::pair<std::string, sqlite3_stmt*>> kept_;
+  /// The statements that stepped onto a row since reset_statements, which resets them alone
+  /// (a read transaction steps two or three of the connection's 150); past the room here it
+  /// looks at every statement.
+  std::array<sqlite3_stmt*, 16> stepped_{};
+  std::size_t stepped_count_ = 0;
+  bool stepped_overflow_ = false;
 };
 
 /// A prepared statement, prepared once per connection and reset after every use.
@@ -100,6 +121,10 @@ class Statement {
   [[nodiscard]] std::optional<std::int64_t> optional_int64(int column) const;
   [[nodiscard]] std::string text(int column) const;
   [[nodiscard]] std::optional<std::string> optional_text(int column) const;
+  /// The text of a column without a copy: valid until the statement steps, is reset or reads
+  /// the column as another type.
+  [[nodiscard]] std::string_view text_view(int column) const;
+  [[nodiscard]] std::optional<std::string_view> optional_text_view(int column) const;
 
  private:
   void bind_one(int index, std::int64_t value);
@@ -116,6 +141,8 @@ class Statement {
       bind_one(index, std::nullopt);
     }
   }
+
+  void finalize();
 
   Database* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
