@@ -43,6 +43,16 @@ struct RecordPage {
   std::int64_t total = 0;
 };
 
+/// What a page of records is handed to as it is read (RecordStore::visit_task_records).
+class RecordVisitor : public domain::Interface {
+ public:
+  /// Called first, once: the task's record count (RecordPage::total).
+  virtual void total(std::int64_t total) = 0;
+  /// Called then for each record of the page, in the page's order. The record is valid during
+  /// the call only.
+  virtual void record(const domain::CallRecord& record) = 0;
+};
+
 /// The call records port: every attempt the dialer reported, by call_id.
 class RecordStore : public domain::Interface {
  public:
@@ -68,6 +78,17 @@ class RecordStore : public domain::Interface {
   }
   /// A task's records, newest first.
   virtual RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) = 0;
+  /// The same page handed to `visitor` as it is read instead of kept: a backend may hand every
+  /// record in one object that it refills (no allocation per record). This default hands over
+  /// `task_records`' page.
+  virtual void visit_task_records(TaskId task_id, std::int64_t page, std::int64_t page_size,
+                                  RecordVisitor& visitor) {
+    const auto records = task_records(task_id, page, page_size);
+    visitor.total(records.total);
+    for (const auto& record : records.items) {
+      visitor.record(record);
+    }
+  }
   /// A lead's records, oldest call first (by started_at, else event_time, else created_at). A
   /// scan of the task's records: no index by lead, which would cost ingestion a page per record.
   virtual std::vector<domain::CallRecord> lead_records(TaskId task_id, LeadId lead_id) = 0;

@@ -14,24 +14,44 @@ constexpr const char* kRecordColumns =
     "call_id, task_id, lead_id, phone, job_group_id, job_id, call_status, connected, started_at, "
     "ended_at, duration, event_time, extra, created_at, updated_at";
 
-store_api::StoredRecord read_record(const Statement& s) {
-  store_api::StoredRecord out;
+/// `to` set to a column's text, in the room it has already.
+void assign(std::string& to, std::string_view text) {
+  to.assign(text);
+}
+
+void assign(std::optional<std::string>& to, std::optional<std::string_view> text) {
+  if (!text) {
+    to.reset();
+  } else if (to) {
+    to->assign(*text);
+  } else {
+    to.emplace(*text);
+  }
+}
+
+/// Reads a record row into `out`, whose strings keep their room from the row before.
+void read_record(const Statement& s, store_api::StoredRecord& out) {
   auto& r = out.record;
-  r.call_id = s.text(0);
+  assign(r.call_id, s.text_view(0));
   r.task_id = s.int64(1);
   out.lead_id = s.int64(2);
-  r.phone = s.text(3);
-  r.fields.job_group_id = s.optional_text(4);
-  r.fields.job_id = s.optional_text(5);
-  r.fields.call_status = s.text(6);
+  assign(r.phone, s.text_view(3));
+  assign(r.fields.job_group_id, s.optional_text_view(4));
+  assign(r.fields.job_id, s.optional_text_view(5));
+  assign(r.fields.call_status, s.text_view(6));
   r.connected = s.int64(7) != 0;
   r.fields.started_at = timestamp(s.optional_int64(8));
   r.fields.ended_at = timestamp(s.optional_int64(9));
   r.fields.duration = s.optional_int64(10);
   r.fields.event_time = timestamp(s.optional_int64(11));
-  r.fields.extra_json = s.optional_text(12);
+  assign(r.fields.extra_json, s.optional_text_view(12));
   r.created_at = timestamp(s.int64(13));
   r.updated_at = timestamp(s.int64(14));
+}
+
+store_api::StoredRecord read_record(const Statement& s) {
+  store_api::StoredRecord out;
+  read_record(s, out);
   return out;
 }
 
@@ -163,21 +183,40 @@ class SqliteRecords final : public store_api::RecordStore {
  public:
   store_api::RecordPage task_records(TaskId task_id, std::int64_t page,
                                      std::int64_t page_size) override {
-    store_api::RecordPage out;
+    // The visited page, copied: room for it at once from the count (a page of 50 records grew
+    // the vector seven times).
+    class Collect final : public store_api::RecordVisitor {
+     public:
+      Collect(std::int64_t offset, std::int64_t page_size)
+          : offset_(offset), page_size_(page_size) {}
+      void total(std::int64_t total) override {
+        page.total = total;
+        page.items.reserve(
+            static_cast<std::size_t>(std::clamp<std::int64_t>(total - offset_, 0, page_size_)));
+      }
+      void record(const domain::CallRecord& record) override { page.items.push_back(record); }
+      store_api::RecordPage page;
+
+     private:
+      std::int64_t offset_;
+      std::int64_t page_size_;
+    };
+    Collect collect((page - 1) * page_size, page_size);
+    visit_task_records(task_id, page, page_size, collect);
+    return std::move(collect.page);
+  }
+
+  void visit_task_records(TaskId task_id, std::int64_t page, std::int64_t page_size,
+                          store_api::RecordVisitor& visitor) override {
+    // The count first, in the same snapshot as the page.
     auto& count = c_.records->record_count.bind(task_id);
-    if (count.step()) {
-      out.total = count.int64(0);
-    }
-    // Room for the page at once (the count first, the same snapshot): a page of 50 records grew
-    // the vector seven times.
-    const auto offset = (page - 1) * page_size;
-    out.items.reserve(
-        static_cast<std::size_t>(std::clamp<std::int64_t>(out.total - offset, 0, page_size)));
-    auto& rows = c_.records->task_records.bind(task_id, page_size, offset);
+    visitor.total(count.step() ? count.int64(0) : 0);
+    auto& rows = c_.records->task_records.bind(task_id, page_size, (page - 1) * page_size);
+    store_api::StoredRecord row;  // every row read into it: its strings keep their room
     while (rows.step()) {
-      out.items.push_back(read_record(rows).record);
+      read_record(rows, row);
+      visitor.record(row.record);
     }
-    return out;
   }
 
   std::vector<domain::CallRecord> lead_records(TaskId task_id, LeadId lead_id) override {
