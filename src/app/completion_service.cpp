@@ -9,6 +9,39 @@ namespace dialtrack::app {
 
 using domain::TaskType;
 
+namespace {
+
+/// What one read that never blocks found about a task (CompletionService's peeks).
+enum class NonBlockingRead { kUnknown, kFound, kWorker };
+
+/// Finds the task on a read that never blocks and, when its counters leave a check nothing to
+/// write, runs `then(tx, task)` in the same read. kWorker when a worker must answer instead:
+/// the check writes (2 -> 3), the store has no such reads, or the database was busy.
+template <typename Then>
+NonBlockingRead read_without_blocking(store_api::Store& store, domain::TaskId task_id, Then then) {
+  try {
+    auto tx = store.begin_nonblocking_read();
+    if (!tx) {
+      return NonBlockingRead::kWorker;
+    }
+    auto task = tx->tasks().find_task(task_id);
+    // The write path, exactly as `check` takes it, when the counters say complete.
+    const bool writes = task && domain::transitions::on_check(*task);
+    if (task && !writes) {
+      then(*tx, *task);
+    }
+    tx->commit();
+    if (!task) {
+      return NonBlockingRead::kUnknown;
+    }
+    return writes ? NonBlockingRead::kWorker : NonBlockingRead::kFound;
+  } catch (const store_api::StoreUnavailable&) {
+    return NonBlockingRead::kWorker;  // busy: a worker waits for it instead
+  }
+}
+
+}  // namespace
+
 CompletionService::CompletionService(store_api::Store& store, const Clock& clock,
                                      std::shared_ptr<spdlog::logger> log)
     : store_(store), clock_(clock), log_(std::move(log)) {}
@@ -43,24 +76,25 @@ std::optional<CheckResult> CompletionService::check(domain::TaskId task_id,
 }
 
 CompletionService::Peek CompletionService::check_without_blocking(domain::TaskId task_id) {
-  std::optional<domain::Task> task;
-  try {
-    auto tx = store_.begin_nonblocking_read();
-    if (!tx) {
-      return {};
-    }
-    task = tx->tasks().find_task(task_id);
-    tx->commit();
-  } catch (const store_api::StoreUnavailable&) {
-    return {};  // busy: a worker waits for it instead
-  }
-  if (!task) {
-    return {true, std::nullopt};
-  }
-  if (domain::transitions::on_check(*task)) {
-    return {};  // the write path, exactly as `check` takes it
-  }
-  return {true, CheckResult{std::move(*task), false}};
+  Peek out;
+  const auto read =
+      read_without_blocking(store_, task_id, [&](store_api::Transaction&, domain::Task& task) {
+        out.result = CheckResult{std::move(task), false};
+      });
+  out.answered = read != NonBlockingRead::kWorker;
+  return out;
+}
+
+CompletionService::FollowupPeek CompletionService::followup_without_blocking(domain::TaskId task_id,
+                                                                             std::int64_t page,
+                                                                             std::int64_t page_size,
+                                                                             FollowupVisitor& out) {
+  const auto read =
+      read_without_blocking(store_, task_id, [&](store_api::Transaction& tx, domain::Task& task) {
+        out.checked(CheckResult{std::move(task), false});
+        tx.records().visit_task_records(task_id, page, page_size, out);
+      });
+  return {read != NonBlockingRead::kWorker, read == NonBlockingRead::kFound};
 }
 
 std::optional<FollowupResult> CompletionService::followup(domain::TaskId task_id, std::int64_t page,

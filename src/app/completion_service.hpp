@@ -26,6 +26,13 @@ struct FollowupResult {
   store_api::RecordPage records;
 };
 
+/// What a follow-up page is written into as it is read (the HTTP layer's JSON text): the
+/// check's answer first, then the page's total and records (store_api::RecordVisitor).
+class FollowupVisitor : public store_api::RecordVisitor {
+ public:
+  virtual void checked(const CheckResult& check) = 0;
+};
+
 /// The completion rule applied to stored tasks. A check reads the task's counters (never its
 /// records) and, only when they say complete, makes the conditional 2 -> 3 transition, so a
 /// check costs the same for 10 phones and for a million.
@@ -49,6 +56,17 @@ class CompletionService {
   /// The task's follow-up records (newest first) after checking it (`followup_query`).
   std::optional<FollowupResult> followup(domain::TaskId task_id, std::int64_t page,
                                          std::int64_t page_size);
+  /// A follow-up page answered like `check_without_blocking`: the check and the page in one
+  /// read that never blocks (one snapshot), handed to `out` as they are read. `answered` with
+  /// no result when the task is unknown. Not `answered` when `followup` must run on a worker
+  /// instead (the counters say complete: the check writes; PostgreSQL; a busy database); `out`
+  /// may then hold part of a page, to be thrown away.
+  struct FollowupPeek {
+    bool answered = false;
+    bool found = false;
+  };
+  FollowupPeek followup_without_blocking(domain::TaskId task_id, std::int64_t page,
+                                         std::int64_t page_size, FollowupVisitor& out);
 
   /// Told, after a check completed a task, that it changed (the live stream). Set once, before
   /// requests arrive.

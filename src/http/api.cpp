@@ -69,10 +69,11 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
   r.add(verb::get, "/tasks/{task_id}/leads", read, tasks(&TaskRoutes::leads));
   r.add(verb::get, "/tasks/{task_id}/leads/{phone}", read, tasks(&TaskRoutes::lead));
   r.add(verb::post, "/outbound_call_records", write, records(&RecordRoutes::ingest));
-  r.add(verb::get, "/task_followup_records/{task_id}", read, records(&RecordRoutes::followup));
+  // On SQLite a follow-up page or a check that only reads answers on the I/O thread; one that
+  // completes the task (a write) or reads PostgreSQL runs on a worker.
+  r.add(verb::get, "/task_followup_records/{task_id}", read, records(&RecordRoutes::followup),
+        [this](const RequestContext& ctx) { return records_.followup_without_blocking(ctx); });
   r.add(verb::post, "/check_task_completion", read, checks(&CheckRoutes::check_post));
-  // On SQLite a check that only reads answers on the I/O thread; one that completes the task
-  // (a write) or reads PostgreSQL runs on a worker.
   r.add(verb::get, "/check_task_completion/{task_id}", read, checks(&CheckRoutes::check_get),
         [this](const RequestContext& ctx) { return checks_.check_get_without_blocking(ctx); });
   r.add(verb::post, "/check_task_completion/batch", read, checks(&CheckRoutes::check_batch));

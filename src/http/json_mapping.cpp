@@ -1,5 +1,7 @@
 #include "http/json_mapping.hpp"
 
+#include <algorithm>
+
 #include "domain/time.hpp"
 
 namespace dialtrack::http {
@@ -207,25 +209,43 @@ void write_json(domain::JsonWriter& out, const domain::CallRecord& record) {
 
 std::string followup_json(const app::FollowupResult& result, std::int64_t page,
                           std::int64_t page_size) {
-  // About the bytes of one record (400-600 with a small `extra`): the text is reserved once.
-  constexpr std::size_t kRecordTextEstimate = 512;
-  std::string data;
-  data.reserve(kRecordTextEstimate * (result.records.items.size() + 1));
-  domain::JsonWriter out(data);
-  out.begin_object();
-  for (const auto& member : check_json(result.check)) {
-    out.key(member.key()).value(member.value());
-  }
-  out.key("records").begin_array();
+  FollowupJson out(page, page_size);
+  out.checked(result.check);
+  out.total(result.records.total);
   for (const auto& record : result.records.items) {
-    write_json(out, record);
+    out.record(record);
   }
-  out.end_array();
-  out.key("total_records").integer(result.records.total);
-  out.key("page").integer(page);
-  out.key("page_size").integer(page_size);
-  out.end_object();
-  return data;
+  return std::move(out).finish();
+}
+
+FollowupJson::FollowupJson(std::int64_t page, std::int64_t page_size)
+    : page_(page), page_size_(page_size) {}
+
+void FollowupJson::checked(const app::CheckResult& check) {
+  out_.begin_object();
+  write_check_members(out_, check);
+  out_.key("records").begin_array();
+}
+
+void FollowupJson::total(std::int64_t total) {
+  // About the bytes of one record (400-600 with a small `extra`): the text is reserved once.
+  constexpr std::int64_t kRecordTextEstimate = 512;
+  total_ = total;
+  const auto records = std::clamp<std::int64_t>(total - (page_ - 1) * page_size_, 0, page_size_);
+  data_.reserve(static_cast<std::size_t>(kRecordTextEstimate * (records + 1)));
+}
+
+void FollowupJson::record(const domain::CallRecord& record) {
+  write_json(out_, record);
+}
+
+std::string FollowupJson::finish() && {
+  out_.end_array();
+  out_.key("total_records").integer(total_);
+  out_.key("page").integer(page_);
+  out_.key("page_size").integer(page_size_);
+  out_.end_object();
+  return std::move(data_);
 }
 
 json::object to_json(const domain::Transition& transition) {
@@ -242,14 +262,26 @@ json::object to_json(const domain::Transition& transition) {
 }
 
 json::object check_json(const app::CheckResult& result) {
-  return {
-      {"task_id", result.task.task_id},
-      {"task_type", static_cast<int>(result.task.task_type)},
-      {"is_completed", result.is_completed()},
-      {"total_calls", result.task.total_calls},
-      {"connected_calls", result.task.connected_calls},
-      {"settled_calls", result.task.settled_calls},
-  };
+  // The one spelling of the members is write_check_members'; a batch's items are DOMs.
+  return json::parse(check_text(result)).as_object();
+}
+
+void write_check_members(domain::JsonWriter& out, const app::CheckResult& result) {
+  out.key("task_id").integer(result.task.task_id);
+  out.key("task_type").integer(static_cast<int>(result.task.task_type));
+  out.key("is_completed").boolean(result.is_completed());
+  out.key("total_calls").integer(result.task.total_calls);
+  out.key("connected_calls").integer(result.task.connected_calls);
+  out.key("settled_calls").integer(result.task.settled_calls);
+}
+
+std::string check_text(const app::CheckResult& result) {
+  std::string text;
+  domain::JsonWriter out(text);
+  out.begin_object();
+  write_check_members(out, result);
+  out.end_object();
+  return text;
 }
 
 json::object to_json(const store_api::TaskSyncState& state) {

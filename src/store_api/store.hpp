@@ -55,11 +55,11 @@ class Store : public domain::Interface {
   virtual int migrate() = 0;
   /// Starts a transaction. Blocking: never call it on an I/O thread.
   virtual std::unique_ptr<Transaction> begin(TxMode mode) = 0;
-  /// A single read (like TxMode::kSingleRead) that never waits for a pool connection, a lock
-  /// or the network, for a thread that must not block (an HTTP I/O thread): it runs on a
-  /// connection the calling thread owns, opened on the thread's first call and closed with the
-  /// store, and sees every write committed before it began. Throws StoreUnavailable rather than
-  /// wait when the database is busy. Null when the store has no such reads (this default:
+  /// A read transaction (like TxMode::kRead: one snapshot) that never waits for a pool
+  /// connection, a lock or the network, for a thread that must not block (an HTTP I/O thread): it
+  /// runs on a connection the calling thread owns, opened on the thread's first call and closed
+  /// with the store, and sees every write committed before it began. Throws StoreUnavailable rather
+  /// than wait when the database is busy. Null when the store has no such reads (this default:
   /// PostgreSQL's reads cross the network); the caller then runs `begin` on a worker.
   virtual std::unique_ptr<Transaction> begin_nonblocking_read() { return nullptr; }
   /// The connections in use now; cheap, safe from any thread.

@@ -102,6 +102,34 @@ TEST(JsonMapping, WrittenRecordIsTheDomsText) {
   }
 }
 
+TEST(JsonMapping, CheckIsTheDomsText) {
+  app::CheckResult result;
+  for (const auto& [type, id, total, connected, settled] :
+       {std::tuple(domain::TaskType::kCalling, std::int64_t{1}, std::int64_t{0}, std::int64_t{0},
+                   std::int64_t{0}),
+        std::tuple(domain::TaskType::kCompleted, std::int64_t{9'007'199'254'740'993},
+                   std::int64_t{1'000'000}, std::int64_t{999'999}, std::int64_t{1'000'000}),
+        std::tuple(domain::TaskType::kDeleted, std::int64_t{42}, std::int64_t{3}, std::int64_t{2},
+                   std::int64_t{1})}) {
+    result.task.task_id = id;
+    result.task.task_type = type;
+    result.task.total_calls = total;
+    result.task.connected_calls = connected;
+    result.task.settled_calls = settled;
+    // The DOM the routes built before.
+    const json::object dom{
+        {"task_id", id},
+        {"task_type", static_cast<int>(type)},
+        {"is_completed", type == domain::TaskType::kCompleted},
+        {"total_calls", total},
+        {"connected_calls", connected},
+        {"settled_calls", settled},
+    };
+    EXPECT_EQ(check_text(result), domain::json_text(dom));
+    EXPECT_EQ(check_json(result), dom);
+  }
+}
+
 TEST(JsonMapping, FollowupPageIsTheDomsText) {
   app::FollowupResult result;
   result.check.task.task_id = 42;
@@ -205,6 +233,14 @@ TEST(JsonMapping, EnvelopeOfWrittenDataIsTheDomsEnvelope) {
       text.data_json = domain::json_text(data);
       const auto expected = envelope_response(dom, 11, keep_alive);
       const auto written = envelope_response(text, 11, keep_alive);
+      // The envelope as a DOM, the way the router built it before.
+      const json::object envelope{
+          {"status", static_cast<unsigned>(status) < 400 ? "success" : "error"},
+          {"code", static_cast<unsigned>(status)},
+          {"message", message},
+          {"data", data},
+      };
+      EXPECT_EQ(expected.body(), domain::json_text(envelope));
       EXPECT_EQ(written.body(), expected.body());
       EXPECT_EQ(written.result(), expected.result());
       EXPECT_EQ(header_text(written), header_text(expected));

@@ -17,6 +17,10 @@ metrics::Counter& records_counter(metrics::Registry& m, const char* outcome) {
                    {{"outcome", outcome}});
 }
 
+/// The rows a follow-up page answered on the I/O thread reads at most (its offset and its
+/// size): SQLite steps over every row an OFFSET skips, so a deep page is a worker's job.
+constexpr std::int64_t kInlineFollowupRows = 1'000;
+
 }  // namespace
 
 RecordRoutes::RecordRoutes(app::IngestService& ingest, app::CompletionService& completion,
@@ -79,6 +83,31 @@ Reply RecordRoutes::followup(const RequestContext& ctx) {
   }
   auto reply = ok(nullptr, text(Msg::kOk, ctx.lang));
   reply.data_json = followup_json(*result, p, size);
+  return reply;
+}
+
+std::optional<Reply> RecordRoutes::followup_without_blocking(const RequestContext& ctx) {
+  auto id = ctx.path_id(0, "task_id");
+  auto page = page_query(ctx, limits_.max_page_size);
+  if (auto error = first_error(id, page)) {
+    return std::move(*error);
+  }
+  const auto [p, size] = std::get<PageQuery>(page);
+  if (p * size > kInlineFollowupRows) {
+    return std::nullopt;
+  }
+  FollowupJson data(p, size);
+  const auto peek =
+      completion_.followup_without_blocking(std::get<std::int64_t>(id), p, size, data);
+  if (!peek.answered) {
+    return std::nullopt;  // `data` may hold part of a page: the worker writes it again
+  }
+  if (!peek.found) {
+    return not_found(Missing::kTask, ctx.lang);
+  }
+  // No check here completes the task (that is a write, left to `followup`): nothing to count.
+  auto reply = ok(nullptr, text(Msg::kOk, ctx.lang));
+  reply.data_json = std::move(data).finish();
   return reply;
 }
 

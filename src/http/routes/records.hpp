@@ -21,6 +21,10 @@ class RecordRoutes {
 
   Reply ingest(const RequestContext& ctx);
   Reply followup(const RequestContext& ctx);
+  /// `followup` on the I/O thread when one read that never blocks answers it
+  /// (CompletionService::followup_without_blocking) and the page is among the first thousand
+  /// records; empty when `followup` must answer.
+  std::optional<Reply> followup_without_blocking(const RequestContext& ctx);
 
  private:
   app::IngestService& ingest_;
