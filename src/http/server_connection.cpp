@@ -52,6 +52,20 @@ net::awaitable<void> discard(beast::tcp_stream& stream, std::size_t limit) {
   }
 }
 
+/// Parses what the buffer holds of a request's header, as async_read_header would before
+/// reading more: the header is done when the buffer held all of it; no error when it held part.
+boost::system::error_code parse_buffered_header(RequestParser& parser, beast::flat_buffer& buffer) {
+  boost::system::error_code ec;
+  if (buffer.size() == 0) {
+    return ec;
+  }
+  buffer.consume(parser.put(buffer.data(), ec));
+  if (ec == beast_http::error::need_more) {
+    ec = {};
+  }
+  return ec;
+}
+
 }  // namespace
 
 net::awaitable<void> Server::serve(Connection& connection) {
@@ -75,9 +89,17 @@ net::awaitable<void> Server::serve(Connection& connection) {
     Parser parser;
     parser.body_limit(options_.body_limit);
     parser.header_limit(options_.header_limit);
-    // Once a request has started, all of it must arrive within read_timeout.
-    stream.expires_after(options_.read_timeout);
-    auto [ec, n] = co_await beast_http::async_read_header(stream, buffer, parser, kTuple);
+    // Most requests arrive whole in one read: their header is parsed from the buffer here,
+    // without another read operation and its timer.
+    auto ec = parse_buffered_header(parser, buffer);
+    if (!ec && !parser.is_header_done()) {
+      // Once a request has started, all of it must arrive within read_timeout.
+      stream.expires_after(options_.read_timeout);
+      std::tie(ec, std::ignore) =
+          co_await beast_http::async_read_header(stream, buffer, parser, kTuple);
+    } else if (!ec && !parser.is_done()) {
+      stream.expires_after(options_.read_timeout);  // for the body still to come
+    }
     if (ec) {
       co_await answer_read_error(connection, parser, ec);
       break;

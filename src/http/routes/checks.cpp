@@ -32,6 +32,13 @@ std::string check_message(const app::CheckResult& result, Language lang) {
   return not_completed_text(result.task.connected_calls, result.task.total_calls, lang);
 }
 
+/// A check's answer, its data written without a DOM.
+Reply check_reply(const app::CheckResult& result, Language lang) {
+  auto reply = ok(nullptr, check_message(result, lang));
+  reply.data_json = check_text(result);
+  return reply;
+}
+
 }  // namespace
 
 metrics::Counter& completions_counter(metrics::Registry& m, std::string_view trigger) {
@@ -54,7 +61,7 @@ Reply CheckRoutes::check_one(std::int64_t task_id, Language lang) {
   if (result->completed_now) {
     completed_by_manual_.inc();
   }
-  return ok(check_json(*result), check_message(*result, lang));
+  return check_reply(*result, lang);
 }
 
 Reply CheckRoutes::check_post(const RequestContext& ctx) {
@@ -82,7 +89,7 @@ std::optional<Reply> CheckRoutes::check_get_without_blocking(const RequestContex
   if (!peek.result) {
     return not_found(Missing::kTask, ctx.lang);
   }
-  return ok(check_json(*peek.result), check_message(*peek.result, ctx.lang));
+  return check_reply(*peek.result, ctx.lang);
 }
 
 Reply CheckRoutes::check_batch(const RequestContext& ctx) {

@@ -30,7 +30,10 @@ class HealthRoutes {
   boost::asio::awaitable<Reply> readyz(const RequestContext& ctx);
 
  private:
-  std::string backend_;
+  /// The 200 answer of both probes: `{"db": backend}`, its data written once.
+  [[nodiscard]] Reply up(Language lang) const;
+
+  std::string data_json_;
   ReadinessProbe probe_;
 };
 
