@@ -35,17 +35,23 @@ void run_sql(const std::string& path, const std::string& sql) {
   ASSERT_TRUE(ran) << sql << ": " << reason;
 }
 
+/// Several keep-alive connections to `server`, so that their requests run on every I/O thread
+/// of it.
+std::vector<HttpConnection> on_every_io_thread(ServerProcess& server) {
+  std::vector<HttpConnection> connections;
+  for (int i = 0; i < 6; ++i) {
+    connections.emplace_back(server.port());
+  }
+  return connections;
+}
+
 TEST(InlineCheckTest, ChecksOnEveryConnectionSeeEachAcknowledgedPush) {
   ServerProcess server;
   server.start();
   HttpConnection pusher(server.port());
   const auto phones = make_phones(24);
   const auto task_id = create_task(pusher, phones, "read after write");
-  // Several keep-alive connections, so the checks run on every I/O thread of the server.
-  std::vector<HttpConnection> checkers;
-  for (int i = 0; i < 6; ++i) {
-    checkers.emplace_back(server.port());
-  }
+  auto checkers = on_every_io_thread(server);
   for (std::size_t i = 0; i < phones.size(); ++i) {
     push(pusher, {call_record("raw-" + std::to_string(i), task_id, phones[i], "Connected")});
     for (auto& checker : checkers) {
@@ -76,11 +82,7 @@ void race_on_full_counters(const std::function<Response(HttpConnection&, std::in
   {
     HttpConnection http(server.port());
     task_id = create_task(http, phones, "left on 2");
-    boost::json::array records;
-    for (std::size_t i = 0; i < phones.size(); ++i) {
-      records.push_back(call_record("full-" + std::to_string(i), task_id, phones[i], "Connected"));
-    }
-    push(http, records);
+    push(http, records_for("full-", task_id, phones, "Connected"));
   }
   ASSERT_EQ(server.terminate(), 0);
   // What a crash between the push's commit and its own check leaves: full counters on 2.
@@ -141,11 +143,7 @@ TEST(InlineFollowupTest, PagesOnEveryConnectionShowEachAcknowledgedPush) {
   HttpConnection pusher(server.port());
   const auto phones = make_phones(12);
   const auto task_id = create_task(pusher, phones, "page after write");
-  // Several keep-alive connections, so the pages are read on every I/O thread of the server.
-  std::vector<HttpConnection> readers;
-  for (int i = 0; i < 6; ++i) {
-    readers.emplace_back(server.port());
-  }
+  auto readers = on_every_io_thread(server);
   for (std::size_t i = 0; i < phones.size(); ++i) {
     const auto call_id = "page-" + std::to_string(i);
     push(pusher, {call_record(call_id, task_id, phones[i], "Connected")});

@@ -99,10 +99,7 @@ TEST(ShutdownTest, RequestInFlightAtSigtermIsAnsweredOrNotAppliedAtAll) {
     HttpConnection http(server.port());
     task_id = create_task(http, phones, "in flight");
   }
-  boost::json::array records;
-  for (std::size_t i = 0; i < phones.size(); ++i) {
-    records.push_back(call_record("if-" + std::to_string(i), task_id, phones[i], "Connected"));
-  }
+  const auto records = records_for("if-", task_id, phones, "Connected");
   const std::string body = boost::json::serialize(boost::json::object{{"records", records}});
   const std::string request =
       "POST /outbound_call_records HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "

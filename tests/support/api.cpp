@@ -65,6 +65,18 @@ boost::json::object call_record(std::string_view call_id, std::int64_t task_id,
       {"call_id", call_id}, {"task_id", task_id}, {"phone", phone}, {"call_status", call_status}};
 }
 
+boost::json::array records_for(std::string_view prefix, std::int64_t task_id,
+                               const std::vector<std::string>& phones,
+                               std::string_view call_status) {
+  boost::json::array records;
+  records.reserve(phones.size());
+  for (std::size_t i = 0; i < phones.size(); ++i) {
+    records.push_back(
+        call_record(std::string(prefix) + std::to_string(i), task_id, phones[i], call_status));
+  }
+  return records;
+}
+
 boost::json::object call_record_at(std::string_view call_id, std::int64_t task_id,
                                    std::string_view phone, std::string_view call_status,
                                    int seconds) {

@@ -31,6 +31,10 @@ std::int64_t create_task(HttpConnection& http, const std::vector<std::string>& p
 /// A call record naming its task by id.
 boost::json::object call_record(std::string_view call_id, std::int64_t task_id,
                                 std::string_view phone, std::string_view call_status);
+/// One record per phone of `phones`, all with `call_status`: call ids `prefix` + the index.
+boost::json::array records_for(std::string_view prefix, std::int64_t task_id,
+                               const std::vector<std::string>& phones,
+                               std::string_view call_status);
 /// The same with an `event_time` of `kBaseEpoch + seconds` (RFC 3339).
 boost::json::object call_record_at(std::string_view call_id, std::int64_t task_id,
                                    std::string_view phone, std::string_view call_status,
