@@ -27,7 +27,7 @@ int check(const config::Config& cfg, domain::TaskId task_id) {
     std::cerr << "task " << task_id << " not found\n";
     return 1;
   }
-  std::cout << domain::json_text(http::check_json(*result)) << "\n";
+  std::cout << http::check_text(*result) << "\n";
   return 0;
 }
 

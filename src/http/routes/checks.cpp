@@ -1,13 +1,12 @@
 #include "http/routes/checks.hpp"
 
+#include "domain/json_text.hpp"
 #include "http/decoders.hpp"
 #include "http/json_mapping.hpp"
 #include "http/outcomes.hpp"
 #include "http/routes/handlers.hpp"
 
 namespace dialtrack::http {
-
-namespace json = boost::json;
 
 namespace {
 
@@ -98,22 +97,28 @@ Reply CheckRoutes::check_batch(const RequestContext& ctx) {
     return std::move(*error);
   }
   const auto& task_ids = std::get<std::vector<std::int64_t>>(decoded);
-  json::array results;
+  // Written as text like a single check's answer (write_check_members), not as DOMs.
+  std::string data;
+  domain::JsonWriter out(data);
+  out.begin_object().key("results").begin_array();
   for (const auto task_id : task_ids) {
     const auto result = completion_.check(task_id, domain::reason::kBatchCheck);
+    out.begin_object();
     if (!result) {
-      results.push_back(
-          json::object{{"task_id", task_id}, {"error", text(Msg::kTaskNotFound, ctx.lang)}});
+      out.key("task_id").integer(task_id).key("error").string(text(Msg::kTaskNotFound, ctx.lang));
+      out.end_object();
       continue;
     }
     if (result->completed_now) {
       completed_by_batch_.inc();
     }
-    auto item = check_json(*result);
-    item["message"] = check_message(*result, ctx.lang);
-    results.push_back(std::move(item));
+    write_check_members(out, *result);
+    out.key("message").string(check_message(*result, ctx.lang)).end_object();
   }
-  return ok(json::object{{"results", std::move(results)}}, text(Msg::kOk, ctx.lang));
+  out.end_array().end_object();
+  auto reply = ok(nullptr, text(Msg::kOk, ctx.lang));
+  reply.data_json = std::move(data);
+  return reply;
 }
 
 }  // namespace dialtrack::http
