@@ -138,6 +138,10 @@ IngestResult IngestService::ingest(
   std::set<TaskId> touched;
   std::vector<AppliedTransition> applied;
   std::vector<TaskId> completed;
+  // Set when an attempt lost to a completion policy change (6): the attempts after it lock the
+  // tasks before reading their policies (4), so an operator changing the policy again and
+  // again cannot make one batch lose every time.
+  bool lock_tasks_first = false;
 
   run_transaction(store_, store_api::TxMode::kWrite, [&](store_api::Transaction& tx) {
     counts = {};
@@ -268,8 +272,13 @@ IngestResult IngestService::ingest(
     }
 
     // 4. The touched tasks, for their completion policies (which statuses mean a dead number).
-    // Read without locks; checked again under the lock (6).
+    // Read without locks and checked again under the lock (6); after a lost race with a policy
+    // change, read under the lock (held to the end, in the order `PUT .../completion` takes it:
+    // the task, then its leads).
     const std::vector<TaskId> touched_ids(touched.begin(), touched.end());
+    if (lock_tasks_first) {
+      tx.tasks().lock_tasks(touched_ids);
+    }
     const auto tasks = tx.tasks().find_tasks(touched_ids);
     std::unordered_map<TaskId, const domain::Task*> task_of;
     for (const auto& task : tasks) {
@@ -301,6 +310,7 @@ IngestResult IngestService::ingest(
     for (const auto& task : locked) {
       const auto read = task_of.find(task.task_id);
       if (read != task_of.end() && !(read->second->completion == task.completion)) {
+        lock_tasks_first = true;
         throw store_api::StoreConflict("the completion policy of task " +
                                        std::to_string(task.task_id) +
                                        " changed while its records were written");
