@@ -10,6 +10,17 @@ namespace dialtrack::storage {
 template <typename Port, typename Connection>
 using MakePort = std::unique_ptr<Port> (*)(Connection&, store_api::TxMode);
 
+/// The base of a backend's port `Port`: the port on a transaction's connection `c_`, which
+/// outlives it.
+template <typename Port, typename Connection>
+class PortOn : public Port {
+ public:
+  explicit PortOn(Connection& connection) : c_(connection) {}
+
+ protected:
+  Connection& c_;
+};
+
 /// How a backend makes each of its ports (each port's file of the backend has its function).
 template <typename Connection>
 struct PortFactories {

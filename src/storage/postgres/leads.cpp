@@ -225,9 +225,9 @@ void resettle(Connection& c, TaskId task_id, Timestamp now) {
 namespace {
 
 /// The leads port: the phones of a task and whether each was connected.
-class PgLeads final : public store_api::LeadStore {
+class PgLeads final : public PortOn<store_api::LeadStore, Connection> {
  public:
-  explicit PgLeads(Connection& connection) : c_(connection) {}
+  using PortOn::PortOn;
 
   std::int64_t insert_leads(TaskId task_id, std::span<const domain::Lead> leads,
                             Timestamp now) override {
@@ -354,9 +354,6 @@ class PgLeads final : public store_api::LeadStore {
                Params{}.add(from).add(to).add(policy_columns::state_mask(states)).add(millis(now)));
     return r.rows() == 1 ? r.int64(0, 0) : 0;
   }
-
- private:
-  Connection& c_;
 };
 
 }  // namespace

@@ -159,9 +159,9 @@ store_api::StoredEvent read_event(const Result& r, int row) {
 
 /// The outbox and webhooks port: subscriptions, and the deliveries of the events that status
 /// changes write.
-class PgOutbox final : public store_api::OutboxStore {
+class PgOutbox final : public PortOn<store_api::OutboxStore, Connection> {
  public:
-  explicit PgOutbox(Connection& connection) : c_(connection) {}
+  using PortOn::PortOn;
 
   store_api::Webhook insert_webhook(std::string_view url, std::string_view secret,
                                     std::span<const std::string> events, Timestamp now) override {
@@ -269,9 +269,6 @@ class PgOutbox final : public store_api::OutboxStore {
     const auto r = c_.run("event_seq_range");
     return {r.int64(0, 0), r.int64(0, 1)};
   }
-
- private:
-  Connection& c_;
 };
 
 }  // namespace

@@ -169,9 +169,9 @@ namespace {
 
 /// The call records port. Its writes move the tasks' record counts and the report's aggregates
 /// (add_record_stats), settle their leads (write_leads) and lock the tasks (lock_task_rows).
-class PgRecords final : public store_api::RecordStore {
+class PgRecords final : public PortOn<store_api::RecordStore, Connection> {
  public:
-  PgRecords(Connection& connection, TxMode mode) : c_(connection), mode_(mode) {}
+  PgRecords(Connection& connection, TxMode mode) : PortOn(connection), mode_(mode) {}
 
   std::vector<store_api::StoredRecord> find_records(
       std::span<const std::string> call_ids) override {
@@ -271,7 +271,6 @@ class PgRecords final : public store_api::RecordStore {
   }
 
  private:
-  Connection& c_;
   TxMode mode_;
 };
 

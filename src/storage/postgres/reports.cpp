@@ -177,9 +177,9 @@ namespace {
 
 /// The reports port: reads of the report's aggregates (storage/common/report_stats.hpp), and their
 /// rebuild.
-class PgReports final : public store_api::ReportStore {
+class PgReports final : public PortOn<store_api::ReportStore, Connection> {
  public:
-  explicit PgReports(Connection& connection) : c_(connection) {}
+  using PortOn::PortOn;
 
   store_api::TaskReportRows task_report(TaskId task_id) override {
     const auto task = Params{}.add(task_id);
@@ -211,9 +211,6 @@ class PgReports final : public store_api::ReportStore {
     c_.run("rebuild_call_stats", params);
     c_.run("rebuild_lead_stats", params);
   }
-
- private:
-  Connection& c_;
 };
 
 }  // namespace

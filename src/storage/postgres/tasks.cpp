@@ -143,9 +143,9 @@ namespace {
 
 /// The tasks port: the task rows, their status history (with the outbox events of each change)
 /// and their counters. In a write transaction the rows it reads stay locked.
-class PgTasks final : public store_api::TaskStore {
+class PgTasks final : public PortOn<store_api::TaskStore, Connection> {
  public:
-  PgTasks(Connection& connection, TxMode mode) : c_(connection), mode_(mode) {}
+  PgTasks(Connection& connection, TxMode mode) : PortOn(connection), mode_(mode) {}
 
   TaskId insert_task(const store_api::NewTaskRow& task, Timestamp now) override {
     const auto& policy = task.completion;
@@ -300,7 +300,6 @@ class PgTasks final : public store_api::TaskStore {
   }
 
  private:
-  Connection& c_;
   TxMode mode_;
 };
 

@@ -188,9 +188,9 @@ void resettle(Connection& c, TaskId task_id, Timestamp now) {
 namespace {
 
 /// The leads port: the phones of a task, their states, and the task's lead counters.
-class SqliteLeads final : public store_api::LeadStore {
+class SqliteLeads final : public PortOn<store_api::LeadStore, Connection> {
  public:
-  explicit SqliteLeads(Connection& connection) : c_(connection) {}
+  using PortOn::PortOn;
 
   std::int64_t insert_leads(TaskId task_id, std::span<const domain::Lead> leads,
                             Timestamp now) override {
@@ -289,9 +289,6 @@ class SqliteLeads final : public store_api::LeadStore {
     }
     return added;
   }
-
- private:
-  Connection& c_;
 };
 
 }  // namespace

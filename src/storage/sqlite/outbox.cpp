@@ -151,9 +151,9 @@ namespace {
 
 /// The outbox and webhooks port: subscriptions, and the deliveries of the events that status
 /// changes write.
-class SqliteOutbox final : public store_api::OutboxStore {
+class SqliteOutbox final : public PortOn<store_api::OutboxStore, Connection> {
  public:
-  explicit SqliteOutbox(Connection& connection) : c_(connection) {}
+  using PortOn::PortOn;
 
   store_api::Webhook insert_webhook(std::string_view url, std::string_view secret,
                                     std::span<const std::string> events, Timestamp now) override {
@@ -273,9 +273,6 @@ class SqliteOutbox final : public store_api::OutboxStore {
     auto& s = c_.outbox->event_seq_range.bind();
     return s.step() ? std::pair{s.int64(0), s.int64(1)} : std::pair<std::int64_t, std::int64_t>{};
   }
-
- private:
-  Connection& c_;
 };
 
 }  // namespace

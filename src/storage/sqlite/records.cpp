@@ -117,9 +117,9 @@ namespace {
 
 /// The call records port. Its writes move the tasks' record counts (add_record_count), the
 /// report's aggregates (apply_report_deltas) and the leads with their counters (write_leads).
-class SqliteRecords final : public store_api::RecordStore {
+class SqliteRecords final : public PortOn<store_api::RecordStore, Connection> {
  public:
-  explicit SqliteRecords(Connection& connection) : c_(connection) {}
+  using PortOn::PortOn;
 
   std::vector<store_api::StoredRecord> find_records(
       std::span<const std::string> call_ids) override {
@@ -237,9 +237,6 @@ class SqliteRecords final : public store_api::RecordStore {
     return c_.records->records_stamped_after.bind(millis(latest), task_id, after, limit)
         .read_all([](const Statement& s) { return std::pair(s.int64(15), read_record(s).record); });
   }
-
- private:
-  Connection& c_;
 };
 
 }  // namespace

@@ -123,9 +123,9 @@ namespace {
 
 /// The reports port: reads of the report's aggregates (storage/common/report_stats.hpp), and their
 /// rebuild.
-class SqliteReports final : public store_api::ReportStore {
+class SqliteReports final : public PortOn<store_api::ReportStore, Connection> {
  public:
-  explicit SqliteReports(Connection& connection) : c_(connection) {}
+  using PortOn::PortOn;
 
   store_api::TaskReportRows task_report(TaskId task_id) override {
     return {c_.reports->report_by_status.bind(task_id).read_all(read_status_calls),
@@ -152,9 +152,6 @@ class SqliteReports final : public store_api::ReportStore {
     c_.reports->rebuild_lead_stats_clear.bind(task_id).run();
     c_.reports->rebuild_lead_stats.bind(task_id).run();
   }
-
- private:
-  Connection& c_;
 };
 
 }  // namespace

@@ -165,9 +165,9 @@ namespace {
 
 /// The tasks port: the task rows, their status history (with the outbox events of each change)
 /// and their counters.
-class SqliteTasks final : public store_api::TaskStore {
+class SqliteTasks final : public PortOn<store_api::TaskStore, Connection> {
  public:
-  explicit SqliteTasks(Connection& connection) : c_(connection) {}
+  using PortOn::PortOn;
 
   TaskId insert_task(const store_api::NewTaskRow& task, Timestamp now) override {
     const auto& policy = task.completion;
@@ -337,9 +337,6 @@ class SqliteTasks final : public store_api::TaskStore {
     c_.tasks->repair_counters.bind(task_id, millis(now)).run();
     resettle(c_, task_id, now);
   }
-
- private:
-  Connection& c_;
 };
 
 }  // namespace
