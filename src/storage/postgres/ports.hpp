@@ -80,15 +80,13 @@ void write_status_events(Connection& c, std::span<const store_api::TaskId> task_
                          domain::TaskType from, domain::TaskType to, std::string_view reason,
                          store_api::Timestamp now);
 
-/// The named statements of the dialer cursors port (cursors.cpp): how far each job group was
-/// pulled from a dialer account, and how each task's last pull went.
-std::vector<NamedStatement> cursor_statements();
+/// The named statements of the two small ports (small_ports.cpp, over
+/// storage/common/small_ports.hpp): the dialer cursors (how far each job group was pulled from a
+/// dialer account, and how each task's last pull went) and the leases (named leases that let one
+/// instance at a time run a background job).
+std::vector<NamedStatement> small_port_statements();
 /// The dialer cursors port.
 std::unique_ptr<store_api::CursorStore> make_cursors(Connection& c, store_api::TxMode mode);
-
-/// The named statements of the leases port (leases.cpp): named leases that let one instance at
-/// a time run a background job.
-std::vector<NamedStatement> lease_statements();
 /// The leases port.
 std::unique_ptr<store_api::LeaseStore> make_leases(Connection& c, store_api::TxMode mode);
 

@@ -72,9 +72,8 @@ class PgTransaction final : public LazyPortsTransaction<Connection> {
 const std::vector<NamedStatement>& all_statements() {
   static const std::vector<NamedStatement> kAll = [] {
     std::vector<NamedStatement> all;
-    for (const auto& port :
-         {task_statements(), lead_statements(), record_statements(), report_statements(),
-          outbox_statements(), cursor_statements(), lease_statements()}) {
+    for (const auto& port : {task_statements(), lead_statements(), record_statements(),
+                             report_statements(), outbox_statements(), small_port_statements()}) {
       all.insert(all.end(), port.begin(), port.end());
     }
     return all;

@@ -16,8 +16,7 @@ void Connection::prepare() {
   records.emplace(db);
   reports.emplace(db);
   outbox.emplace(db);
-  cursors.emplace(db);
-  leases.emplace(db);
+  small.emplace(small_port_statements(db));
 }
 
 std::string sql(const char* head, const char* columns, const char* tail) {

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "storage/common/small_ports.hpp"
 #include "storage/sqlite/sqlite_db.hpp"
 
 namespace dialtrack::storage::sqlite {
@@ -78,24 +79,9 @@ struct OutboxStatements {
   Statement events_after, task_events_after, event_seq_range;
 };
 
-/// The statements of the dialer cursors port on one connection, prepared once when the
-/// connection is prepared.
-struct CursorStatements {
-  /// Prepares every statement; throws StoreError on an SQL error.
-  explicit CursorStatements(Database& db);
-
-  Statement find_sync_cursor, insert_sync_cursor, update_sync_cursor, record_sync, task_sync,
-      calling_job_groups;
-};
-
-/// The statements of the leases port on one connection, prepared once when the connection is
-/// prepared.
-struct LeaseStatements {
-  /// Prepares every statement; throws StoreError on an SQL error.
-  explicit LeaseStatements(Database& db);
-
-  Statement acquire_lease, release_lease;
-};
+/// The statements of the two small ports, the dialer cursors and the leases, on one connection
+/// (small_ports.cpp); prepares every statement and throws StoreError on an SQL error.
+small_ports::Statements<Statement> small_port_statements(Database& db);
 
 /// A connection with every statement the store uses, one struct per port, prepared once when
 /// it opens (`prepare`).
@@ -114,8 +100,7 @@ struct Connection {
   std::optional<RecordStatements> records;
   std::optional<ReportStatements> reports;
   std::optional<OutboxStatements> outbox;
-  std::optional<CursorStatements> cursors;
-  std::optional<LeaseStatements> leases;
+  std::optional<small_ports::Statements<Statement>> small;
 };
 
 /// The text of a statement: `head`, then a column list, then `tail`.

@@ -82,12 +82,12 @@ std::unique_ptr<store_api::OutboxStore> make_outbox(Connection& c, store_api::Tx
 void write_status_events(Connection& c, store_api::TaskId task_id, store_api::TaskType from,
                          store_api::TaskType to, std::string_view reason, store_api::Timestamp now);
 
-/// The dialer cursors port (cursors.cpp): how far each job group was pulled from a dialer
-/// account, and how each task's last pull went.
+/// The dialer cursors port (small_ports.cpp, over storage/common/small_ports.hpp): how far each
+/// job group was pulled from a dialer account, and how each task's last pull went.
 std::unique_ptr<store_api::CursorStore> make_cursors(Connection& c, store_api::TxMode mode);
 
-/// The leases port (leases.cpp): named leases that let one instance at a time run a background
-/// job.
+/// The leases port (small_ports.cpp, over storage/common/small_ports.hpp): named leases that let
+/// one instance at a time run a background job.
 std::unique_ptr<store_api::LeaseStore> make_leases(Connection& c, store_api::TxMode mode);
 
 /// How a transaction makes each port, when it first asks for it.
