@@ -71,30 +71,24 @@ LeadStatements::LeadStatements(Database& db)
           "WHERE r.lead_id = task_leads.lead_id AND instr(',' || (SELECT final_statuses FROM "
           "call_tasks WHERE task_id = ?1) || ',', ',' || r.call_status || ',') > 0) "
           "WHERE task_id = ?1"),
-      resettle_states(db, (sql("UPDATE task_leads AS l SET state = ", kLeadStateSql,
-                               " FROM call_tasks t WHERE t.task_id = l.task_id "
-                               "AND l.task_id = ?1 AND l.state <> ") +
-                           kLeadStateSql)
-                              .c_str()),
+      resettle_states(db, sql("UPDATE task_leads AS l SET state = ", kLeadStateSql,
+                              " FROM call_tasks t WHERE t.task_id = l.task_id "
+                              "AND l.task_id = ?1 AND l.state <> ") +
+                              kLeadStateSql),
       list_leads(db, sql("SELECT ", kLeadColumns,
                          " FROM task_leads WHERE task_id = ?1 AND lead_id > ?4 "
-                         "ORDER BY lead_id LIMIT ?2 OFFSET ?3")
-                         .c_str()),
+                         "ORDER BY lead_id LIMIT ?2 OFFSET ?3")),
       list_leads_in_state(db, sql("SELECT ", kLeadColumns,
                                   " FROM task_leads WHERE task_id = ?1 AND state = ?2 "
-                                  "AND lead_id > ?5 ORDER BY lead_id LIMIT ?3 OFFSET ?4")
-                                  .c_str()),
+                                  "AND lead_id > ?5 ORDER BY lead_id LIMIT ?3 OFFSET ?4")),
       list_leads_in_states(db, sql("SELECT ", kLeadColumns,
                                    " FROM task_leads WHERE task_id = ?1 AND (?2 >> state) & 1 "
-                                   "AND lead_id > ?5 ORDER BY lead_id LIMIT ?3 OFFSET ?4")
-                                   .c_str()),
+                                   "AND lead_id > ?5 ORDER BY lead_id LIMIT ?3 OFFSET ?4")),
       lead_by_id(
-          db, sql("SELECT ", kLeadColumns, " FROM task_leads WHERE lead_id = ?1 AND task_id = ?2")
-                  .c_str()),
+          db, sql("SELECT ", kLeadColumns, " FROM task_leads WHERE lead_id = ?1 AND task_id = ?2")),
       leads_by_key(db, sql("SELECT ", kLeadColumns,
                            " FROM task_leads WHERE task_id = ?1 AND phone_key = ?2 "
-                           "ORDER BY key_shared, lead_id")
-                           .c_str()),
+                           "ORDER BY key_shared, lead_id")),
       // WHERE before ON CONFLICT: SQLite reads an upsert after INSERT ... SELECT only then.
       copy_leads(db,
                  "INSERT INTO task_leads (task_id, phone, phone_key, name, job_id, attrs, "

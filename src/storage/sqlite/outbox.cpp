@@ -68,21 +68,17 @@ OutboxStatements::OutboxStatements(Database& db)
           "WHERE deleted = 0 AND instr(',' || events || ',', ',' || ?3 || ',') > 0"),
       insert_webhook(db, sql("INSERT INTO webhooks (url, secret, events, created_at) "
                              "VALUES (?1, ?2, ?3, ?4) RETURNING ",
-                             kWebhookColumns, "")
-                             .c_str()),
+                             kWebhookColumns, "")),
       find_webhook_by_url(db,
                           "SELECT webhook_id FROM webhooks WHERE url = ?1 AND deleted = 0 "
                           "ORDER BY webhook_id LIMIT 1"),
       update_webhook(
           db, sql("UPDATE webhooks SET secret = ?2, events = ?3 WHERE webhook_id = ?1 RETURNING ",
-                  kWebhookColumns, "")
-                  .c_str()),
+                  kWebhookColumns, "")),
       list_webhooks(db, sql("SELECT ", kWebhookColumns,
-                            " FROM webhooks WHERE deleted = 0 ORDER BY webhook_id")
-                            .c_str()),
+                            " FROM webhooks WHERE deleted = 0 ORDER BY webhook_id")),
       find_webhook(db, sql("SELECT ", kWebhookColumns,
-                           " FROM webhooks WHERE webhook_id = ?1 AND deleted = 0")
-                           .c_str()),
+                           " FROM webhooks WHERE webhook_id = ?1 AND deleted = 0")),
       delete_webhook(db, "UPDATE webhooks SET deleted = 1 WHERE webhook_id = ?1 AND deleted = 0"),
       fail_webhook_deliveries(
           db,

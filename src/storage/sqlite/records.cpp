@@ -74,13 +74,11 @@ std::pair<report_stats::Contribution, Timestamp> read_contribution(const Stateme
 }  // namespace
 
 RecordStatements::RecordStatements(Database& db)
-    : find_record(
-          db,
-          sql("SELECT ", kRecordColumns, " FROM outbound_call_records WHERE call_id = ?1").c_str()),
+    : find_record(db,
+                  sql("SELECT ", kRecordColumns, " FROM outbound_call_records WHERE call_id = ?1")),
       insert_record(
           db, sql("INSERT INTO outbound_call_records (", kRecordColumns,
-                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)")
-                  .c_str()),
+                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)")),
       update_record(db,
                     "UPDATE outbound_call_records SET job_group_id = ?2, job_id = ?3, "
                     "call_status = ?4, connected = ?5, started_at = ?6, ended_at = ?7, "
@@ -88,25 +86,21 @@ RecordStatements::RecordStatements(Database& db)
                     "WHERE call_id = ?1"),
       task_records(db, sql("SELECT ", kRecordColumns,
                            " FROM outbound_call_records WHERE task_id = ?1 ORDER BY record_id "
-                           "DESC LIMIT ?2 OFFSET ?3")
-                           .c_str()),
+                           "DESC LIMIT ?2 OFFSET ?3")),
       // The total of task_records: the task's counter, kept by upsert_records.
       record_count(db, "SELECT record_count FROM call_tasks WHERE task_id = ?1"),
       task_records_after(db, sql("SELECT ", kRecordColumns,
                                  ", record_id FROM outbound_call_records WHERE task_id = ?1 "
-                                 "AND record_id > ?2 ORDER BY record_id LIMIT ?3")
-                                 .c_str()),
+                                 "AND record_id > ?2 ORDER BY record_id LIMIT ?3")),
       // A scan for `recount` (no index on the times: it runs rarely, never on a request).
       records_stamped_after(
           db, sql("SELECT ", kRecordColumns,
                   ", record_id FROM outbound_call_records WHERE (started_at > ?1 OR "
                   "ended_at > ?1 OR event_time > ?1) AND (?2 IS NULL OR task_id = ?2) AND "
-                  "record_id > ?3 ORDER BY record_id LIMIT ?4")
-                  .c_str()),
+                  "record_id > ?3 ORDER BY record_id LIMIT ?4")),
       lead_records(db, sql("SELECT ", kRecordColumns,
                            " FROM outbound_call_records WHERE task_id = ?1 AND lead_id = ?2 "
-                           "ORDER BY coalesce(started_at, event_time, created_at), record_id")
-                           .c_str()),
+                           "ORDER BY coalesce(started_at, event_time, created_at), record_id")),
       // What an overwrite takes out of the report's aggregates: the stored version.
       find_record_stats(db,
                         "SELECT task_id, lead_id, call_status, connected, started_at, "

@@ -80,6 +80,7 @@ class Statement {
  public:
   Statement() = default;
   Statement(Database& db, const char* sql);
+  Statement(Database& db, const std::string& sql) : Statement(db, sql.c_str()) {}
   ~Statement();
   Statement(Statement&& other) noexcept;
   Statement& operator=(Statement&& other) noexcept;

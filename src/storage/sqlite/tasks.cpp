@@ -64,14 +64,13 @@ TaskStatements::TaskStatements(Database& db)
                   "connected_calls, record_count, created_at, updated_at, completion, "
                   "max_attempts, final_statuses, parent_task_id) "
                   "VALUES (?1, ?2, 1, 0, 0, 0, ?3, ?3, ?4, ?5, ?6, ?7)"),
-      find_task(db, sql("SELECT ", kTaskColumns, " FROM call_tasks WHERE task_id = ?1").c_str()),
+      find_task(db, sql("SELECT ", kTaskColumns, " FROM call_tasks WHERE task_id = ?1")),
       list_tasks(db, sql("SELECT ", kTaskColumns,
-                         " FROM call_tasks ORDER BY task_id DESC LIMIT ?1 OFFSET ?2")
-                         .c_str()),
+                         " FROM call_tasks ORDER BY task_id DESC LIMIT ?1 OFFSET ?2")),
       list_tasks_by_type(
-          db, sql("SELECT ", kTaskColumns,
-                  " FROM call_tasks WHERE task_type = ?1 ORDER BY task_id DESC LIMIT ?2 OFFSET ?3")
-                  .c_str()),
+          db,
+          sql("SELECT ", kTaskColumns,
+              " FROM call_tasks WHERE task_type = ?1 ORDER BY task_id DESC LIMIT ?2 OFFSET ?3")),
       count_tasks(db, "SELECT count(*) FROM call_tasks"),
       count_tasks_by_type(db, "SELECT count(*) FROM call_tasks WHERE task_type = ?1"),
       // Search by name (?1: a contains_pattern). SQLite's LIKE folds ASCII letters only. No
@@ -79,13 +78,11 @@ TaskStatements::TaskStatements(Database& db)
       // tasks.
       list_tasks_by_name(db, sql("SELECT ", kTaskColumns,
                                  " FROM call_tasks WHERE name LIKE ?1 ESCAPE '\\' "
-                                 "ORDER BY task_id DESC LIMIT ?2 OFFSET ?3")
-                                 .c_str()),
+                                 "ORDER BY task_id DESC LIMIT ?2 OFFSET ?3")),
       list_tasks_by_name_and_type(
           db, sql("SELECT ", kTaskColumns,
                   " FROM call_tasks WHERE name LIKE ?1 ESCAPE '\\' AND task_type = ?2 "
-                  "ORDER BY task_id DESC LIMIT ?3 OFFSET ?4")
-                  .c_str()),
+                  "ORDER BY task_id DESC LIMIT ?3 OFFSET ?4")),
       count_tasks_by_name(db, "SELECT count(*) FROM call_tasks WHERE name LIKE ?1 ESCAPE '\\'"),
       count_tasks_by_name_and_type(
           db, "SELECT count(*) FROM call_tasks WHERE name LIKE ?1 ESCAPE '\\' AND task_type = ?2"),
@@ -113,11 +110,9 @@ TaskStatements::TaskStatements(Database& db)
               "WHERE task_id = ?1 ORDER BY history_id"),
       calling_tasks(db, sql("SELECT ", kTaskColumns,
                             " FROM call_tasks WHERE task_type = 2 AND task_id > ?1 "
-                            "ORDER BY task_id LIMIT ?2")
-                            .c_str()),
-      audit_task(db, (audit_select() + "WHERE t.task_id = ?1").c_str()),
-      audit_tasks(db,
-                  (audit_select() + "WHERE t.task_id > ?1 ORDER BY t.task_id LIMIT ?2").c_str()),
+                            "ORDER BY task_id LIMIT ?2")),
+      audit_task(db, audit_select() + "WHERE t.task_id = ?1"),
+      audit_tasks(db, audit_select() + "WHERE t.task_id > ?1 ORDER BY t.task_id LIMIT ?2"),
       repair_counters(
           db,
           "UPDATE call_tasks SET "
