@@ -3,8 +3,10 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <boost/container/small_vector.hpp>
 #include <boost/url/parse.hpp>
 #include <chrono>
+#include <stdexcept>
 
 #include "domain/integer.hpp"
 #include "domain/json_text.hpp"
@@ -26,8 +28,11 @@ Reply fail(Status status, std::string message) {
 
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> out;
+/// A path's segments; a route's path has a few (no allocation per request up to 8).
+using Segments = boost::container::small_vector<std::string_view, 8>;
+
+Segments split_path(std::string_view path) {
+  Segments out;
   std::size_t start = 1;  // past the leading '/'
   while (start <= path.size()) {
     const auto end = path.find('/', start);
@@ -153,8 +158,14 @@ void Router::count_answer(const RequestHeader& request, const Route& route, Stat
 }
 
 void Router::add_route(Route route) {
+  std::size_t params = 0;
   for (const auto s : split_path(route.pattern)) {
     route.segments.emplace_back(s);
+    params += s.starts_with('{') ? 1 : 0;
+  }
+  if (params > kMaxPathParams) {
+    throw std::invalid_argument("route " + route.pattern + ": more than " +
+                                std::to_string(kMaxPathParams) + " path parameters");
   }
   route.latency = &metrics_.histogram("dialtrack_http_request_duration_seconds",
                                       "time from a parsed request to its answer, by route",
@@ -277,17 +288,19 @@ Response envelope_response(Reply&& reply, unsigned version, bool keep_alive) {
 
 Router::Resolved Router::resolve(const RequestHeader& header) const {
   Resolved out;
-  out.lang = language_from_header(header[beast_http::field::accept_language]);
-  const auto url = boost::urls::parse_origin_form(header.target());
+  auto& lang = out.match.lang;
+  lang = language_from_header(header[beast_http::field::accept_language]);
+  const auto target = header.target();
+  const auto url = boost::urls::parse_origin_form(target);
   if (!url) {
-    out.refusal = fail(Status::bad_request, text(Msg::kBadRequest, out.lang));
+    out.refusal = fail(Status::bad_request, text(Msg::kBadRequest, lang));
     count(header, "unmatched", Status::bad_request);
     return out;
   }
-  out.url = *url;
   const auto segments = split_path(url->encoded_path());
   bool path_matched = false;
-  for (const auto& route : routes_) {
+  for (std::size_t r = 0; r < routes_.size(); ++r) {
+    const auto& route = routes_[r];
     if (route.segments.size() != segments.size()) {
       continue;
     }
@@ -302,11 +315,13 @@ Router::Resolved Router::resolve(const RequestHeader& header) const {
     path_matched = true;
     if (route.method == header.method()) {
       out.route = &route;
-      // The parameters of the matched route alone (a vector per candidate route was a few
-      // allocations per request).
+      out.match.route = r;
+      // The parameters of the matched route alone, as places in the target (the header is
+      // moved into the request before a handler runs; a place stays true, a view might not).
       for (std::size_t i = 0; i < segments.size(); ++i) {
         if (route.segments[i].starts_with('{')) {
-          out.params.push_back(segments[i]);
+          out.match.params.push_back(
+              {static_cast<std::size_t>(segments[i].data() - target.data()), segments[i].size()});
         }
       }
       break;
@@ -315,15 +330,26 @@ Router::Resolved Router::resolve(const RequestHeader& header) const {
   if (out.route == nullptr) {
     const auto status = path_matched ? Status::method_not_allowed : Status::not_found;
     count(header, "unmatched", status);
-    out.refusal = path_matched ? fail(status, text(Msg::kMethodNotAllowed, out.lang))
-                               : not_found(Missing::kRoute, out.lang);
+    out.refusal = path_matched ? fail(status, text(Msg::kMethodNotAllowed, lang))
+                               : not_found(Missing::kRoute, lang);
     return out;
   }
   if (access_ != nullptr) {
     if (const auto refusal = access_->admit_header(header, out.route->pattern, out.route->scope)) {
-      out.refusal = access_refused(*refusal, out.lang);
+      out.refusal = access_refused(*refusal, lang);
       count(header, out.route->pattern, out.refusal->status);
     }
+  }
+  return out;
+}
+
+Router::Target Router::target_of(const RequestHeader& header, const RouteMatch& match) {
+  const auto target = header.target();
+  Target out;
+  // screen parsed these same bytes already: no error here.
+  out.url = boost::urls::parse_origin_form(target).value();
+  for (const auto& [offset, size] : match.params) {
+    out.params.push_back(target.substr(offset, size));
   }
   return out;
 }
@@ -339,6 +365,7 @@ Screening Router::screen(const RequestHeader& header) const {
   out.answers_inline =
       static_cast<bool>(resolved.route->inline_handler) || resolved.route->never_blocks;
   out.tries_inline = static_cast<bool>(resolved.route->nonblocking);
+  out.match = std::move(resolved.match);
   return out;
 }
 
@@ -397,25 +424,31 @@ Answer Router::handle(const Request& request) const {
   if (resolved.refusal) {
     return {envelope_response(*resolved.refusal, request.version(), request.keep_alive()), {}};
   }
-  const auto& route = *resolved.route;
+  return handle(request, resolved.match);
+}
+
+Answer Router::handle(const Request& request, const RouteMatch& match) const {
+  const auto& route = routes_[match.route];
   if (route.inline_handler) {
     // Called for an inline route (tests, tools): run it to the end here, blocking like the rest.
     boost::asio::io_context context;
-    auto answer = boost::asio::co_spawn(context, handle_inline(request), boost::asio::use_future);
+    auto answer =
+        boost::asio::co_spawn(context, handle_inline(request, match), boost::asio::use_future);
     context.run();
     return answer.get();
   }
-  if (auto refused = refuse_body(request, route, resolved.lang)) {
+  if (auto refused = refuse_body(request, route, match.lang)) {
     return std::move(*refused);
   }
   const auto started = std::chrono::steady_clock::now();
   Reply reply;
   try {
-    const RequestContext context{request, resolved.lang, std::move(resolved.params),
-                                 resolved.url.params(), limits_};
-    reply = route.handler ? route.handler(context) : fault_reply(Fault::kUnexpected, resolved.lang);
+    auto target = target_of(request, match);
+    const RequestContext context{request, match.lang, std::move(target.params), target.url.params(),
+                                 limits_};
+    reply = route.handler ? route.handler(context) : fault_reply(Fault::kUnexpected, match.lang);
   } catch (const std::exception&) {
-    reply = fault(request, route, std::current_exception(), resolved.lang);
+    reply = fault(request, route, std::current_exception(), match.lang);
   }
   return finish(request, route, std::move(reply), started);
 }
@@ -426,21 +459,26 @@ std::optional<Answer> Router::try_inline(const Request& request) const {
     return Answer{envelope_response(*resolved.refusal, request.version(), request.keep_alive()),
                   {}};
   }
-  const auto& route = *resolved.route;
+  return try_inline(request, resolved.match);
+}
+
+std::optional<Answer> Router::try_inline(const Request& request, const RouteMatch& match) const {
+  const auto& route = routes_[match.route];
   if (!route.nonblocking) {
     return std::nullopt;
   }
-  if (auto refused = refuse_body(request, route, resolved.lang)) {
+  if (auto refused = refuse_body(request, route, match.lang)) {
     return refused;
   }
   const auto started = std::chrono::steady_clock::now();
   std::optional<Reply> reply;
   try {
-    const RequestContext context{request, resolved.lang, std::move(resolved.params),
-                                 resolved.url.params(), limits_};
+    auto target = target_of(request, match);
+    const RequestContext context{request, match.lang, std::move(target.params), target.url.params(),
+                                 limits_};
     reply = route.nonblocking(context);
   } catch (const std::exception&) {
-    reply = fault(request, route, std::current_exception(), resolved.lang);
+    reply = fault(request, route, std::current_exception(), match.lang);
   }
   if (!reply) {
     return std::nullopt;
@@ -448,16 +486,13 @@ std::optional<Answer> Router::try_inline(const Request& request) const {
   return finish(request, route, std::move(*reply), started);
 }
 
-boost::asio::awaitable<Answer> Router::handle_inline(const Request& request) const {
-  auto resolved = resolve(request);
-  if (resolved.refusal) {
-    co_return Answer{envelope_response(*resolved.refusal, request.version(), request.keep_alive()),
-                     {}};
-  }
-  const auto& route = *resolved.route;
+boost::asio::awaitable<Answer> Router::handle_inline(const Request& request,
+                                                     const RouteMatch& match) const {
+  const auto& route = routes_[match.route];
   const auto started = std::chrono::steady_clock::now();
-  const RequestContext context{request, resolved.lang, std::move(resolved.params),
-                               resolved.url.params(), limits_};
+  auto target = target_of(request, match);
+  const RequestContext context{request, match.lang, std::move(target.params), target.url.params(),
+                               limits_};
   std::exception_ptr error;
   Reply reply;
   try {
@@ -468,7 +503,7 @@ boost::asio::awaitable<Answer> Router::handle_inline(const Request& request) con
     error = std::current_exception();
   }
   if (error) {
-    reply = fault(request, route, error, resolved.lang);
+    reply = fault(request, route, error, match.lang);
   }
   co_return finish(request, route, std::move(reply), started);
 }

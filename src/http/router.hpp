@@ -2,13 +2,16 @@
 
 #include <spdlog/logger.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/container/static_vector.hpp>
 #include <boost/json.hpp>
 #include <boost/url/params_view.hpp>
 #include <boost/url/url_view.hpp>
 #include <chrono>
+#include <cstddef>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -69,11 +72,16 @@ struct RequestLimits {
   int max_json_depth = 32;
 };
 
+/// The `{...}` segments a route pattern may have at most.
+inline constexpr std::size_t kMaxPathParams = 4;
+/// A request's path parameters, held in place (no allocation per request).
+using PathParams = boost::container::static_vector<std::string_view, kMaxPathParams>;
+
 /// One request as the handlers see it.
 struct RequestContext {
   const Request& request;
   Language lang;
-  std::vector<std::string_view> params;  ///< the `{...}` segments of the route, in order
+  PathParams params;  ///< the `{...}` segments of the route, in order
   boost::urls::params_view query;
   const RequestLimits& limits;
 
@@ -112,6 +120,15 @@ struct RouteEntry {
   std::optional<Scope> scope;  ///< kPublic or the scope a token needs
 };
 
+/// The route `Router::screen` matched a request's header to and admitted it on, which the
+/// router's answering calls take so that a request is matched (URL, route, access) once.
+struct RouteMatch {
+  std::size_t route = 0;  ///< its place in the router's table
+  Language lang = Language::kChinese;
+  /// Where each path parameter is in the request target: offset and length.
+  boost::container::static_vector<std::array<std::size_t, 2>, kMaxPathParams> params;
+};
+
 /// What the request line and headers alone decide, before any of the body is read.
 struct Screening {
   std::optional<Response> refusal;  ///< 400, 404, 405, 401 or 403: answer it, run nothing
@@ -119,6 +136,7 @@ struct Screening {
   /// handler that never blocks (try_inline).
   bool answers_inline = false;
   bool tries_inline = false;  ///< the route has a NonBlockingHandler: try_inline first
+  RouteMatch match;           ///< without a refusal: for handle, try_inline and handle_inline
 };
 
 /// The route table: method, path pattern with `{name}` segments, scope, handler. `handle` is
@@ -151,11 +169,19 @@ class Router {
   [[nodiscard]] Screening screen(const RequestHeader& header) const;
   /// Answers a request (blocking: run it on a worker; an inline route runs to its end here).
   [[nodiscard]] Answer handle(const Request& request) const;
+  /// The same for a request that `screen` admitted: `match` is its screening's, for this
+  /// request's header (the route is not matched again).
+  [[nodiscard]] Answer handle(const Request& request, const RouteMatch& match) const;
   /// Answers a request of a route with a NonBlockingHandler on the calling (I/O) thread, or
   /// nothing when its blocking handler must answer (`handle`, on a worker).
   [[nodiscard]] std::optional<Answer> try_inline(const Request& request) const;
-  /// Answers a request of a route added with `add_inline`, on the caller's executor.
-  [[nodiscard]] boost::asio::awaitable<Answer> handle_inline(const Request& request) const;
+  /// The same for a request that `screen` admitted, with its screening's `match`.
+  [[nodiscard]] std::optional<Answer> try_inline(const Request& request,
+                                                 const RouteMatch& match) const;
+  /// Answers a request of a route added with `add_inline` that `screen` admitted, with its
+  /// screening's `match` (which must outlive the coroutine), on the caller's executor.
+  [[nodiscard]] boost::asio::awaitable<Answer> handle_inline(const Request& request,
+                                                             const RouteMatch& match) const;
 
   /// Every registered route as "METHOD /pattern", for documentation checks.
   [[nodiscard]] std::vector<std::string> routes() const;
@@ -180,17 +206,24 @@ class Router {
 
   /// A request matched to its route, or the answer that refuses it.
   struct Resolved {
-    Language lang = Language::kChinese;
+    RouteMatch match;
     const Route* route = nullptr;
-    std::vector<std::string_view> params;
+    std::optional<Reply> refusal;
+  };
+
+  /// What a handler of a matched request gets from the router: the request's URL and path
+  /// parameters, which view its target.
+  struct Target {
     /// Views the request's target; its query is read through it (a params_view refers to it).
     boost::urls::url_view url;
-    std::optional<Reply> refusal;
+    PathParams params;
   };
 
   void add_route(Route route);
   /// Matches the route and asks Access; the refusal, if any, is counted.
   [[nodiscard]] Resolved resolve(const RequestHeader& header) const;
+  /// The URL and path parameters of a request that `match` is the screening of.
+  [[nodiscard]] static Target target_of(const RequestHeader& header, const RouteMatch& match);
   /// The answer to a request whose body Access refuses (a signed push's signature), counted;
   /// nothing when it is admitted.
   [[nodiscard]] std::optional<Answer> refuse_body(const Request& request, const Route& route,

@@ -89,8 +89,10 @@ class Server {
   /// Answers a failed read (413, 431, 400), or nothing for a closed or timed-out connection.
   boost::asio::awaitable<void> answer_read_error(Connection& connection, const Parser& parser,
                                                  boost::system::error_code ec);
-  /// Runs the handler on the worker pool; nothing when the shutdown grace ended first.
+  /// Runs the handler of the route `match` names on the worker pool; nothing when the shutdown
+  /// grace ended first.
   boost::asio::awaitable<std::optional<Answer>> dispatch(Connection& connection, Request request,
+                                                         RouteMatch match,
                                                          BodyBudget::Reservation reservation);
   /// Writes a streamed answer: the header (chunked for HTTP/1.1), then each piece its stream
   /// yields, each written within read_timeout; true when all of it was sent and the connection may

@@ -119,17 +119,19 @@ net::awaitable<void> Server::serve(Connection& connection) {
     }
     Request request = parser.release();
     const bool keep_alive = request.keep_alive();
-    const Language lang = language_from_header(request[beast_http::field::accept_language]);
+    const Language lang = screening.match.lang;
     std::optional<Answer> answer;
+    // The route screen matched: the request is not matched again.
     if (screening.tries_inline) {
       // Answered here when it needs nothing that blocks: no hand-off to a worker and back.
-      answer = router_.try_inline(request);
+      answer = router_.try_inline(request, screening.match);
     }
     if (!answer) {
       if (screening.answers_inline && !screening.tries_inline) {
-        answer = co_await router_.handle_inline(request);
+        answer = co_await router_.handle_inline(request, screening.match);
       } else {
-        answer = co_await dispatch(connection, std::move(request), std::move(reservation));
+        answer = co_await dispatch(connection, std::move(request), std::move(screening.match),
+                                   std::move(reservation));
       }
     }
     if (!answer) {
@@ -337,9 +339,11 @@ net::awaitable<void> Server::answer_and_close(Connection& connection, Response r
 }
 
 net::awaitable<std::optional<Answer>> Server::dispatch(Connection& connection, Request request,
+                                                       RouteMatch match,
                                                        BodyBudget::Reservation reservation) {
-  auto pending = std::make_shared<Pending>(std::move(request), std::move(reservation),
-                                           connection.stream.get_executor());
+  auto pending =
+      std::make_shared<Pending>(std::move(request), std::move(match), std::move(reservation),
+                                connection.stream.get_executor());
   pending->done.expires_at(std::chrono::steady_clock::time_point::max());
   connection.pending = pending;
   // Handlers block on the database: they run on the worker pool, and the connection waits on
@@ -351,7 +355,7 @@ net::awaitable<std::optional<Answer>> Server::dispatch(Connection& connection, R
         return;  // answered 503 already; not started, so nothing of it happens
       }
     }
-    auto answer = router_.handle(pending->request);
+    auto answer = router_.handle(pending->request, pending->match);
     {
       const std::lock_guard lock(pending->mutex);
       pending->answer = std::move(answer);

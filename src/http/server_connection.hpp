@@ -46,9 +46,11 @@ inline bool bytes_waiting(boost::beast::tcp_stream& stream) {
 }
 
 struct Server::Pending {
-  Pending(Request r, BodyBudget::Reservation body, const boost::asio::any_io_executor& strand)
-      : request(std::move(r)), reservation(std::move(body)), done(strand) {}
+  Pending(Request r, RouteMatch m, BodyBudget::Reservation body,
+          const boost::asio::any_io_executor& strand)
+      : request(std::move(r)), match(std::move(m)), reservation(std::move(body)), done(strand) {}
   Request request;
+  RouteMatch match;  ///< the request's screening (Router::screen)
   BodyBudget::Reservation reservation;
   boost::asio::steady_timer done;  ///< on the connection's strand
   std::mutex mutex;

@@ -62,6 +62,13 @@ class RouteTable {
   [[nodiscard]] std::optional<Answer> try_inline(const Request& r) const {
     return api_.router().try_inline(r);
   }
+  /// The answers to a request that `screen` admitted, given its screening's match.
+  [[nodiscard]] Response answer(const Request& r, const RouteMatch& match) const {
+    return api_.router().handle(r, match).response;
+  }
+  [[nodiscard]] std::optional<Answer> try_inline(const Request& r, const RouteMatch& match) const {
+    return api_.router().try_inline(r, match);
+  }
 
  private:
   [[nodiscard]] std::optional<RouteEntry> entry(verb method, std::string_view pattern) const {
@@ -286,6 +293,38 @@ TEST(AccessTest, WhatNeedsNothingThatBlocksIsAnsweredOnTheIoThread) {
                    .screen(RequestHeader{request(verb::post, "/check_task_completion/batch",
                                                  "reader-token-0123456789")})
                    .tries_inline);
+}
+
+TEST(AccessTest, AScreenedRequestIsAnsweredOnTheRouteItsScreeningMatched) {
+  const auto access = make_access();
+  const RouteTable routes(access);
+  // Both path parameters come from the screening's places in the target, the query after them.
+  for (const auto* target : {"/tasks/x/leads/13800000000?page=2", "/tasks/7/leads/not-a-phone",
+                             "/tasks/7/leads/%31?x=%2F"}) {
+    SCOPED_TRACE(target);
+    const auto r = request(verb::get, target, "reader-token-0123456789");
+    const auto screened = routes.screen(RequestHeader{r});
+    ASSERT_FALSE(screened.refusal);
+    EXPECT_EQ(screened.match.params.size(), 2U);
+    const auto matched = routes.answer(r, screened.match);
+    const auto resolved = routes.answer(r);
+    EXPECT_EQ(matched.result(), beast_http::status::bad_request);
+    EXPECT_EQ(matched.body(), resolved.body());
+  }
+  const auto bad_task =
+      routes.answer(request(verb::get, "/tasks/x/leads/13800000000", "reader-token-0123456789"));
+  EXPECT_NE(bad_task.body().find(R"("field":"task_id")"), std::string::npos);
+  const auto bad_phone =
+      routes.answer(request(verb::get, "/tasks/7/leads/not-a-phone", "reader-token-0123456789"));
+  EXPECT_NE(bad_phone.body().find(R"("field":"phone")"), std::string::npos);
+  // A check's id, tried on the I/O thread with the match.
+  const auto check =
+      request(verb::get, "/check_task_completion/x?lang=en", "reader-token-0123456789");
+  const auto screened = routes.screen(RequestHeader{check});
+  const auto tried = routes.try_inline(check, screened.match);
+  ASSERT_TRUE(tried);
+  EXPECT_EQ(tried->response.result(), beast_http::status::bad_request);
+  EXPECT_EQ(tried->response.body(), routes.try_inline(check)->response.body());
 }
 
 TEST(AccessTest, SignatureMatchesOpenssl) {
