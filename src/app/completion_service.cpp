@@ -16,11 +16,13 @@ enum class NonBlockingRead { kUnknown, kFound, kWorker };
 
 /// Finds the task on a read that never blocks and, when its counters leave a check nothing to
 /// write, runs `then(tx, task)` in the same read. kWorker when a worker must answer instead:
-/// the check writes (2 -> 3), the store has no such reads, or the database was busy.
+/// the check writes (2 -> 3), the store has no such reads, or the database was busy. `mode`:
+/// kSingleRead when `then` reads nothing (the task's one statement is the whole read).
 template <typename Then>
-NonBlockingRead read_without_blocking(store_api::Store& store, domain::TaskId task_id, Then then) {
+NonBlockingRead read_without_blocking(store_api::Store& store, store_api::TxMode mode,
+                                      domain::TaskId task_id, Then then) {
   try {
-    auto tx = store.begin_nonblocking_read();
+    auto tx = store.begin_nonblocking_read(mode);
     if (!tx) {
       return NonBlockingRead::kWorker;
     }
@@ -77,10 +79,11 @@ std::optional<CheckResult> CompletionService::check(domain::TaskId task_id,
 
 CompletionService::Peek CompletionService::check_without_blocking(domain::TaskId task_id) {
   Peek out;
-  const auto read =
-      read_without_blocking(store_, task_id, [&](store_api::Transaction&, domain::Task& task) {
-        out.result = CheckResult{std::move(task), false};
-      });
+  // One statement, the task's: no BEGIN and COMMIT around it.
+  const auto read = read_without_blocking(store_, store_api::TxMode::kSingleRead, task_id,
+                                          [&](store_api::Transaction&, domain::Task& task) {
+                                            out.result = CheckResult{std::move(task), false};
+                                          });
   out.answered = read != NonBlockingRead::kWorker;
   return out;
 }
@@ -89,11 +92,13 @@ CompletionService::FollowupPeek CompletionService::followup_without_blocking(dom
                                                                              std::int64_t page,
                                                                              std::int64_t page_size,
                                                                              FollowupVisitor& out) {
+  // The task and its page: two statements, one snapshot.
   const auto read =
-      read_without_blocking(store_, task_id, [&](store_api::Transaction& tx, domain::Task& task) {
-        out.checked(CheckResult{std::move(task), false});
-        tx.records().visit_task_records(task_id, page, page_size, out);
-      });
+      read_without_blocking(store_, store_api::TxMode::kRead, task_id,
+                            [&](store_api::Transaction& tx, domain::Task& task) {
+                              out.checked(CheckResult{std::move(task), false});
+                              tx.records().visit_task_records(task_id, page, page_size, out);
+                            });
   return {read != NonBlockingRead::kWorker, read == NonBlockingRead::kFound};
 }
 

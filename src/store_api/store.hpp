@@ -60,8 +60,12 @@ class Store : public domain::Interface {
   /// runs on a connection the calling thread owns, opened on the thread's first call and closed
   /// with the store, and sees every write committed before it began. Throws StoreUnavailable rather
   /// than wait when the database is busy. Null when the store has no such reads (this default:
-  /// PostgreSQL's reads cross the network); the caller then runs `begin` on a worker.
-  virtual std::unique_ptr<Transaction> begin_nonblocking_read() { return nullptr; }
+  /// PostgreSQL's reads cross the network); the caller then runs `begin` on a worker. `mode`
+  /// is kRead or kSingleRead (one statement, its own snapshot: no BEGIN and COMMIT).
+  virtual std::unique_ptr<Transaction> begin_nonblocking_read(TxMode mode) {
+    static_cast<void>(mode);
+    return nullptr;
+  }
   /// The connections in use now; cheap, safe from any thread.
   [[nodiscard]] virtual PoolUse pool_use() const = 0;
   /// True when the database answers a trivial query within about `deadline`, for readiness

@@ -102,7 +102,8 @@ std::unique_ptr<store_api::Transaction> SqliteStore::begin(store_api::TxMode mod
   return begin_read(*this, std::move(reader));
 }
 
-std::unique_ptr<store_api::Transaction> SqliteStore::begin_nonblocking_read() {
+std::unique_ptr<store_api::Transaction> SqliteStore::begin_nonblocking_read(
+    store_api::TxMode mode) {
   auto& cache = thread_reader_cache;
   if (cache.store != id_) {
     const std::lock_guard lock(thread_readers_mutex_);
@@ -114,7 +115,7 @@ std::unique_ptr<store_api::Transaction> SqliteStore::begin_nonblocking_read() {
     }
     cache = {id_, reader.get()};
   }
-  return begin_thread_read(*cache.connection);
+  return begin_thread_read(*cache.connection, mode);
 }
 
 store_api::PoolUse SqliteStore::pool_use() const {

@@ -45,7 +45,7 @@ class SqliteStore final : public store_api::Store {
   /// On the calling thread's own read connection (not one of the pool's), opened on its first
   /// call with no busy timeout: a reader of a WAL database waits for no writer, and in the rare
   /// case it would (a WAL being reset), the read fails with StoreUnavailable at once.
-  std::unique_ptr<store_api::Transaction> begin_nonblocking_read() override;
+  std::unique_ptr<store_api::Transaction> begin_nonblocking_read(store_api::TxMode mode) override;
   [[nodiscard]] store_api::PoolUse pool_use() const override;
 
   /// Returns a read connection to the pool; used by read transactions when they end.

@@ -53,18 +53,25 @@ class ReadTransaction final : public LazyPortsTransaction<Connection> {
 };
 
 /// A read transaction on a connection that its thread owns (SqliteStore::begin_nonblocking_read):
-/// nothing to give back when it ends.
+/// nothing to give back when it ends. A single read (kSingleRead) runs without BEGIN and
+/// COMMIT: its one statement reads in a snapshot of its own, which resetting it ends.
 class ThreadReadTransaction final : public LazyPortsTransaction<Connection> {
  public:
-  explicit ThreadReadTransaction(Connection& reader)
-      : LazyPortsTransaction(kPortFactories, reader, TxMode::kRead), reader_(reader) {
-    reader_.db.run("BEGIN");
+  ThreadReadTransaction(Connection& reader, TxMode mode)
+      : LazyPortsTransaction(kPortFactories, reader, mode),
+        reader_(reader),
+        explicit_(mode != TxMode::kSingleRead) {
+    if (explicit_) {
+      reader_.db.run("BEGIN");
+    }
   }
 
   ~ThreadReadTransaction() override {
     if (!done_) {  // commit() reset the statements already
       reader_.db.reset_statements();
-      sqlite3_exec(reader_.db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+      if (explicit_) {
+        sqlite3_exec(reader_.db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+      }
     }
   }
 
@@ -73,12 +80,15 @@ class ThreadReadTransaction final : public LazyPortsTransaction<Connection> {
 
   void commit() override {
     reader_.db.reset_statements();
-    reader_.db.run("COMMIT");
+    if (explicit_) {
+      reader_.db.run("COMMIT");
+    }
     done_ = true;
   }
 
  private:
   Connection& reader_;
+  bool explicit_;  ///< BEGIN ran: COMMIT or ROLLBACK ends it
   bool done_ = false;
 };
 
@@ -110,8 +120,8 @@ std::unique_ptr<store_api::Transaction> begin_read(SqliteStore& store,
   return std::make_unique<ReadTransaction>(store, std::move(reader));
 }
 
-std::unique_ptr<store_api::Transaction> begin_thread_read(Connection& reader) {
-  return std::make_unique<ThreadReadTransaction>(reader);
+std::unique_ptr<store_api::Transaction> begin_thread_read(Connection& reader, TxMode mode) {
+  return std::make_unique<ThreadReadTransaction>(reader, mode);
 }
 
 std::unique_ptr<store_api::Transaction> begin_write(Connection& writer, GroupCommit& group) {
