@@ -21,6 +21,12 @@ domain::CompletionPolicy read(std::string_view completion, std::optional<std::in
   policy.until = domain::completion_until_from_string(completion)
                      .value_or(domain::CompletionUntil::kAllConnected);
   policy.max_attempts = max_attempts;
+  // Most tasks keep the default statuses, which `policy` holds already: nothing to split, copy
+  // or sort (a check reads a task row per request).
+  static const std::string kDefault = policy_columns::final_statuses(domain::CompletionPolicy{});
+  if (final_statuses == kDefault) {
+    return policy;
+  }
   policy.final_statuses.clear();
   while (!final_statuses.empty()) {
     const auto comma = final_statuses.find(',');

@@ -44,7 +44,7 @@ domain::Task read_task_row(const Statement& s) {
   t.completed_at = timestamp(s.optional_int64(8));
   t.settled_calls = s.int64(9);
   t.unreachable_calls = s.int64(10);
-  t.completion = policy_columns::read(s.text(11), s.optional_int64(12), s.text(13));
+  t.completion = policy_columns::read(s.text_view(11), s.optional_int64(12), s.text_view(13));
   t.parent_task_id = s.optional_int64(14);
   t.completion_reason = s.optional_text(15).value_or("");
   return t;
