@@ -231,10 +231,16 @@ std::string_view Statement::text_view(int column) const {
 }
 
 std::optional<std::string_view> Statement::optional_text_view(int column) const {
-  if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) {
+  // A NULL reads as no text; only then is the type asked (no text can also be an allocation
+  // that failed, or an empty blob): two calls into SQLite per value instead of three.
+  const auto* data = sqlite3_column_text(stmt_, column);
+  if (data == nullptr && sqlite3_column_type(stmt_, column) == SQLITE_NULL) {
     return std::nullopt;
   }
-  return text_view(column);
+  const int size = sqlite3_column_bytes(stmt_, column);
+  return data == nullptr ? std::string_view{}
+                         : std::string_view(reinterpret_cast<const char*>(data),
+                                            static_cast<std::size_t>(size));
 }
 
 void Statement::bind_one(int index, std::int64_t value) {
