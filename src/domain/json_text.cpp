@@ -44,23 +44,30 @@ constexpr bool needs_escape(std::uint64_t word) {
           has_below(word ^ (kOnes * '\\'), 1)) != 0;
 }
 
-void append_string(std::string& out, std::string_view text) {
-  static constexpr std::string_view kHex = "0123456789abcdef";
-  out.push_back('"');
-  std::size_t plain_from = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    // Eight plain bytes at a time (most text needs no escape), then byte by byte.
-    while (i + sizeof(std::uint64_t) <= text.size()) {
-      std::uint64_t word = 0;
-      std::memcpy(&word, text.data() + i, sizeof word);
-      if (needs_escape(word)) {
-        break;
-      }
-      i += sizeof word;
-    }
-    if (i == text.size()) {
+/// How many bytes at the start of `text` need no escape: eight at a time, then one by one.
+std::size_t plain_prefix(std::string_view text) {
+  std::size_t i = 0;
+  while (i + sizeof(std::uint64_t) <= text.size()) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, sizeof word);
+    if (needs_escape(word)) {
       break;
     }
+    i += sizeof word;
+  }
+  while (i < text.size() && kEscapes[static_cast<unsigned char>(text[i])] == 0) {
+    ++i;
+  }
+  return i;
+}
+
+/// `text` quoted and escaped as Boost.JSON does; `plain` bytes at its start need no escape.
+void append_escaped(std::string& out, std::string_view text, std::size_t plain) {
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  out.push_back('"');
+  out.append(text.substr(0, plain));
+  std::size_t plain_from = plain;
+  for (std::size_t i = plain; i < text.size(); ++i) {
     const auto byte = static_cast<unsigned char>(text[i]);
     const char escape = kEscapes[byte];
     if (escape == 0) {
@@ -79,6 +86,32 @@ void append_string(std::string& out, std::string_view text) {
   }
   out.append(text.substr(plain_from));
   out.push_back('"');
+}
+
+/// `text` as a JSON string, after a comma when `comma` and before a colon when `colon` (a
+/// member's name). Most text needs no escape: then it goes in whole, in three appends with what
+/// is around it (not a push_back per quote, comma and colon).
+void append_string(std::string& out, std::string_view text, bool comma = false,
+                   bool colon = false) {
+  const auto plain = plain_prefix(text);
+  if (plain == text.size()) {
+    out.append(comma ? ",\"" : "\"").append(text).append(colon ? "\":" : "\"");
+    return;
+  }
+  if (comma) {
+    out.push_back(',');
+  }
+  append_escaped(out, text, plain);
+  if (colon) {
+    out.push_back(':');
+  }
+}
+
+/// A value that is not a container, given as its JSON text, after a comma when `comma` is set
+/// (a value was written before it at its level); sets `comma` for the next one.
+void append_scalar(std::string& out, bool& comma, std::string_view json) {
+  out.append(comma ? "," : "").append(json);
+  comma = true;
 }
 
 void append_double(std::string& out, double value) {
@@ -341,23 +374,28 @@ JsonWriter& JsonWriter::scalar(Write write) {
 }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
-  separate();
-  append_string(out_, name);
-  out_.push_back(':');
+  // The comma, the quoted name and the colon in one piece.
+  append_string(out_, name, comma_, true);
   comma_ = false;
   return *this;
 }
 
 JsonWriter& JsonWriter::string(std::string_view text) {
-  return scalar([&] { append_string(out_, text); });
+  append_string(out_, text, comma_);
+  comma_ = true;
+  return *this;
 }
 
 JsonWriter& JsonWriter::integer(std::int64_t value) {
-  return scalar([&] { append_integer(out_, value); });
+  std::array<char, 24> buffer{};
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  append_scalar(out_, comma_, std::string_view(buffer.data(), result.ptr));
+  return *this;
 }
 
 JsonWriter& JsonWriter::boolean(bool value) {
-  return scalar([&] { out_.append(value ? "true" : "false"); });
+  append_scalar(out_, comma_, value ? "true" : "false");
+  return *this;
 }
 
 JsonWriter& JsonWriter::number(double value) {
@@ -365,7 +403,8 @@ JsonWriter& JsonWriter::number(double value) {
 }
 
 JsonWriter& JsonWriter::null() {
-  return scalar([&] { out_.append("null"); });
+  append_scalar(out_, comma_, "null");
+  return *this;
 }
 
 JsonWriter& JsonWriter::value(const json::value& value) {
@@ -373,7 +412,8 @@ JsonWriter& JsonWriter::value(const json::value& value) {
 }
 
 JsonWriter& JsonWriter::raw(std::string_view json) {
-  return scalar([&] { out_.append(json); });
+  append_scalar(out_, comma_, json);
+  return *this;
 }
 
 JsonWriter& JsonWriter::reparsed(std::string_view text) {

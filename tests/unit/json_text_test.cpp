@@ -193,6 +193,33 @@ TEST(JsonWriter, WritesWhatJsonTextWritesForTheSameDom) {
   EXPECT_EQ(wrapped, "[" + out + ",[],null]");
 }
 
+TEST(JsonWriter, NamesAndStringsNeedingEscapesAfterOtherMembers) {
+  // Escapes in a name and a value after a comma, in the middle and at the end of long text,
+  // beside plain ones: each written as json_text writes the DOM.
+  const std::string long_plain(40, 'a');
+  const std::string long_escaped = long_plain + "\"" + long_plain + "\n";
+  const json::object dom{
+      {"plain", "x"},
+      {"na\"me", "va\\lue"},
+      {long_escaped, long_escaped},
+      {"", ""},
+      {long_plain, json::array{long_plain, "\x1f", "", 7}},
+      {"\t", nullptr},
+  };
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("plain").string("x");
+  w.key("na\"me").string("va\\lue");
+  w.key(long_escaped).string(long_escaped);
+  w.key("").string("");
+  w.key(long_plain).begin_array().string(long_plain).string("\x1f").string("").integer(7);
+  w.end_array();
+  w.key("\t").null();
+  w.end_object();
+  EXPECT_EQ(out, json_text(dom));
+}
+
 TEST(JsonWriter, ReparsedStoredTextIsTheDomPathsText) {
   std::string deep_16;
   std::string deep_17;
