@@ -264,7 +264,11 @@ Response envelope_response(Reply&& reply, unsigned version, bool keep_alive) {
       .string(reply.message)
       .key("data");
   std::string body;
-  if (reply.data_json) {
+  if (reply.data_json && reply.data_json->size() < head.capacity() - head.size()) {
+    // Small data (a check's): after the head, in the room reserved for it.
+    body = std::move(head);
+    body.append(*reply.data_json);
+  } else if (reply.data_json) {
     // Put before the text written already, in its buffer: a page is tens of kilobytes, not
     // allocated twice.
     body = std::move(*reply.data_json);
