@@ -35,23 +35,29 @@ void run_sql(const std::string& path, const std::string& sql) {
   ASSERT_TRUE(ran) << sql << ": " << reason;
 }
 
-/// Several keep-alive connections to `server`, so that their requests run on every I/O thread
-/// of it.
-std::vector<HttpConnection> on_every_io_thread(ServerProcess& server) {
-  std::vector<HttpConnection> connections;
+/// A task of `leads` phones created over `pusher` on a started server, and several keep-alive
+/// connections to it (`readers`), so that their requests run on every I/O thread of it.
+struct TaskReadEverywhere {
+  HttpConnection pusher;
+  std::vector<std::string> phones;
+  std::int64_t task_id = 0;
+  std::vector<HttpConnection> readers;
+};
+
+TaskReadEverywhere task_read_everywhere(ServerProcess& server, std::size_t leads,
+                                        const std::string& name) {
+  TaskReadEverywhere out{HttpConnection(server.port()), make_phones(leads), 0, {}};
+  out.task_id = create_task(out.pusher, out.phones, name);
   for (int i = 0; i < 6; ++i) {
-    connections.emplace_back(server.port());
+    out.readers.emplace_back(server.port());
   }
-  return connections;
+  return out;
 }
 
 TEST(InlineCheckTest, ChecksOnEveryConnectionSeeEachAcknowledgedPush) {
   ServerProcess server;
   server.start();
-  HttpConnection pusher(server.port());
-  const auto phones = make_phones(24);
-  const auto task_id = create_task(pusher, phones, "read after write");
-  auto checkers = on_every_io_thread(server);
+  auto [pusher, phones, task_id, checkers] = task_read_everywhere(server, 24, "read after write");
   for (std::size_t i = 0; i < phones.size(); ++i) {
     push(pusher, {call_record("raw-" + std::to_string(i), task_id, phones[i], "Connected")});
     for (auto& checker : checkers) {
@@ -140,10 +146,7 @@ TEST(InlineCheckTest, RacingChecksCompleteATaskWithFullCountersOnce) {
 TEST(InlineFollowupTest, PagesOnEveryConnectionShowEachAcknowledgedPush) {
   ServerProcess server;
   server.start();
-  HttpConnection pusher(server.port());
-  const auto phones = make_phones(12);
-  const auto task_id = create_task(pusher, phones, "page after write");
-  auto readers = on_every_io_thread(server);
+  auto [pusher, phones, task_id, readers] = task_read_everywhere(server, 12, "page after write");
   for (std::size_t i = 0; i < phones.size(); ++i) {
     const auto call_id = "page-" + std::to_string(i);
     push(pusher, {call_record(call_id, task_id, phones[i], "Connected")});

@@ -98,12 +98,16 @@ TEST_P(ServicesOnStore, ReadsThatNeverBlockSeeEveryWriteBeforeThem) {
   EXPECT_EQ(first.result->task.connected_calls, 0);
   EXPECT_FALSE(completion_->check_without_blocking(4242).result.has_value());
 
+  // A check that never blocks, answered, of a task with these counters.
+  const auto expect_counters = [&](std::int64_t connected, std::int64_t settled) {
+    const auto peek = completion_->check_without_blocking(id);
+    ASSERT_TRUE(peek.answered);
+    ASSERT_TRUE(peek.result.has_value());
+    EXPECT_EQ(peek.result->task.connected_calls, connected);
+    EXPECT_EQ(peek.result->task.settled_calls, settled);
+  };
   ASSERT_EQ(ingest({record_input(0, "c-1", id, "100", "Connected")}).accepted, 1);
-  const auto second = completion_->check_without_blocking(id);
-  ASSERT_TRUE(second.answered);
-  ASSERT_TRUE(second.result.has_value());
-  EXPECT_EQ(second.result->task.connected_calls, 1);
-  EXPECT_EQ(second.result->task.settled_calls, 1);
+  expect_counters(1, 1);
 
   // A page (two statements, one transaction) after the single reads, then a check again.
   CallIds page;
@@ -115,11 +119,7 @@ TEST_P(ServicesOnStore, ReadsThatNeverBlockSeeEveryWriteBeforeThem) {
   EXPECT_EQ(page.call_ids, std::vector<std::string>{"c-1"});
   // A dead number settles the second lead; the task stays incomplete (all must connect).
   ASSERT_EQ(ingest({record_input(0, "c-2", id, "200", "EmptyNumber")}).accepted, 1);
-  const auto third = completion_->check_without_blocking(id);
-  ASSERT_TRUE(third.answered);
-  ASSERT_TRUE(third.result.has_value());
-  EXPECT_EQ(third.result->task.connected_calls, 1);
-  EXPECT_EQ(third.result->task.settled_calls, 2);
+  expect_counters(1, 2);
 }
 
 }  // namespace
