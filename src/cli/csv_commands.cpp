@@ -20,7 +20,6 @@
 namespace dialtrack::cli {
 namespace {
 
-constexpr auto kLang = http::Language::kEnglish;
 constexpr std::size_t kChunk = 1 << 20;
 
 /// The input cannot be read on (not a bad row): stops the import.
@@ -352,7 +351,7 @@ int import_records(app::IngestService& ingest, const std::string& path,
           completed += result.completed_tasks.size();
           for (const auto& r : result.rejected) {
             ++counts.bad;
-            progress.bad_row(lines.at(r.index), http::rejection_text(r, kLang));
+            progress.bad_row(lines.at(r.index), http::rejection_text(r, kCsvLanguage));
           }
         });
   } catch (const InputError& e) {

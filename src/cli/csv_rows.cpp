@@ -12,12 +12,6 @@ namespace dialtrack::cli {
 
 namespace json = boost::json;
 
-namespace {
-
-constexpr auto kLang = http::Language::kEnglish;
-
-}  // namespace
-
 std::variant<domain::Lead, std::string> lead_of_row(const std::vector<std::string>& header,
                                                     const std::vector<std::string>& values) {
   domain::LeadDraft draft;
@@ -43,7 +37,7 @@ std::variant<domain::Lead, std::string> lead_of_row(const std::vector<std::strin
   }
   auto lead = domain::validate(draft, "");
   if (auto* error = std::get_if<domain::FieldError>(&lead)) {
-    return http::field_error_text(*error, kLang);
+    return http::field_error_text(*error, kCsvLanguage);
   }
   return std::move(std::get<domain::Lead>(lead));
 }
@@ -83,7 +77,7 @@ std::variant<app::RecordInput, std::string> record_of_row(const std::vector<std:
   http::add_extra_fields(others, draft);
   auto valid = domain::validate(draft, "");
   if (auto* error = std::get_if<domain::FieldError>(&valid)) {
-    return http::field_error_text(*error, kLang);
+    return http::field_error_text(*error, kCsvLanguage);
   }
   auto& record = std::get<app::RecordInput>(valid);
   record.index = index;

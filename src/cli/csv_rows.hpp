@@ -7,8 +7,12 @@
 
 #include "app/ingest_service.hpp"
 #include "domain/types.hpp"
+#include "http/messages.hpp"
 
 namespace dialtrack::cli {
+
+/// The language of the CSV commands' messages (a refused row's reason, the summary): English.
+inline constexpr auto kCsvLanguage = http::Language::kEnglish;
 
 /// The row mappings of the CSV imports: each turns one row (the header's lower-cased names and
 /// the row's trimmed cells) into the draft the API's decoders also fill, and validates it with

@@ -21,11 +21,7 @@
 namespace dialtrack::test {
 namespace {
 
-constexpr std::size_t kClients = 16;
-constexpr std::size_t kTasks = 6;
-constexpr std::size_t kLeadsPerTask = 90;
-constexpr std::int64_t kMaxAttempts = 3;
-constexpr std::size_t kBatch = 10;
+using namespace campaign_load;  // NOLINT(google-build-using-namespace)
 
 class CampaignConcurrencyTest : public ServerTest {};
 

@@ -13,12 +13,8 @@
 namespace dialtrack::test {
 namespace {
 
-constexpr std::size_t kInstances = 3;
-constexpr std::size_t kClients = 16;  // client c talks to instance c % 3
-constexpr std::size_t kTasks = 6;
-constexpr std::size_t kLeadsPerTask = 90;
-constexpr std::int64_t kMaxAttempts = 3;
-constexpr std::size_t kBatch = 10;
+using namespace campaign_load;         // NOLINT(google-build-using-namespace)
+constexpr std::size_t kInstances = 3;  // client c talks to instance c % kInstances
 
 TEST(CampaignMultiInstancePgTest, ThreeInstancesSettleEachTaskExactlyOnce) {
   if (!on_postgresql()) {

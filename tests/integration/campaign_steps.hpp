@@ -2,6 +2,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -15,6 +16,16 @@
 /// by the campaign tests. Like support/api.hpp they throw when an answer is not what the step
 /// needs; the answers a test is about are returned as they are.
 namespace dialtrack::test {
+
+/// The concurrent campaign workload (campaign_concurrency_test, campaign_multi_instance_pgtest):
+/// clients pushing batches of records into tasks of leads with an attempt limit.
+namespace campaign_load {
+constexpr std::size_t kClients = 16;
+constexpr std::size_t kTasks = 6;
+constexpr std::size_t kLeadsPerTask = 90;
+constexpr std::int64_t kMaxAttempts = 3;
+constexpr std::size_t kBatch = 10;
+}  // namespace campaign_load
 
 /// `Accept-Language: en`.
 Headers english();

@@ -17,10 +17,6 @@
 namespace dialtrack::test {
 namespace {
 
-constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
-constexpr std::uint64_t kVolumeBytes = 8 * kMiB;
-constexpr std::uint64_t kLeftFree = 3 * kMiB / 2;
-
 /// A tablespace of the test cluster, dropped on destruction (after the database in it).
 class Tablespace {
  public:

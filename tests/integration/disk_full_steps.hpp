@@ -18,6 +18,13 @@ namespace dialtrack::test {
 // one): pushes of fresh call records until the database's disk refuses them, and the checks of
 // what a refusal must look like and of what was kept.
 
+constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
+/// The small volume each full-disk test puts its database on: small enough to fill in a few
+/// seconds, large enough for the schema and a task of 2,000 leads.
+constexpr std::uint64_t kVolumeBytes = 8 * kMiB;
+/// What the filler leaves for the pushes: they fill it, then the filler's space is given back.
+constexpr std::uint64_t kLeftFree = 3 * kMiB / 2;
+
 /// A started server on `db` with a task of 2,000 phones, as each full-disk test begins.
 struct ServerWithTask {
   std::unique_ptr<ServerProcess> server;

@@ -23,12 +23,6 @@
 namespace dialtrack::test {
 namespace {
 
-constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
-// Small enough to fill in a few seconds, large enough for the schema and a task of 2,000 leads.
-constexpr std::uint64_t kVolumeBytes = 8 * kMiB;
-// What the filler leaves for the pushes: they fill it, then the filler's space is given back.
-constexpr std::uint64_t kLeftFree = 3 * kMiB / 2;
-
 std::uint64_t file_size(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;

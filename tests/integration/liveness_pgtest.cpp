@@ -10,6 +10,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "liveness_bounds.hpp"
 #include "requests_in_flight.hpp"
 #include "support/pg_cluster.hpp"
 #include "support/server_test.hpp"
@@ -20,15 +21,10 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-constexpr milliseconds kLiveness{1'000};
-constexpr milliseconds kReadinessBound{2'000};  ///< the 1 s wait, and what a loaded machine adds
-constexpr milliseconds kGrace{3'000};
-constexpr milliseconds kExitMargin{1'500};
+using namespace liveness;  // NOLINT(google-build-using-namespace)
+/// Longer than liveness_test's: the pushes in flight at SIGTERM wait for the stopped database.
+constexpr milliseconds kGraceWithPushes{3'000};
 constexpr std::size_t kPushes = 6;
-
-milliseconds since(SteadyClock::time_point start) {
-  return std::chrono::duration_cast<milliseconds>(SteadyClock::now() - start);
-}
 
 TEST(LivenessPgTest, WithPostgresqlStoppedHealthzAnswersReadyzIs503AndSigtermExitsInTime) {
   if (!on_postgresql()) {
@@ -40,7 +36,7 @@ TEST(LivenessPgTest, WithPostgresqlStoppedHealthzAnswersReadyzIs503AndSigtermExi
   options.db = cluster.url();
   options.env = {{"DIALTRACK_HTTP_WORKER_THREADS", "2"},
                  {"DIALTRACK_DATABASE_QUERY_TIMEOUT_MS", "60000"},
-                 {"DIALTRACK_SERVER_SHUTDOWN_GRACE_MS", std::to_string(kGrace.count())}};
+                 {"DIALTRACK_SERVER_SHUTDOWN_GRACE_MS", std::to_string(kGraceWithPushes.count())}};
   ServerProcess server(options);
   server.start();
   const auto phones = make_phones(kPushes);
@@ -85,13 +81,14 @@ TEST(LivenessPgTest, WithPostgresqlStoppedHealthzAnswersReadyzIs503AndSigtermExi
             << " in " << health_took.count() << " ms, /readyz " << readiness->status << " in "
             << readiness_took.count() << " ms; SIGTERM with " << kPushes
             << " pushes in flight: exit " << exit_code << " after " << exit_took.count()
-            << " ms (grace " << kGrace.count() << " ms), " << unavailable << " answered 503\n";
+            << " ms (grace " << kGraceWithPushes.count() << " ms), " << unavailable
+            << " answered 503\n";
   EXPECT_EQ(health->status, 200u) << health->describe();
   EXPECT_LT(health_took, scaled(kLiveness));
   EXPECT_TRUE(is_error(*readiness, 503)) << readiness->describe();
   EXPECT_LT(readiness_took, scaled(kReadinessBound));
   EXPECT_EQ(exit_code, 0);
-  EXPECT_LT(exit_took, scaled(kGrace + kExitMargin));
+  EXPECT_LT(exit_took, scaled(kGraceWithPushes + kExitMargin));
 
   // Running again, the database kept nothing of the pushes answered 503.
   server.restart();

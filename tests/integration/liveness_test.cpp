@@ -12,6 +12,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "liveness_bounds.hpp"
 #include "requests_in_flight.hpp"
 #include "support/server_test.hpp"
 
@@ -21,13 +22,8 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-/// The liveness promise (docs/api.md): /healthz within 1 s whatever the database does.
-constexpr milliseconds kLiveness{1'000};
-/// /readyz waits 1 s for the database; what a loaded machine adds to that.
-constexpr milliseconds kReadinessBound{2'000};
+using namespace liveness;  // NOLINT(google-build-using-namespace)
 constexpr milliseconds kGrace{2'000};
-/// What exiting may take beyond the grace on a loaded machine (the promise is the grace).
-constexpr milliseconds kExitMargin{1'500};
 
 /// SQLite's write lock on a database file, held from a connection of the test's own until
 /// destroyed: every writer of the service waits for it.
@@ -52,10 +48,6 @@ class WriteLock {
  private:
   sqlite3* db_ = nullptr;
 };
-
-milliseconds since(SteadyClock::time_point start) {
-  return std::chrono::duration_cast<milliseconds>(SteadyClock::now() - start);
-}
 
 ServerOptions stuck_options() {
   ServerOptions options;

@@ -29,19 +29,19 @@ constexpr milliseconds kQueryTimeout{1'000};
 /// "a 503 at the deadline", not a measure of speed.
 constexpr milliseconds kAnswerMargin{2'000};
 constexpr std::size_t kPushers = 4;
-constexpr std::size_t kBatch = 5;
+constexpr std::size_t kRecordsPerPush = 5;
 constexpr std::size_t kBatchesBeforeFreeze = 12;
 /// Answers each pusher gets while the server is stopped: the freeze outlasts two deadlines.
 constexpr std::size_t kAnswersWhileFrozen = 2;
 constexpr std::size_t kBatchesAfterThaw = 3;
 
-enum class Phase { kBefore, kFrozen, kThawed };
+enum class FreezePhase { kBefore, kFrozen, kThawed };
 
 /// What the pushers saw, shared with the test's main thread.
-struct Observations {
+struct FreezeObservations {
   std::mutex mutex;
   std::condition_variable changed;
-  Phase phase = Phase::kBefore;
+  FreezePhase phase = FreezePhase::kBefore;
   std::set<std::string> acknowledged;  ///< call ids of records answered 2xx
   std::size_t batches_acknowledged = 0;
   std::array<std::size_t, kPushers> answered_while_frozen{};
@@ -59,19 +59,19 @@ struct Observations {
 /// for a push sent and answered while the server was stopped (nothing can have been stored).
 void push_until_stopped(const std::stop_token& stop, std::size_t pusher, std::uint16_t port,
                         std::int64_t task_id, const std::vector<std::string>& phones,
-                        Observations& seen) {
+                        FreezeObservations& seen) {
   // The client's own deadline is far beyond the server's: a hang shows as a slow answer.
   HttpConnection http(port, scaled(std::chrono::seconds(60)));
   for (std::size_t seq = 0; !stop.stop_requested(); ++seq) {
     boost::json::array batch;
     std::vector<std::string> ids;
-    for (std::size_t i = 0; i < kBatch; ++i) {
+    for (std::size_t i = 0; i < kRecordsPerPush; ++i) {
       ids.push_back("stuck-" + std::to_string(pusher) + "-" + std::to_string(seq) + "-" +
                     std::to_string(i));
-      const auto& phone = phones[(pusher * 31 + seq * kBatch + i) % phones.size()];
+      const auto& phone = phones[(pusher * 31 + seq * kRecordsPerPush + i) % phones.size()];
       batch.push_back(call_record(ids.back(), task_id, phone, i == 0 ? "Connected" : "NoAnswer"));
     }
-    Phase sent_in = Phase::kBefore;
+    FreezePhase sent_in = FreezePhase::kBefore;
     {
       const std::lock_guard lock(seen.mutex);
       sent_in = seen.phase;
@@ -90,7 +90,8 @@ void push_until_stopped(const std::stop_token& stop, std::size_t pusher, std::ui
     const auto took = std::chrono::duration_cast<milliseconds>(SteadyClock::now() - sent_at);
     const std::lock_guard lock(seen.mutex);
     seen.slowest = std::max(seen.slowest, took);
-    const bool frozen_throughout = sent_in == Phase::kFrozen && seen.phase == Phase::kFrozen;
+    const bool frozen_throughout =
+        sent_in == FreezePhase::kFrozen && seen.phase == FreezePhase::kFrozen;
     if (response.status == 200 && is_envelope(response) &&
         response.data_object().at("rejected").as_array().empty()) {
       if (frozen_throughout) {
@@ -100,7 +101,7 @@ void push_until_stopped(const std::stop_token& stop, std::size_t pusher, std::ui
       }
       seen.acknowledged.insert(ids.begin(), ids.end());
       ++seen.batches_acknowledged;
-      if (sent_in == Phase::kThawed) {
+      if (sent_in == FreezePhase::kThawed) {
         ++seen.acknowledged_after_thaw[pusher];
         if (!seen.first_acknowledged_after_thaw) {
           seen.first_acknowledged_after_thaw =
@@ -140,7 +141,7 @@ TEST(StuckDatabasePgTest, PushesGet503WithinTheQueryDeadlineAndRecoverWhenTheSer
     task_id = create_task(http, phones, "stuck database");
   }
 
-  Observations seen;
+  FreezeObservations seen;
   std::size_t stopped_processes = 0;
   const auto each_pusher = [&](const auto& counts, std::size_t at_least) {
     for (const auto count : counts) {
@@ -169,7 +170,7 @@ TEST(StuckDatabasePgTest, PushesGet503WithinTheQueryDeadlineAndRecoverWhenTheSer
         const auto frozen = cluster.freeze();
         stopped_processes = frozen->processes();
         lock.lock();
-        seen.phase = Phase::kFrozen;
+        seen.phase = FreezePhase::kFrozen;
         // Stopped for as long as it takes every pusher to get its answers, or until the
         // deadline of this wait shows that they hang.
         answered_while_frozen = seen.changed.wait_for(lock, scaled(std::chrono::seconds(30)), [&] {
@@ -179,7 +180,7 @@ TEST(StuckDatabasePgTest, PushesGet503WithinTheQueryDeadlineAndRecoverWhenTheSer
         lock.unlock();
       }  // SIGCONT
       lock.lock();
-      seen.phase = Phase::kThawed;
+      seen.phase = FreezePhase::kThawed;
       seen.thawed_at = SteadyClock::now();
       recovered = seen.changed.wait_for(lock, scaled(std::chrono::seconds(60)), [&] {
         return each_pusher(seen.acknowledged_after_thaw, kBatchesAfterThaw) ||

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -22,6 +23,12 @@ using domain::LeadId;
 using domain::TaskId;
 using domain::TaskType;
 using domain::Timestamp;
+
+/// Lengths of time in milliseconds, as the store's time columns hold them.
+inline constexpr std::int64_t kSecond = 1'000;
+inline constexpr std::int64_t kMinute = 60 * kSecond;
+inline constexpr std::int64_t kHour = 60 * kMinute;
+inline constexpr std::int64_t kDay = 24 * kHour;
 
 /// An empty database that belongs to one test and is dropped with this object.
 class TestDatabase {

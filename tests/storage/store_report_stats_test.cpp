@@ -17,10 +17,6 @@
 namespace dialtrack::store_test {
 namespace {
 
-constexpr std::int64_t kSecond = 1'000;
-constexpr std::int64_t kMinute = 60 * kSecond;
-constexpr std::int64_t kHour = 60 * kMinute;
-constexpr std::int64_t kDay = 24 * kHour;
 // 2026-11-28T09:00:00Z.
 constexpr std::int64_t kT0 = 1'795'824'000'000 + 9 * kHour;
 

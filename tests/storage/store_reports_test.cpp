@@ -9,8 +9,6 @@
 namespace dialtrack::store_test {
 namespace {
 
-constexpr std::int64_t kHour = 3'600'000;
-constexpr std::int64_t kDay = 24 * kHour;
 // 2026-11-28T00:00:00Z.
 constexpr std::int64_t kMidnight = 1'795'824'000'000;
 

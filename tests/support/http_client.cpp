@@ -21,6 +21,7 @@
 #include <system_error>
 
 #include "support/answer_log.hpp"
+#include "support/timeouts.hpp"
 
 namespace dialtrack::test {
 namespace {
@@ -36,12 +37,6 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
-}
-
-int remaining_ms(SteadyClock::time_point deadline) {
-  const auto left =
-      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
-  return left.count() <= 0 ? 0 : static_cast<int>(left.count());
 }
 
 /// Waits until the socket is ready for `events` or the deadline passes (ec = timeout).

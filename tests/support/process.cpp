@@ -50,12 +50,6 @@ std::vector<char*> as_pointers(std::vector<std::string>& strings) {
   return pointers;
 }
 
-int remaining_ms(SteadyClock::time_point deadline) {
-  const auto left =
-      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
-  return left.count() <= 0 ? 0 : static_cast<int>(left.count());
-}
-
 int decode_status(int status) {
   if (WIFEXITED(status)) {
     return WEXITSTATUS(status);

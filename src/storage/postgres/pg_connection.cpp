@@ -167,7 +167,7 @@ std::string shortened(std::string_view what) {
   return what.size() <= kShown ? std::string(what) : std::string(what.substr(0, kShown)) + "...";
 }
 
-std::string millis(std::chrono::milliseconds duration) {
+std::string in_ms(std::chrono::milliseconds duration) {
   return std::to_string(duration.count()) + " ms";
 }
 
@@ -232,7 +232,7 @@ void Connection::open() {
     if (wait_for_socket(PQsocket(fresh.get()), step == PGRES_POLLING_READING ? POLLIN : POLLOUT,
                         deadline) == 0) {
       throw StoreUnavailable("cannot connect to PostgreSQL: no answer within " +
-                             millis(deadlines_.connect) + " (database.query_timeout_ms)");
+                             in_ms(deadlines_.connect) + " (database.query_timeout_ms)");
     }
     step = PQconnectPoll(fresh.get());
   }
@@ -347,7 +347,7 @@ short Connection::wait(short events, Clock::time_point deadline, std::string_vie
     // The answer may still come, but the caller has stopped waiting; the session is closed
     // when the pool drops it, and the server ends the statement at its statement_timeout.
     fail("PostgreSQL did not answer " + shortened(what) + " within " +
-             millis(deadlines_.statement) +
+             in_ms(deadlines_.statement) +
              " (database.query_timeout_ms); the connection is closed",
          false);
   }
