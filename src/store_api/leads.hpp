@@ -10,6 +10,7 @@
 
 #include "domain/interface.hpp"
 #include "domain/types.hpp"
+#include "store_api/page.hpp"
 
 namespace dialtrack::store_api {
 
@@ -48,6 +49,8 @@ struct LeadQuery {
   /// Only leads with a lead id above this (keyset paging: an export asks for page 1 after the
   /// last lead id it read, so each page costs the same at any depth).
   LeadId after = 0;
+
+  std::int64_t offset() const { return page_offset(page, page_size); }
 };
 
 struct LeadPage {

@@ -13,6 +13,7 @@
 #include "domain/enum_names.hpp"
 #include "domain/interface.hpp"
 #include "domain/types.hpp"
+#include "store_api/page.hpp"
 
 namespace dialtrack::store_api {
 

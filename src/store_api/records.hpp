@@ -9,6 +9,7 @@
 
 #include "domain/interface.hpp"
 #include "domain/types.hpp"
+#include "store_api/page.hpp"
 
 namespace dialtrack::store_api {
 

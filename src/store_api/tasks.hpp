@@ -9,6 +9,7 @@
 
 #include "domain/interface.hpp"
 #include "domain/types.hpp"
+#include "store_api/page.hpp"
 
 namespace dialtrack::store_api {
 
@@ -24,6 +25,8 @@ struct TaskListQuery {
   /// ASCII letters matched case-insensitively. Other letters (`É`/`é`) follow the backend:
   /// never folded on SQLite, folded on PostgreSQL as the database's LC_CTYPE says.
   std::optional<std::string> name_contains;
+
+  std::int64_t offset() const { return page_offset(page, page_size); }
 };
 
 struct TaskPage {

@@ -79,7 +79,7 @@ store_api::LeadPage key_page(std::vector<store_api::LeadView> found,
   });
   store_api::LeadPage page;
   page.total = static_cast<std::int64_t>(found.size());
-  const std::int64_t offset = (query.page - 1) * query.page_size;
+  const std::int64_t offset = query.offset();
   for (std::int64_t i = offset; i < page.total && i < offset + query.page_size; ++i) {
     page.items.push_back(std::move(found[static_cast<std::size_t>(i)]));
   }

@@ -300,7 +300,6 @@ class PgLeads final : public PortOn<store_api::LeadStore, Connection> {
 
   store_api::LeadPage list_leads(const store_api::LeadQuery& query) override {
     store_api::LeadPage page;
-    const std::int64_t offset = (query.page - 1) * query.page_size;
     if (query.phone_key) {
       return policy_columns::key_page(
           c_.run("leads_by_key", Params{}.add(query.task_id).add(*query.phone_key))
@@ -308,16 +307,18 @@ class PgLeads final : public PortOn<store_api::LeadStore, Connection> {
           query);
     }
     if (query.states.empty()) {
-      page.items =
-          c_.run("list_leads",
-                 Params{}.add(query.task_id).add(query.page_size).add(offset).add(query.after))
-              .read_all(read_lead_view);
+      page.items = c_.run("list_leads", Params{}
+                                            .add(query.task_id)
+                                            .add(query.page_size)
+                                            .add(query.offset())
+                                            .add(query.after))
+                       .read_all(read_lead_view);
     } else if (query.states.size() == 1) {
       page.items = c_.run("list_leads_in_state", Params{}
                                                      .add(query.task_id)
                                                      .add(static_cast<int>(query.states[0]))
                                                      .add(query.page_size)
-                                                     .add(offset)
+                                                     .add(query.offset())
                                                      .add(query.after))
                        .read_all(read_lead_view);
     } else {
@@ -325,7 +326,7 @@ class PgLeads final : public PortOn<store_api::LeadStore, Connection> {
                                                       .add(query.task_id)
                                                       .add(policy_columns::state_mask(query.states))
                                                       .add(query.page_size)
-                                                      .add(offset)
+                                                      .add(query.offset())
                                                       .add(query.after))
                        .read_all(read_lead_view);
     }

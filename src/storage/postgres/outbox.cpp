@@ -241,7 +241,8 @@ class PgOutbox final : public PortOn<store_api::OutboxStore, Connection> {
                                         std::int64_t page_size) override {
     store_api::DeliveryPage out;
     out.items =
-        c_.run("deliveries_of", Params{}.add(webhook_id).add(page_size).add((page - 1) * page_size))
+        c_.run("deliveries_of",
+               Params{}.add(webhook_id).add(page_size).add(store_api::page_offset(page, page_size)))
             .read_all(read_delivery);
     out.total = c_.run("count_deliveries", Params{}.add(webhook_id)).int64(0, 0);
     return out;

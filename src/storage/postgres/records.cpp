@@ -237,7 +237,8 @@ class PgRecords final : public PortOn<store_api::RecordStore, Connection> {
                                      std::int64_t page_size) override {
     store_api::RecordPage out;
     out.items =
-        c_.run("task_records", Params{}.add(task_id).add(page_size).add((page - 1) * page_size))
+        c_.run("task_records",
+               Params{}.add(task_id).add(page_size).add(store_api::page_offset(page, page_size)))
             .read_all([](const Result& r, int row) { return read_record(r, row).record; });
     const auto count = c_.run("record_count", Params{}.add(task_id));
     if (count.rows() == 1) {

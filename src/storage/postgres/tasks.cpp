@@ -204,9 +204,9 @@ class PgTasks final : public PortOn<store_api::TaskStore, Connection> {
                                : (by_type ? "list_tasks_by_type" : "list_tasks");
     const char* count = by_name ? (by_type ? "count_tasks_by_name_and_type" : "count_tasks_by_name")
                                 : (by_type ? "count_tasks_by_type" : "count_tasks");
-    const std::int64_t offset = (query.page - 1) * query.page_size;
     store_api::TaskPage page;
-    page.items = c_.run(list, Params(filters).add(query.page_size).add(offset)).read_all(read_task);
+    page.items =
+        c_.run(list, Params(filters).add(query.page_size).add(query.offset())).read_all(read_task);
     page.total = c_.run(count, filters).int64(0, 0);
     return page;
   }

@@ -237,21 +237,21 @@ class SqliteLeads final : public PortOn<store_api::LeadStore, Connection> {
 
   store_api::LeadPage list_leads(const store_api::LeadQuery& query) override {
     store_api::LeadPage page;
-    const std::int64_t offset = (query.page - 1) * query.page_size;
     if (query.phone_key) {
       return policy_columns::key_page(
           c_.leads->leads_by_key.bind(query.task_id, *query.phone_key).read_all(read_lead), query);
     }
     Statement* rows = nullptr;
     if (query.states.empty()) {
-      rows = &c_.leads->list_leads.bind(query.task_id, query.page_size, offset, query.after);
+      rows =
+          &c_.leads->list_leads.bind(query.task_id, query.page_size, query.offset(), query.after);
     } else if (query.states.size() == 1) {
       rows = &c_.leads->list_leads_in_state.bind(query.task_id, static_cast<int>(query.states[0]),
-                                                 query.page_size, offset, query.after);
+                                                 query.page_size, query.offset(), query.after);
     } else {
       rows = &c_.leads->list_leads_in_states.bind(query.task_id,
                                                   policy_columns::state_mask(query.states),
-                                                  query.page_size, offset, query.after);
+                                                  query.page_size, query.offset(), query.after);
     }
     page.items = rows->read_all(read_lead);
     auto& task = c_.tasks->find_task.bind(query.task_id);

@@ -224,7 +224,8 @@ class SqliteOutbox final : public PortOn<store_api::OutboxStore, Connection> {
   store_api::DeliveryPage deliveries_of(std::int64_t webhook_id, std::int64_t page,
                                         std::int64_t page_size) override {
     store_api::DeliveryPage out;
-    out.items = c_.outbox->deliveries_of.bind(webhook_id, page_size, (page - 1) * page_size)
+    out.items = c_.outbox->deliveries_of
+                    .bind(webhook_id, page_size, store_api::page_offset(page, page_size))
                     .read_all(read_delivery);
     auto& count = c_.outbox->count_deliveries.bind(webhook_id);
     if (count.step()) {

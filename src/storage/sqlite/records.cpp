@@ -195,7 +195,7 @@ class SqliteRecords final : public PortOn<store_api::RecordStore, Connection> {
       std::int64_t offset_;
       std::int64_t page_size_;
     };
-    Collect collect((page - 1) * page_size, page_size);
+    Collect collect(store_api::page_offset(page, page_size), page_size);
     visit_task_records(task_id, page, page_size, collect);
     return std::move(collect.page);
   }
@@ -205,7 +205,8 @@ class SqliteRecords final : public PortOn<store_api::RecordStore, Connection> {
     // The count first, in the same snapshot as the page.
     auto& count = c_.records->record_count.bind(task_id);
     visitor.total(count.step() ? count.int64(0) : 0);
-    auto& rows = c_.records->task_records.bind(task_id, page_size, (page - 1) * page_size);
+    auto& rows =
+        c_.records->task_records.bind(task_id, page_size, store_api::page_offset(page, page_size));
     store_api::StoredRecord row;  // every row read into it: its strings keep their room
     while (rows.step()) {
       read_record(rows, row);

@@ -214,24 +214,23 @@ class SqliteTasks final : public PortOn<store_api::TaskStore, Connection> {
   store_api::TaskPage list_tasks(const store_api::TaskListQuery& query) override {
     auto& st = *c_.tasks;
     store_api::TaskPage page;
-    const std::int64_t offset = (query.page - 1) * query.page_size;
     Statement* rows = nullptr;
     Statement* count = nullptr;
     const int type = query.task_type ? static_cast<int>(*query.task_type) : 0;
     if (query.name_contains) {
       const auto pattern = contains_pattern(*query.name_contains);
       if (query.task_type) {
-        rows = &st.list_tasks_by_name_and_type.bind(pattern, type, query.page_size, offset);
+        rows = &st.list_tasks_by_name_and_type.bind(pattern, type, query.page_size, query.offset());
         count = &st.count_tasks_by_name_and_type.bind(pattern, type);
       } else {
-        rows = &st.list_tasks_by_name.bind(pattern, query.page_size, offset);
+        rows = &st.list_tasks_by_name.bind(pattern, query.page_size, query.offset());
         count = &st.count_tasks_by_name.bind(pattern);
       }
     } else if (query.task_type) {
-      rows = &st.list_tasks_by_type.bind(type, query.page_size, offset);
+      rows = &st.list_tasks_by_type.bind(type, query.page_size, query.offset());
       count = &st.count_tasks_by_type.bind(type);
     } else {
-      rows = &st.list_tasks.bind(query.page_size, offset);
+      rows = &st.list_tasks.bind(query.page_size, query.offset());
       count = &st.count_tasks.bind();
     }
     page.items = rows->read_all(read_task);
