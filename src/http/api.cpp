@@ -12,12 +12,11 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
     : services_(std::move(services)),
       limits_(api_limits),
       metrics_(metrics),
-      tasks_(services_.tasks, limits_),
+      tasks_(services_.tasks, services_.sync, limits_),
       records_(services_.ingest, services_.completion, limits_, metrics),
       checks_(services_.completion, limits_, metrics),
       webhooks_(services_.webhooks, limits_),
       reports_(services_.reports),
-      sync_(services_.sync),
       dashboard_(web::embedded_files(), access),
       health_(services_.backend, services_.ping, log),
       events_(services_.events, metrics),
@@ -34,7 +33,6 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
   const auto checks = handlers_of(checks_);
   const auto webhooks = handlers_of(webhooks_);
   const auto reports = handlers_of(reports_);
-  const auto sync = handlers_of(sync_);
   const auto events = handlers_of(events_);
   // Every route with the scope a token needs to call it (http/scope.hpp): reads need `read`,
   // writes `write`, webhooks `admin`; the completion checks are reads whatever their method.
@@ -91,7 +89,7 @@ Api::Api(Services services, ApiLimits api_limits, RequestLimits request_limits,
     reply.content_type = "application/yaml; charset=utf-8";
     return reply;
   });
-  r.add(verb::post, "/tasks/{task_id}/sync", write, sync(&SyncRoutes::sync_task));
+  r.add(verb::post, "/tasks/{task_id}/sync", write, tasks(&TaskRoutes::sync));
   r.add(verb::get, "/events", read, events(&EventRoutes::stream));
   if (services_.exporter != nullptr) {
     exports_.emplace(services_.tasks, *services_.exporter, services_.display_utc_offset);

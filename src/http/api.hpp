@@ -18,7 +18,6 @@
 #include "http/routes/health.hpp"
 #include "http/routes/records.hpp"
 #include "http/routes/reports.hpp"
-#include "http/routes/sync.hpp"
 #include "http/routes/tasks.hpp"
 #include "http/routes/webhooks.hpp"
 
@@ -67,7 +66,6 @@ class Api {
   CheckRoutes checks_;
   WebhookRoutes webhooks_;
   ReportRoutes reports_;
-  SyncRoutes sync_;
   DashboardRoutes dashboard_;
   HealthRoutes health_;
   EventRoutes events_;

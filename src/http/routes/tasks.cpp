@@ -65,8 +65,8 @@ std::optional<std::string> path_phone(std::string_view segment) {
 
 }  // namespace
 
-TaskRoutes::TaskRoutes(app::TaskService& tasks, const ApiLimits& limits)
-    : tasks_(tasks), limits_(limits) {}
+TaskRoutes::TaskRoutes(app::TaskService& tasks, app::SyncService& sync, const ApiLimits& limits)
+    : tasks_(tasks), sync_(sync), limits_(limits) {}
 
 json::object TaskRoutes::with_sync(const domain::Task& task) {
   auto object = to_json(task);
@@ -252,6 +252,17 @@ Reply TaskRoutes::lead(const RequestContext& ctx) {
   }
   return task_reply(tasks_.lead(std::get<std::int64_t>(id), *phone), Msg::kOk, ctx.lang,
                     lead_detail_json);
+}
+
+Reply TaskRoutes::sync(const RequestContext& ctx) {
+  return with_path_id(ctx, "task_id", [&](domain::TaskId task_id) {
+    const auto outcome = sync_.sync_task(task_id);
+    if (const auto* refusal = std::get_if<app::SyncRefusal>(&outcome)) {
+      return sync_refused(*refusal, ctx.lang);
+    }
+    const auto& report = std::get<app::SyncReport>(outcome);
+    return sync_finished(report, sync_report_json(report), ctx.lang);
+  });
 }
 
 }  // namespace dialtrack::http

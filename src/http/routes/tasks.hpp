@@ -4,6 +4,7 @@
 #include <string>
 #include <variant>
 
+#include "app/sync_service.hpp"
 #include "app/task_service.hpp"
 #include "http/decoders.hpp"
 #include "http/messages.hpp"
@@ -13,10 +14,11 @@
 namespace dialtrack::http {
 
 /// `/tasks` and its sub-resources: create, list, get, add leads, start, delete, history, finish,
-/// completion policy, redial, and the leads with their attempts.
+/// completion policy, redial, the leads with their attempts, and sync (`POST
+/// /tasks/{task_id}/sync`: pulls the task's job group from the dialer now).
 class TaskRoutes {
  public:
-  TaskRoutes(app::TaskService& tasks, const ApiLimits& limits);
+  TaskRoutes(app::TaskService& tasks, app::SyncService& sync, const ApiLimits& limits);
 
   Reply create(const RequestContext& ctx);
   Reply list(const RequestContext& ctx);
@@ -30,6 +32,7 @@ class TaskRoutes {
   Reply redial(const RequestContext& ctx);
   Reply leads(const RequestContext& ctx);
   Reply lead(const RequestContext& ctx);
+  Reply sync(const RequestContext& ctx);
 
  private:
   /// The task object with its `sync` (one more primary-key read); list items go without it.
@@ -40,6 +43,7 @@ class TaskRoutes {
   Reply change_task(const RequestContext& ctx, Change change, Msg done);
 
   app::TaskService& tasks_;
+  app::SyncService& sync_;
   const ApiLimits& limits_;
 };
 
