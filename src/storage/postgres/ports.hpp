@@ -18,6 +18,26 @@
 /// they share within a transaction). Each port's file defines its part.
 namespace dialtrack::storage::postgres {
 
+/// The base of a port whose reads lock the rows they read in a write transaction, so that the
+/// caller's decision holds until commit (the tasks and records ports): the port on the
+/// transaction's connection `c_`, which knows the transaction's mode.
+template <typename Port>
+class LockingPortOn : public PortOn<Port, Connection> {
+ public:
+  LockingPortOn(Connection& connection, store_api::TxMode mode)
+      : PortOn<Port, Connection>(connection), mode_(mode) {}
+
+ protected:
+  /// The statement to read with: `for_update` (which locks the rows) in a write transaction,
+  /// `plain` in a read.
+  [[nodiscard]] const char* read_statement(const char* plain, const char* for_update) const {
+    return mode_ == store_api::TxMode::kWrite ? for_update : plain;
+  }
+
+ private:
+  store_api::TxMode mode_;
+};
+
 /// The named statements of the tasks port (tasks.cpp): the task rows, their status history
 /// (with the outbox events of each change) and their counters.
 std::vector<NamedStatement> task_statements();

@@ -169,9 +169,9 @@ namespace {
 
 /// The call records port. Its writes move the tasks' record counts and the report's aggregates
 /// (add_record_stats), settle their leads (write_leads) and lock the tasks (lock_task_rows).
-class PgRecords final : public PortOn<store_api::RecordStore, Connection> {
+class PgRecords final : public LockingPortOn<store_api::RecordStore> {
  public:
-  PgRecords(Connection& connection, TxMode mode) : PortOn(connection), mode_(mode) {}
+  using LockingPortOn::LockingPortOn;
 
   std::vector<store_api::StoredRecord> find_records(
       std::span<const std::string> call_ids) override {
@@ -181,8 +181,7 @@ class PgRecords final : public PortOn<store_api::RecordStore, Connection> {
     std::vector<std::optional<std::string>> ids(call_ids.begin(), call_ids.end());
     // A write locks them in call_id order, the same order in every transaction.
     return c_
-        .run(mode_ == TxMode::kWrite ? "find_records_for_update" : "find_records",
-             Params{}.add_array(ids))
+        .run(read_statement("find_records", "find_records_for_update"), Params{}.add_array(ids))
         .read_all(read_record);
   }
 
@@ -270,9 +269,6 @@ class PgRecords final : public PortOn<store_api::RecordStore, Connection> {
           return std::pair(r.int64(row, 15), read_record(r, row).record);
         });
   }
-
- private:
-  TxMode mode_;
 };
 
 }  // namespace

@@ -143,9 +143,9 @@ namespace {
 
 /// The tasks port: the task rows, their status history (with the outbox events of each change)
 /// and their counters. In a write transaction the rows it reads stay locked.
-class PgTasks final : public PortOn<store_api::TaskStore, Connection> {
+class PgTasks final : public LockingPortOn<store_api::TaskStore> {
  public:
-  PgTasks(Connection& connection, TxMode mode) : PortOn(connection), mode_(mode) {}
+  using LockingPortOn::LockingPortOn;
 
   TaskId insert_task(const store_api::NewTaskRow& task, Timestamp now) override {
     const auto& policy = task.completion;
@@ -174,8 +174,8 @@ class PgTasks final : public PortOn<store_api::TaskStore, Connection> {
 
   std::optional<domain::Task> find_task(TaskId task_id) override {
     // In a write transaction the row stays locked, so the caller's decision holds until commit.
-    const auto r = c_.run(mode_ == TxMode::kWrite ? "find_task_for_update" : "find_task",
-                          Params{}.add(task_id));
+    const auto r =
+        c_.run(read_statement("find_task", "find_task_for_update"), Params{}.add(task_id));
     if (r.rows() == 0) {
       return std::nullopt;
     }
@@ -298,9 +298,6 @@ class PgTasks final : public PortOn<store_api::TaskStore, Connection> {
     c_.run("repair_counters", Params{}.add(task_id).add(millis(now)));
     resettle(c_, task_id, now);
   }
-
- private:
-  TxMode mode_;
 };
 
 }  // namespace
