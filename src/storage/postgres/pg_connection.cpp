@@ -346,8 +346,7 @@ short Connection::wait(short events, Clock::time_point deadline, std::string_vie
   if (ready == 0) {
     // The answer may still come, but the caller has stopped waiting; the session is closed
     // when the pool drops it, and the server ends the statement at its statement_timeout.
-    fail("PostgreSQL did not answer " + shortened(what) + " within " +
-             in_ms(deadlines_.statement) +
+    fail("PostgreSQL did not answer " + shortened(what) + " within " + in_ms(deadlines_.statement) +
              " (database.query_timeout_ms); the connection is closed",
          false);
   }
