@@ -22,7 +22,7 @@ using SteadyClock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 using namespace liveness;  // NOLINT(google-build-using-namespace)
-/// Longer than liveness_test's: the pushes in flight at SIGTERM wait for the stopped database.
+/// The shutdown grace this test gives the server (liveness_test.cpp gives 2 s).
 constexpr milliseconds kGraceWithPushes{3'000};
 constexpr std::size_t kPushes = 6;
 
