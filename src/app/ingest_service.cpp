@@ -300,13 +300,15 @@ IngestResult IngestService::ingest(
       w.final_status = is_final(w.task_id, w.fields.call_status);
       w.stored_final = s.stored_status && is_final(w.task_id, *s.stored_status);
     }
-    tx.records().upsert_and_settle(writes, now);
+    // The tasks come back as the write left them, read by the statements that locked and
+    // counted them (every round trip while a writer holds a task makes the writers queued
+    // behind it wait longer).
+    const auto locked = tx.records().upsert_and_settle(writes, now);
 
     // 6. The tasks again, now that this writer holds their rows (upsert_records locked them on
     // backends with row locks): a completion policy changed since step 4 (PUT .../completion,
     // which locks the task first and resettles it from the committed records) would leave the
     // final flags above wrong, so the whole batch runs again under the new policy.
-    const auto locked = tx.tasks().find_tasks(touched_ids);
     for (const auto& task : locked) {
       const auto read = task_of.find(task.task_id);
       if (read != task_of.end() && !(read->second->completion == task.completion)) {
@@ -317,19 +319,29 @@ IngestResult IngestService::ingest(
       }
     }
     // 7. A task's first call record starts it (1 -> 2).
+    std::vector<TaskId> full;  // calling tasks whose counters say complete
     for (const auto& task : locked) {
+      auto type = task.task_type;
       if (const auto to = domain::transitions::on_start(task.task_type)) {
         if (tx.tasks().transition(task.task_id, task.task_type, *to,
                                   domain::reason::kFirstCallRecord, now)) {
           applied.push_back({task.task_id, task.task_type, *to, domain::reason::kFirstCallRecord});
+          type = *to;
         }
       }
+      if (type == TaskType::kCalling && task.counters_say_complete()) {
+        full.push_back(task.task_id);
+      }
     }
-    // 8. The completion check of every touched task, in the same transaction and one statement:
-    // the counters are final here (this writer holds the task rows), so the writer that
-    // settles a task's last lead is the one that completes it, before it answers.
-    completed =
-        tx.tasks().complete_where_counters_full(touched_ids, domain::reason::kRecordsIngested, now);
+    // 8. The completion of the tasks whose counters say complete, in the same transaction and
+    // one statement: the counters are final here (this writer holds the task rows and read them
+    // after its write), so the writer that settles a task's last lead is the one that completes
+    // it, before it answers. The statement checks the rule again itself (exactly once: only a
+    // task still calling moves); a batch that completes nothing spends no statement on it.
+    if (!full.empty()) {
+      completed =
+          tx.tasks().complete_where_counters_full(full, domain::reason::kRecordsIngested, now);
+    }
     for (const TaskId id : completed) {
       const auto found = task_of.find(id);
       const bool settled = found != task_of.end() &&

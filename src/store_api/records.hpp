@@ -65,17 +65,20 @@ class RecordStore : public domain::Interface {
   /// locks the tasks of these records are locked (`TaskStore::lock_tasks`) after the rows are
   /// written and the leads' aggregates moved (their lead rows locked in lead id order), before
   /// any task counter or status row moves, and stay locked to the end: concurrent writers for
-  /// one task wait only for its counters and the commit.
-  void upsert_records(std::span<const RecordWrite> records, Timestamp now) {
-    write_records(records, now, false);
+  /// one task wait only for its counters and the commit. Returns the tasks of these records as
+  /// they stand after the write (counters included), in id order: on backends with row locks
+  /// read by the statements that lock and count them, so a writer needs no further round trip
+  /// while it holds them.
+  std::vector<domain::Task> upsert_records(std::span<const RecordWrite> records, Timestamp now) {
+    return write_records(records, now, false);
   }
   /// `upsert_records`, then `LeadStore::settle_leads` of the records' leads, in one write of
   /// each lead row: the leads of connected records are connected, every lead whose attempts,
   /// final attempts or latest attempt moved gets its state set again from its row, and the
   /// tasks' connected, settled and unreachable counters move by the leads that changed (what
-  /// ingestion does with a batch).
-  void upsert_and_settle(std::span<const RecordWrite> records, Timestamp now) {
-    write_records(records, now, true);
+  /// ingestion does with a batch). Returns the tasks as `upsert_records` does.
+  std::vector<domain::Task> upsert_and_settle(std::span<const RecordWrite> records, Timestamp now) {
+    return write_records(records, now, true);
   }
   /// A task's records, newest first.
   virtual RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) = 0;
@@ -107,8 +110,9 @@ class RecordStore : public domain::Interface {
  protected:
   /// What `upsert_records` (`settle` false) and `upsert_and_settle` (true) do: each backend
   /// writes the records and their aggregates once, and with `settle` their leads' connections
-  /// and states too.
-  virtual void write_records(std::span<const RecordWrite> records, Timestamp now, bool settle) = 0;
+  /// and states too; returns the records' tasks after the write, in id order.
+  virtual std::vector<domain::Task> write_records(std::span<const RecordWrite> records,
+                                                  Timestamp now, bool settle) = 0;
 };
 
 }  // namespace dialtrack::store_api

@@ -140,5 +140,43 @@ TEST_P(StoreContract, UpdatingRecordsDoesNotChangeTheTotal) {
   EXPECT_EQ(page.items[1].fields.call_status, "Connected");
 }
 
+TEST_P(StoreContract, AWriteAnswersItsTasksAsItLeftThemInIdOrder) {
+  // Three tasks: one whose lead connects, one that only gains a record, one whose stored record
+  // is only overwritten (its counters do not move), and one the batch does not touch.
+  const TaskId connects = add_task({"100", "200"});
+  const TaskId gains = add_task({"300"});
+  const TaskId overwritten = add_task({"400"});
+  const TaskId untouched = add_task({"500"});
+  for (const TaskId id : {connects, gains, overwritten, untouched}) {
+    ASSERT_TRUE(move(id, TaskType::kCreated, TaskType::kCalling));
+  }
+  write_records({record_write("c-4", lead(overwritten, "400"), "NoAnswer", false, true)});
+  const std::vector<store_api::RecordWrite> batch{
+      record_write("c-4", lead(overwritten, "400"), "Busy", false, false),
+      record_write("c-3", lead(gains, "300"), "NoAnswer", false, true),
+      record_write("c-1", lead(connects, "100"), "Connected", true, true)};
+
+  auto tx = begin_write();
+  const auto answered = tx->records().upsert_and_settle(batch, at(5000));
+  tx->commit();
+
+  ASSERT_EQ(answered.size(), 3U);
+  EXPECT_EQ(answered[0].task_id, connects);
+  EXPECT_EQ(answered[1].task_id, gains);
+  EXPECT_EQ(answered[2].task_id, overwritten);
+  EXPECT_EQ(answered[0].connected_calls, 1);  // after this write, not before it
+  EXPECT_EQ(answered[0].settled_calls, 1);
+  for (const auto& got : answered) {
+    const auto stored = task(got.task_id);  // committed, read afresh
+    EXPECT_EQ(got.task_type, TaskType::kCalling) << got.task_id;
+    EXPECT_EQ(got.total_calls, stored.total_calls) << got.task_id;
+    EXPECT_EQ(got.connected_calls, stored.connected_calls) << got.task_id;
+    EXPECT_EQ(got.settled_calls, stored.settled_calls) << got.task_id;
+    EXPECT_EQ(got.unreachable_calls, stored.unreachable_calls) << got.task_id;
+    EXPECT_TRUE(got.completion == stored.completion) << got.task_id;
+    EXPECT_EQ(got.counters_say_complete(), stored.counters_say_complete()) << got.task_id;
+  }
+}
+
 }  // namespace
 }  // namespace dialtrack::store_test

@@ -44,8 +44,12 @@ std::vector<NamedStatement> task_statements();
 /// The tasks port; in a write transaction the rows it reads stay locked until the end.
 std::unique_ptr<store_api::TaskStore> make_tasks(Connection& c, store_api::TxMode mode);
 /// Locks these task rows until the end of the transaction, in id order (`lock_tasks`, for the
-/// ports that lock the tasks whose counters or aggregates they move).
-void lock_task_rows(Connection& c, std::span<const store_api::TaskId> task_ids);
+/// ports that lock the tasks whose counters or aggregates they move), and returns them as
+/// locked, in id order.
+std::vector<domain::Task> lock_task_rows(Connection& c,
+                                         std::span<const store_api::TaskId> task_ids);
+/// A task row read by a statement that selects storage::kTaskColumns, in their order.
+domain::Task read_task(const Result& r, int row);
 
 /// The named statements of the leads port (leads.cpp): the phones of a task and whether each
 /// was connected.
@@ -82,10 +86,12 @@ std::unique_ptr<store_api::ReportStore> make_reports(Connection& c, store_api::T
 /// What a batch of record writes adds to its tasks, for `RecordStore::upsert_records`: the
 /// record counts of the tasks (`inserted`: records inserted per task), the lead counters that
 /// `write_leads` moved (`moves`) and the report's status rows, in one statement. The caller has
-/// locked the tasks by now, so no other writer touches these rows.
-void add_record_stats(Connection& c, const std::map<store_api::TaskId, std::int64_t>& inserted,
-                      const std::map<store_api::TaskId, report_stats::LeadMoves>& moves,
-                      const report_stats::Deltas& deltas, store_api::Timestamp now);
+/// locked the tasks by now, so no other writer touches these rows. Returns the task rows whose
+/// counters it moved, as they are after it, in id order.
+std::vector<domain::Task> add_record_stats(
+    Connection& c, const std::map<store_api::TaskId, std::int64_t>& inserted,
+    const std::map<store_api::TaskId, report_stats::LeadMoves>& moves,
+    const report_stats::Deltas& deltas, store_api::Timestamp now);
 
 /// The named statements of the outbox and webhooks port (outbox.cpp): subscriptions, and the
 /// deliveries of the events that status changes write.

@@ -187,8 +187,8 @@ class PgRecords final : public LockingPortOn<store_api::RecordStore> {
 
  private:
   /// The records and their aggregates; with `settle`, their leads' connections and states too.
-  void write_records(std::span<const store_api::RecordWrite> records, Timestamp now,
-                     bool settle) override {
+  std::vector<domain::Task> write_records(std::span<const store_api::RecordWrite> records,
+                                          Timestamp now, bool settle) override {
     Columns inserts;
     Columns updates;
     std::map<TaskId, std::int64_t> inserted;
@@ -225,10 +225,20 @@ class PgRecords final : public LockingPortOn<store_api::RecordStore> {
     // commit, not for its reads and inserts.
     std::sort(tasks.begin(), tasks.end());
     tasks.erase(std::unique(tasks.begin(), tasks.end()), tasks.end());
-    lock_task_rows(c_, tasks);
+    // The rows as locked, then as counted: what the caller reads of its tasks (their policies,
+    // their counters for completion) comes with these two statements.
+    auto locked = lock_task_rows(c_, tasks);
     if (!inserted.empty() || !moves.empty() || !deltas.call_stats().empty()) {
-      add_record_stats(c_, inserted, moves, deltas, now);
+      for (auto& counted : add_record_stats(c_, inserted, moves, deltas, now)) {
+        const auto at =
+            std::lower_bound(locked.begin(), locked.end(), counted.task_id,
+                             [](const domain::Task& task, TaskId id) { return task.task_id < id; });
+        if (at != locked.end() && at->task_id == counted.task_id) {
+          *at = std::move(counted);
+        }
+      }
     }
+    return locked;
   }
 
  public:

@@ -2,6 +2,7 @@
 #include <optional>
 #include <string>
 
+#include "storage/common/audit_sql.hpp"
 #include "storage/common/names.hpp"
 #include "storage/postgres/pg_sql.hpp"
 #include "storage/postgres/ports.hpp"
@@ -50,32 +51,39 @@ std::vector<NamedStatement> report_statements() {
       // connected, settled and unreachable counters of the tasks ($1-$3, $13-$15) and the
       // report's status rows ($4-$12, storage/common/report_stats.hpp); an empty array leaves
       // its part out. A status row whose calls fell to 0 takes the bounds of what is added next.
+      // Answers the task rows it counted, as they are after it (the caller decides completion
+      // from them without another round trip while it holds the tasks).
       {"add_record_stats",
-       "WITH counts AS (UPDATE call_tasks t SET record_count = t.record_count + u.n, "
-       "connected_calls = t.connected_calls + u.connected, "
-       "settled_calls = t.settled_calls + u.settled, "
-       "unreachable_calls = t.unreachable_calls + u.unreachable, updated_at = $3 "
-       "FROM unnest($1::bigint[], $2::bigint[], $13::bigint[], $14::bigint[], $15::bigint[]) "
-       "AS u(task_id, n, connected, settled, unreachable) "
-       "WHERE t.task_id = u.task_id RETURNING 1), "
-       "stats AS (INSERT INTO task_call_stats AS s (task_id, call_status, slot, calls, "
-       "connected_calls, talk_seconds, talk_calls, first_at, last_at) "
-       "SELECT u.task_id, u.call_status, u.slot, u.calls, u.connected_calls, u.talk_seconds, "
-       "u.talk_calls, u.first_at, u.last_at "
-       "FROM unnest($4::bigint[], $5::text[], $6::bigint[], $7::bigint[], "
-       "$8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[]) "
-       "AS u(task_id, call_status, slot, calls, connected_calls, talk_seconds, talk_calls, "
-       "first_at, last_at) "
-       "ON CONFLICT (task_id, call_status, slot) DO UPDATE SET "
-       "calls = s.calls + excluded.calls, "
-       "connected_calls = s.connected_calls + excluded.connected_calls, "
-       "talk_seconds = s.talk_seconds + excluded.talk_seconds, "
-       "talk_calls = s.talk_calls + excluded.talk_calls, "
-       "first_at = CASE WHEN s.calls > 0 THEN least(s.first_at, excluded.first_at) "
-       "ELSE coalesce(excluded.first_at, s.first_at) END, "
-       "last_at = CASE WHEN s.calls > 0 THEN greatest(s.last_at, excluded.last_at) "
-       "ELSE coalesce(excluded.last_at, s.last_at) END RETURNING 1) "
-       "SELECT (SELECT count(*) FROM counts), (SELECT count(*) FROM stats)"},
+       sql({"WITH counts AS (UPDATE call_tasks t SET record_count = t.record_count + u.n, "
+            "connected_calls = t.connected_calls + u.connected, "
+            "settled_calls = t.settled_calls + u.settled, "
+            "unreachable_calls = t.unreachable_calls + u.unreachable, updated_at = $3 "
+            "FROM unnest($1::bigint[], $2::bigint[], $13::bigint[], $14::bigint[], "
+            "$15::bigint[]) AS u(counted_task, n, connected, settled, unreachable) "
+            "WHERE t.task_id = u.counted_task RETURNING ",
+            kTaskColumns,
+            "), "
+            "stats AS (INSERT INTO task_call_stats AS s (task_id, call_status, slot, calls, "
+            "connected_calls, talk_seconds, talk_calls, first_at, last_at) "
+            "SELECT u.task_id, u.call_status, u.slot, u.calls, u.connected_calls, u.talk_seconds, "
+            "u.talk_calls, u.first_at, u.last_at "
+            "FROM unnest($4::bigint[], $5::text[], $6::bigint[], $7::bigint[], "
+            "$8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[]) "
+            "AS u(task_id, call_status, slot, calls, connected_calls, talk_seconds, talk_calls, "
+            "first_at, last_at) "
+            "ON CONFLICT (task_id, call_status, slot) DO UPDATE SET "
+            "calls = s.calls + excluded.calls, "
+            "connected_calls = s.connected_calls + excluded.connected_calls, "
+            "talk_seconds = s.talk_seconds + excluded.talk_seconds, "
+            "talk_calls = s.talk_calls + excluded.talk_calls, "
+            "first_at = CASE WHEN s.calls > 0 THEN least(s.first_at, excluded.first_at) "
+            "ELSE coalesce(excluded.first_at, s.first_at) END, "
+            "last_at = CASE WHEN s.calls > 0 THEN greatest(s.last_at, excluded.last_at) "
+            "ELSE coalesce(excluded.last_at, s.last_at) END RETURNING 1) "
+            // The status rows are written whether or not this reads them (a data-modifying
+            // WITH runs to completion).
+            "SELECT ",
+            kTaskColumns, " FROM counts ORDER BY task_id"})},
       {"lock_task_leads",
        "SELECT lead_id FROM task_leads WHERE task_id = $1 ORDER BY lead_id FOR UPDATE"},
       {"rebuild_call_stats_clear", "DELETE FROM task_call_stats WHERE task_id = $1"},
@@ -123,9 +131,10 @@ std::vector<NamedStatement> report_statements() {
   };
 }
 
-void add_record_stats(Connection& c, const std::map<TaskId, std::int64_t>& inserted,
-                      const std::map<TaskId, report_stats::LeadMoves>& moves,
-                      const report_stats::Deltas& deltas, Timestamp now) {
+std::vector<domain::Task> add_record_stats(Connection& c,
+                                           const std::map<TaskId, std::int64_t>& inserted,
+                                           const std::map<TaskId, report_stats::LeadMoves>& moves,
+                                           const report_stats::Deltas& deltas, Timestamp now) {
   Params params;
   std::map<TaskId, std::pair<std::int64_t, report_stats::LeadMoves>> per_task;
   for (const auto& [task_id, count] : inserted) {
@@ -170,7 +179,7 @@ void add_record_stats(Connection& c, const std::map<TaskId, std::int64_t>& inser
       .add_array(settled)
       .add_array(unreachable);
 
-  c.run("add_record_stats", params);
+  return c.run("add_record_stats", params).read_all(read_task);
 }
 
 namespace {

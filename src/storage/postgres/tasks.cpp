@@ -31,6 +31,8 @@ std::string audit_select() {
          "FROM task_leads l WHERE l.task_id = t.task_id) ls ";
 }
 
+}  // namespace
+
 domain::Task read_task(const Result& r, int row) {
   domain::Task t;
   t.task_id = r.int64(row, 0);
@@ -50,8 +52,6 @@ domain::Task read_task(const Result& r, int row) {
   return t;
 }
 
-}  // namespace
-
 std::vector<NamedStatement> task_statements() {
   return {
       {"insert_task",
@@ -63,8 +63,8 @@ std::vector<NamedStatement> task_statements() {
        "SELECT task_id, NULL, 1, 'created', $3 FROM t RETURNING task_id"},
       {"find_task", sql({"SELECT ", kTaskColumns, " FROM call_tasks WHERE task_id = $1"})},
       {"lock_tasks",
-       "SELECT task_id FROM call_tasks WHERE task_id = ANY($1::bigint[]) ORDER BY task_id "
-       "FOR UPDATE"},
+       sql({"SELECT ", kTaskColumns,
+            " FROM call_tasks WHERE task_id = ANY($1::bigint[]) ORDER BY task_id FOR UPDATE"})},
       {"find_tasks", sql({"SELECT ", kTaskColumns,
                           " FROM call_tasks WHERE task_id = ANY($1::bigint[]) ORDER BY task_id"})},
       {"find_task_for_update",
@@ -132,11 +132,11 @@ std::vector<NamedStatement> task_statements() {
   };
 }
 
-void lock_task_rows(Connection& c, std::span<const TaskId> task_ids) {
+std::vector<domain::Task> lock_task_rows(Connection& c, std::span<const TaskId> task_ids) {
   if (task_ids.empty()) {
-    return;
+    return {};
   }
-  c.run("lock_tasks", Params{}.add_array(task_ids));
+  return c.run("lock_tasks", Params{}.add_array(task_ids)).read_all(read_task);
 }
 
 namespace {
@@ -170,7 +170,9 @@ class PgTasks final : public LockingPortOn<store_api::TaskStore> {
                                  .add(millis(now)));
   }
 
-  void lock_tasks(std::span<const TaskId> task_ids) override { lock_task_rows(c_, task_ids); }
+  void lock_tasks(std::span<const TaskId> task_ids) override {
+    static_cast<void>(lock_task_rows(c_, task_ids));
+  }
 
   std::optional<domain::Task> find_task(TaskId task_id) override {
     // In a write transaction the row stays locked, so the caller's decision holds until commit.

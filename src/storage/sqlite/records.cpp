@@ -129,8 +129,8 @@ class SqliteRecords final : public PortOn<store_api::RecordStore, Connection> {
 
  private:
   /// The records and their aggregates; with `settle`, their leads' connections and states too.
-  void write_records(std::span<const store_api::RecordWrite> records, Timestamp now,
-                     bool settle) override {
+  std::vector<domain::Task> write_records(std::span<const store_api::RecordWrite> records,
+                                          Timestamp now, bool settle) override {
     std::map<TaskId, std::int64_t> inserted;
     report_stats::Deltas deltas;
     for (const auto& r : records) {
@@ -172,6 +172,23 @@ class SqliteRecords final : public PortOn<store_api::RecordStore, Connection> {
     }
     apply_report_deltas(c_, deltas);
     write_leads(c_, deltas.lead_stats(), now, settle);
+    // The tasks as they are now (the writer connection's own reads: no round trip to save).
+    std::vector<TaskId> task_ids;
+    task_ids.reserve(records.size());
+    for (const auto& r : records) {
+      task_ids.push_back(r.task_id);
+    }
+    std::sort(task_ids.begin(), task_ids.end());
+    task_ids.erase(std::unique(task_ids.begin(), task_ids.end()), task_ids.end());
+    std::vector<domain::Task> tasks;
+    tasks.reserve(task_ids.size());
+    for (const TaskId id : task_ids) {
+      auto& row = c_.tasks->find_task.bind(id);
+      if (row.step()) {
+        tasks.push_back(read_task_row(row));
+      }
+    }
+    return tasks;
   }
 
  public:
