@@ -141,7 +141,7 @@ TEST_P(StoreContract, UpdatingRecordsDoesNotChangeTheTotal) {
 }
 
 TEST_P(StoreContract, AWriteAnswersItsTasksAsItLeftThemInIdOrder) {
-  // Three tasks: one whose lead connects, one that only gains a record, one whose stored record
+  // Four tasks: one whose lead connects, one that only gains a record, one whose stored record
   // is only overwritten (its counters do not move), and one the batch does not touch.
   const TaskId connects = add_task({"100", "200"});
   const TaskId gains = add_task({"300"});

@@ -172,23 +172,14 @@ class SqliteRecords final : public PortOn<store_api::RecordStore, Connection> {
     }
     apply_report_deltas(c_, deltas);
     write_leads(c_, deltas.lead_stats(), now, settle);
-    // The tasks as they are now (the writer connection's own reads: no round trip to save).
+    // The tasks as they are now, read by the tasks port on this connection (the writer's own
+    // reads: no round trip to save).
     std::vector<TaskId> task_ids;
     task_ids.reserve(records.size());
     for (const auto& r : records) {
       task_ids.push_back(r.task_id);
     }
-    std::sort(task_ids.begin(), task_ids.end());
-    task_ids.erase(std::unique(task_ids.begin(), task_ids.end()), task_ids.end());
-    std::vector<domain::Task> tasks;
-    tasks.reserve(task_ids.size());
-    for (const TaskId id : task_ids) {
-      auto& row = c_.tasks->find_task.bind(id);
-      if (row.step()) {
-        tasks.push_back(read_task_row(row));
-      }
-    }
-    return tasks;
+    return make_tasks(c_, store_api::TxMode::kWrite)->find_tasks(task_ids);
   }
 
  public:
