@@ -108,9 +108,11 @@ std::optional<FollowupResult> CompletionService::followup(domain::TaskId task_id
   if (!checked) {
     return std::nullopt;
   }
-  auto records = run_transaction(store_, store_api::TxMode::kRead, [&](store_api::Transaction& tx) {
-    return tx.records().task_records(task_id, page, page_size);
-  });
+  // The page and its total are one read (RecordStore::task_records): no BEGIN and COMMIT.
+  auto records =
+      run_transaction(store_, store_api::TxMode::kSingleRead, [&](store_api::Transaction& tx) {
+        return tx.records().task_records(task_id, page, page_size);
+      });
   return FollowupResult{std::move(*checked), std::move(records)};
 }
 

@@ -80,7 +80,8 @@ class RecordStore : public domain::Interface {
   std::vector<domain::Task> upsert_and_settle(std::span<const RecordWrite> records, Timestamp now) {
     return write_records(records, now, true);
   }
-  /// A task's records, newest first.
+  /// A task's records, newest first, and their total, read in one snapshot: the page may be a
+  /// transaction's only read under TxMode::kSingleRead (PostgreSQL reads both in one statement).
   virtual RecordPage task_records(TaskId task_id, std::int64_t page, std::int64_t page_size) = 0;
   /// The same page handed to `visitor` as it is read instead of kept: a backend may hand every
   /// record in one object that it refills (no allocation per record). This default hands over

@@ -109,8 +109,33 @@ TEST_P(StoreContract, TaskRecordsAreNewestFirstWithPagingAndTotal) {
   EXPECT_EQ(last.items[0].call_id, "c-1");
   EXPECT_EQ(last.total, 5);
 
-  EXPECT_TRUE(read->records().task_records(id, 4, 2).items.empty());
+  const auto beyond = read->records().task_records(id, 4, 2);
+  EXPECT_TRUE(beyond.items.empty());
+  EXPECT_EQ(beyond.total, 5);  // an empty page still says how many there are
   EXPECT_EQ(read->records().task_records(other, 1, 20).total, 1);
+  read->commit();
+
+  // The page and its total are one read: a single read (no BEGIN and COMMIT on PostgreSQL)
+  // answers the same.
+  auto single = store().begin(store_api::TxMode::kSingleRead);
+  const auto again = single->records().task_records(id, 1, 2);
+  ASSERT_EQ(again.items.size(), 2U);
+  EXPECT_EQ(again.items[0].call_id, "c-5");
+  EXPECT_EQ(again.items[1].call_id, "c-4");
+  EXPECT_EQ(again.items[0].task_id, id);
+  EXPECT_EQ(again.total, 5);
+  single->commit();
+}
+
+TEST_P(StoreContract, AMissingTaskHasAnEmptyPageAndNoTotal) {
+  const TaskId id = add_task({"100"});
+  const auto write = record_write("c-1", lead(id, "100"), "NoAnswer", false, true);
+  auto tx = begin_write();
+  tx->records().upsert_records({&write, 1}, at(5000));
+  tx->commit();
+  const auto page = begin_read()->records().task_records(id + 1000, 1, 20);
+  EXPECT_TRUE(page.items.empty());
+  EXPECT_EQ(page.total, 0);
 }
 
 TEST_P(StoreContract, TaskWithoutRecordsHasAnEmptyPage) {

@@ -146,10 +146,16 @@ std::vector<NamedStatement> record_statements() {
        "RETURNING o.task_id, o.lead_id, o.call_status, o.connected, o.started_at, o.ended_at, "
        "o.duration, o.event_time, o.created_at, r.call_status, r.connected, r.started_at, "
        "r.ended_at, r.duration, r.event_time, r.call_id"},
-      {"task_records", sql({"SELECT ", kRecordColumns,
-                            " FROM outbound_call_records WHERE task_id = $1 "
-                            "ORDER BY record_id DESC LIMIT $2 OFFSET $3"})},
-      {"record_count", "SELECT record_count FROM call_tasks WHERE task_id = $1"},
+      // A page of a task's records and their total (the task's counter, kept by
+      // upsert_records) in one statement, so one snapshot without BEGIN and COMMIT: the
+      // page's rows, each with the total after its columns, or one row of nulls and the total
+      // when the page is empty; no row for a task that does not exist.
+      {"task_records",
+       sql({"SELECT r.*, t.record_count FROM call_tasks t LEFT JOIN LATERAL (SELECT ",
+            kRecordColumns,
+            ", record_id FROM outbound_call_records WHERE task_id = t.task_id "
+            "ORDER BY record_id DESC LIMIT $2 OFFSET $3) r ON true WHERE t.task_id = $1 "
+            "ORDER BY r.record_id DESC"})},
       {"lead_records", sql({"SELECT ", kRecordColumns,
                             " FROM outbound_call_records WHERE task_id = $1 AND lead_id = $2 "
                             "ORDER BY coalesce(started_at, event_time, created_at), record_id"})},
@@ -245,13 +251,16 @@ class PgRecords final : public LockingPortOn<store_api::RecordStore> {
   store_api::RecordPage task_records(TaskId task_id, std::int64_t page,
                                      std::int64_t page_size) override {
     store_api::RecordPage out;
-    out.items =
+    const auto r =
         c_.run("task_records",
-               Params{}.add(task_id).add(page_size).add(store_api::page_offset(page, page_size)))
-            .read_all([](const Result& r, int row) { return read_record(r, row).record; });
-    const auto count = c_.run("record_count", Params{}.add(task_id));
-    if (count.rows() == 1) {
-      out.total = count.int64(0, 0);
+               Params{}.add(task_id).add(page_size).add(store_api::page_offset(page, page_size)));
+    constexpr int kTotalColumn = 16;  // after the record's 15 columns and its record_id
+    if (r.rows() > 0) {
+      out.total = r.int64(0, kTotalColumn);
+    }
+    out.items.reserve(static_cast<std::size_t>(r.rows()));
+    for (int row = 0; row < r.rows() && !r.is_null(row, 0); ++row) {
+      out.items.push_back(read_record(r, row).record);
     }
     return out;
   }
