@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "store_contract.hpp"
 
 namespace dialtrack::store_test {
@@ -125,6 +128,41 @@ TEST_P(StoreContract, TaskRecordsAreNewestFirstWithPagingAndTotal) {
   EXPECT_EQ(again.items[0].task_id, id);
   EXPECT_EQ(again.total, 5);
   single->commit();
+}
+
+TEST_P(StoreContract, ASingleReadOfAPageSeesItsTotalInTheSameSnapshot) {
+  // A writer commits one record at a time while pages are read as a transaction's only read
+  // (TxMode::kSingleRead): the whole task fits on the page, so every page must hold exactly as
+  // many records as its total says. A page and a total read in two snapshots would differ
+  // whenever a commit fell between them.
+  const TaskId id = add_task({"100"});
+  const auto match = lead(id, "100");
+  constexpr int kRecords = 300;
+  std::atomic<bool> done = false;
+  std::thread writer([&] {
+    for (int i = 0; i < kRecords; ++i) {
+      const auto write = record_write("w-" + std::to_string(i), match, "NoAnswer", false, true);
+      auto tx = begin_write();
+      tx->records().upsert_records({&write, 1}, at(5000 + i));
+      tx->commit();
+    }
+    done = true;
+  });
+  int reads = 0;
+  int torn = 0;
+  while (!done) {
+    auto single = store().begin(store_api::TxMode::kSingleRead);
+    const auto page = single->records().task_records(id, 1, kRecords);
+    single->commit();
+    ++reads;
+    if (static_cast<std::int64_t>(page.items.size()) != page.total) {
+      ++torn;
+    }
+  }
+  writer.join();
+  EXPECT_EQ(torn, 0) << "of " << reads << " pages";
+  auto last = store().begin(store_api::TxMode::kSingleRead);
+  EXPECT_EQ(last->records().task_records(id, 1, kRecords).total, kRecords);
 }
 
 TEST_P(StoreContract, AMissingTaskHasAnEmptyPageAndNoTotal) {
